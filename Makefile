@@ -1,0 +1,33 @@
+# cdstack — the README's two commands are `make demo` and `make test`.
+GO      ?= go
+BIN     ?= bin/cdstack
+PKGS    := ./...
+FUZZTIME ?= 20s
+
+.PHONY: build test demo bench fuzz lint clean
+
+build:
+	$(GO) build -o $(BIN) .
+
+# What CI runs (.ci/run): vet, then every test with the race detector.
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 $(PKGS)
+
+# The main job against the built-in local cloud.
+demo: build
+	./scripts/demo.sh $(BIN)
+
+# Benchmarks print their figures; nothing is asserted on time.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzPercentEncode$$' -fuzztime $(FUZZTIME) ./cloud
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+clean:
+	rm -rf bin

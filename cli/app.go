@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+// Version is set at build time with -ldflags "-X github.com/cdstack/cdstack/cli.Version=…".
+var Version = "dev"
+
+// An exitError carries an exit code other than 1 and, optionally, nothing to print.
+type exitError struct {
+	code int
+	err  error // nil: the command already said everything
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// exitCode returns err wrapped so Main exits with code.
+func exitCode(code int, err error) error { return &exitError{code: code, err: err} }
+
+// NewApp builds the command tree writing to stdout and stderr.
+func NewApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
+	app := &ucli.App{
+		Name:                 "cdstack",
+		Usage:                "declarative infrastructure for the CapitalOnline (CDS) cloud",
+		Version:              Version,
+		Reader:               stdin,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		EnableBashCompletion: true,
+		HideHelpCommand:      true,
+		Flags:                globalFlags(),
+		Commands: []*ucli.Command{
+			apiCommand(),
+		},
+		// Errors are printed by Main, once.
+		ExitErrHandler: func(*ucli.Context, error) {},
+		OnUsageError:   usageError,
+	}
+	setUsageErrors(app.Commands)
+	return app
+}
+
+// usageError turns a flag parsing error into one line instead of the full help.
+func usageError(c *ucli.Context, err error, _ bool) error {
+	name := "cdstack"
+	if c.Command != nil && c.Command.FullName() != "" {
+		name += " " + c.Command.FullName()
+	}
+	return fmt.Errorf("%w (see %s --help)", err, name)
+}
+
+func setUsageErrors(cmds []*ucli.Command) {
+	for _, c := range cmds {
+		if c.OnUsageError == nil {
+			c.OnUsageError = usageError
+		}
+		c.HideHelpCommand = true
+		setUsageErrors(c.Subcommands)
+	}
+}
+
+// Main runs the app on args and returns the process exit code. The first
+// Ctrl-C cancels the command's context; a second one exits at once.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := interruptContext(stderr)
+	defer stop()
+	app := NewApp(stdin, stdout, stderr)
+	err := app.RunContext(ctx, permuteArgs(app, args))
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "cdstack: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		fmt.Fprintln(stderr, "cdstack: interrupted")
+		return 130
+	}
+	fmt.Fprintf(stderr, "cdstack: %v\n", err)
+	return 1
+}
+
+func interruptContext(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+			fmt.Fprintln(stderr, "cdstack: interrupt received; finishing what is in flight (press Ctrl-C again to exit at once)")
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case <-sig:
+			fmt.Fprintln(stderr, "cdstack: second interrupt; exiting now")
+			os.Exit(130)
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sig)
+		close(done)
+		cancel()
+	}
+}

@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(testscript.RunMain(m, map[string]func() int{
+		"cdstack": func() int { return Main(os.Args, os.Stdin, os.Stdout, os.Stderr) },
+	}))
+}
+
+// TestScripts runs testdata/script/*.txtar. Each script gets $FAKE_API, a
+// server that answers every action with the reference's example answer and
+// DeleteVdc VdcId=missing with the documented VdcNotFound error.
+func TestScripts(t *testing.T) {
+	fake := httptest.NewServer(http.HandlerFunc(serveReferenceExample))
+	t.Cleanup(fake.Close)
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("..", "testdata", "script"),
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("FAKE_API", fake.URL)
+			return nil
+		},
+	})
+}
+
+func serveReferenceExample(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	action := q.Get("Action")
+	w.Header().Set("Content-Type", "application/json")
+	if q.Get("Signature") == "" || q.Get("AccessKeyId") == "" {
+		w.WriteHeader(http.StatusBadRequest)
+		_ = json.NewEncoder(w).Encode(map[string]string{"Code": "MissingParameter", "Message": "Signature is missing", "RequestId": "req-sig"})
+		return
+	}
+	if action == "DeleteVdc" && q.Get("VdcId") == "missing" {
+		w.WriteHeader(http.StatusBadRequest)
+		_ = json.NewEncoder(w).Encode(map[string]string{"Code": "VdcNotFound", "Message": "the Vdc has deleted", "RequestId": "req-404"})
+		return
+	}
+	body, err := os.ReadFile(filepath.Join("..", "cloud", "testdata", "reference", action+".json"))
+	if err != nil {
+		w.WriteHeader(http.StatusNotFound)
+		_ = json.NewEncoder(w).Encode(map[string]string{"Code": "InvalidAction.NotFound", "Message": action})
+		return
+	}
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,171 @@
+package cloud
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// Service is the path prefix an action is served under.
+type Service string
+
+// The four services of the 2019-08-08 API.
+const (
+	ServiceCCS        Service = "ccs"
+	ServiceNetwork    Service = "network"
+	ServiceBilling    Service = "billing"
+	ServiceCCSProduct Service = "ccs-product"
+)
+
+// An ActionSpec says where and how an action is called. ReadOnly actions
+// change nothing in the cloud and are always safe to retry.
+type ActionSpec struct {
+	Name     string
+	Service  Service
+	Method   string // http.MethodGet or http.MethodPost
+	ReadOnly bool
+	// Async actions answer with a TaskId to wait on.
+	Async bool
+}
+
+// actions lists every action of the reference with the service path and HTTP
+// method the reference gives it.
+var actions = func() map[string]ActionSpec {
+	get, post := http.MethodGet, http.MethodPost
+	list := []ActionSpec{
+		// 实例相关 (instances, disks, NICs, monitoring)
+		{"CreateInstance", ServiceCCS, post, false, true},
+		{"DeleteInstance", ServiceCCS, post, false, true},
+		{"StopInstance", ServiceCCS, get, false, true},
+		{"RebootInstance", ServiceCCS, get, false, true},
+		{"ModifyInstanceChargeType", ServiceCCS, post, false, true},
+		{"ModifyInstanceSpec", ServiceCCS, post, false, true},
+		{"CreateDisk", ServiceCCS, post, false, true},
+		{"ResizeDisk", ServiceCCS, post, false, true},
+		{"DeleteDisk", ServiceCCS, post, false, true},
+		{"ResetImage", ServiceCCS, post, false, true},
+		{"DescribeInstances", ServiceCCS, post, true, false},
+		{"ConnectNetworkInterface", ServiceCCS, post, false, true},
+		{"DisconnectNetworkInterface", ServiceCCS, post, false, true},
+		{"ModifyIpAddress", ServiceCCS, post, false, true},
+		{"DescribeInstanceMonitor", ServiceCCS, post, true, false},
+		// 安全组相关 (security groups)
+		{"CreateSecurityGroup", ServiceCCS, post, false, true},
+		{"DeleteSecurityGroup", ServiceCCS, get, false, true},
+		{"ForceDeleteSecurityGroup", ServiceCCS, get, false, true},
+		{"DescribeSecurityGroupAttribute", ServiceCCS, get, true, false},
+		{"ModifySecurityGroupAttribute", ServiceCCS, post, false, true},
+		{"DescribeSecurityGroups", ServiceCCS, post, true, false},
+		{"AddSecurityGroupRule", ServiceCCS, post, false, true},
+		{"RemoveSecurityGroupRule", ServiceCCS, post, false, true},
+		{"ModifySecurityGroupRule", ServiceCCS, post, false, true},
+		{"JoinSecurityGroup", ServiceCCS, post, false, true},
+		{"LeaveSecurityGroup", ServiceCCS, post, false, true},
+		{"ModifySecurityGroupRulePriority", ServiceCCS, post, false, true},
+		// 模板相关 (templates)
+		{"CreateTemplate", ServiceCCS, post, false, true},
+		{"DeleteTemplate", ServiceCCS, post, false, true},
+		{"SyncTemplate", ServiceCCS, post, false, true},
+		{"DescribeTemplateInfo", ServiceCCS, post, true, false},
+		// 虚拟数据中心相关 (VDCs and networks)
+		{"DescribeVdc", ServiceNetwork, get, true, false},
+		{"CreateVdc", ServiceNetwork, post, false, true},
+		{"DeleteVdc", ServiceNetwork, get, false, true},
+		{"CreatePublicNetwork", ServiceNetwork, post, false, true},
+		{"CreatePrivateNetwork", ServiceNetwork, post, false, true},
+		{"ModifyPublicNetwork", ServiceNetwork, get, false, true},
+		{"AddPublicIp", ServiceNetwork, get, false, true},
+		{"DeletePublicIp", ServiceNetwork, get, false, true},
+		{"DeletePublicNetwork", ServiceNetwork, get, false, true},
+		{"DeletePrivateNetwork", ServiceNetwork, get, false, true},
+		{"RenewPublicNetwork", ServiceNetwork, get, false, true},
+		{"DescribeBandwidthTraffic", ServiceNetwork, get, true, false},
+		// 账单相关 (billing)
+		{"DescribeBill", ServiceBilling, get, true, false},
+		{"DescribeBillInfo", ServiceBilling, get, true, false},
+		// 冷云计量相关 (metering)
+		{"GetMetering", ServiceCCSProduct, get, true, false},
+		// 其他公共接口 (other)
+		{"DescribeAvailableResource", ServiceCCS, get, true, false},
+		{"DescribeTask", ServiceCCS, get, true, false},
+	}
+	m := make(map[string]ActionSpec, len(list))
+	for _, a := range list {
+		m[a.Name] = a
+	}
+	return m
+}()
+
+// LookupAction returns the spec of the named action; names are case-sensitive
+// as on the wire.
+func LookupAction(name string) (ActionSpec, bool) {
+	a, ok := actions[name]
+	return a, ok
+}
+
+// Actions returns every action spec sorted by name.
+func Actions() []ActionSpec {
+	out := make([]ActionSpec, 0, len(actions))
+	for _, a := range actions {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// SuggestActions returns up to limit known action names close to name: a
+// case-insensitive match first, then names by edit distance, then names that
+// contain name. It is what an "unknown action" message offers.
+func SuggestActions(name string, limit int) []string {
+	type cand struct {
+		name string
+		dist int
+	}
+	lower := strings.ToLower(name)
+	var cands []cand
+	for n := range actions {
+		ln := strings.ToLower(n)
+		d := editDistance(lower, ln)
+		switch {
+		case ln == lower:
+			d = -2
+		case lower != "" && strings.Contains(ln, lower):
+			d = min(d, -1+len(ln)-len(lower))
+		}
+		if d <= max(len(lower)/3, 3) {
+			cands = append(cands, cand{n, d})
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].dist != cands[j].dist {
+			return cands[i].dist < cands[j].dist
+		}
+		return cands[i].name < cands[j].name
+	})
+	out := []string{}
+	for i := 0; i < len(cands) && i < limit; i++ {
+		out = append(out, cands[i].name)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,474 @@
+package cloud
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultEndpoint is the public API's base URL.
+const DefaultEndpoint = "https://cdsapi.capitalonline.net"
+
+// maxBody bounds how much of an answer is read; listings of thousands of
+// instances stay far below it.
+const maxBody = 64 << 20
+
+// A Client calls the CDS API: it signs each request, sends it through the
+// shared Limiter, retries what is safe to retry and decodes the envelope.
+// It is safe for concurrent use.
+type Client struct {
+	base       *url.URL
+	creds      Credentials
+	http       *http.Client
+	limiter    *Limiter
+	clock      Clock
+	nonce      func() string
+	maxRetries int
+	backoff    Backoff
+	userAgent  string
+}
+
+// An Option configures a Client.
+type Option func(*Client)
+
+// WithHTTPClient replaces the HTTP client (its Timeout is the per-attempt timeout).
+func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
+
+// WithTimeout sets the per-attempt timeout (default 60 s).
+func WithTimeout(d time.Duration) Option { return func(c *Client) { c.http.Timeout = d } }
+
+// WithLimiter shares l with other clients (default: 20 requests/s, burst 10).
+func WithLimiter(l *Limiter) Option { return func(c *Client) { c.limiter = l } }
+
+// WithClock replaces the clock used for timestamps and retry sleeps.
+func WithClock(clk Clock) Option { return func(c *Client) { c.clock = clk } }
+
+// WithNonce replaces the SignatureNonce generator (tests and `api --nonce`).
+func WithNonce(f func() string) Option { return func(c *Client) { c.nonce = f } }
+
+// WithRetries sets how many times a retryable request is repeated (default 4).
+func WithRetries(n int) Option { return func(c *Client) { c.maxRetries = max(n, 0) } }
+
+// WithBackoff sets the retry backoff schedule.
+func WithBackoff(b Backoff) Option { return func(c *Client) { c.backoff = b } }
+
+// New returns a Client for the base URL endpoint (http or https, without the
+// service path) signing with creds.
+func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
+	base, err := ParseEndpoint(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		base:       base,
+		creds:      creds,
+		http:       &http.Client{Timeout: 60 * time.Second},
+		limiter:    NewLimiter(20, 10),
+		clock:      SystemClock{},
+		nonce:      randomNonce,
+		maxRetries: 4,
+		backoff:    Backoff{Base: 200 * time.Millisecond, Cap: 5 * time.Second},
+		userAgent:  "cdstack",
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c, nil
+}
+
+// ParseEndpoint checks that endpoint is an absolute http(s) URL with a host.
+func ParseEndpoint(endpoint string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(endpoint, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("endpoint %q: %w", endpoint, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("endpoint %q: want an http:// or https:// URL such as %s", endpoint, DefaultEndpoint)
+	}
+	return u, nil
+}
+
+// Endpoint returns the base URL the client talks to.
+func (c *Client) Endpoint() string { return c.base.String() }
+
+// Limiter returns the shared request budget.
+func (c *Client) Limiter() *Limiter { return c.limiter }
+
+func randomNonce() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// A Prepared request is fully signed and ready to send. String prints it as
+// `api --dry-run` shows it; the secret appears only through the signature.
+type Prepared struct {
+	Action ActionSpec
+	Method string
+	URL    string
+	Body   []byte // POST only
+}
+
+// Prepare signs a call to action with params: a struct with json tags, a
+// map[string]any, or nil. For GET the params go in the query (lists flattened
+// as Key.0, Key.1, objects as Key.Field); for POST they are the JSON body and
+// the query holds only the common parameters. The body is not signed.
+func (c *Client) Prepare(action string, params any) (*Prepared, error) {
+	spec, ok := LookupAction(action)
+	if !ok {
+		return nil, unknownAction(action)
+	}
+	return c.prepare(spec, params, c.nonce(), c.clock.Now())
+}
+
+// PrepareAt is Prepare with a fixed nonce and timestamp, so a signature can be
+// reproduced.
+func (c *Client) PrepareAt(action string, params any, nonce string, ts time.Time) (*Prepared, error) {
+	spec, ok := LookupAction(action)
+	if !ok {
+		return nil, unknownAction(action)
+	}
+	return c.prepare(spec, params, nonce, ts)
+}
+
+func unknownAction(name string) error {
+	if s := SuggestActions(name, 3); len(s) > 0 {
+		return fmt.Errorf("%w %q; did you mean %s?", ErrUnknownAction, name, strings.Join(s, ", "))
+	}
+	return fmt.Errorf("%w %q (see `cdstack api --list`)", ErrUnknownAction, name)
+}
+
+func (c *Client) prepare(spec ActionSpec, params any, nonce string, ts time.Time) (*Prepared, error) {
+	q := map[string]string{
+		"Action":           spec.Name,
+		"AccessKeyId":      c.creds.AccessKeyID,
+		"SignatureMethod":  SignatureMethod,
+		"SignatureNonce":   nonce,
+		"SignatureVersion": SignatureVersion,
+		"Timestamp":        ts.UTC().Format(TimestampFormat),
+		"Version":          APIVersion,
+	}
+	p := &Prepared{Action: spec, Method: spec.Method}
+	if spec.Method == http.MethodGet {
+		flat, err := FlattenParams(params)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", spec.Name, err)
+		}
+		for k, v := range flat {
+			if _, common := q[k]; common || k == "Signature" {
+				return nil, fmt.Errorf("%s: parameter %s is set by the signer", spec.Name, k)
+			}
+			q[k] = v
+		}
+	} else {
+		body, err := encodeBody(params)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", spec.Name, err)
+		}
+		p.Body = body
+	}
+	p.URL = c.base.String() + "/" + string(spec.Service) + "/?" + SignedQuery(spec.Method, q, c.creds.AccessKeySecret)
+	return p, nil
+}
+
+func encodeBody(params any) ([]byte, error) {
+	switch v := params.(type) {
+	case nil:
+		return []byte("{}"), nil
+	case json.RawMessage:
+		return v, nil
+	}
+	b, err := json.Marshal(params)
+	if err != nil {
+		return nil, fmt.Errorf("encode body: %w", err)
+	}
+	return b, nil
+}
+
+// FlattenParams turns params into query parameters: scalars as their text,
+// lists as Key.0, Key.1, …, objects as Key.Field, nulls dropped.
+func FlattenParams(params any) (map[string]string, error) {
+	out := map[string]string{}
+	if params == nil {
+		return out, nil
+	}
+	raw, err := json.Marshal(params)
+	if err != nil {
+		return nil, fmt.Errorf("encode parameters: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("encode parameters: %w", err)
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("parameters must be an object, not %s", string(raw))
+	}
+	for k, val := range obj {
+		flatten(k, val, out)
+	}
+	return out, nil
+}
+
+func flatten(key string, v any, out map[string]string) {
+	switch t := v.(type) {
+	case nil:
+	case string:
+		out[key] = t
+	case json.Number:
+		out[key] = t.String()
+	case bool:
+		out[key] = strconv.FormatBool(t)
+	case []any:
+		for i, e := range t {
+			flatten(key+"."+strconv.Itoa(i), e, out)
+		}
+	case map[string]any:
+		for k, e := range t {
+			flatten(key+"."+k, e, out)
+		}
+	}
+}
+
+// A Response is a successful answer: the decoded envelope and the raw body.
+type Response struct {
+	HTTPStatus int
+	Code       string
+	Message    string
+	RequestID  string
+	TaskID     string
+	Data       json.RawMessage
+	Body       []byte
+}
+
+// envelope is the JSON shape every answer shares.
+type envelope struct {
+	Code      string          `json:"Code"`
+	Message   string          `json:"Message"`
+	Data      json.RawMessage `json:"Data"`
+	TaskID    Str             `json:"TaskId"`
+	RequestID string          `json:"RequestId"`
+}
+
+// A TransportError is a failure to get any answer. Sent is false only when
+// the request provably never reached the server (the connection was never
+// made), which is what makes a write safe to repeat.
+type TransportError struct {
+	Action string
+	Sent   bool
+	Err    error
+}
+
+func (e *TransportError) Error() string {
+	if e.Sent {
+		return fmt.Sprintf("%s: no answer from the API (the request may have been carried out): %v", e.Action, e.Err)
+	}
+	return fmt.Sprintf("%s: cannot reach the API: %v", e.Action, e.Err)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// Call sends action with params and decodes the answer's Data into out (a
+// pointer, or nil to skip). Reads are retried on transport errors, 5xx and
+// throttling; writes only when they provably never reached the server.
+func (c *Client) Call(ctx context.Context, action string, params, out any) (*Response, error) {
+	spec, ok := LookupAction(action)
+	if !ok {
+		return nil, unknownAction(action)
+	}
+	var lastErr error
+	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			if err := c.sleep(ctx, c.backoff.Delay(attempt-1, retryAfter(lastErr))); err != nil {
+				return nil, fmt.Errorf("%s: %w (last error: %v)", action, err, lastErr)
+			}
+		}
+		if err := c.limiter.Wait(ctx); err != nil {
+			if lastErr != nil {
+				return nil, fmt.Errorf("%s: %w (last error: %v)", action, err, lastErr)
+			}
+			return nil, fmt.Errorf("%s: %w", action, err)
+		}
+		resp, err := c.once(ctx, spec, params)
+		if err == nil {
+			c.limiter.Succeeded()
+			if out != nil && len(resp.Data) > 0 && string(resp.Data) != "null" {
+				if err := json.Unmarshal(resp.Data, out); err != nil {
+					return resp, &DecodeError{Action: action, HTTPStatus: resp.HTTPStatus, Reason: "Data has an unexpected shape", Err: err}
+				}
+			}
+			return resp, nil
+		}
+		lastErr = err
+		var ae *APIError
+		if errors.As(err, &ae) && ae.Throttled() {
+			c.limiter.Throttled()
+		}
+		if ctx.Err() != nil || attempt >= c.maxRetries || !retryable(spec, err) {
+			return nil, err
+		}
+	}
+}
+
+// retryable decides whether err may be repeated for spec.
+func retryable(spec ActionSpec, err error) bool {
+	var te *TransportError
+	if errors.As(err, &te) {
+		return spec.ReadOnly || !te.Sent
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return spec.ReadOnly && ae.Retryable()
+	}
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return spec.ReadOnly && de.HTTPStatus >= 500
+	}
+	return false
+}
+
+func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.clock.After(d):
+		return nil
+	}
+}
+
+// once makes one signed attempt.
+func (c *Client) once(ctx context.Context, spec ActionSpec, params any) (*Response, error) {
+	p, err := c.Prepare(spec.Name, params)
+	if err != nil {
+		return nil, err
+	}
+	var body io.Reader
+	if p.Body != nil {
+		body = bytes.NewReader(p.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, p.Method, p.URL, body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", spec.Name, err)
+	}
+	if p.Body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	hr, err := c.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: %w", spec.Name, ctx.Err())
+		}
+		return nil, &TransportError{Action: spec.Name, Sent: !neverSent(err), Err: redactURL(err)}
+	}
+	defer hr.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(hr.Body, maxBody))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: %w", spec.Name, ctx.Err())
+		}
+		return nil, &DecodeError{Action: spec.Name, HTTPStatus: hr.StatusCode, Reason: "body is truncated", Snippet: snippet(raw), Err: redactURL(err)}
+	}
+	return decodeAnswer(spec.Name, hr, raw)
+}
+
+// decodeAnswer turns an HTTP answer into a Response or an error.
+func decodeAnswer(action string, hr *http.Response, raw []byte) (*Response, error) {
+	var env envelope
+	if err := json.Unmarshal(raw, &env); err != nil {
+		reason := "body is not JSON"
+		var se *json.SyntaxError
+		if errors.Is(err, io.ErrUnexpectedEOF) || (errors.As(err, &se) && len(bytes.TrimSpace(raw)) > 0 && (raw[0] == '{' || raw[0] == '[')) {
+			reason = "body is truncated or malformed JSON"
+		}
+		if len(bytes.TrimSpace(raw)) == 0 {
+			reason = "body is empty"
+		}
+		if hr.StatusCode >= 300 {
+			return nil, &APIError{HTTPStatus: hr.StatusCode, Code: http.StatusText(hr.StatusCode), Message: reason + ": " + snippet(raw), RequestID: hr.Header.Get("X-Request-Id"), Action: action}
+		}
+		return nil, &DecodeError{Action: action, HTTPStatus: hr.StatusCode, Reason: reason, Snippet: snippet(raw), Err: err}
+	}
+	if hr.StatusCode < 200 || hr.StatusCode >= 300 || !successCode(env.Code) {
+		ae := &APIError{HTTPStatus: hr.StatusCode, Code: env.Code, Message: env.Message, RequestID: env.RequestID, Action: action}
+		if ae.Code == "" {
+			ae.Code = http.StatusText(hr.StatusCode)
+		}
+		if ra := hr.Header.Get("Retry-After"); ra != "" {
+			if s, err := strconv.Atoi(ra); err == nil {
+				return nil, &retryAfterError{APIError: ae, after: time.Duration(s) * time.Second}
+			}
+		}
+		return nil, ae
+	}
+	return &Response{
+		HTTPStatus: hr.StatusCode, Code: env.Code, Message: env.Message, RequestID: env.RequestID,
+		TaskID: string(env.TaskID), Data: env.Data, Body: raw,
+	}, nil
+}
+
+// successCode accepts "Success" in any case (billing answers "success") and
+// "0000", which DescribeSecurityGroups documents as its success code.
+func successCode(code string) bool {
+	return strings.EqualFold(code, "Success") || code == "0000"
+}
+
+// retryAfterError carries the server's Retry-After next to the APIError.
+type retryAfterError struct {
+	*APIError
+	after time.Duration
+}
+
+func (e *retryAfterError) Unwrap() error { return e.APIError }
+
+func retryAfter(err error) time.Duration {
+	var ra *retryAfterError
+	if errors.As(err, &ra) {
+		return ra.after
+	}
+	return 0
+}
+
+// neverSent reports whether err happened before any byte of the request could
+// reach the server: the dial failed (refused, no route, DNS).
+func neverSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// redactURL strips the signed URL from *url.Error so no message carries the
+// query (which holds the AccessKeyId, nonce and signature).
+func redactURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func snippet(b []byte) string {
+	const n = 120
+	s := strings.TrimSpace(string(b))
+	if len(s) > n {
+		s = s[:n] + "…"
+	}
+	return s
+}

@@ -1,0 +1,193 @@
+package cloud
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// serveFile answers every request with the reference example of one action.
+func serveFile(t *testing.T, action string) *Client {
+	t.Helper()
+	body, err := os.ReadFile(filepath.Join("testdata", "reference", action+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if got := r.URL.Query().Get("Action"); got != action {
+			t.Errorf("request Action = %q, want %q", got, action)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(srv.URL, Credentials{AccessKeyID: "ak", AccessKeySecret: "sk"}, WithRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestDecodeReferenceExamples decodes each documented answer through the
+// typed method of its action and compares what the caller sees.
+func TestDecodeReferenceExamples(t *testing.T) {
+	ctx := context.Background()
+	const task = "bbf63749-0186-4c68-8adc-9bf584bc1376"
+	tests := map[string]struct {
+		call func(c *Client) (any, error)
+		want any
+	}{
+		"CreateInstance": {func(c *Client) (any, error) { return c.CreateInstance(ctx, CreateInstanceRequest{}) }, "63749"},
+		"DeleteInstance": {func(c *Client) (any, error) { return c.DeleteInstance(ctx, DeleteInstanceRequest{}) }, task},
+		"StopInstance":   {func(c *Client) (any, error) { return c.StopInstance(ctx, InstanceRequest{InstanceID: "i"}) }, task},
+		"RebootInstance": {func(c *Client) (any, error) { return c.RebootInstance(ctx, InstanceRequest{InstanceID: "i"}) }, "63749"},
+		"ModifyInstanceChargeType": {func(c *Client) (any, error) {
+			return c.ModifyInstanceChargeType(ctx, ModifyInstanceChargeTypeRequest{})
+		}, task},
+		"ModifyInstanceSpec": {func(c *Client) (any, error) { return c.ModifyInstanceSpec(ctx, ModifyInstanceSpecRequest{}) }, task},
+		"CreateDisk":         {func(c *Client) (any, error) { return c.CreateDisk(ctx, CreateDiskRequest{}) }, task},
+		"ResizeDisk":         {func(c *Client) (any, error) { return c.ResizeDisk(ctx, ResizeDiskRequest{}) }, task},
+		"DeleteDisk":         {func(c *Client) (any, error) { return c.DeleteDisk(ctx, DeleteDiskRequest{}) }, task},
+		"ResetImage":         {func(c *Client) (any, error) { return c.ResetImage(ctx, ResetImageRequest{}) }, task},
+		"DescribeInstances": {func(c *Client) (any, error) { return c.DescribeInstances(ctx, DescribeInstancesRequest{}) },
+			&DescribeInstancesData{PageNumber: 1, PageCount: 1, Instances: []Instance{{
+				InstanceID: "e0dfea2e-a7b6-11e9-a7ea-0242ac1102f8", InstanceName: "root", InstanceStatus: "updating",
+				InstanceChargeType: "PostPaid", VdcID: "0bb08ed7-e686-4168-93e5-e0187579753b", VdcName: "cdsApi-testaa",
+				RegionID: "CN_Beijing_A", Disks: InstanceDisks{SystemDisk: Disk{IOPS: 600, Size: 60}, DataDisks: []Disk{}},
+				PublicNetworkInterface: &NetworkInterface{},
+				PrivateNetworkInterface: []NetworkInterface{{InterfaceID: "e0e12830-a7b6-11e9-a7ea-0242ac1102f8", Name: "siwang-api1",
+					IP: "10.240.59.2", MAC: "00:50:56:a5:22:22", Connected: 1, PrivateID: "4e6f6790-a6b3-11e9-8f88-0242ac110041"}},
+			}}}},
+		"ConnectNetworkInterface": {func(c *Client) (any, error) {
+			return c.ConnectNetworkInterface(ctx, NetworkInterfaceRequest{})
+		}, task},
+		"DisconnectNetworkInterface": {func(c *Client) (any, error) {
+			return c.DisconnectNetworkInterface(ctx, NetworkInterfaceRequest{})
+		}, task},
+		"ModifyIpAddress": {func(c *Client) (any, error) { return c.ModifyIPAddress(ctx, ModifyIPAddressRequest{}) }, task},
+		"DescribeInstanceMonitor": {func(c *Client) (any, error) {
+			return c.DescribeInstanceMonitor(ctx, DescribeInstanceMonitorRequest{})
+		}, &MonitorData{InstanceID: "50971028-e2a3-11e9-b380-de55f62159fe", Period: "60", DataPoints: []DataPoint{
+			{"2019-10-09 15:30:00", 49.67}, {"2019-10-09 15:31:00", 46}, {"2019-10-09 15:32:00", 47.67}, {"2019-10-09 15:34:00", 57}}}},
+		"CreateSecurityGroup": {func(c *Client) (any, error) { return c.CreateSecurityGroup(ctx, CreateSecurityGroupRequest{}) },
+			&CreateSecurityGroupResult{}},
+		"DeleteSecurityGroup":      {func(c *Client) (any, error) { return c.DeleteSecurityGroup(ctx, SecurityGroupRequest{}) }, ""},
+		"ForceDeleteSecurityGroup": {func(c *Client) (any, error) { return c.ForceDeleteSecurityGroup(ctx, SecurityGroupRequest{}) }, "7688881"},
+		"DescribeSecurityGroupAttribute": {func(c *Client) (any, error) {
+			return c.DescribeSecurityGroupAttribute(ctx, DescribeSecurityGroupAttributeRequest{})
+		}, &SecurityGroupAttribute{SecurityGroupName: "安全组测试bilibili", SecurityGroupType: "public", SecurityGroupRuleCount: 6,
+			SecurityGroupRules: []SecurityGroupRule{
+				{RuleID: "d2b957d4-d53b-11e9-b3c9-0242ac110002", Status: "ok", TargetAddress: "0.0.0.0/0", TargetPort: "0", LocalPort: "22",
+					Direction: "all", Protocol: "TCP", Priority: 1, Action: 1, Type: "ip", Description: "22", CreateTime: "2019-09-12 17:00:52"},
+				{RuleID: "d8e90154-d53b-11e9-8a97-0242ac110002", Status: "ok", TargetAddress: "0.0.0.0/0", TargetPort: "0", LocalPort: "443",
+					Direction: "all", Protocol: "TCP", Priority: 2, Action: 1, Type: "ip", Description: "443", CreateTime: "2019-09-12 17:01:03"},
+			}}},
+		"ModifySecurityGroupAttribute": {func(c *Client) (any, error) {
+			return c.ModifySecurityGroupAttribute(ctx, ModifySecurityGroupAttributeRequest{})
+		}, ""},
+		"DescribeSecurityGroups": {func(c *Client) (any, error) {
+			return c.DescribeSecurityGroups(ctx, DescribeSecurityGroupsRequest{})
+		}, &SecurityGroupList{SecurityGroupCount: 2, SecurityGroup: []SecurityGroup{
+			{SecurityGroupID: "3d102c1a-e0f0-11e9-b530-0242ac110002", SecurityGroupName: "tf_test_zxg", SecurityGroupType: "private",
+				Description: "terraform", CreateTime: "2019-09-27 14:30:03", UpdateTime: "2019-09-27 14:30:03"},
+			{SecurityGroupID: "0f2fa0d0-4a2f-11e9-9710-0242ac110002", SecurityGroupName: "test", SecurityGroupType: "public",
+				Description: "test", CreateTime: "2019-03-19 18:09:19", UpdateTime: "2019-03-19 18:09:19"},
+		}}},
+		"AddSecurityGroupRule":    {func(c *Client) (any, error) { return c.AddSecurityGroupRule(ctx, AddSecurityGroupRuleRequest{}) }, "7688348"},
+		"RemoveSecurityGroupRule": {func(c *Client) (any, error) { return c.RemoveSecurityGroupRule(ctx, RemoveSecurityGroupRuleRequest{}) }, "7688411"},
+		"ModifySecurityGroupRule": {func(c *Client) (any, error) { return c.ModifySecurityGroupRule(ctx, ModifySecurityGroupRuleRequest{}) }, ""},
+		"JoinSecurityGroup":       {func(c *Client) (any, error) { return c.JoinSecurityGroup(ctx, SecurityGroupBindRequest{}) }, "7688564"},
+		"LeaveSecurityGroup":      {func(c *Client) (any, error) { return c.LeaveSecurityGroup(ctx, SecurityGroupBindRequest{}) }, "7688573"},
+		"ModifySecurityGroupRulePriority": {func(c *Client) (any, error) {
+			return c.ModifySecurityGroupRulePriority(ctx, ModifySecurityGroupRulePriorityRequest{})
+		}, "7688573"},
+		"CreateTemplate": {func(c *Client) (any, error) { return c.CreateTemplate(ctx, CreateTemplateRequest{}) }, "7688573"},
+		"DeleteTemplate": {func(c *Client) (any, error) { return c.DeleteTemplate(ctx, TemplateRegionRequest{}) }, "7688573"},
+		"SyncTemplate":   {func(c *Client) (any, error) { return c.SyncTemplate(ctx, TemplateRegionRequest{}) }, "7688573"},
+		"DescribeTemplateInfo": {func(c *Client) (any, error) {
+			return c.DescribeTemplateInfo(ctx, DescribeTemplateInfoRequest{PageNumber: 1, PageSize: 10})
+		}, &TemplateList{TotalPage: 3, TemplateList: []Template{{
+			TemplateID: "74c76042-76ba-11e9-8962-0a580af412d2", Name: "centos-openshift-3.11-beta2", Status: "normal", Count: 3,
+			OSType: "centos 7.4 64位", CreateTime: "2019-05-15 10:38:28", Region: []TemplateRegion{
+				{"CN_Beijing_C", "北京-可用区C", "normal"}, {"CN_Beijing_B", "北京-可用区B", "normal"}, {"CN_Beijing_A", "北京-可用区A", "normal"}},
+		}}}},
+		"DescribeVdc": {func(c *Client) (any, error) { return c.DescribeVdc(ctx, DescribeVdcRequest{}) }, []Vdc{{
+			VdcID: "0bb08ed7-e686-4168-93e5-e0187579753b", VdcName: "cdsApi-testaa", RegionID: "CN_Beijing_A",
+			PublicNetwork: []PublicNetwork{{PublicID: "e1186a02-a7b6-11e9-9052-0242ac11001b", Name: "cdsApi-public-2", Status: "ok",
+				Qos: 20, UnuseIPNum: 1, Segments: []PublicSegment{{SegmentID: "e0e5ea32-a7b6-11e9-9052-0242ac11001b",
+					Address: "144.143.14.148", Mask: 30, Gateway: "144.143.14.149"}}}},
+			PrivateNetwork: []PrivateNetwork{{PrivateID: "4e6f6790-a6b3-11e9-8f88-0242ac110041", Name: "siwang-api1", Status: "ok",
+				UnuseIPNum: 253, Segments: []string{"10.240.59.0/16~10.240.59.255/16"}}},
+		}}},
+		"CreateVdc":            {func(c *Client) (any, error) { return c.CreateVdc(ctx, CreateVdcRequest{}) }, task},
+		"DeleteVdc":            {func(c *Client) (any, error) { return c.DeleteVdc(ctx, VdcRequest{VdcID: "v"}) }, task},
+		"CreatePublicNetwork":  {func(c *Client) (any, error) { return c.CreatePublicNetwork(ctx, CreatePublicNetworkRequest{}) }, task},
+		"CreatePrivateNetwork": {func(c *Client) (any, error) { return c.CreatePrivateNetwork(ctx, CreatePrivateNetworkRequest{}) }, task},
+		"ModifyPublicNetwork":  {func(c *Client) (any, error) { return c.ModifyPublicNetwork(ctx, ModifyPublicNetworkRequest{}) }, task},
+		"AddPublicIp":          {func(c *Client) (any, error) { return c.AddPublicIP(ctx, AddPublicIPRequest{}) }, task},
+		"DeletePublicIp":       {func(c *Client) (any, error) { return c.DeletePublicIP(ctx, SegmentRequest{}) }, task},
+		"DeletePublicNetwork":  {func(c *Client) (any, error) { return c.DeletePublicNetwork(ctx, PublicNetworkRequest{}) }, task},
+		"DeletePrivateNetwork": {func(c *Client) (any, error) { return c.DeletePrivateNetwork(ctx, PrivateNetworkRequest{}) }, task},
+		"RenewPublicNetwork":   {func(c *Client) (any, error) { return c.RenewPublicNetwork(ctx, RenewPublicNetworkRequest{}) }, ""},
+		"DescribeBandwidthTraffic": {func(c *Client) (any, error) {
+			d, err := c.DescribeBandwidthTraffic(ctx, BandwidthTrafficRequest{})
+			if err != nil {
+				return nil, err
+			}
+			return []any{d.LastFiveMinutesUsage.Inbps, d.LastFiveMinutesUsage.Outbps, d.MaxQos}, nil
+		}, []any{Float(0), Float(107.467), Int(5)}},
+		"DescribeBill": {func(c *Client) (any, error) {
+			d, err := c.DescribeBill(ctx, DescribeBillRequest{DateFromTo: "2019.09.02 - 2019.09.03"})
+			if err != nil {
+				return nil, err
+			}
+			return []any{len(d.BillInfo), d.TotalMasterCost, d.TotalViceCost, d.BillInfo[6]}, nil
+		}, []any{8, Float(0), Float(76.97), BillItem{RegionID: "EUR_Netherlands_A", ResourceID: "49751", ResourceName: "template_STO",
+			ResourceType: "template_STO", TotalCost: 2.66, CreateTime: "2019-04-19 15:22:43", DeleteTime: "2019-08-26 12:22:38"}}},
+		"DescribeBillInfo": {func(c *Client) (any, error) { return c.DescribeBillInfo(ctx, DescribeBillInfoRequest{}) }, &BillInfo{
+			TotalCost: 9.62, BillDetail: []BillDetail{{
+				Configuration: "高性能云主机:系统硬盘:60GB,vCPU:4C,内存:8GB,操作系统:CDS-OS-CentOS7.6-64bit-General-V3",
+				CostDetail:    "高性能云主机:系统硬盘:0E-8,vCPU:0.00202508,内存:0.01215040,操作系统:0E-8",
+				CreateTime:    "2019-10-23 12:40:04", EndTime: 1571846400, IPs: []string{"118.186.60.2"}, PayDesc: "按需计费", PayType: "1",
+				RegionID: "CN_Beijing_E", ResourceID: "2e579aa0-f54f-11e9-814d-f6de00b3aa12", ResourceName: "prometheus_grafana",
+				StartTime: 1571805679, Status: "running", TotalCost: 9.62, UnitPrice: 0.01417548,
+				VdcID: "b420f679-80a7-44f7-bf08-6e3bfadf3400", VdcName: "北京五"}}}},
+		"GetMetering": {func(c *Client) (any, error) { return c.GetMetering(ctx, GetMeteringRequest{EndTime: "20191101"}) },
+			[]Metering{{ID: "2001", Name: "wlj_存储池1", TotalSize: "10240", Cold: 165.1226, Warm: 37.9796}}},
+		"DescribeAvailableResource": {func(c *Client) (any, error) {
+			d, err := c.DescribeAvailableResource(ctx, AvailableResourceRequest{RegionID: "CN_Beijing_A"})
+			if err != nil {
+				return nil, err
+			}
+			g := d.InstanceGoods[0]
+			return []any{d.RegionID, d.RegionName, len(d.WanGoods), d.WanGoods[3], g.InstanceType, g.ImageGoods.PublicImage,
+				len(g.ImageGoods.PrivateImages), g.DiskGoods[1]}, nil
+		}, []any{"CN_Beijing_A", "北京-可用区A", 4, WanGood{Type: "Bandwidth_BGP", BillingMethod: []WanBillingMethods{{"Traffic", 500}, {"Bandwidth", 500}}},
+			"high_ccs", []Image{{ImageID: "Centos_7.6_64", ImageType: "centos", GicDisplayName: "CDS-OS-CentOS7.6-64bit-General-V2"}},
+			6, DiskGoods{Type: "high_disk", MinSize: 100, MaxSize: 4000, Step: 100}}},
+		"DescribeTask": {func(c *Client) (any, error) { return c.DescribeTask(ctx, "190982") },
+			&Task{ID: "190982", Status: TaskDoing, ResourceID: "6b83fec0-ad13-11e9-adc1-0242ac11035d", TaskType: "orderCreateVM", Message: "Success."}},
+	}
+	if len(tests) != len(Actions()) {
+		t.Errorf("%d examples tested, %d actions known", len(tests), len(Actions()))
+	}
+	for action, tc := range tests {
+		t.Run(action, func(t *testing.T) {
+			if _, ok := LookupAction(action); !ok {
+				t.Fatalf("action %s is not in the catalogue", action)
+			}
+			got, err := tc.call(serveFile(t, action))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,29 @@
+// Package cloud is the client of the CapitalOnline (CDS) public API, version
+// 2019-08-08: every action of ../shared/reference/cds-api-2019-08-08.md with
+// typed requests and answers, request signing, the shared rate limiter,
+// retries, and the one waiter for asynchronous tasks.
+//
+// Invariants and decisions:
+//
+//   - Signing follows the reference (sorted canonical query, RFC 3986
+//     encoding, METHOD&%2F&enc(query), HMAC-SHA1, base64) with one
+//     correction: the HMAC key is the raw AccessKeySecret, not secret+"&", as
+//     every official SDK does. The POST body is not signed.
+//   - GET actions carry their parameters in the query (lists flattened as
+//     Key.0, Key.1, objects as Key.Field); POST actions carry them as a JSON
+//     body and only the common parameters in the query.
+//   - A success is Code "Success" compared case-insensitively (billing answers
+//     "success"), or "0000", which DescribeSecurityGroups documents. Anything
+//     else, or an HTTP status outside 2xx, is an *APIError; a body that is not
+//     JSON is a *DecodeError that says so.
+//   - Reads (Describe*, GetMetering) are retried with jittered exponential
+//     backoff on transport errors, 5xx and throttling. Writes are retried
+//     only when the connection was never made, so nothing is ever done twice.
+//     Every throttling answer halves the shared Limiter's rate; successes win
+//     it back gradually.
+//   - Each attempt gets a fresh SignatureNonce and Timestamp.
+//   - The AccessKeySecret is used only as the HMAC key: Credentials mask it in
+//     String/GoString, and transport errors are stripped of the signed URL.
+//   - WaitTask is the only place that waits on the cloud; it takes a Clock so
+//     tests run schedules without sleeping.
+package cloud

@@ -1,0 +1,240 @@
+package cloud
+
+import "context"
+
+// DescribeVdcRequest filters the VDC listing (GET /network). PageSize is not
+// in the reference; the emulator honours it.
+type DescribeVdcRequest struct {
+	RegionID   string `json:"RegionId,omitempty"`
+	VdcID      string `json:"VdcId,omitempty"`
+	PageNumber int    `json:"PageNumber,omitempty"`
+	PageSize   int    `json:"PageSize,omitempty"`
+	Keyword    string `json:"Keyword,omitempty"`
+}
+
+// A Vdc with its networks. The service repeats the page counters inside each
+// item of the list.
+type Vdc struct {
+	VdcID          string           `json:"VdcId"`
+	VdcName        string           `json:"VdcName"`
+	RegionID       string           `json:"RegionId"`
+	VdcStatus      string           `json:"VdcStatus,omitempty"`
+	PublicNetwork  []PublicNetwork  `json:"PublicNetwork"`
+	PrivateNetwork []PrivateNetwork `json:"PrivateNetwork"`
+	PageNumber     Int              `json:"PageNumber"`
+	PageCount      Int              `json:"PageCount"`
+}
+
+// A PublicNetwork is a VDC's internet bandwidth and its IP segments.
+type PublicNetwork struct {
+	PublicID       string          `json:"PublicId"`
+	Name           string          `json:"Name"`
+	Status         string          `json:"Status"`
+	Type           string          `json:"Type,omitempty"`
+	BillingMethod  string          `json:"BillingMethod,omitempty"`
+	Qos            Int             `json:"Qos"`
+	AutoRenew      Int             `json:"AutoRenew,omitempty"`
+	FloatBandwidth Int             `json:"FloatBandwidth,omitempty"`
+	Segments       []PublicSegment `json:"Segments"`
+	UnuseIPNum     Int             `json:"UnuseIpNum"`
+}
+
+// A PublicSegment is a block of public addresses.
+type PublicSegment struct {
+	SegmentID string `json:"SegmentId"`
+	Address   string `json:"Address"`
+	Mask      Int    `json:"Mask"`
+	Gateway   string `json:"Gateway"`
+}
+
+// A PrivateNetwork is a VDC's private network; Segments read like
+// "10.240.59.0/16~10.240.59.255/16".
+type PrivateNetwork struct {
+	PrivateID  string   `json:"PrivateId"`
+	Name       string   `json:"Name"`
+	Status     string   `json:"Status"`
+	Type       string   `json:"Type,omitempty"`
+	Address    string   `json:"Address,omitempty"`
+	Mask       Int      `json:"Mask,omitempty"`
+	UnuseIPNum Int      `json:"UnuseIpNum"`
+	Segments   []string `json:"Segments"`
+}
+
+// DescribeVdc returns one page of VDCs.
+func (c *Client) DescribeVdc(ctx context.Context, r DescribeVdcRequest) ([]Vdc, error) {
+	var d []Vdc
+	if _, err := c.Call(ctx, "DescribeVdc", r, &d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// ListVdcs pages through DescribeVdc and returns every VDC that matches r.
+func (c *Client) ListVdcs(ctx context.Context, r DescribeVdcRequest, pageSize int) ([]Vdc, error) {
+	var all []Vdc
+	r.PageSize = pageSize
+	for page := 1; ; page++ {
+		r.PageNumber = page
+		d, err := c.DescribeVdc(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, d...)
+		if len(d) == 0 || int(d[0].PageCount) <= page {
+			return all, nil
+		}
+	}
+}
+
+// VdcPublicNetwork is the optional public network bought with a new VDC. The
+// reference spells the IP count "Ip"; FloatBandwidth is spelled as in
+// CreatePublicNetwork.
+type VdcPublicNetwork struct {
+	Name           string `json:"Name,omitempty"`
+	Type           string `json:"Type"`
+	BillingMethod  string `json:"BillingMethod"`
+	Qos            int    `json:"Qos"`
+	IP             int    `json:"Ip"`
+	AutoRenew      *int   `json:"AutoRenew,omitempty"`
+	FloatBandwidth int    `json:"FloatBandwidth,omitempty"`
+}
+
+// CreateVdcRequest creates a VDC (POST /network).
+type CreateVdcRequest struct {
+	RegionID      string            `json:"RegionId"`
+	VdcName       string            `json:"VdcName,omitempty"`
+	PublicNetwork *VdcPublicNetwork `json:"PublicNetwork,omitempty"`
+}
+
+// CreateVdc starts creating a VDC.
+func (c *Client) CreateVdc(ctx context.Context, r CreateVdcRequest) (string, error) {
+	return c.task(ctx, "CreateVdc", r)
+}
+
+// VdcRequest names one VDC (DeleteVdc: GET /network).
+type VdcRequest struct {
+	VdcID string `json:"VdcId"`
+}
+
+// DeleteVdc deletes a VDC that has no networks or instances left.
+func (c *Client) DeleteVdc(ctx context.Context, r VdcRequest) (string, error) {
+	return c.task(ctx, "DeleteVdc", r)
+}
+
+// CreatePublicNetworkRequest buys bandwidth and addresses for a VDC.
+type CreatePublicNetworkRequest struct {
+	VdcID          string `json:"VdcId"`
+	Name           string `json:"Name,omitempty"`
+	Type           string `json:"Type"`
+	BillingMethod  string `json:"BillingMethod"`
+	Qos            int    `json:"Qos"`
+	IPNum          int    `json:"IPNum"`
+	AutoRenew      *int   `json:"AutoRenew,omitempty"`
+	FloatBandwidth int    `json:"FloatBandwidth,omitempty"`
+}
+
+// CreatePublicNetwork starts creating a public network.
+func (c *Client) CreatePublicNetwork(ctx context.Context, r CreatePublicNetworkRequest) (string, error) {
+	return c.task(ctx, "CreatePublicNetwork", r)
+}
+
+// CreatePrivateNetworkRequest creates a private network (Mask such as "16").
+type CreatePrivateNetworkRequest struct {
+	VdcID   string `json:"VdcId"`
+	Name    string `json:"Name,omitempty"`
+	Type    string `json:"Type,omitempty"`
+	Address string `json:"Address,omitempty"`
+	Mask    string `json:"Mask,omitempty"`
+}
+
+// CreatePrivateNetwork starts creating a private network.
+func (c *Client) CreatePrivateNetwork(ctx context.Context, r CreatePrivateNetworkRequest) (string, error) {
+	return c.task(ctx, "CreatePrivateNetwork", r)
+}
+
+// ModifyPublicNetworkRequest changes bandwidth (GET /network).
+type ModifyPublicNetworkRequest struct {
+	PublicID string `json:"PublicId"`
+	Qos      int    `json:"Qos"`
+}
+
+// ModifyPublicNetwork changes a public network's bandwidth.
+func (c *Client) ModifyPublicNetwork(ctx context.Context, r ModifyPublicNetworkRequest) (string, error) {
+	return c.task(ctx, "ModifyPublicNetwork", r)
+}
+
+// AddPublicIPRequest buys another segment of Number addresses (4, 8, 16, 32, 64).
+type AddPublicIPRequest struct {
+	PublicID string `json:"PublicId"`
+	Number   int    `json:"Number"`
+}
+
+// AddPublicIP adds a segment of addresses.
+func (c *Client) AddPublicIP(ctx context.Context, r AddPublicIPRequest) (string, error) {
+	return c.task(ctx, "AddPublicIp", r)
+}
+
+// SegmentRequest names a public segment (DeletePublicIp).
+type SegmentRequest struct {
+	SegmentID string `json:"SegmentId"`
+}
+
+// DeletePublicIP releases a segment of addresses.
+func (c *Client) DeletePublicIP(ctx context.Context, r SegmentRequest) (string, error) {
+	return c.task(ctx, "DeletePublicIp", r)
+}
+
+// PublicNetworkRequest names a public network.
+type PublicNetworkRequest struct {
+	PublicID string `json:"PublicId"`
+}
+
+// DeletePublicNetwork releases a public network and its addresses.
+func (c *Client) DeletePublicNetwork(ctx context.Context, r PublicNetworkRequest) (string, error) {
+	return c.task(ctx, "DeletePublicNetwork", r)
+}
+
+// PrivateNetworkRequest names a private network.
+type PrivateNetworkRequest struct {
+	PrivateID string `json:"PrivateId"`
+}
+
+// DeletePrivateNetwork deletes a private network.
+func (c *Client) DeletePrivateNetwork(ctx context.Context, r PrivateNetworkRequest) (string, error) {
+	return c.task(ctx, "DeletePrivateNetwork", r)
+}
+
+// RenewPublicNetworkRequest turns auto-renewal on (1) or off (0).
+type RenewPublicNetworkRequest struct {
+	PublicID  string `json:"PublicId"`
+	AutoRenew int    `json:"AutoRenew"`
+}
+
+// RenewPublicNetwork sets auto-renewal. The reference's example answer has no
+// TaskId; an empty id means the change took effect at once.
+func (c *Client) RenewPublicNetwork(ctx context.Context, r RenewPublicNetworkRequest) (string, error) {
+	return c.task(ctx, "RenewPublicNetwork", r)
+}
+
+// BandwidthTrafficRequest names a public or private network.
+type BandwidthTrafficRequest struct {
+	NetworkID string `json:"NetworkId"`
+}
+
+// BandwidthTraffic is a network's traffic over the last five minutes.
+type BandwidthTraffic struct {
+	LastFiveMinutesUsage struct {
+		Inbps  Float `json:"Inbps"`
+		Outbps Float `json:"Outbps"`
+	} `json:"LastFiveMinutesUsage"`
+	MaxQos Int `json:"MaxQos"`
+}
+
+// DescribeBandwidthTraffic returns a network's recent traffic.
+func (c *Client) DescribeBandwidthTraffic(ctx context.Context, r BandwidthTrafficRequest) (*BandwidthTraffic, error) {
+	var d BandwidthTraffic
+	if _, err := c.Call(ctx, "DescribeBandwidthTraffic", r, &d); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
