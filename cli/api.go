@@ -54,10 +54,11 @@ func runAPI(c *ucli.Context) error {
 	if err != nil {
 		return fmt.Errorf("api %s: %w", action, err)
 	}
-	client, err := newClient(c)
+	client, closeCloud, err := connect(c)
 	if err != nil {
 		return fmt.Errorf("api: %w", err)
 	}
+	defer closeCloud()
 	if c.Bool("dry-run") || c.IsSet("nonce") || c.IsSet("timestamp") {
 		if !c.Bool("dry-run") {
 			return errors.New("api: --nonce and --timestamp only make sense with --dry-run (a live request needs a fresh nonce)")

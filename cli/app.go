@@ -47,6 +47,7 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		Flags:                globalFlags(),
 		Commands: []*ucli.Command{
 			apiCommand(),
+			emulatorCommand(),
 		},
 		// Errors are printed by Main, once.
 		ExitErrHandler: func(*ucli.Context, error) {},

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"os"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
@@ -21,7 +19,7 @@ func globalFlags() []ucli.Flag {
 	return []ucli.Flag{
 		&ucli.StringFlag{
 			Name:    flagEndpoint,
-			Usage:   "API base URL (http or https)",
+			Usage:   "API base URL (http or https), or \"local\" for the built-in local cloud",
 			EnvVars: []string{"CDS_ENDPOINT"},
 			Value:   cloud.DefaultEndpoint,
 		},
@@ -37,26 +35,4 @@ func globalFlags() []ucli.Flag {
 			Value:   20,
 		},
 	}
-}
-
-// newClient builds the API client from the global flags and the credentials
-// in the environment or the credentials file.
-func newClient(c *ucli.Context, opts ...cloud.Option) (*cloud.Client, error) {
-	endpoint := c.String(flagEndpoint)
-	if _, err := cloud.ParseEndpoint(endpoint); err != nil {
-		return nil, fmt.Errorf("--endpoint: %w", err)
-	}
-	creds, err := cloud.LoadCredentials(os.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	base := []cloud.Option{
-		cloud.WithTimeout(c.Duration(flagTimeout)),
-		cloud.WithLimiter(cloud.NewLimiter(c.Float64(flagRateLimit), 10)),
-	}
-	client, err := cloud.New(endpoint, creds, append(base, opts...)...)
-	if err != nil {
-		return nil, fmt.Errorf("--endpoint: %w", err)
-	}
-	return client, nil
 }

@@ -1,0 +1,326 @@
+package emulator
+
+import (
+	crand "crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// A World is the state of the local cloud. Every method expects the Server's
+// lock to be held.
+type World struct {
+	VDCs      map[string]*VDC
+	Publics   map[string]*PublicNet
+	Privates  map[string]*PrivateNet
+	Instances map[string]*Instance
+	Groups    map[string]*SecGroup
+	Templates map[string]*Template
+	Tasks     map[string]*Task
+	Ledger    map[string]*LedgerEntry // every billable resource ever created, by id
+
+	pending map[string]*Task           // tasks not yet settled
+	usedIPs map[string]string          // network id|ip → owning instance
+	ipCount map[string]int             // network id → addresses in use
+	dirty   map[string]map[string]bool // bucket → ids to persist
+	rng     *rand.Rand
+	seq     uint64 // creation order of instances
+}
+
+// Resource statuses.
+const (
+	statusCreating = "creating"
+	statusRunning  = "running"
+	statusStopped  = "stopped"
+	statusUpdating = "updating"
+	statusDeleting = "deleting"
+	statusOK       = "ok"
+)
+
+// Busy is what every mutable resource shares: its status, the task that is
+// changing it and the status it will have when that task settles.
+type Busy struct {
+	Status     string `json:"status"`
+	TaskID     string `json:"task_id,omitempty"`
+	NextStatus string `json:"next_status,omitempty"`
+}
+
+// A VDC is a virtual data centre.
+type VDC struct {
+	Busy
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Region  string    `json:"region"`
+	Created time.Time `json:"created"`
+}
+
+// A PublicNet is a VDC's bandwidth and public segments.
+type PublicNet struct {
+	Busy
+	ID             string    `json:"id"`
+	VdcID          string    `json:"vdc_id"`
+	Name           string    `json:"name"`
+	Type           string    `json:"type"`
+	BillingMethod  string    `json:"billing_method"`
+	Qos            int       `json:"qos"`
+	AutoRenew      int       `json:"auto_renew"`
+	FloatBandwidth int       `json:"float_bandwidth,omitempty"`
+	Segments       []Segment `json:"segments"`
+	Created        time.Time `json:"created"`
+}
+
+// A Segment is a block of public addresses: network, gateway (network+1),
+// usable addresses, broadcast.
+type Segment struct {
+	ID      string `json:"id"`
+	Network uint32 `json:"network"`
+	Size    int    `json:"size"`
+}
+
+// A PrivateNet is a VDC's private network.
+type PrivateNet struct {
+	Busy
+	ID      string    `json:"id"`
+	VdcID   string    `json:"vdc_id"`
+	Name    string    `json:"name"`
+	Type    string    `json:"type"`
+	Network uint32    `json:"network"`
+	Mask    int       `json:"mask"`
+	Created time.Time `json:"created"`
+}
+
+// An Instance is a cloud server.
+type Instance struct {
+	Busy
+	ID             string    `json:"id"`
+	Seq            uint64    `json:"seq"`
+	Name           string    `json:"name"`
+	VdcID          string    `json:"vdc_id"`
+	Region         string    `json:"region"`
+	ChargeType     string    `json:"charge_type"`
+	AutoRenew      int       `json:"auto_renew"`
+	PrepaidMonth   int       `json:"prepaid_month"`
+	InstanceType   string    `json:"instance_type"`
+	ImageID        string    `json:"image_id"`
+	CPU            int       `json:"cpu"`
+	RAM            int       `json:"ram"`
+	SystemDisk     Disk      `json:"system_disk"`
+	DataDisks      []Disk    `json:"data_disks"`
+	PublicNIC      *NIC      `json:"public_nic,omitempty"`
+	PrivateNICs    []NIC     `json:"private_nics"`
+	PasswordHash   string    `json:"password_hash"`
+	Created        time.Time `json:"created"`
+	SecurityGroups []string  `json:"security_groups,omitempty"`
+}
+
+// A Disk is a system or data disk.
+type Disk struct {
+	ID   string `json:"id"`
+	Size int    `json:"size"`
+	Type string `json:"type"`
+	IOPS int    `json:"iops"`
+}
+
+// A NIC is a network interface on a public or private network.
+type NIC struct {
+	ID        string `json:"id"`
+	NetworkID string `json:"network_id"`
+	Name      string `json:"name"`
+	IP        string `json:"ip"`
+	MAC       string `json:"mac"`
+	Connected bool   `json:"connected"`
+}
+
+// A SecGroup is a security group with its rules and bindings.
+type SecGroup struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Type        string    `json:"type"`
+	Rules       []Rule    `json:"rules"`
+	Bindings    []Binding `json:"bindings"`
+	Created     time.Time `json:"created"`
+	Updated     time.Time `json:"updated"`
+}
+
+// A Rule is one security group rule.
+type Rule struct {
+	ID            string    `json:"id"`
+	Protocol      string    `json:"protocol"`
+	LocalPort     string    `json:"local_port"`
+	TargetPort    string    `json:"target_port"`
+	TargetAddress string    `json:"target_address"`
+	Direction     string    `json:"direction"`
+	Priority      int       `json:"priority"`
+	Action        int       `json:"action"`
+	Type          string    `json:"type"`
+	Description   string    `json:"description"`
+	Created       time.Time `json:"created"`
+}
+
+// A Binding ties a group to an instance (optionally to one of its networks).
+type Binding struct {
+	InstanceID string `json:"instance_id"`
+	PrivateID  string `json:"private_id,omitempty"`
+	PublicID   string `json:"public_id,omitempty"`
+}
+
+// A Template is a custom image and its copies per region.
+type Template struct {
+	ID         string            `json:"id"`
+	Name       string            `json:"name"`
+	InstanceID string            `json:"instance_id"`
+	OSType     string            `json:"os_type"`
+	Regions    map[string]string `json:"regions"` // region → status
+	Created    time.Time         `json:"created"`
+}
+
+// A Task is an asynchronous operation.
+type Task struct {
+	ID      string    `json:"id"`
+	Type    string    `json:"type"`
+	Targets []Target  `json:"targets"`
+	Created time.Time `json:"created"`
+	Due     time.Time `json:"due"`
+	Fail    bool      `json:"fail"`
+	Status  string    `json:"status,omitempty"` // FINISH or ERROR once settled
+}
+
+// A Target is what a task changes.
+type Target struct {
+	Kind string `json:"kind"` // bucket name: vdc, public, private, instance, template
+	ID   string `json:"id"`
+	Op   string `json:"op"` // create, update, delete
+	// Region is the template region a create/delete of a copy concerns.
+	Region string `json:"region,omitempty"`
+}
+
+// A LedgerEntry is a billable resource's lifetime and price.
+type LedgerEntry struct {
+	// Key is the ledger key when it is not ResourceID: a closed period of a
+	// resource whose price changed.
+	Key         string    `json:"key,omitempty"`
+	ResourceID  string    `json:"resource_id"`
+	Name        string    `json:"name"`
+	Type        string    `json:"type"` // vm, wan, ip, template
+	Region      string    `json:"region"`
+	VdcID       string    `json:"vdc_id"`
+	VdcName     string    `json:"vdc_name"`
+	HourlyPrice float64   `json:"hourly_price"`
+	Config      string    `json:"config"`
+	Created     time.Time `json:"created"`
+	Deleted     time.Time `json:"deleted,omitempty"`
+	IPs         []string  `json:"ips,omitempty"`
+}
+
+func newWorld(seed uint64) *World {
+	return &World{
+		VDCs: map[string]*VDC{}, Publics: map[string]*PublicNet{}, Privates: map[string]*PrivateNet{},
+		Instances: map[string]*Instance{}, Groups: map[string]*SecGroup{}, Templates: map[string]*Template{},
+		Tasks: map[string]*Task{}, Ledger: map[string]*LedgerEntry{},
+		pending: map[string]*Task{}, dirty: map[string]map[string]bool{},
+		rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+	}
+}
+
+// newID returns a random UUID from the world's generator (deterministic for a seed).
+func (w *World) newID() string {
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], w.rng.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], w.rng.Uint64())
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return uuid.UUID(b).String()
+}
+
+// newMAC returns a MAC in the VMware range the reference's examples use.
+func (w *World) newMAC() string {
+	v := w.rng.Uint32()
+	return fmt.Sprintf("00:50:56:%02x:%02x:%02x", byte(v>>16)&0x3f, byte(v>>8), byte(v))
+}
+
+// touch marks an entity for persistence.
+func (w *World) touch(bucket, id string) {
+	m := w.dirty[bucket]
+	if m == nil {
+		m = map[string]bool{}
+		w.dirty[bucket] = m
+	}
+	m[id] = true
+}
+
+// validID reports whether id looks like the ids the service hands out.
+func validID(id string) bool {
+	_, err := uuid.Parse(id)
+	return err == nil && len(id) == 36
+}
+
+// instancesInVdc returns the VDC's instances in creation order.
+func (w *World) instancesInVdc(vdcID string) []*Instance {
+	var out []*Instance
+	for _, in := range w.Instances {
+		if vdcID == "" || in.VdcID == vdcID {
+			out = append(out, in)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	return out
+}
+
+// ledgerOpen records a billable resource.
+func (w *World) ledgerOpen(e *LedgerEntry) {
+	key := e.Key
+	if key == "" {
+		key = e.ResourceID
+	}
+	w.Ledger[key] = e
+	w.touch("ledger", key)
+}
+
+// archiveBill closes the open bill of id at now and keeps it under another
+// key, so a new period at another price can be opened; false if id has none.
+func (w *World) archiveBill(id string, now time.Time) bool {
+	e, ok := w.Ledger[id]
+	if !ok || !e.Deleted.IsZero() {
+		return false
+	}
+	old := *e
+	old.Key = id + "@" + e.Created.Format(time.RFC3339Nano)
+	old.Deleted = now
+	w.ledgerOpen(&old)
+	return true
+}
+
+// sortByCreated orders items by creation time, then id.
+func sortByCreated[T any](items []T, key func(T) (time.Time, string)) {
+	sort.Slice(items, func(i, j int) bool {
+		ti, ii := key(items[i])
+		tj, ij := key(items[j])
+		if !ti.Equal(tj) {
+			return ti.Before(tj)
+		}
+		return ii < ij
+	})
+}
+
+// hashSecret keeps a password as a salted hash; the world never holds it in clear.
+func hashSecret(secret string) string {
+	var salt [8]byte
+	_, _ = crand.Read(salt[:])
+	sum := sha256.Sum256(append(salt[:], secret...))
+	return hex.EncodeToString(salt[:]) + ":" + hex.EncodeToString(sum[:])
+}
+
+// ledgerClose marks a billable resource deleted.
+func (w *World) ledgerClose(id string, at time.Time) {
+	if e, ok := w.Ledger[id]; ok && e.Deleted.IsZero() {
+		e.Deleted = at
+		w.touch("ledger", id)
+	}
+}
