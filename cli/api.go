@@ -32,6 +32,7 @@ func apiCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "nonce", Usage: "fix SignatureNonce (to reproduce a signature)"},
 			&ucli.StringFlag{Name: "timestamp", Usage: "fix Timestamp, as 2019-09-22T05:37:47Z (to reproduce a signature)"},
 			&ucli.BoolFlag{Name: "list", Usage: "list every action with its method and service path"},
+			&ucli.BoolFlag{Name: "wait", Usage: "when the answer has a TaskId, wait for the task and report how it ended on stderr"},
 		},
 		Action: runAPI,
 	}
@@ -77,7 +78,17 @@ func runAPI(c *ucli.Context) error {
 		}
 		return err // already names the action
 	}
-	return writeIndented(out, resp.Body)
+	if err := writeIndented(out, resp.Body); err != nil {
+		return err
+	}
+	if c.Bool("wait") && resp.TaskID != "" {
+		task, err := client.WaitTask(c.Context, resp.TaskID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.App.ErrWriter, "cdstack: task %s %s (ResourceId %s)\n", task.ID, task.Status, task.ResourceID)
+	}
+	return nil
 }
 
 func unknownActionError(action string) error {

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -29,9 +31,53 @@ func TestScripts(t *testing.T) {
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("FAKE_API", fake.URL)
+			port, err := freePort()
+			if err != nil {
+				return err
+			}
+			env.Setenv("EMU_PORT", port)
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"waitport": cmdWaitPort,
+		},
 	})
+}
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	_, port, err := net.SplitHostPort(ln.Addr().String())
+	return port, err
+}
+
+// cmdWaitPort waits up to 10 s until 127.0.0.1:PORT accepts connections.
+func cmdWaitPort(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: waitport PORT")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", "127.0.0.1:"+args[0], 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			if neg {
+				ts.Fatalf("port %s is open", args[0])
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			if !neg {
+				ts.Fatalf("port %s did not open: %v", args[0], err)
+			}
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func serveReferenceExample(w http.ResponseWriter, r *http.Request) {

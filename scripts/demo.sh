@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
-# The README's `make demo`: shows what cdstack sends to the CDS API. Until the
-# local cloud lands these are dry runs: signed requests printed, nothing sent.
+# The README's `make demo`: real calls against the built-in local cloud.
+# Until the reconciler lands it drives the API by hand: create a VDC and a
+# private network, wait for their tasks, list them, delete them again.
 set -euo pipefail
 bin=${1:-bin/cdstack}
-export CDS_SECRET_ID=${CDS_SECRET_ID:-demo-key-id} CDS_SECRET_KEY=${CDS_SECRET_KEY:-demo-key-secret}
+export CDS_ENDPOINT=local
+export CDSTACK_LOCAL_CLOUD=${CDSTACK_LOCAL_CLOUD:-.cdstack/demo-cloud.db}
+export CDSTACK_LOCAL_TASK_LATENCY=${CDSTACK_LOCAL_TASK_LATENCY:-300ms}
+rm -f "$CDSTACK_LOCAL_CLOUD"
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+bold=$'\033[1m' plain=$'\033[0m'
+[ -t 1 ] || { bold=''; plain=''; }
+step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain" >&2; "$@"; }
+field() { sed -n "s/.*\"$1\": \"\([^\"]*\)\".*/\1/p" | head -n 1; }
 
-step "$bin" api DescribeVdc VdcId=abc --dry-run --nonce fixed-nonce --timestamp 2019-09-22T05:37:47Z
-step "$bin" api CreateVdc RegionId=CN_Beijing_A VdcName=demo --dry-run
-step "$bin" api CreateInstance RegionId=CN_Beijing_A VdcId=v-1 InstanceName=web-0 Cpu=2 Ram=4 \
-	ImageId=Centos_7.6_64 Password=not-printed 'DataDisks=[{"Size":100,"Type":"ssd_disk"}]' --dry-run
-step "$bin" api --list
+step "$bin" api CreateVdc RegionId=CN_Beijing_A VdcName=demo --wait | tee /tmp/cdstack-demo.$$ >&2
+vdc_task=$(field TaskId </tmp/cdstack-demo.$$)
+vdc=$(step "$bin" api DescribeTask TaskId="$vdc_task" | tee /dev/stderr | field ResourceId)
+
+step "$bin" api CreatePrivateNetwork VdcId="$vdc" Name=lan Address=10.10.0.0 Mask=16 --wait >/dev/null
+step "$bin" api DescribeVdc VdcId="$vdc" >&2
+lan=$("$bin" api DescribeVdc VdcId="$vdc" 2>/dev/null | field PrivateId)
+
+step "$bin" api DeletePrivateNetwork PrivateId="$lan" --wait >/dev/null
+step "$bin" api DeleteVdc VdcId="$vdc" --wait >/dev/null
+step "$bin" api DescribeVdc >&2
+rm -f /tmp/cdstack-demo.$$
+printf '\n%sThe local cloud created, listed and deleted a VDC and its network.%s\n' "$bold" "$plain" >&2
