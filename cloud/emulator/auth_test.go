@@ -73,17 +73,17 @@ func TestAuthRejections(t *testing.T) {
 		status        int
 		code          string
 	}{
-		"wrong secret": {"GET", replace(pyDescribeVdc, "Sx34bm1y", "Tx34bm1y"), pyTime, 403, "SignatureDoesNotMatch"},
-		"tampered parameter": {"GET", replace(pyDescribeVdc, "%E4%BA%94", "%E4%BA%95"), pyTime, 403, "SignatureDoesNotMatch"},
+		"wrong secret":              {"GET", replace(pyDescribeVdc, "Sx34bm1y", "Tx34bm1y"), pyTime, 403, "SignatureDoesNotMatch"},
+		"tampered parameter":        {"GET", replace(pyDescribeVdc, "%E4%BA%94", "%E4%BA%95"), pyTime, 403, "SignatureDoesNotMatch"},
 		"signed for another method": {"POST", pyDescribeVdc, pyTime, 403, "SignatureDoesNotMatch"},
-		"stale timestamp":  {"GET", pyDescribeVdc, pyTime.Add(16 * time.Minute), 400, "InvalidTimeStamp.Expired"},
-		"future timestamp": {"GET", pyDescribeVdc, pyTime.Add(-16 * time.Minute), 400, "InvalidTimeStamp.Expired"},
-		"unknown key":      {"GET", replace(pyDescribeVdc, "AccessKeyId=testak", "AccessKeyId=other"), pyTime, 401, "InvalidAccessKeyId.NotFound"},
-		"missing nonce":    {"GET", replace(pyDescribeVdc, "SignatureNonce=py-nonce-1&", ""), pyTime, 400, "MissingParameter"},
-		"bad method name":  {"GET", replace(pyDescribeVdc, "HMAC-SHA1", "HMAC-SHA256"), pyTime, 400, "InvalidSignatureMethod"},
-		"bad version":      {"GET", replace(pyDescribeVdc, "Version=2019-08-08", "Version=2020-01-01"), pyTime, 400, "InvalidVersion"},
-		"bad timestamp":    {"GET", replace(pyDescribeVdc, "2019-09-22T05%3A37%3A47Z", "yesterday"), pyTime, 400, "InvalidTimeStamp.Format"},
-		"duplicate param":  {"GET", pyDescribeVdc + "&Keyword=x", pyTime, 400, "InvalidParameter.Duplicate"},
+		"stale timestamp":           {"GET", pyDescribeVdc, pyTime.Add(16 * time.Minute), 400, "InvalidTimeStamp.Expired"},
+		"future timestamp":          {"GET", pyDescribeVdc, pyTime.Add(-16 * time.Minute), 400, "InvalidTimeStamp.Expired"},
+		"unknown key":               {"GET", replace(pyDescribeVdc, "AccessKeyId=testak", "AccessKeyId=other"), pyTime, 401, "InvalidAccessKeyId.NotFound"},
+		"missing nonce":             {"GET", replace(pyDescribeVdc, "SignatureNonce=py-nonce-1&", ""), pyTime, 400, "MissingParameter"},
+		"bad method name":           {"GET", replace(pyDescribeVdc, "HMAC-SHA1", "HMAC-SHA256"), pyTime, 400, "InvalidSignatureMethod"},
+		"bad version":               {"GET", replace(pyDescribeVdc, "Version=2019-08-08", "Version=2020-01-01"), pyTime, 400, "InvalidVersion"},
+		"bad timestamp":             {"GET", replace(pyDescribeVdc, "2019-09-22T05%3A37%3A47Z", "yesterday"), pyTime, 400, "InvalidTimeStamp.Format"},
+		"duplicate param":           {"GET", pyDescribeVdc + "&Keyword=x", pyTime, 400, "InvalidParameter.Duplicate"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

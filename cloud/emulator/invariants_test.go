@@ -20,8 +20,8 @@ func TestDocumentedErrors(t *testing.T) {
 		status int
 		code   string
 	}{
-		"CreateVdc bad region": {func() error { _, err := c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "Mars_A"}); return err }, 400, "InvalidRegionId.Malformed"},
-		"CreateVdc no region":  {func() error { _, err := c.CreateVdc(ctx, cloud.CreateVdcRequest{}); return err }, 400, "IncompleteParamter"},
+		"CreateVdc bad region":     {func() error { _, err := c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "Mars_A"}); return err }, 400, "InvalidRegionId.Malformed"},
+		"CreateVdc no region":      {func() error { _, err := c.CreateVdc(ctx, cloud.CreateVdcRequest{}); return err }, 400, "IncompleteParamter"},
 		"DescribeVdc malformed id": {func() error { _, err := c.DescribeVdc(ctx, cloud.DescribeVdcRequest{VdcID: "abc"}); return err }, 400, "InvalidVDCID.Malformed"},
 		"DescribeVdc unknown id":   {func() error { _, err := c.DescribeVdc(ctx, cloud.DescribeVdcRequest{VdcID: unknown}); return err }, 400, "VDCNotFound"},
 		"DeleteVdc unknown":        {func() error { _, err := c.DeleteVdc(ctx, cloud.VdcRequest{VdcID: unknown}); return err }, 400, "VdcNotFound"},
@@ -38,9 +38,18 @@ func TestDocumentedErrors(t *testing.T) {
 			_, err := c.CreatePublicNetwork(ctx, cloud.CreatePublicNetworkRequest{VdcID: f.vdc, Type: "Bandwidth_BGP", BillingMethod: "Bandwidth", Qos: 7, IPNum: 4})
 			return err
 		}, 400, "InvalidPublicNetwork.Bandwidth.Malformed"},
-		"ModifyPublicNetwork Qos 501": {func() error { _, err := c.ModifyPublicNetwork(ctx, cloud.ModifyPublicNetworkRequest{PublicID: f.public, Qos: 505}); return err }, 400, "InvalidPublicNetwork.Bandwidth.Malformed"},
-		"AddPublicIp bad number":      {func() error { _, err := c.AddPublicIP(ctx, cloud.AddPublicIPRequest{PublicID: f.public, Number: 3}); return err }, 400, "InvalidPublicNetwork.IP.Malformed"},
-		"DeletePrivateNetwork malformed": {func() error { _, err := c.DeletePrivateNetwork(ctx, cloud.PrivateNetworkRequest{PrivateID: "p"}); return err }, 400, "InvalidPrivateId.Malformed"},
+		"ModifyPublicNetwork Qos 501": {func() error {
+			_, err := c.ModifyPublicNetwork(ctx, cloud.ModifyPublicNetworkRequest{PublicID: f.public, Qos: 505})
+			return err
+		}, 400, "InvalidPublicNetwork.Bandwidth.Malformed"},
+		"AddPublicIp bad number": {func() error {
+			_, err := c.AddPublicIP(ctx, cloud.AddPublicIPRequest{PublicID: f.public, Number: 3})
+			return err
+		}, 400, "InvalidPublicNetwork.IP.Malformed"},
+		"DeletePrivateNetwork malformed": {func() error {
+			_, err := c.DeletePrivateNetwork(ctx, cloud.PrivateNetworkRequest{PrivateID: "p"})
+			return err
+		}, 400, "InvalidPrivateId.Malformed"},
 		"CreateInstance cpu 3": {func() error {
 			_, err := c.CreateInstance(ctx, cloud.CreateInstanceRequest{RegionID: "CN_Beijing_A", VdcID: f.vdc, Password: "Passw0rd!", CPU: 3})
 			return err
@@ -79,7 +88,10 @@ func TestDocumentedErrors(t *testing.T) {
 		}, 400, "InvalidPublicIpAddress.Malformed"},
 		"StopInstance malformed": {func() error { _, err := c.StopInstance(ctx, cloud.InstanceRequest{InstanceID: "i-1"}); return err }, 400, "InvalidInstanceID.Malformed"},
 		"StopInstance unknown":   {func() error { _, err := c.StopInstance(ctx, cloud.InstanceRequest{InstanceID: unknown}); return err }, 400, "InstanceNotFound"},
-		"ModifyInstanceSpec nothing": {func() error { _, err := c.ModifyInstanceSpec(ctx, cloud.ModifyInstanceSpecRequest{InstanceID: id}); return err }, 400, "IncompleteParamter"},
+		"ModifyInstanceSpec nothing": {func() error {
+			_, err := c.ModifyInstanceSpec(ctx, cloud.ModifyInstanceSpecRequest{InstanceID: id})
+			return err
+		}, 400, "IncompleteParamter"},
 		"ResizeDisk smaller": {func() error {
 			d := e.describe(id).Disks.DataDisks[0].DiskID
 			_, err := c.ResizeDisk(ctx, cloud.ResizeDiskRequest{InstanceID: id, DiskID: d, DataSize: 50})
@@ -103,9 +115,15 @@ func TestDocumentedErrors(t *testing.T) {
 		}, 400, "InstanceNotFound"},
 		"DescribeTemplateInfo no page": {func() error { _, err := c.Call(ctx, "DescribeTemplateInfo", map[string]any{}, nil); return err }, 400, "IncompleteParamter"},
 		"DescribeTask unknown":         {func() error { _, err := c.DescribeTask(ctx, "nope"); return err }, 400, "InvalidTaskID.Malformed"},
-		"DescribeBill malformed":       {func() error { _, err := c.DescribeBill(ctx, cloud.DescribeBillRequest{DateFromTo: "2019-09-02"}); return err }, 400, "InvalidParameter.DateFromTo"},
-		"GetMetering no EndTime":       {func() error { _, err := c.GetMetering(ctx, cloud.GetMeteringRequest{}); return err }, 400, "InvalidParameter.IsNull"},
-		"GetMetering unknown uid":      {func() error { _, err := c.GetMetering(ctx, cloud.GetMeteringRequest{EndTime: "20191101", UID: "9"}); return err }, 400, "InvalidParamater"},
+		"DescribeBill malformed": {func() error {
+			_, err := c.DescribeBill(ctx, cloud.DescribeBillRequest{DateFromTo: "2019-09-02"})
+			return err
+		}, 400, "InvalidParameter.DateFromTo"},
+		"GetMetering no EndTime": {func() error { _, err := c.GetMetering(ctx, cloud.GetMeteringRequest{}); return err }, 400, "InvalidParameter.IsNull"},
+		"GetMetering unknown uid": {func() error {
+			_, err := c.GetMetering(ctx, cloud.GetMeteringRequest{EndTime: "20191101", UID: "9"})
+			return err
+		}, 400, "InvalidParamater"},
 		"DescribeAvailableResource bad region": {func() error {
 			_, err := c.DescribeAvailableResource(ctx, cloud.AvailableResourceRequest{RegionID: "x"})
 			return err
@@ -181,9 +199,18 @@ func TestBusyInstanceRefusesChanges(t *testing.T) {
 		t.Errorf("status while creating = %s", st)
 	}
 	for name, call := range map[string]func() error{
-		"stop":   func() error { _, err := e.client.StopInstance(e.ctx, cloud.InstanceRequest{InstanceID: id}); return err },
-		"spec":   func() error { _, err := e.client.ModifyInstanceSpec(e.ctx, cloud.ModifyInstanceSpecRequest{InstanceID: id, CPU: 2}); return err },
-		"delete": func() error { _, err := e.client.DeleteInstance(e.ctx, cloud.DeleteInstanceRequest{InstanceIDs: []string{id}}); return err },
+		"stop": func() error {
+			_, err := e.client.StopInstance(e.ctx, cloud.InstanceRequest{InstanceID: id})
+			return err
+		},
+		"spec": func() error {
+			_, err := e.client.ModifyInstanceSpec(e.ctx, cloud.ModifyInstanceSpecRequest{InstanceID: id, CPU: 2})
+			return err
+		},
+		"delete": func() error {
+			_, err := e.client.DeleteInstance(e.ctx, cloud.DeleteInstanceRequest{InstanceIDs: []string{id}})
+			return err
+		},
 		"disk": func() error {
 			_, err := e.client.CreateDisk(e.ctx, cloud.CreateDiskRequest{InstanceID: id, DataDisks: []cloud.DiskSpec{{Size: 10, Type: "ssd_disk"}}})
 			return err
