@@ -48,6 +48,8 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		Commands: []*ucli.Command{
 			apiCommand(),
 			emulatorCommand(),
+			validateCommand(),
+			schemaCommand(),
 		},
 		// Errors are printed by Main, once.
 		ExitErrHandler: func(*ucli.Context, error) {},

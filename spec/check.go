@@ -1,0 +1,399 @@
+package spec
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/cdstack/cdstack/schemas"
+)
+
+// check runs the checks that need the whole stack, then the schema.
+func (s *Stack) check(d *diag) {
+	for _, name := range s.Order {
+		r := s.Resources[name]
+		s.checkCount(r, d)
+	}
+	for _, name := range s.Order {
+		r := s.Resources[name]
+		path := "resources." + name
+		for _, pr := range r.Properties.PathRefs(path + ".properties") {
+			s.checkRef(pr.Ref, r, pr.Path, d)
+		}
+		s.checkDependsOn(r, path, d)
+		s.checkIgnoreChanges(r, path, d)
+		if pw := r.Properties.Get("password"); r.Kind == "instance" && pw != nil && pw.Kind == String && pw.Tmpl == nil {
+			d.warnf(pw.Pos, path+".properties.password", "the password is written in the stack file; use a sensitive variable: password: ${var.admin_password}")
+		}
+	}
+	for _, o := range s.Outputs {
+		for _, pr := range o.Value.PathRefs("outputs." + o.Name) {
+			s.checkRef(pr.Ref, nil, pr.Path, d)
+		}
+	}
+	s.checkCycles(d)
+	s.checkSchema(d)
+	for _, name := range sortedKeys(s.Variables) {
+		if v := s.Variables[name]; !v.used {
+			d.warnf(v.Pos, "variables."+name, "variable %q is never used", name)
+		}
+	}
+}
+
+// checkCount resolves count: a non-negative integer or ${var.x}.
+func (s *Stack) checkCount(r *Resource, d *diag) {
+	if r.value == nil || r.value.Kind != Map {
+		return
+	}
+	k := r.value.Key("count")
+	if k == nil {
+		return
+	}
+	v := k.Value
+	r.CountPos = v.Pos
+	r.Count = 0
+	path := "resources." + r.Name + ".count"
+	switch {
+	case v.Kind == Int:
+		if v.Int >= 0 {
+			r.Count = int(v.Int)
+		}
+	case v.Tmpl != nil:
+		ref := v.Tmpl.Whole()
+		if ref == nil || ref.Var == "" {
+			d.errorf(v.Pos, path, "count must be known before apply: a number or ${var.name}, not %q", v.Str)
+			return
+		}
+		vr, ok := s.Variables[ref.Var]
+		if !ok {
+			d.errorf(ref.Pos, path, "unknown variable %q in %s%s", ref.Var, ref, suggest(ref.Var, sortedKeys(s.Variables)))
+			return
+		}
+		vr.used = true
+		n, isInt := vr.Value.(int64)
+		switch {
+		case vr.Value == nil, !isInt, n < 0 || n > 1000:
+			// No value is reported with the variable; a wrong one by the schema.
+		default:
+			r.Count = int(n)
+		}
+	}
+}
+
+// checkRef checks one reference made from resource from (nil: an output).
+func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
+	switch {
+	case ref.Var != "":
+		v, ok := s.Variables[ref.Var]
+		if !ok {
+			d.errorf(ref.Pos, path, "unknown variable %q in %s%s", ref.Var, ref, suggest(ref.Var, sortedKeys(s.Variables)))
+			return
+		}
+		v.used = true
+	case ref.Index:
+		if from == nil || !from.HasCount() {
+			d.errorf(ref.Pos, path, "${index} is only defined inside a resource with count")
+		}
+	case ref.IsResource():
+		target, ok := s.Resources[ref.Addr]
+		if !ok {
+			d.errorf(ref.Pos, path, "unknown resource %q in %s%s", ref.Addr, ref, suggest(ref.Addr, s.Names()))
+			return
+		}
+		if from != nil && target == from {
+			d.errorf(ref.Pos, path, "resource %q refers to itself in %s", from.Name, ref)
+			return
+		}
+		if _, ok := attrType(target.Kind, ref.Attr); !ok && contains(Kinds, target.Kind) {
+			d.errorf(ref.Pos, path, "%s %q has no attribute %q in %s; it has %s", target.Kind, target.Name, ref.Attr, ref, strings.Join(attrNames(target.Kind), ", "))
+		}
+		switch {
+		case target.HasCount() && ref.Idx < 0 && !ref.Splat:
+			d.errorf(ref.Pos, path, "%q has count: use ${%s[0].%s} for one instance or ${%s[*].%s} for all", target.Name, target.Name, ref.Attr, target.Name, ref.Attr)
+		case !target.HasCount() && (ref.Idx >= 0 || ref.Splat):
+			d.errorf(ref.Pos, path, "%q has no count: use ${%s.%s}", target.Name, target.Name, ref.Attr)
+		case target.HasCount() && ref.Idx >= target.Count:
+			d.errorf(ref.Pos, path, "%s is out of range: %q has %d instance(s)", ref, target.Name, target.Count)
+		}
+	}
+}
+
+func (s *Stack) checkDependsOn(r *Resource, path string, d *diag) {
+	list := r.value.Get("depends_on")
+	if list == nil || list.Kind != List {
+		return
+	}
+	for i, e := range list.List {
+		if e.Kind != String {
+			continue
+		}
+		p := fmt.Sprintf("%s.depends_on[%d]", path, i)
+		switch {
+		case e.Str == r.Name:
+			d.errorf(e.Pos, p, "resource %q cannot depend on itself", r.Name)
+		case s.Resources[e.Str] == nil:
+			d.errorf(e.Pos, p, "unknown resource %q%s", e.Str, suggest(e.Str, s.Names()))
+		}
+	}
+}
+
+func (s *Stack) checkIgnoreChanges(r *Resource, path string, d *diag) {
+	list := r.value.Get("ignore_changes")
+	props, known := Properties[r.Kind]
+	if list == nil || list.Kind != List || !known {
+		return
+	}
+	for i, e := range list.List {
+		if e.Kind == String && !contains(props, e.Str) {
+			d.errorf(e.Pos, fmt.Sprintf("%s.ignore_changes[%d]", path, i), "%s has no property %q%s", r.Kind, e.Str, suggest(e.Str, props))
+		}
+	}
+}
+
+// checkSchema validates the stack against the JSON Schema with references
+// substituted: variables by their values, ${index} by 0, resource attributes
+// by placeholders of the attribute's type. Problems at a placeholder are
+// reported only when they are type mismatches: anything else depends on a
+// value known after apply.
+func (s *Stack) checkSchema(d *diag) {
+	b := &docBuilder{s: s, unknown: map[string]string{}, sensitive: map[string]bool{}}
+	doc := b.root()
+	violations, err := schemas.Validate(doc)
+	if err != nil {
+		d.errorf(s.root.Pos, "", "%v", err)
+		return
+	}
+	for _, v := range violations {
+		path := v.Path
+		key := strings.Join(path, "/")
+		if refType, unknown := b.unknownAt(path); unknown {
+			typ, exact := b.unknown[key]
+			if v.Keyword != "type" || !exact || refType == "" {
+				continue
+			}
+			val, _ := s.root.at(path)
+			d.errorf(val.Pos, joinPath(path), "%s is a %s, want %s", val.Str, typ, v.Want)
+			continue
+		}
+		msg := v.Message
+		val, k := s.root.at(path)
+		pos := val.Pos
+		if k != nil && v.Key != "" {
+			pos = k.Pos
+		}
+		if val.TmplErr && v.Keyword == "pattern" {
+			continue // the malformed reference is reported on its own
+		}
+		if b.sensitive[key] {
+			msg = maskSensitive(msg, b.sensitiveText[key])
+		}
+		d.errorf(pos, joinPath(path), "%s", msg)
+	}
+}
+
+// maskSensitive hides a sensitive value in a schema message, which starts
+// with the value (quoted when a string).
+func maskSensitive(msg, secret string) string {
+	for _, shown := range []string{strconv.Quote(secret), secret} {
+		if shown != "" && strings.HasPrefix(msg, shown) {
+			msg = "(sensitive)" + msg[len(shown):]
+			break
+		}
+	}
+	if secret != "" {
+		msg = strings.ReplaceAll(msg, secret, "(sensitive)")
+	}
+	return msg
+}
+
+// docBuilder makes the JSON document the schema sees.
+type docBuilder struct {
+	s             *Stack
+	unknown       map[string]string // path → "string", "list" or "" for a placeholder
+	sensitive     map[string]bool
+	sensitiveText map[string]string
+}
+
+// placeholder stands for a string known only after apply; it matches no
+// reference pattern, so it is checked as a plain value.
+const placeholder = "\x00known after apply"
+
+func (b *docBuilder) root() any {
+	b.sensitiveText = map[string]string{}
+	out := map[string]any{}
+	for _, k := range b.s.root.Keys {
+		switch k.Name {
+		case "variables", "outputs":
+			out[k.Name] = jsonPlain(k.Value)
+		default:
+			out[k.Name] = b.value(k.Value, []string{k.Name})
+		}
+	}
+	return out
+}
+
+func (b *docBuilder) unknownAt(path []string) (string, bool) {
+	for i := len(path); i >= 0; i-- {
+		if t, ok := b.unknown[strings.Join(path[:i], "/")]; ok {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+func (b *docBuilder) value(v *Value, path []string) any {
+	if v == nil {
+		return nil
+	}
+	key := strings.Join(path, "/")
+	switch v.Kind {
+	case List:
+		out := make([]any, len(v.List))
+		for i, e := range v.List {
+			out[i] = b.value(e, append(path, strconv.Itoa(i)))
+		}
+		return out
+	case Map:
+		out := make(map[string]any, len(v.Keys))
+		for _, k := range v.Keys {
+			out[k.Name] = b.value(k.Value, append(path, k.Name))
+		}
+		return out
+	case String:
+		if v.Tmpl == nil {
+			return v.Str
+		}
+	default:
+		return jsonPlain(v)
+	}
+	if ref := v.Tmpl.Whole(); ref != nil {
+		switch {
+		case ref.Var != "":
+			vr, ok := b.s.Variables[ref.Var]
+			if !ok || vr.Value == nil {
+				b.unknown[key] = ""
+				return placeholder
+			}
+			if vr.Sensitive {
+				b.sensitive[key] = true
+				b.sensitiveText[key] = fmt.Sprint(vr.Value)
+			}
+			return toJSON(vr.Value)
+		case ref.Index:
+			return json.Number("0")
+		default:
+			typ := ""
+			if r, ok := b.s.Resources[ref.Addr]; ok {
+				typ, _ = attrType(r.Kind, ref.Attr)
+			}
+			if ref.Splat {
+				typ = "list"
+			}
+			if len(path) == 3 && path[0] == "resources" && path[2] == "count" {
+				typ = "" // reported by checkCount
+			}
+			b.unknown[key] = typ
+			if typ == "list" {
+				return []any{}
+			}
+			return placeholder
+		}
+	}
+	// Interpolation: a string, known now if it uses only variables and ${index}.
+	var sb strings.Builder
+	for _, p := range v.Tmpl.Parts {
+		switch {
+		case p.Ref == nil:
+			sb.WriteString(p.Lit)
+		case p.Ref.Index:
+			sb.WriteString("0")
+		case p.Ref.Var != "":
+			vr, ok := b.s.Variables[p.Ref.Var]
+			if !ok || vr.Value == nil {
+				b.unknown[key] = "string"
+				return placeholder
+			}
+			if vr.Sensitive {
+				b.sensitive[key] = true
+				b.sensitiveText[key] = fmt.Sprint(vr.Value)
+			}
+			sb.WriteString(fmt.Sprint(vr.Value))
+		default:
+			b.unknown[key] = "string"
+			return placeholder
+		}
+	}
+	return sb.String()
+}
+
+// jsonPlain converts a value with numbers as json.Number, templates as text.
+func jsonPlain(v *Value) any { return toJSON(v.Plain()) }
+
+func toJSON(x any) any {
+	switch t := x.(type) {
+	case int64:
+		return json.Number(strconv.FormatInt(t, 10))
+	case float64:
+		return json.Number(strconv.FormatFloat(t, 'f', -1, 64))
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = toJSON(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = toJSON(e)
+		}
+		return out
+	}
+	return x
+}
+
+// suggest returns "; did you mean "x"?" for a close candidate, or "".
+func suggest(s string, candidates []string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := editDistance(s, c); d < bestD && d < len(s) {
+			best, bestD = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+var _ = sort.Strings

@@ -1,0 +1,22 @@
+// Package spec reads stack files: YAML with positions, the JSON Schema,
+// variables, ${…} references and the semantic checks that need the whole
+// stack (unknown references, cycles, count, types of whole-value references).
+//
+// Invariants:
+//   - Every Value keeps the file:line:col it came from; every Error carries
+//     one, with the property path, and Errors are reported all at once, sorted
+//     by position.
+//   - Load never panics on input and never hangs: files over MaxFileSize,
+//     nesting deeper than maxDepth and alias expansion beyond maxNodes are
+//     refused with a positioned error.
+//   - Values derived from sensitive variables are marked Sensitive and never
+//     appear in messages.
+//   - No custom YAML tags; anchors and aliases are allowed, merge keys (<<) are not.
+//
+// References: ${addr.attr}, ${addr[i].attr}, ${addr[*].attr} (a list),
+// ${var.name} and ${index} (the copy's number inside a resource with count).
+// A string that is exactly one reference keeps the referenced value's type;
+// any other string with references is interpolated text. "$${" writes a
+// literal "${". An attribute is either one the kind exports (Exports) or one
+// of its properties.
+package spec

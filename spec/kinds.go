@@ -1,0 +1,62 @@
+package spec
+
+import "sort"
+
+// Kinds are the resource kinds a stack can declare.
+var Kinds = []string{"vdc", "public_network", "private_network", "instance", "security_group", "template"}
+
+// Exports lists the attributes each kind exports after apply, with their
+// types ("string" or "list"). References may also name any of the kind's
+// properties.
+var Exports = map[string]map[string]string{
+	"vdc":             {"id": "string", "status": "string"},
+	"public_network":  {"id": "string", "segments": "list", "ips": "list", "gateway": "string"},
+	"private_network": {"id": "string", "cidr": "string"},
+	"instance":        {"id": "string", "status": "string", "public_ip": "string", "private_ips": "list", "disk_ids": "list", "interfaces": "list"},
+	"security_group":  {"id": "string", "rule_ids": "list"},
+	"template":        {"id": "string", "status": "string"},
+}
+
+// Properties lists each kind's property names (the schema's $defs).
+var Properties = map[string][]string{
+	"vdc":             {"name", "region"},
+	"public_network":  {"vdc", "name", "bandwidth_type", "billing_method", "qos", "ip_count", "auto_renew", "float_bandwidth"},
+	"private_network": {"vdc", "name", "type", "address", "mask"},
+	"instance": {"vdc", "name", "instance_type", "cpu", "ram", "image", "password", "region", "charge_type", "auto_renew",
+		"prepaid_month", "data_disks", "public_ip", "private_ips", "security_groups", "power"},
+	"security_group": {"name", "type", "description", "rules"},
+	"template":       {"instance", "name", "power_on", "sync_regions"},
+}
+
+// SensitiveProperties are never shown or stored in clear text.
+var SensitiveProperties = map[string][]string{"instance": {"password"}}
+
+// attrNames lists what a reference to a resource of kind may name.
+func attrNames(kind string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for a := range Exports[kind] {
+		seen[a] = true
+		out = append(out, a)
+	}
+	for _, p := range Properties[kind] {
+		if !seen[p] {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// attrType is "string", "list" or "" (any) for an attribute of kind.
+func attrType(kind, attr string) (string, bool) {
+	if t, ok := Exports[kind][attr]; ok {
+		return t, true
+	}
+	for _, p := range Properties[kind] {
+		if p == attr {
+			return "", true
+		}
+	}
+	return "", false
+}

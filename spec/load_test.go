@@ -1,0 +1,248 @@
+package spec
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const head = "version: 1\nstack: t\nregion: CN_Beijing_A\n"
+
+func problems(t *testing.T, src string, opts ...Option) []string {
+	t.Helper()
+	_, err := Parse("s.yaml", []byte(src), opts...)
+	if err == nil {
+		return nil
+	}
+	var es Errors
+	if !errors.As(err, &es) {
+		t.Fatalf("error %v is not Errors", err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Error())
+	}
+	return out
+}
+
+// TestMalformedYAML: each broken file gets a positioned error, never a panic
+// or a hang.
+func TestMalformedYAML(t *testing.T) {
+	tests := map[string]struct {
+		src  string
+		want string
+	}{
+		"tab indentation":   {"version: 1\nresources:\n\tnet: 1\n", "s.yaml:3:1: invalid YAML: found character that cannot start any token"},
+		"duplicate key":     {head + "resources:\n  net: {kind: vdc, properties: {name: a}}\n  net: {kind: vdc, properties: {name: b}}\n", `s.yaml:6:3: resources: duplicate key "net" (first at line 5, column 3)`},
+		"unknown anchor":    {head + "resources: *nothing\n", "s.yaml:1:1: invalid YAML: unknown anchor 'nothing' referenced"},
+		"merge key":         {head + "x: &a {name: a}\nresources:\n  net: {kind: vdc, properties: {<<: *a}}\n", "s.yaml:6:33: resources.net.properties: merge keys (<<) are not supported"},
+		"custom tag":        {head + "resources: !include other.yaml\n", "s.yaml:4:12: resources: custom YAML tag !include is not supported"},
+		"binary garbage":    {"version: 1\nstack: \x00\x01\x02", "s.yaml:2:8: the file is not UTF-8 text"},
+		"invalid UTF-8":     {"version: 1\n\xff\xfe", "s.yaml:2:1: the file is not UTF-8 text"},
+		"empty":             {"", "s.yaml:1:1: the file is empty"},
+		"two documents":     {head + "resources: {}\n---\nversion: 2\n", "s.yaml:5:1: a stack file holds one YAML document"},
+		"not a map":         {"- 1\n- 2\n", "s.yaml:1:1: a stack file is a map"},
+		"deep nesting":      {head + "resources: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n", "nesting deeper than 64 levels"},
+		"unclosed flow":     {head + "resources: {net: [1,\n", "s.yaml:4:1: invalid YAML"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := strings.Join(problems(t, tc.src), "\n")
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("problems:\n%s\nwant one containing %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestAliasBomb(t *testing.T) {
+	src := head + "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
+		"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\nresources: {}\n"
+	got := strings.Join(problems(t, src), "\n")
+	if !strings.Contains(got, "expands to more than") {
+		t.Errorf("problems:\n%s", got)
+	}
+}
+
+func TestHugeFile(t *testing.T) {
+	big := make([]byte, 50<<20)
+	for i := range big {
+		big[i] = 'a'
+	}
+	got := strings.Join(problems(t, string(big)), "\n")
+	if !strings.Contains(got, "s.yaml:1:1: the file is 52428800 bytes; stack files are limited to 8 MiB") {
+		t.Errorf("problems: %s", got)
+	}
+}
+
+// TestSemanticChecks: each problem once, at its exact position.
+func TestSemanticChecks(t *testing.T) {
+	tests := map[string]struct {
+		src  string
+		opts []Option
+		want []string
+	}{
+		"unknown reference": {head + "resources:\n  net: {kind: vdc, properties: {name: a}}\n  lan:\n    kind: private_network\n    properties: {vdc: \"${nett.id}\", name: l}\n",
+			nil, []string{`s.yaml:8:24: resources.lan.properties.vdc: unknown resource "nett" in ${nett.id}; did you mean "net"?`}},
+		"attribute not exported": {head + "resources:\n  net: {kind: vdc, properties: {name: a}}\n  lan:\n    kind: private_network\n    properties: {vdc: \"${net.cidr}\", name: l}\n",
+			nil, []string{`s.yaml:8:24: resources.lan.properties.vdc: vdc "net" has no attribute "cidr" in ${net.cidr}; it has id, name, region, status`}},
+		"self reference": {head + "resources:\n  net: {kind: vdc, properties: {name: \"${net.id}\"}}\n",
+			nil, []string{`s.yaml:5:40: resources.net.properties.name: resource "net" refers to itself in ${net.id}`}},
+		"cycle": {head + "resources:\n  a: {kind: vdc, properties: {name: \"${c.name}\"}}\n  b: {kind: vdc, properties: {name: \"${a.name}\"}}\n  c: {kind: vdc, properties: {name: x}, depends_on: [b]}\n",
+			nil, []string{"s.yaml:5:3: resources.a: dependency cycle: a → c → b → a"}},
+		"count negative": {head + "resources:\n  net: {kind: vdc, count: -1, properties: {name: a}}\n",
+			nil, []string{"s.yaml:5:27: resources.net.count: -1 is less than the minimum 0"}},
+		"count from resource": {head + "resources:\n  a: {kind: vdc, properties: {name: a}}\n  b: {kind: vdc, count: \"${a.id}\", properties: {name: b}}\n",
+			nil, []string{`s.yaml:6:25: resources.b.count: count must be known before apply: a number or ${var.name}, not "${a.id}"`}},
+		"count from string variable": {head + "variables: {n: {default: two}}\nresources:\n  a: {kind: vdc, count: \"${var.n}\", properties: {name: \"a${index}\"}}\n",
+			nil, []string{`s.yaml:6:25: resources.a.count: "two" is a string, want an integer`}},
+		"index without count": {head + "resources:\n  a: {kind: vdc, properties: {name: \"a-${index}\"}}\n",
+			nil, []string{"s.yaml:5:40: resources.a.properties.name: ${index} is only defined inside a resource with count"}},
+		"index out of range": {head + "resources:\n  a: {kind: vdc, count: 2, properties: {name: \"a${index}\"}}\n  b: {kind: vdc, properties: {name: \"${a[2].name}\"}}\n",
+			nil, []string{`s.yaml:6:38: resources.b.properties.name: ${a[2].name} is out of range: "a" has 2 instance(s)`}},
+		"type mismatch": {head + "resources:\n  net: {kind: vdc, properties: {name: a}}\n  web:\n    kind: instance\n    properties: {vdc: \"${net.id}\", name: w, instance_type: Standard, cpu: \"${net.id}\", ram: 1, image: x}\n",
+			nil, []string{"s.yaml:8:75: resources.web.properties.cpu: ${net.id} is a string, want an integer"}},
+		"list where string wanted": {head + "resources:\n  n: {kind: vdc, count: 2, properties: {name: \"n${index}\"}}\n  l: {kind: private_network, properties: {vdc: \"${n[*].id}\", name: l}}\n",
+			nil, []string{"s.yaml:6:48: resources.l.properties.vdc: ${n[*].id} is a list, want a string"}},
+		"variable value checked by the schema": {head + "variables: {cpu: {default: 3}}\nresources:\n  net: {kind: vdc, properties: {name: a}}\n  web:\n    kind: instance\n    properties: {vdc: \"${net.id}\", name: w, instance_type: Standard, cpu: \"${var.cpu}\", ram: 1, image: x}\n",
+			nil, []string{"s.yaml:9:75: resources.web.properties.cpu: 3 is not one of [1 2 4 8 10 16 32]"}},
+		"unknown variable": {head + "resources:\n  a: {kind: vdc, properties: {name: \"${var.nmae}\"}}\n",
+			nil, []string{`s.yaml:5:38: resources.a.properties.name: unknown variable "nmae" in ${var.nmae}`}},
+		"variable without value": {head + "variables: {pw: {env: PW_ENV}}\nresources:\n  a: {kind: vdc, properties: {name: \"${var.pw}\"}}\n",
+			[]Option{WithEnv(func(string) string { return "" })}, []string{`s.yaml:4:13: variables.pw: variable "pw" has no value: set it with --var pw=… or $PW_ENV, or give it a default`}},
+		"bad --var": {head + "variables: {n: {type: integer}}\nresources:\n  a: {kind: vdc, count: \"${var.n}\", properties: {name: \"a${index}\"}}\n",
+			[]Option{WithVars(map[string]string{"n": "many"})}, []string{`s.yaml:4:13: variables.n: --var n gives "many", which is not a integer`}},
+		"sensitive value never printed": {head + "variables: {pw: {sensitive: true}}\nresources:\n  net: {kind: vdc, properties: {name: a}}\n  web:\n    kind: instance\n    properties: {vdc: \"${net.id}\", name: w, instance_type: Standard, cpu: 1, ram: 1, image: x, password: \"${var.pw}\"}\n",
+			[]Option{WithVars(map[string]string{"pw": ""})}, []string{"s.yaml:9:106: resources.web.properties.password: (sensitive) is shorter than 1 characters"}},
+		"depends_on unknown": {head + "resources:\n  a: {kind: vdc, properties: {name: a}, depends_on: [bb]}\n  b: {kind: vdc, properties: {name: b}}\n",
+			nil, []string{`s.yaml:5:54: resources.a.depends_on[0]: unknown resource "bb"; did you mean "b"?`}},
+		"ignore_changes unknown": {head + "resources:\n  a: {kind: vdc, properties: {name: a}, ignore_changes: [nmae]}\n",
+			nil, []string{`s.yaml:5:58: resources.a.ignore_changes[0]: vdc has no property "nmae"; did you mean "name"?`}},
+		"unknown property": {head + "resources:\n  a: {kind: vdc, properties: {name: a, regoin: CN_Beijing_A}}\n",
+			nil, []string{`s.yaml:5:40: resources.a.properties.regoin: unknown property "regoin"; did you mean "region"?`}},
+		"missing property": {head + "resources:\n  a: {kind: vdc, properties: {}}\n",
+			nil, []string{`s.yaml:5:30: resources.a.properties: missing required property "name"`}},
+		"unknown kind": {head + "resources:\n  a: {kind: vm, properties: {}}\n",
+			nil, []string{`s.yaml:5:13: resources.a.kind: "vm" is not one of ["vdc" "public_network" "private_network" "instance" "security_group" "template"]`}},
+		"bad address": {head + "resources:\n  Web: {kind: vdc, properties: {name: a}}\n",
+			nil, []string{`s.yaml:5:3: resources.Web: name "Web" must start with a lower-case letter and hold only a-z, 0-9 and _`}},
+		"qos step": {head + "resources:\n  n: {kind: vdc, properties: {name: a}}\n  w: {kind: public_network, properties: {vdc: \"${n.id}\", name: w, bandwidth_type: Bandwidth_BGP, qos: 12, ip_count: 4}}\n",
+			nil, []string{"s.yaml:6:103: resources.w.properties.qos: 12 is not valid fixed bandwidth: 1–5 Mbps, or a multiple of 5 up to 500"}},
+		"unclosed reference in place": {head + "resources:\n  a: {kind: vdc, properties: {name: \"x-${var.n\"}}\n",
+			nil, []string{`s.yaml:5:40: resources.a.properties.name: unclosed reference: "${var.n" has no closing }`}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := problems(t, tc.src, tc.opts...)
+			var errs []string
+			for _, g := range got {
+				if !strings.Contains(g, "warning:") {
+					errs = append(errs, g)
+				}
+			}
+			for i := range tc.want {
+				if i >= len(errs) || !strings.HasPrefix(errs[i], tc.want[i]) {
+					t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(errs, "\n"), strings.Join(tc.want, "\n"))
+					return
+				}
+			}
+			if len(errs) != len(tc.want) {
+				t.Errorf("problems:\n%s\nwant exactly:\n%s", strings.Join(errs, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestVariablesResolveInOrder(t *testing.T) {
+	src := head + "variables:\n  a: {default: 1}\n  b: {env: B_ENV, default: x}\n  c: {type: list}\nresources:\n  n: {kind: vdc, count: \"${var.a}\", properties: {name: \"${var.b}-${index}\"}}\n" +
+		"outputs:\n  o: \"${var.c}\"\n"
+	env := func(k string) string {
+		if k == "B_ENV" {
+			return "from-env"
+		}
+		return ""
+	}
+	s, err := Parse("s.yaml", []byte(src), WithEnv(env), WithVars(map[string]string{"a": "3", "c": `["x", 2]`}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]any{}
+	for n, v := range s.Variables {
+		got[n] = []any{v.Value, v.Source}
+	}
+	want := map[string]any{"a": []any{int64(3), "--var a"}, "b": []any{"from-env", "environment variable B_ENV"}, "c": []any{[]any{"x", int64(2)}, "--var c"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"n[0]", "n[1]", "n[2]"}, s.Addresses()); diff != "" {
+		t.Errorf("addresses (-want +got)\n%s", diff)
+	}
+}
+
+func TestUnusedVariableWarns(t *testing.T) {
+	s, err := Parse("s.yaml", []byte(head+"variables: {x: {default: 1}}\nresources: {}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Warnings) != 1 || s.Warnings[0].Error() != `s.yaml:4:13: warning: variables.x: variable "x" is never used` {
+		t.Errorf("warnings = %v", s.Warnings)
+	}
+}
+
+func TestExamplesValidate(t *testing.T) {
+	env := func(k string) string {
+		if k == "WEB_ADMIN_PASSWORD" {
+			return "Examp1e-Password"
+		}
+		return ""
+	}
+	entries, err := os.ReadDir("../examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".yaml") {
+			continue
+		}
+		n++
+		s, err := Load("../examples/"+e.Name(), WithEnv(env))
+		if err != nil {
+			t.Errorf("%s: %v", e.Name(), err)
+			continue
+		}
+		if len(s.Warnings) > 0 {
+			t.Errorf("%s warnings: %v", e.Name(), s.Warnings)
+		}
+	}
+	if n < 2 {
+		t.Errorf("%d example stacks, want at least 2", n)
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	for _, seed := range []string{head + "resources: {}\n", "a: [", head + "resources:\n  a: {kind: vdc, count: 2, properties: {name: \"${a[*].id}-${index}\"}}\n",
+		"x: &a [*a]", "\t", head + "variables: {v: {default: [1]}}\nresources: {a: {kind: vdc, properties: {name: \"${var.v}\"}}}\n"} {
+		f.Add(seed)
+	}
+	if b, err := os.ReadFile("../examples/quickstart.yaml"); err == nil {
+		f.Add(string(b))
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		s, err := Parse("f.yaml", []byte(src), WithEnv(func(string) string { return "" }))
+		if err == nil && s == nil {
+			t.Fatal("no stack and no error")
+		}
+		var es Errors
+		if err != nil && errors.As(err, &es) {
+			for _, e := range es {
+				if e.Pos.Line < 1 || e.Pos.Col < 1 {
+					t.Fatalf("unpositioned error %v", e)
+				}
+			}
+		}
+	})
+}

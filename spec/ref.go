@@ -1,0 +1,158 @@
+package spec
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// A Template is a string with ${…} references.
+type Template struct {
+	Parts []Part
+}
+
+// A Part is literal text or a reference.
+type Part struct {
+	Lit string
+	Ref *Ref
+}
+
+// Whole returns the reference when the string is exactly one reference (it
+// then keeps the referenced value's type), or nil.
+func (t *Template) Whole() *Ref {
+	if t != nil && len(t.Parts) == 1 && t.Parts[0].Ref != nil {
+		return t.Parts[0].Ref
+	}
+	return nil
+}
+
+// Refs returns the template's references in order.
+func (t *Template) Refs() []*Ref {
+	if t == nil {
+		return nil
+	}
+	var out []*Ref
+	for _, p := range t.Parts {
+		if p.Ref != nil {
+			out = append(out, p.Ref)
+		}
+	}
+	return out
+}
+
+// A Ref is one ${…} reference.
+type Ref struct {
+	Raw string // the text between ${ and }
+	Pos Pos
+
+	Var   string // ${var.name}
+	Index bool   // ${index}
+
+	Addr  string // ${addr.attr}, ${addr[i].attr}, ${addr[*].attr}
+	Idx   int    // -1 when no [i]
+	Splat bool   // [*]
+	Attr  string
+}
+
+// String gives the reference as written: ${…}.
+func (r *Ref) String() string { return "${" + r.Raw + "}" }
+
+// IsResource reports whether the reference names a resource attribute.
+func (r *Ref) IsResource() bool { return r.Addr != "" }
+
+var (
+	refVar   = regexp.MustCompile(`^var\.([a-z][a-z0-9_]*)$`)
+	refAttr  = regexp.MustCompile(`^([a-z][a-z0-9_]*)(?:\[(\*|[0-9]+)\])?\.([a-z][a-z0-9_]*)$`)
+	refIndex = "index"
+)
+
+type refError struct {
+	pos Pos
+	msg string
+}
+
+// parseTemplate splits s into literal text and references; pos is where s
+// starts in the file. It returns nil when s holds no reference.
+func parseTemplate(s string, pos Pos) (*Template, []refError) {
+	if !strings.Contains(s, "${") {
+		return nil, nil
+	}
+	var t Template
+	var errs []refError
+	var lit strings.Builder
+	at := func(byteOff int) Pos {
+		p := pos
+		if !strings.Contains(s[:byteOff], "\n") {
+			p.Col += utf8.RuneCountInString(s[:byteOff])
+		}
+		return p
+	}
+	for i := 0; i < len(s); {
+		if strings.HasPrefix(s[i:], "$${") {
+			lit.WriteString("${")
+			i += 3
+			continue
+		}
+		if !strings.HasPrefix(s[i:], "${") {
+			lit.WriteByte(s[i])
+			i++
+			continue
+		}
+		end := strings.IndexByte(s[i:], '}')
+		if end < 0 {
+			errs = append(errs, refError{at(i), "unclosed reference: " + strconv.Quote(s[i:]) + " has no closing }"})
+			break
+		}
+		raw := strings.TrimSpace(s[i+2 : i+end])
+		ref, msg := parseRef(raw)
+		if msg != "" {
+			errs = append(errs, refError{at(i), msg})
+		} else {
+			ref.Pos = at(i)
+			if lit.Len() > 0 {
+				t.Parts = append(t.Parts, Part{Lit: lit.String()})
+				lit.Reset()
+			}
+			t.Parts = append(t.Parts, Part{Ref: ref})
+		}
+		i += end + 1
+	}
+	if lit.Len() > 0 {
+		t.Parts = append(t.Parts, Part{Lit: lit.String()})
+	}
+	if len(t.Refs()) == 0 {
+		return nil, errs
+	}
+	return &t, errs
+}
+
+// parseRef parses the text inside ${…}.
+func parseRef(raw string) (*Ref, string) {
+	r := &Ref{Raw: raw, Idx: -1}
+	switch {
+	case raw == refIndex:
+		r.Index = true
+	case refVar.MatchString(raw):
+		r.Var = refVar.FindStringSubmatch(raw)[1]
+	case refAttr.MatchString(raw):
+		m := refAttr.FindStringSubmatch(raw)
+		r.Addr, r.Attr = m[1], m[3]
+		switch m[2] {
+		case "":
+		case "*":
+			r.Splat = true
+		default:
+			n, err := strconv.Atoi(m[2])
+			if err != nil || n > 100000 {
+				return nil, "index " + m[2] + " is out of range in ${" + raw + "}"
+			}
+			r.Idx = n
+		}
+	case raw == "":
+		return nil, "empty reference ${}"
+	default:
+		return nil, "malformed reference ${" + raw + "}: want ${address.attribute}, ${address[0].attribute}, ${address[*].attribute}, ${var.name} or ${index}"
+	}
+	return r, ""
+}

@@ -1,0 +1,255 @@
+package spec
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// A Stack is a loaded, checked stack file.
+type Stack struct {
+	File    string // as given to Load
+	Hash    string // sha256 of the file's bytes
+	Version int
+	Name    string
+	Region  string
+
+	Variables map[string]*Variable
+	Resources map[string]*Resource
+	Order     []string // resource names in file order
+	Outputs   []*Output
+	Warnings  Errors
+
+	root *Value
+}
+
+// A Resource is one entry of resources: (with count, several instances).
+type Resource struct {
+	Name          string
+	Kind          string
+	Pos           Pos
+	Count         int // -1 without count
+	CountPos      Pos
+	Properties    *Value
+	DependsOn     []string
+	Protect       bool
+	IgnoreChanges []string
+	Description   string
+	value         *Value
+}
+
+// HasCount reports whether the resource was declared with count.
+func (r *Resource) HasCount() bool { return r.Count >= 0 }
+
+// Addresses returns the instance addresses: name, or name[0] … name[n-1].
+func (r *Resource) Addresses() []string {
+	if !r.HasCount() {
+		return []string{r.Name}
+	}
+	out := make([]string, r.Count)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s[%d]", r.Name, i)
+	}
+	return out
+}
+
+// An Output is a value printed after apply.
+type Output struct {
+	Name        string
+	Value       *Value
+	Sensitive   bool
+	Description string
+	Pos         Pos
+}
+
+// An Option changes how Load resolves variables.
+type Option func(*loadConfig)
+
+type loadConfig struct {
+	vars   map[string]string
+	getenv func(string) string
+}
+
+// WithVars sets variables as --var name=value does.
+func WithVars(vars map[string]string) Option { return func(c *loadConfig) { c.vars = vars } }
+
+// WithEnv replaces os.Getenv for env: variables.
+func WithEnv(getenv func(string) string) Option { return func(c *loadConfig) { c.getenv = getenv } }
+
+// DefaultFiles are tried in order when no file is named.
+var DefaultFiles = []string{"stack.yaml", "cdstack.yaml"}
+
+// ErrNoStackFile says no stack file was named and none of DefaultFiles exists.
+var ErrNoStackFile = errors.New("no stack file: pass -f FILE, or create stack.yaml in this directory")
+
+// Find returns path if set, else the first of DefaultFiles in dir.
+func Find(dir, path string) (string, error) {
+	if path != "" {
+		return path, nil
+	}
+	for _, f := range DefaultFiles {
+		p := filepath.Join(dir, f)
+		if _, err := os.Stat(p); err == nil {
+			if dir == "." || dir == "" {
+				return f, nil
+			}
+			return p, nil
+		}
+	}
+	return "", ErrNoStackFile
+}
+
+// Load reads and checks the stack file at path. On problems the error is
+// Errors (every problem, sorted by position, warnings included).
+func Load(path string, opts ...Option) (*Stack, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("stack file %s does not exist", path)
+		}
+		return nil, fmt.Errorf("stack file: %w", err)
+	}
+	return Parse(path, data, opts...)
+}
+
+// Parse checks a stack file's content; file names it in positions.
+func Parse(file string, data []byte, opts ...Option) (*Stack, error) {
+	cfg := loadConfig{getenv: os.Getenv}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	d := &diag{}
+	sum := sha256.Sum256(data)
+	s := &Stack{File: file, Hash: hex.EncodeToString(sum[:]), Variables: map[string]*Variable{}, Resources: map[string]*Resource{}}
+	s.root = parseYAML(file, data, d)
+	if s.root != nil {
+		if s.root.Kind != Map {
+			d.errorf(s.root.Pos, "", "a stack file is a map with version, stack, region and resources")
+		} else {
+			s.read(d)
+			for name := range cfg.vars {
+				if _, ok := s.Variables[name]; !ok {
+					d.errorf(Pos{File: file, Line: 1, Col: 1}, "", "--var %s: the stack declares no variable %q", name, name)
+				}
+			}
+			for _, name := range sortedKeys(s.Variables) {
+				s.Variables[name].resolve(cfg.vars, cfg.getenv, d)
+			}
+			s.check(d)
+		}
+	}
+	d.errs.Sort()
+	if d.errs.HasErrors() {
+		return s, d.errs
+	}
+	s.Warnings = d.errs
+	return s, nil
+}
+
+// read takes the stack apart; the schema reports structural problems, so
+// read only skips what it cannot use.
+func (s *Stack) read(d *diag) {
+	r := s.root
+	if v := r.Get("version"); v != nil && v.Kind == Int {
+		s.Version = int(v.Int)
+	}
+	if v := r.Get("stack"); v != nil && v.Kind == String {
+		s.Name = v.Str
+	}
+	if v := r.Get("region"); v != nil && v.Kind == String {
+		s.Region = v.Str
+	}
+	if vars := r.Get("variables"); vars != nil && vars.Kind == Map {
+		for _, k := range vars.Keys {
+			s.Variables[k.Name] = readVariable(k)
+		}
+	}
+	if res := r.Get("resources"); res != nil && res.Kind == Map {
+		for _, k := range res.Keys {
+			s.Resources[k.Name] = readResource(k)
+			s.Order = append(s.Order, k.Name)
+		}
+	}
+	if outs := r.Get("outputs"); outs != nil && outs.Kind == Map {
+		for _, k := range outs.Keys {
+			o := &Output{Name: k.Name, Pos: k.Pos, Value: k.Value}
+			if k.Value != nil && k.Value.Kind == Map && k.Value.Get("value") != nil {
+				o.Value = k.Value.Get("value")
+				if sv := k.Value.Get("sensitive"); sv != nil && sv.Kind == Bool {
+					o.Sensitive = sv.Bool
+				}
+				if dv := k.Value.Get("description"); dv != nil && dv.Kind == String {
+					o.Description = dv.Str
+				}
+			}
+			s.Outputs = append(s.Outputs, o)
+		}
+	}
+}
+
+func readResource(k *Key) *Resource {
+	r := &Resource{Name: k.Name, Pos: k.Pos, Count: -1, value: k.Value, Properties: &Value{Kind: Map, Pos: k.Pos}}
+	v := k.Value
+	if v == nil || v.Kind != Map {
+		return r
+	}
+	if x := v.Get("kind"); x != nil && x.Kind == String {
+		r.Kind = x.Str
+	}
+	if x := v.Get("properties"); x != nil && x.Kind == Map {
+		r.Properties = x
+	}
+	if x := v.Get("protect"); x != nil && x.Kind == Bool {
+		r.Protect = x.Bool
+	}
+	if x := v.Get("description"); x != nil && x.Kind == String {
+		r.Description = x.Str
+	}
+	if x := v.Get("depends_on"); x != nil && x.Kind == List {
+		for _, e := range x.List {
+			if e.Kind == String {
+				r.DependsOn = append(r.DependsOn, e.Str)
+			}
+		}
+	}
+	if x := v.Get("ignore_changes"); x != nil && x.Kind == List {
+		for _, e := range x.List {
+			if e.Kind == String {
+				r.IgnoreChanges = append(r.IgnoreChanges, e.Str)
+			}
+		}
+	}
+	return r
+}
+
+// Names returns the resource names sorted.
+func (s *Stack) Names() []string { return sortedKeys(s.Resources) }
+
+// Addresses returns every instance address, sorted.
+func (s *Stack) Addresses() []string {
+	var out []string
+	for _, name := range s.Names() {
+		out = append(out, s.Resources[name].Addresses()...)
+	}
+	return out
+}
+
+// UsesVariable reports whether any reference names variable name.
+func (s *Stack) UsesVariable(name string) bool {
+	v, ok := s.Variables[name]
+	return ok && v.used
+}
+
+func sortedKeys[T any](m map[string]T) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,200 @@
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Limits that keep a hostile or broken file from exhausting the machine.
+const (
+	// MaxFileSize is the largest stack file read.
+	MaxFileSize = 8 << 20
+	maxDepth    = 64
+	maxNodes    = 200_000
+)
+
+var yamlLine = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
+
+// parseYAML reads one YAML document into a Value tree.
+func parseYAML(file string, data []byte, d *diag) *Value {
+	start := Pos{File: file, Line: 1, Col: 1}
+	if len(data) > MaxFileSize {
+		d.errorf(start, "", "the file is %d bytes; stack files are limited to %d MiB", len(data), MaxFileSize>>20)
+		return nil
+	}
+	if pos, ok := binaryAt(file, data); ok {
+		d.errorf(pos, "", "the file is not UTF-8 text (control or invalid byte here)")
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			d.errorf(start, "", "the file is empty")
+		} else {
+			d.errorf(yamlErrorPos(file, err), "", "invalid YAML: %s", yamlMessage(err))
+		}
+		return nil
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		d.errorf(Pos{File: file, Line: extra.Line, Col: extra.Column}, "", "a stack file holds one YAML document; remove the second (---)")
+		return nil
+	}
+	c := &converter{file: file, d: d}
+	return c.value(&doc, 0, nil)
+}
+
+// binaryAt finds the first byte that has no place in a text file.
+func binaryAt(file string, data []byte) (Pos, bool) {
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 || r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f {
+			return Pos{File: file, Line: line, Col: col}, true
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return Pos{}, false
+}
+
+func yamlErrorPos(file string, err error) Pos {
+	p := Pos{File: file, Line: 1, Col: 1}
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		p.Line, _ = strconv.Atoi(m[1])
+		if m[2] != "" {
+			p.Col, _ = strconv.Atoi(m[2])
+		}
+	}
+	return p
+}
+
+var yamlPrefix = regexp.MustCompile(`^yaml: (line \d+(, column \d+)?: )?`)
+
+func yamlMessage(err error) string { return yamlPrefix.ReplaceAllString(err.Error(), "") }
+
+type converter struct {
+	file  string
+	d     *diag
+	nodes int
+}
+
+func (c *converter) pos(n *yaml.Node) Pos { return Pos{File: c.file, Line: n.Line, Col: n.Column} }
+
+// value converts n; path is for messages.
+func (c *converter) value(n *yaml.Node, depth int, path []string) *Value {
+	c.nodes++
+	if c.nodes > maxNodes {
+		if c.nodes == maxNodes+1 {
+			c.d.errorf(c.pos(n), joinPath(path), "the document expands to more than %d values (aliases repeated too often?)", maxNodes)
+		}
+		return &Value{Kind: Null, Pos: c.pos(n)}
+	}
+	if depth > maxDepth {
+		c.d.errorf(c.pos(n), joinPath(path), "nesting deeper than %d levels", maxDepth)
+		return &Value{Kind: Null, Pos: c.pos(n)}
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			c.d.errorf(c.pos(n), "", "the file is empty")
+			return nil
+		}
+		return c.value(n.Content[0], depth, path)
+	case yaml.AliasNode:
+		return c.value(n.Alias, depth+1, path)
+	case yaml.MappingNode:
+		return c.mapping(n, depth, path)
+	case yaml.SequenceNode:
+		v := &Value{Kind: List, Pos: c.pos(n), List: []*Value{}}
+		for i, e := range n.Content {
+			v.List = append(v.List, c.value(e, depth+1, append(path, strconv.Itoa(i))))
+		}
+		return v
+	case yaml.ScalarNode:
+		return c.scalar(n, path)
+	}
+	c.d.errorf(c.pos(n), joinPath(path), "unsupported YAML node")
+	return &Value{Kind: Null, Pos: c.pos(n)}
+}
+
+func (c *converter) mapping(n *yaml.Node, depth int, path []string) *Value {
+	v := &Value{Kind: Map, Pos: c.pos(n), Keys: []*Key{}}
+	seen := map[string]Pos{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		kn, vn := n.Content[i], n.Content[i+1]
+		if kn.Kind == yaml.AliasNode {
+			kn = kn.Alias
+		}
+		if kn.Kind != yaml.ScalarNode {
+			c.d.errorf(c.pos(kn), joinPath(path), "a key must be a plain string")
+			continue
+		}
+		if kn.Tag == "!!merge" || kn.Value == "<<" && kn.Style == 0 {
+			c.d.errorf(c.pos(kn), joinPath(path), "merge keys (<<) are not supported; repeat the properties or use a variable")
+			continue
+		}
+		name := kn.Value
+		if first, dup := seen[name]; dup {
+			c.d.errorf(c.pos(kn), joinPath(path), "duplicate key %q (first at line %d, column %d)", name, first.Line, first.Col)
+			continue
+		}
+		seen[name] = c.pos(kn)
+		v.Keys = append(v.Keys, &Key{Name: name, Pos: c.pos(kn), Value: c.value(vn, depth+1, append(path, name))})
+	}
+	return v
+}
+
+func (c *converter) scalar(n *yaml.Node, path []string) *Value {
+	v := &Value{Pos: c.pos(n)}
+	tag := n.ShortTag()
+	switch tag {
+	case "!!null":
+		v.Kind = Null
+	case "!!bool":
+		v.Kind = Bool
+		if err := n.Decode(&v.Bool); err != nil {
+			c.d.errorf(v.Pos, joinPath(path), "%v", err)
+		}
+	case "!!int":
+		v.Kind = Int
+		if err := n.Decode(&v.Int); err != nil {
+			c.d.errorf(v.Pos, joinPath(path), "integer %s is out of range", n.Value)
+		}
+	case "!!float":
+		v.Kind = Float
+		if err := n.Decode(&v.Float); err != nil {
+			c.d.errorf(v.Pos, joinPath(path), "%v", err)
+		}
+	case "!!str", "!!timestamp", "!!binary":
+		v.Kind = String
+		v.Str = n.Value
+		if tag == "!!binary" {
+			c.d.errorf(v.Pos, joinPath(path), "binary values (!!binary) are not supported")
+		}
+		off := 0
+		if n.Style == yaml.DoubleQuotedStyle || n.Style == yaml.SingleQuotedStyle {
+			off = 1
+		}
+		t, errs := parseTemplate(v.Str, Pos{File: c.file, Line: n.Line, Col: n.Column + off})
+		for _, e := range errs {
+			c.d.errorf(e.pos, joinPath(path), "%s", e.msg)
+		}
+		v.Tmpl, v.TmplErr = t, len(errs) > 0
+	default:
+		c.d.errorf(v.Pos, joinPath(path), "custom YAML tag %s is not supported: editors could not check it against the schema", n.Tag)
+		v.Kind = Null
+	}
+	return v
+}
