@@ -35,18 +35,18 @@ func TestMalformedYAML(t *testing.T) {
 		src  string
 		want string
 	}{
-		"tab indentation":   {"version: 1\nresources:\n\tnet: 1\n", "s.yaml:3:1: invalid YAML: found character that cannot start any token"},
-		"duplicate key":     {head + "resources:\n  net: {kind: vdc, properties: {name: a}}\n  net: {kind: vdc, properties: {name: b}}\n", `s.yaml:6:3: resources: duplicate key "net" (first at line 5, column 3)`},
-		"unknown anchor":    {head + "resources: *nothing\n", "s.yaml:1:1: invalid YAML: unknown anchor 'nothing' referenced"},
-		"merge key":         {head + "x: &a {name: a}\nresources:\n  net: {kind: vdc, properties: {<<: *a}}\n", "s.yaml:6:33: resources.net.properties: merge keys (<<) are not supported"},
-		"custom tag":        {head + "resources: !include other.yaml\n", "s.yaml:4:12: resources: custom YAML tag !include is not supported"},
-		"binary garbage":    {"version: 1\nstack: \x00\x01\x02", "s.yaml:2:8: the file is not UTF-8 text"},
-		"invalid UTF-8":     {"version: 1\n\xff\xfe", "s.yaml:2:1: the file is not UTF-8 text"},
-		"empty":             {"", "s.yaml:1:1: the file is empty"},
-		"two documents":     {head + "resources: {}\n---\nversion: 2\n", "s.yaml:5:1: a stack file holds one YAML document"},
-		"not a map":         {"- 1\n- 2\n", "s.yaml:1:1: a stack file is a map"},
-		"deep nesting":      {head + "resources: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n", "nesting deeper than 64 levels"},
-		"unclosed flow":     {head + "resources: {net: [1,\n", "s.yaml:4:1: invalid YAML"},
+		"tab indentation": {"version: 1\nresources:\n\tnet: 1\n", "s.yaml:3:1: invalid YAML: found character that cannot start any token"},
+		"duplicate key":   {head + "resources:\n  net: {kind: vdc, properties: {name: a}}\n  net: {kind: vdc, properties: {name: b}}\n", `s.yaml:6:3: resources: duplicate key "net" (first at line 5, column 3)`},
+		"unknown anchor":  {head + "resources: *nothing\n", "s.yaml:1:1: invalid YAML: unknown anchor 'nothing' referenced"},
+		"merge key":       {head + "x: &a {name: a}\nresources:\n  net: {kind: vdc, properties: {<<: *a}}\n", "s.yaml:6:33: resources.net.properties: merge keys (<<) are not supported"},
+		"custom tag":      {head + "resources: !include other.yaml\n", "s.yaml:4:12: resources: custom YAML tag !include is not supported"},
+		"binary garbage":  {"version: 1\nstack: \x00\x01\x02", "s.yaml:2:8: the file is not UTF-8 text"},
+		"invalid UTF-8":   {"version: 1\n\xff\xfe", "s.yaml:2:1: the file is not UTF-8 text"},
+		"empty":           {"", "s.yaml:1:1: the file is empty"},
+		"two documents":   {head + "resources: {}\n---\nversion: 2\n", "s.yaml:5:1: a stack file holds one YAML document"},
+		"not a map":       {"- 1\n- 2\n", "s.yaml:1:1: a stack file is a map"},
+		"deep nesting":    {head + "resources: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n", "nesting deeper than 64 levels"},
+		"unclosed flow":   {head + "resources: {net: [1,\n", "s.yaml:4:1: invalid YAML"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
