@@ -25,6 +25,7 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzPercentEncode$$' -fuzztime $(FUZZTIME) ./cloud
 	$(GO) test -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME) ./cloud/emulator
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./spec
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

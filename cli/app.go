@@ -50,6 +50,7 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			emulatorCommand(),
 			validateCommand(),
 			schemaCommand(),
+			stateCommand(),
 		},
 		// Errors are printed by Main, once.
 		ExitErrHandler: func(*ucli.Context, error) {},

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/cdstack/cdstack/state"
 )
 
 func TestMain(m *testing.M) {
@@ -39,7 +42,10 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"waitport": cmdWaitPort,
+			"waitport":    cmdWaitPort,
+			"seedstate":   cmdSeedState,
+			"lockstate":   cmdLockState,
+			"unlockstate": cmdUnlockState,
 		},
 	})
 }
@@ -78,6 +84,41 @@ func cmdWaitPort(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// cmdSeedState writes records into a state file: seedstate FILE RECORDS.json
+// (a JSON list of state.Record).
+func cmdSeedState(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: seedstate STATEFILE RECORDS.json")
+	}
+	var records []*state.Record
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[1])), &records))
+	st := state.OpenBolt(ts.MkAbs(args[0]))
+	ts.Check(st.Lock(context.Background(), state.LockInfo{Command: "seedstate"}, 0))
+	_, err := st.Commit(context.Background(), state.Change{Put: records})
+	ts.Check(err)
+	ts.Check(st.Unlock())
+}
+
+// heldStates are the states a script locked with lockstate.
+var heldStates = map[string]*state.Bolt{}
+
+// cmdLockState holds a state's lock in the test process, as another cdstack
+// would: lockstate FILE.
+func cmdLockState(ts *testscript.TestScript, neg bool, args []string) {
+	path := ts.MkAbs(args[0])
+	st := state.OpenBolt(path)
+	ts.Check(st.Lock(context.Background(), state.LockInfo{PID: os.Getpid(), Host: "build-7", User: "ci", Command: "cdstack apply",
+		Since: time.Date(2026, 11, 26, 9, 30, 0, 0, time.UTC)}, 0))
+	heldStates[path] = st
+}
+
+// cmdUnlockState releases what lockstate took.
+func cmdUnlockState(ts *testscript.TestScript, neg bool, args []string) {
+	path := ts.MkAbs(args[0])
+	ts.Check(heldStates[path].Unlock())
+	delete(heldStates, path)
 }
 
 func serveReferenceExample(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/cdstack/cdstack/internal/suggest"
 )
 
 // Service is the path prefix an action is served under.
@@ -125,7 +127,7 @@ func SuggestActions(name string, limit int) []string {
 	var cands []cand
 	for n := range actions {
 		ln := strings.ToLower(n)
-		d := editDistance(lower, ln)
+		d := suggest.Distance(lower, ln)
 		switch {
 		case ln == lower:
 			d = -2
@@ -147,25 +149,4 @@ func SuggestActions(name string, limit int) []string {
 		out = append(out, cands[i].name)
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/cdstack/cdstack/internal/suggest"
 )
 
 // StackSchema is the stack file schema as published.
@@ -232,7 +234,7 @@ func describe(ve *jsonschema.ValidationError, doc any) Violation {
 			v.Key = strings.Trim(keys[0], `"'`)
 			v.Path = append(path, v.Key)
 			v.Message = fmt.Sprintf("unknown property %q", v.Key)
-			if s := closest(v.Key, siblings(ve.AbsoluteKeywordLocation)); s != "" {
+			if s := suggest.Closest(v.Key, siblings(ve.AbsoluteKeywordLocation), 2); s != "" {
 				v.Message += fmt.Sprintf("; did you mean %q?", s)
 			}
 		}
@@ -389,35 +391,4 @@ func siblings(abs string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// closest returns the candidate within edit distance 2 of s, or "".
-func closest(s string, candidates []string) string {
-	best, bestD := "", 3
-	for _, c := range candidates {
-		if d := distance(s, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -3,10 +3,10 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/cdstack/cdstack/internal/suggest"
 	"github.com/cdstack/cdstack/schemas"
 )
 
@@ -68,7 +68,7 @@ func (s *Stack) checkCount(r *Resource, d *diag) {
 		}
 		vr, ok := s.Variables[ref.Var]
 		if !ok {
-			d.errorf(ref.Pos, path, "unknown variable %q in %s%s", ref.Var, ref, suggest(ref.Var, sortedKeys(s.Variables)))
+			d.errorf(ref.Pos, path, "unknown variable %q in %s%s", ref.Var, ref, didYouMean(ref.Var, sortedKeys(s.Variables)))
 			return
 		}
 		vr.used = true
@@ -88,7 +88,7 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 	case ref.Var != "":
 		v, ok := s.Variables[ref.Var]
 		if !ok {
-			d.errorf(ref.Pos, path, "unknown variable %q in %s%s", ref.Var, ref, suggest(ref.Var, sortedKeys(s.Variables)))
+			d.errorf(ref.Pos, path, "unknown variable %q in %s%s", ref.Var, ref, didYouMean(ref.Var, sortedKeys(s.Variables)))
 			return
 		}
 		v.used = true
@@ -99,7 +99,7 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 	case ref.IsResource():
 		target, ok := s.Resources[ref.Addr]
 		if !ok {
-			d.errorf(ref.Pos, path, "unknown resource %q in %s%s", ref.Addr, ref, suggest(ref.Addr, s.Names()))
+			d.errorf(ref.Pos, path, "unknown resource %q in %s%s", ref.Addr, ref, didYouMean(ref.Addr, s.Names()))
 			return
 		}
 		if from != nil && target == from {
@@ -134,7 +134,7 @@ func (s *Stack) checkDependsOn(r *Resource, path string, d *diag) {
 		case e.Str == r.Name:
 			d.errorf(e.Pos, p, "resource %q cannot depend on itself", r.Name)
 		case s.Resources[e.Str] == nil:
-			d.errorf(e.Pos, p, "unknown resource %q%s", e.Str, suggest(e.Str, s.Names()))
+			d.errorf(e.Pos, p, "unknown resource %q%s", e.Str, didYouMean(e.Str, s.Names()))
 		}
 	}
 }
@@ -147,7 +147,7 @@ func (s *Stack) checkIgnoreChanges(r *Resource, path string, d *diag) {
 	}
 	for i, e := range list.List {
 		if e.Kind == String && !contains(props, e.Str) {
-			d.errorf(e.Pos, fmt.Sprintf("%s.ignore_changes[%d]", path, i), "%s has no property %q%s", r.Kind, e.Str, suggest(e.Str, props))
+			d.errorf(e.Pos, fmt.Sprintf("%s.ignore_changes[%d]", path, i), "%s has no property %q%s", r.Kind, e.Str, didYouMean(e.Str, props))
 		}
 	}
 }
@@ -353,38 +353,12 @@ func toJSON(x any) any {
 	return x
 }
 
-// suggest returns "; did you mean "x"?" for a close candidate, or "".
-func suggest(s string, candidates []string) string {
-	best, bestD := "", 3
-	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestD && d < len(s) {
-			best, bestD = c, d
-		}
+// didYouMean returns "; did you mean "x"?" for a close candidate, or "".
+func didYouMean(s string, candidates []string) string {
+	if best := suggest.Closest(s, candidates, 2); best != "" {
+		return fmt.Sprintf("; did you mean %q?", best)
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+	return ""
 }
 
 func contains(list []string, s string) bool {
@@ -395,5 +369,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-
-var _ = sort.Strings

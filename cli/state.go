@@ -1,0 +1,347 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/cdstack/cdstack/internal/suggest"
+	"github.com/cdstack/cdstack/spec"
+	"github.com/cdstack/cdstack/state"
+)
+
+// Flag names shared by the commands that use the state.
+const (
+	flagState       = "state"
+	flagLockTimeout = "lock-timeout"
+)
+
+func stateFlags() []ucli.Flag {
+	return []ucli.Flag{
+		&ucli.StringFlag{Name: flagState, EnvVars: []string{"CDSTACK_STATE"}, Usage: "the state file (default: .cdstack/<stack>.db beside the stack file)"},
+		&ucli.DurationFlag{Name: flagLockTimeout, Usage: "how long to wait for another cdstack to release the state (0: fail at once)"},
+	}
+}
+
+// statePath is --state, or .cdstack/<stack>.db beside the stack file.
+func statePath(c *ucli.Context) (string, error) {
+	if p := c.String(flagState); p != "" {
+		return p, nil
+	}
+	file, err := spec.Find(".", c.String("file"))
+	if err != nil {
+		return "", fmt.Errorf("%w (or name the state with --state)", err)
+	}
+	s, err := spec.Load(file, spec.WithEnv(func(string) string { return "" }))
+	if s == nil || s.Name == "" {
+		if err == nil {
+			err = errors.New("it names no stack")
+		}
+		return "", fmt.Errorf("cannot tell the state file from %s: %v", file, err)
+	}
+	return filepath.Join(filepath.Dir(file), ".cdstack", s.Name+".db"), nil
+}
+
+// lockInfo describes this command for whoever finds the state locked. It
+// names the command and its positional arguments, never flag values (a
+// --var may hold a secret).
+func lockInfo(c *ucli.Context) state.LockInfo {
+	host, _ := os.Hostname()
+	info := state.LockInfo{PID: os.Getpid(), Host: host, Since: time.Now().UTC().Truncate(time.Second),
+		Command: strings.TrimSpace(commandPath(c) + " " + strings.Join(c.Args().Slice(), " "))}
+	if u, err := user.Current(); err == nil {
+		info.User = u.Username
+	}
+	return info
+}
+
+// commandPath is "cdstack state rm": the command and its parents.
+func commandPath(c *ucli.Context) string {
+	var names []string
+	for _, ctx := range c.Lineage() {
+		if ctx.Command != nil && ctx.Command.Name != "" {
+			names = append([]string{ctx.Command.Name}, names...)
+		}
+	}
+	return strings.Join(append([]string{"cdstack"}, names...), " ")
+}
+
+// lockState opens the state and takes its lock, waiting --lock-timeout.
+func lockState(c *ucli.Context) (*state.Bolt, error) {
+	path, err := statePath(c)
+	if err != nil {
+		return nil, err
+	}
+	st := state.OpenBolt(path)
+	if err := st.Lock(c.Context, lockInfo(c), c.Duration(flagLockTimeout)); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func readState(c *ucli.Context) (*state.Snapshot, string, error) {
+	path, err := statePath(c)
+	if err != nil {
+		return nil, "", err
+	}
+	snap, err := state.OpenBolt(path).Snapshot(c.Context)
+	return snap, path, err
+}
+
+func stateCommand() *ucli.Command {
+	flags := append(stackFlags(), stateFlags()...)
+	jsonFlag := &ucli.BoolFlag{Name: "json", Usage: "print JSON"}
+	return &ucli.Command{
+		Name:  "state",
+		Usage: "inspect and edit the state (what cdstack remembers creating)",
+		Subcommands: []*ucli.Command{
+			{Name: "list", Usage: "list the addresses in the state", Flags: flags, Action: runStateList},
+			{Name: "show", Usage: "show one record", ArgsUsage: "ADDR", Flags: append(flags, jsonFlag), Action: runStateShow},
+			{Name: "rm", Usage: "forget resources without touching the cloud", ArgsUsage: "ADDR…",
+				Flags: append(flags, &ucli.BoolFlag{Name: "force", Usage: "also forget protected resources"}), Action: runStateRm},
+			{Name: "mv", Usage: "rename an address", ArgsUsage: "FROM TO", Flags: flags, Action: runStateMv},
+			{Name: "history", Usage: "list the changes the state remembers", Flags: append(flags, jsonFlag), Action: runStateHistory},
+			{Name: "pull", Usage: "print the whole state as JSON (no secrets)", Flags: flags, Action: runStatePull},
+			{Name: "unlock", Usage: "clear a lock left by a killed cdstack (refused while it still runs)", Flags: flags, Action: runStateUnlock},
+		},
+	}
+}
+
+func runStateList(c *ucli.Context) error {
+	snap, _, err := readState(c)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
+	for _, addr := range snap.Addresses() {
+		r := snap.Resources[addr]
+		mark := ""
+		if r.Protect {
+			mark = "protected"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", addr, r.Kind, r.ID, mark)
+	}
+	tw.Flush()
+	if n := len(snap.Journal); n > 0 {
+		fmt.Fprintf(c.App.ErrWriter, "cdstack: %d operation(s) of an interrupted run are pending; the next plan or apply settles them\n", n)
+	}
+	return nil
+}
+
+// pulledRecord is a record as show and pull print it: secret hashes become
+// "(sensitive)" markers.
+type pulledRecord struct {
+	*state.Record
+	SecretHashes map[string]string `json:"secret_hashes,omitempty"`
+	Sensitive    []string          `json:"sensitive,omitempty"`
+}
+
+func pulled(r *state.Record) pulledRecord {
+	p := pulledRecord{Record: r}
+	for path := range r.SecretHashes {
+		p.Sensitive = append(p.Sensitive, path)
+	}
+	sort.Strings(p.Sensitive)
+	return p
+}
+
+func runStateShow(c *ucli.Context) error {
+	if c.NArg() != 1 {
+		return errors.New("state show: name one address")
+	}
+	snap, path, err := readState(c)
+	if err != nil {
+		return err
+	}
+	addr := c.Args().First()
+	r, err := snap.Get(addr)
+	if err != nil {
+		return unknownAddress(addr, path, snap)
+	}
+	if c.Bool("json") {
+		return writeJSON(c.App.Writer, pulled(r))
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "# %s\n", addr)
+	fmt.Fprintf(w, "kind:       %s\nid:         %s\n", r.Kind, r.ID)
+	if r.Region != "" {
+		fmt.Fprintf(w, "region:     %s\n", r.Region)
+	}
+	fmt.Fprintf(w, "protect:    %v\ncreated:    %s\nupdated:    %s\n", r.Protect, r.CreatedAt.Format(time.RFC3339), r.UpdatedAt.Format(time.RFC3339))
+	if len(r.Deps) > 0 {
+		fmt.Fprintf(w, "depends on: %s\n", strings.Join(r.Deps, ", "))
+	}
+	printMap(w, "inputs", r.Inputs, r.SecretHashes)
+	printMap(w, "outputs", r.Outputs, nil)
+	return nil
+}
+
+func printMap(w io.Writer, title string, m map[string]any, secrets map[string]string) {
+	if len(m)+len(secrets) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%s:\n", title)
+	keys := make([]string, 0, len(m)+len(secrets))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for k := range secrets {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if _, secret := secrets[k]; secret {
+			fmt.Fprintf(w, "  %s: (sensitive)\n", k)
+			continue
+		}
+		b, _ := json.Marshal(m[k])
+		fmt.Fprintf(w, "  %s: %s\n", k, b)
+	}
+}
+
+func unknownAddress(addr, path string, snap *state.Snapshot) error {
+	msg := fmt.Sprintf("%s: no address %q in the state", path, addr)
+	if best := suggest.Closest(addr, snap.Addresses(), 2); best != "" {
+		msg += fmt.Sprintf("; did you mean %q?", best)
+	}
+	return errors.New(msg)
+}
+
+func runStateRm(c *ucli.Context) error {
+	if c.NArg() == 0 {
+		return errors.New("state rm: name at least one address")
+	}
+	st, err := lockState(c)
+	if err != nil {
+		return err
+	}
+	defer st.Unlock()
+	snap, err := st.Snapshot(c.Context)
+	if err != nil {
+		return err
+	}
+	var change state.Change
+	for _, addr := range c.Args().Slice() {
+		r, err := snap.Get(addr)
+		if err != nil {
+			return unknownAddress(addr, st.Path(), snap)
+		}
+		if r.Protect && !c.Bool("force") {
+			return fmt.Errorf("%s is protected; remove it from the state anyway with --force", addr)
+		}
+		change.Delete = append(change.Delete, addr)
+	}
+	if _, err := st.Commit(c.Context, change); err != nil {
+		return err
+	}
+	for _, addr := range change.Delete {
+		r := snap.Resources[addr]
+		fmt.Fprintf(c.App.Writer, "Removed %s (%s %s) from the state; it still exists in the cloud (cdstack import brings it back).\n", addr, r.Kind, r.ID)
+	}
+	return nil
+}
+
+func runStateMv(c *ucli.Context) error {
+	if c.NArg() != 2 {
+		return errors.New("state mv: want FROM TO")
+	}
+	from, to := c.Args().Get(0), c.Args().Get(1)
+	st, err := lockState(c)
+	if err != nil {
+		return err
+	}
+	defer st.Unlock()
+	snap, err := st.Snapshot(c.Context)
+	if err != nil {
+		return err
+	}
+	r, err := snap.Get(from)
+	if err != nil {
+		return unknownAddress(from, st.Path(), snap)
+	}
+	if _, taken := snap.Resources[to]; taken {
+		return fmt.Errorf("%s is already in the state; remove it first", to)
+	}
+	moved := *r
+	moved.Addr, moved.UpdatedAt = to, time.Now().UTC()
+	if _, err := st.Commit(c.Context, state.Change{Put: []*state.Record{&moved}, Delete: []string{from}}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "Moved %s to %s.\n", from, to)
+	return nil
+}
+
+func runStateHistory(c *ucli.Context) error {
+	path, err := statePath(c)
+	if err != nil {
+		return err
+	}
+	h, err := state.OpenBolt(path).History(c.Context)
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		if h == nil {
+			h = []state.HistoryEntry{}
+		}
+		return writeJSON(c.App.Writer, h)
+	}
+	tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SERIAL\tTIME\tCOMMAND\tADDED\tCHANGED\tREMOVED\tRECORDS")
+	for _, e := range h {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\t%d\n", e.Serial, e.Time.Format(time.RFC3339), e.Command, e.Added, e.Changed, e.Removed, e.Records)
+	}
+	return tw.Flush()
+}
+
+func runStatePull(c *ucli.Context) error {
+	snap, _, err := readState(c)
+	if err != nil {
+		return err
+	}
+	doc := struct {
+		FormatVersion string                `json:"format_version"`
+		Lineage       string                `json:"lineage"`
+		Serial        uint64                `json:"serial"`
+		Resources     []pulledRecord        `json:"resources"`
+		Journal       []*state.JournalEntry `json:"journal"`
+	}{FormatVersion: "1", Lineage: snap.Meta.Lineage, Serial: snap.Meta.Serial, Resources: []pulledRecord{}, Journal: snap.Journal}
+	for _, addr := range snap.Addresses() {
+		doc.Resources = append(doc.Resources, pulled(snap.Resources[addr]))
+	}
+	return writeJSON(c.App.Writer, doc)
+}
+
+func runStateUnlock(c *ucli.Context) error {
+	path, err := statePath(c)
+	if err != nil {
+		return err
+	}
+	st := state.OpenBolt(path)
+	holder := st.Holder()
+	if err := st.ForceUnlock(); err != nil {
+		var le *state.LockError
+		if errors.As(err, &le) {
+			return fmt.Errorf("%w\nthat process still holds the lock; stop it instead of unlocking", err)
+		}
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "Cleared the stale lock of %s.\n", holder)
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,30 @@
+// Package state is cdstack's memory of what it created: records by address,
+// the journal of intentions not yet settled, metadata (lineage, serial,
+// format) and a bounded history. The main implementation keeps them in a
+// bbolt file; Memory is the in-memory twin used by tests. statetest.Run is
+// the conformance suite both pass.
+//
+// Invariants:
+//   - Every change is one Commit: one bbolt transaction that applies the
+//     record puts and deletes and the journal puts and deletes together and
+//     raises the serial by one. The file is never rewritten whole.
+//   - Only the holder of the lock commits. The lock is bbolt's own file lock
+//     (flock LOCK_EX), held from Lock to Unlock; the holder writes who it is
+//     (pid, host, command, since) to a sidecar "<file>.lock" so a refused
+//     writer can say who holds it. A killed holder's flock goes with the
+//     process; its sidecar is then stale and is overwritten by the next
+//     holder or cleared by `state unlock`.
+//   - Readers never block: when no writer holds the file they open it
+//     read-only (shared flock); while a writer holds it they read a copy made
+//     between two commits (see readCopy), so `plan` and `drift` work during
+//     an apply and see its last committed step.
+//   - A file that is not a bbolt database, is truncated or corrupt, or was
+//     written by a newer format is refused with an error and left untouched.
+//   - No secret is stored: records keep salted hashes of sensitive inputs
+//     (HashSecret), never values.
+//
+// History: one entry per locking session that changed something (one
+// command: an apply, a `state rm`), keyed by the serial it ended at, holding
+// a gzip snapshot of the records; the last MaxHistory are kept. A snapshot
+// per commit would make a 10,000-step apply quadratic.
+package state

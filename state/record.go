@@ -1,0 +1,165 @@
+package state
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// A Record is what cdstack knows about one resource it manages.
+type Record struct {
+	Addr    string         `json:"addr"`
+	Kind    string         `json:"kind"`
+	ID      string         `json:"id"`
+	Region  string         `json:"region,omitempty"`
+	Inputs  map[string]any `json:"inputs,omitempty"`
+	Outputs map[string]any `json:"outputs,omitempty"`
+	Deps    []string       `json:"deps,omitempty"`
+	Protect bool           `json:"protect,omitempty"`
+	// SecretHashes holds HashSecret of each sensitive input, by property
+	// path; the input itself is not in Inputs.
+	SecretHashes map[string]string `json:"secret_hashes,omitempty"`
+	CreatedAt    time.Time         `json:"created_at"`
+	UpdatedAt    time.Time         `json:"updated_at"`
+}
+
+// A JournalEntry is an intention written before a mutating API call and
+// settled (deleted) when its outcome is recorded.
+type JournalEntry struct {
+	OpID      string `json:"op_id"`
+	Addr      string `json:"addr"`
+	Kind      string `json:"kind,omitempty"`
+	Action    string `json:"action"`     // create, update, delete, replace
+	APIAction string `json:"api_action"` // CreateInstance, …
+	TaskID    string `json:"task_id,omitempty"`
+	// Marker finds the resource when the call's answer was lost: its unique
+	// name, scoped to Scope (the VDC id, or the region).
+	Marker    string    `json:"marker,omitempty"`
+	Scope     string    `json:"scope,omitempty"`
+	StartedAt time.Time `json:"started_at"`
+}
+
+// Meta is the state's identity and version.
+type Meta struct {
+	Lineage string `json:"lineage"` // fixed when the state is created
+	Serial  uint64 `json:"serial"`  // +1 per commit
+	Format  int    `json:"format"`
+}
+
+// A Snapshot is the whole state at one serial.
+type Snapshot struct {
+	Meta      Meta               `json:"meta"`
+	Resources map[string]*Record `json:"resources"`
+	Journal   []*JournalEntry    `json:"journal"`
+}
+
+// A HistoryEntry describes one session that changed the state.
+type HistoryEntry struct {
+	Serial  uint64    `json:"serial"`
+	Time    time.Time `json:"time"`
+	Command string    `json:"command"`
+	Added   int       `json:"added"`
+	Changed int       `json:"changed"`
+	Removed int       `json:"removed"`
+	Records int       `json:"records"`
+}
+
+// A Change is applied atomically by Commit.
+type Change struct {
+	Put           []*Record
+	Delete        []string // addresses
+	JournalPut    []*JournalEntry
+	JournalDelete []string // op ids
+}
+
+// Empty reports whether the change does nothing.
+func (c Change) Empty() bool {
+	return len(c.Put)+len(c.Delete)+len(c.JournalPut)+len(c.JournalDelete) == 0
+}
+
+// LockInfo says who holds the lock.
+type LockInfo struct {
+	PID     int       `json:"pid"`
+	Host    string    `json:"host"`
+	User    string    `json:"user,omitempty"`
+	Command string    `json:"command"`
+	Since   time.Time `json:"since"`
+}
+
+func (i LockInfo) String() string {
+	who := fmt.Sprintf("pid %d on %s", i.PID, i.Host)
+	if i.User != "" {
+		who += " (" + i.User + ")"
+	}
+	return fmt.Sprintf("%s running %q since %s", who, i.Command, i.Since.Format(time.RFC3339))
+}
+
+// A LockError says the state is locked by someone else.
+type LockError struct {
+	Path string
+	Info *LockInfo // nil when the holder left no details
+}
+
+func (e *LockError) Error() string {
+	if e.Info == nil {
+		return fmt.Sprintf("state %s is locked by another process (it left no details)", e.Path)
+	}
+	return fmt.Sprintf("state %s is locked by %s; wait for it, or retry with --lock-timeout", e.Path, e.Info)
+}
+
+// Errors callers branch on.
+var (
+	ErrNotFound  = errors.New("no such address in the state")
+	ErrNotLocked = errors.New("the state must be locked to commit")
+	ErrExists    = errors.New("the address is already in the state")
+)
+
+// CurrentFormat is the state format this build writes.
+const CurrentFormat = 1
+
+// MaxHistory is how many history entries are kept.
+const MaxHistory = 50
+
+// HashSecret returns a salted SHA-256 of value, for telling whether a
+// sensitive input changed without storing it.
+func HashSecret(value string) string {
+	var salt [16]byte
+	_, _ = rand.Read(salt[:])
+	return "sha256:" + hex.EncodeToString(salt[:]) + ":" + digest(salt[:], value)
+}
+
+// SecretMatches reports whether hash was made by HashSecret(value).
+func SecretMatches(hash, value string) bool {
+	parts := strings.Split(hash, ":")
+	if len(parts) != 3 || parts[0] != "sha256" {
+		return false
+	}
+	salt, err := hex.DecodeString(parts[1])
+	if err != nil {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(digest(salt, value)), []byte(parts[2])) == 1
+}
+
+func digest(salt []byte, value string) string {
+	sum := sha256.Sum256(append(append([]byte{}, salt...), value...))
+	return hex.EncodeToString(sum[:])
+}
+
+// validate refuses records that would store a secret in clear.
+func (r *Record) validate() error {
+	if r.Addr == "" {
+		return errors.New("record without an address")
+	}
+	for path := range r.SecretHashes {
+		if _, clear := r.Inputs[path]; clear {
+			return fmt.Errorf("record %s: input %s is sensitive and must be stored as a hash only", r.Addr, path)
+		}
+	}
+	return nil
+}
