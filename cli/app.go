@@ -51,6 +51,13 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			validateCommand(),
 			schemaCommand(),
 			stateCommand(),
+			planCommand(),
+			applyCommand(),
+			destroyCommand(),
+			driftCommand(),
+			graphCommand(),
+			outputCommand(),
+			importCommand(),
 		},
 		// Errors are printed by Main, once.
 		ExitErrHandler: func(*ucli.Context, error) {},

@@ -42,6 +42,14 @@ type JournalEntry struct {
 	Marker    string    `json:"marker,omitempty"`
 	Scope     string    `json:"scope,omitempty"`
 	StartedAt time.Time `json:"started_at"`
+	// ResourceID is set as soon as a create's first task names the new
+	// resource, and for updates and deletes from the start.
+	ResourceID string `json:"resource_id,omitempty"`
+	// Inputs and SecretHashes are what the record will hold once settled.
+	Inputs       map[string]any    `json:"inputs,omitempty"`
+	SecretHashes map[string]string `json:"secret_hashes,omitempty"`
+	Deps         []string          `json:"deps,omitempty"`
+	Protect      bool              `json:"protect,omitempty"`
 }
 
 // Meta is the state's identity and version.

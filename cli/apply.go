@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/cdstack/cdstack/executor"
+	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/view"
+)
+
+func applyFlags() []ucli.Flag {
+	return append(planFlags(),
+		&ucli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation"},
+		&ucli.IntFlag{Name: "parallelism", Value: 10, Usage: "steps carried out at once"},
+	)
+}
+
+func applyCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "apply",
+		Usage:     "make the cloud match the stack (or carry out a saved plan)",
+		ArgsUsage: "[plan.json]",
+		Flags:     applyFlags(),
+		Action:    func(c *ucli.Context) error { return runApply(c, false) },
+	}
+}
+
+func destroyCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:   "destroy",
+		Usage:  "delete everything the state holds (protected resources are kept)",
+		Flags:  applyFlags(),
+		Action: func(c *ucli.Context) error { return runApply(c, true) },
+	}
+}
+
+func runApply(c *ucli.Context, destroy bool) error {
+	var saved *planner.Document
+	if c.NArg() > 0 {
+		if destroy {
+			return errors.New("destroy takes no plan file")
+		}
+		var err error
+		if saved, err = readPlan(c.Args().First()); err != nil {
+			return err
+		}
+		if !c.IsSet("file") {
+			if err := c.Set("file", saved.StackFile); err != nil {
+				return err
+			}
+		}
+	}
+	s, err := mustStack(c)
+	if err != nil {
+		return err
+	}
+	if saved != nil && saved.StackHash != s.Hash {
+		return fmt.Errorf("%w: %s changed since the plan was made; plan again", planner.ErrStalePlan, s.File)
+	}
+	st, err := lockState(c)
+	if err != nil {
+		return err
+	}
+	defer st.Unlock()
+	client, closeCloud, err := connect(c)
+	if err != nil {
+		return err
+	}
+	defer closeCloud()
+	out := c.App.Writer
+	hook := &progress{w: out}
+	ex := executor.New(client, st, s, executor.WithParallelism(c.Int("parallelism")), executor.WithHook(hook))
+	settled, err := ex.Recover(c.Context)
+	for _, st := range settled {
+		fmt.Fprintf(out, "Settled the interrupted %s of %s: %s.\n", st.Entry.APIAction, st.Entry.Addr, st.Outcome)
+	}
+	if err != nil {
+		return fmt.Errorf("an interrupted run left operations that cannot be settled yet; nothing new was started:\n%w", err)
+	}
+	var p *planner.Document
+	if saved != nil {
+		snap, err := st.Snapshot(c.Context)
+		if err != nil {
+			return err
+		}
+		if snap.Meta.Lineage != saved.Lineage || snap.Meta.Serial != saved.Serial {
+			return fmt.Errorf("%w: the state moved from serial %d to %d since the plan was made; plan again", planner.ErrStalePlan, saved.Serial, snap.Meta.Serial)
+		}
+		p = saved
+	} else {
+		o := optionsFrom(c)
+		o.destroy = destroy
+		if p, _, err = makePlan(c.Context, s, st, client, o); err != nil {
+			return err
+		}
+	}
+	view.PlanText(out, p, style(c))
+	if !p.HasChanges() {
+		return nil
+	}
+	if !c.Bool("auto-approve") {
+		if err := confirm(c, destroy); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(out)
+	res, err := ex.Apply(c.Context, p)
+	if err != nil {
+		return err
+	}
+	verb := "Apply"
+	if destroy {
+		verb = "Destroy"
+	}
+	if ferr := res.Err(); ferr != nil {
+		fmt.Fprintf(out, "\n%s failed. Resources: %d added, %d changed, %d replaced, %d destroyed.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed)
+		if res.Interrupted {
+			return exitCode(130, ferr)
+		}
+		return ferr
+	}
+	fmt.Fprintf(out, "\n%s complete! Resources: %d added, %d changed, %d replaced, %d destroyed.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed)
+	for _, kept := range p.Changes {
+		if kept.Reason == planner.ReasonProtectedKept {
+			fmt.Fprintf(out, "Kept %s: protected.\n", kept.Addr)
+		}
+	}
+	if !destroy && len(s.Outputs) > 0 {
+		fmt.Fprintln(out, "\nOutputs:")
+		return printOutputs(c, s, "", false)
+	}
+	return nil
+}
+
+func readPlan(path string) (*planner.Document, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("saved plan: %w", err)
+	}
+	var p planner.Document
+	if err := json.Unmarshal(b, &p); err != nil || p.FormatVersion == "" {
+		return nil, fmt.Errorf("%s is not a saved cdstack plan (want the file plan --out wrote)", path)
+	}
+	if p.FormatVersion != planner.FormatVersion {
+		return nil, fmt.Errorf("%s has plan format %s; this cdstack reads %s", path, p.FormatVersion, planner.FormatVersion)
+	}
+	return &p, nil
+}
+
+// confirm asks for "yes" on a terminal and refuses without one.
+func confirm(c *ucli.Context, destroy bool) error {
+	if !isTerminal(c.App.Reader) {
+		return errors.New("refusing to change the cloud without confirmation: stdin is not a terminal; pass --auto-approve")
+	}
+	q := "Do you want to perform these actions? Only 'yes' is accepted: "
+	if destroy {
+		q = "Do you really want to destroy these resources? Only 'yes' is accepted: "
+	}
+	fmt.Fprint(c.App.Writer, q)
+	line, err := bufio.NewReader(c.App.Reader).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	if strings.TrimSpace(line) != "yes" {
+		return exitCode(1, errors.New("cancelled; nothing was changed"))
+	}
+	return nil
+}
+
+// progress prints a line per step start and finish.
+type progress struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+var opWords = map[planner.Action][2]string{
+	planner.Create: {"creating", "created"}, planner.Update: {"updating", "updated"}, planner.Delete: {"destroying", "destroyed"},
+}
+
+func (p *progress) line(format string, args ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, format+"\n", args...)
+}
+
+func (p *progress) StepStarted(s *planner.Step) { p.line("%s: %s…", s.Change.Addr, opWords[s.Op][0]) }
+
+func (p *progress) StepFinished(s *planner.Step, err error, d time.Duration) {
+	if err != nil {
+		p.line("%s: failed after %s: %v", s.Change.Addr, d.Round(100*time.Millisecond), err)
+		return
+	}
+	p.line("%s: %s after %s", s.Change.Addr, opWords[s.Op][1], d.Round(100*time.Millisecond))
+}
+
+func (p *progress) StepSkipped(s *planner.Step, because string) {
+	p.line("%s: skipped (%s)", s.Change.Addr, because)
+}
+
+func (p *progress) StillRunning(s *planner.Step, d time.Duration) {
+	p.line("%s: still %s… [%s]", s.Change.Addr, opWords[s.Op][0], d.Round(time.Second))
+}
+

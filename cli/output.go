@@ -1,0 +1,193 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/cdstack/cdstack/resources"
+	"github.com/cdstack/cdstack/spec"
+	"github.com/cdstack/cdstack/state"
+	"github.com/cdstack/cdstack/view"
+)
+
+func outputCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "output",
+		Usage:     "print the stack's outputs from the state",
+		ArgsUsage: "[NAME]",
+		Flags:     append(append(stackFlags(), stateFlags()...), &ucli.BoolFlag{Name: "json", Usage: "print JSON"}),
+		Action: func(c *ucli.Context) error {
+			s, err := mustStack(c)
+			if err != nil {
+				return err
+			}
+			return printOutputs(c, s, c.Args().First(), c.Bool("json"))
+		},
+	}
+}
+
+// printOutputs evaluates the outputs against the state's records.
+// Sensitive outputs print as (sensitive).
+func printOutputs(c *ucli.Context, s *spec.Stack, only string, asJSON bool) error {
+	path, err := statePath(c)
+	if err != nil {
+		return err
+	}
+	snap, err := state.OpenBolt(path).Snapshot(c.Context)
+	if err != nil {
+		return err
+	}
+	attr := func(ref *spec.Ref) (any, error) {
+		one := func(addr string) any {
+			rec := snap.Resources[addr]
+			if rec == nil {
+				return spec.Unknown{Ref: ref.String()}
+			}
+			if v, ok := rec.Outputs[ref.Attr]; ok {
+				return resources.Canon(v)
+			}
+			if v, ok := rec.Inputs[ref.Attr]; ok {
+				return resources.Canon(v)
+			}
+			return spec.Unknown{Ref: ref.String()}
+		}
+		target := s.Resources[ref.Addr]
+		switch {
+		case ref.Splat && target != nil:
+			var out []any
+			for _, a := range target.Addresses() {
+				out = append(out, one(a))
+			}
+			return out, nil
+		case ref.Idx >= 0:
+			return one(fmt.Sprintf("%s[%d]", ref.Addr, ref.Idx)), nil
+		}
+		return one(ref.Addr), nil
+	}
+	values := map[string]any{}
+	var names []string
+	for _, o := range s.Outputs {
+		if only != "" && o.Name != only {
+			continue
+		}
+		v, err := o.Value.Eval(spec.EvalContext{Index: -1, Var: s.VarsOf(), Attr: attr})
+		if err != nil {
+			return err
+		}
+		if o.Sensitive || sensitiveRefs(s, o.Value) {
+			v = "(sensitive)"
+		}
+		values[o.Name] = v
+		names = append(names, o.Name)
+	}
+	if only != "" && len(names) == 0 {
+		return fmt.Errorf("the stack has no output %q", only)
+	}
+	sort.Strings(names)
+	if asJSON {
+		if only != "" {
+			return view.JSON(c.App.Writer, values[only])
+		}
+		return view.JSON(c.App.Writer, values)
+	}
+	for _, n := range names {
+		if only != "" {
+			fmt.Fprintln(c.App.Writer, view.Value(values[n]))
+			continue
+		}
+		fmt.Fprintf(c.App.Writer, "%s = %s\n", n, view.Value(values[n]))
+	}
+	return nil
+}
+
+// sensitiveRefs reports whether a value refers to a sensitive variable.
+func sensitiveRefs(s *spec.Stack, v *spec.Value) bool {
+	for _, r := range v.Refs() {
+		if vr, ok := s.Variables[r.Var]; r.Var != "" && ok && vr.Sensitive {
+			return true
+		}
+	}
+	return false
+}
+
+func importCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "import",
+		Usage:     "adopt an existing resource into the state",
+		ArgsUsage: "ADDR ID",
+		Flags:     append(stackFlags(), stateFlags()...),
+		Action:    runImport,
+	}
+}
+
+func runImport(c *ucli.Context) error {
+	if c.NArg() != 2 {
+		return errors.New("import: want ADDR ID")
+	}
+	addr, id := c.Args().Get(0), c.Args().Get(1)
+	s, err := mustStack(c)
+	if err != nil {
+		return err
+	}
+	name, idx := spec.SplitAddress(addr)
+	r := s.Resources[name]
+	if r == nil || !contains(r.Addresses(), addr) {
+		return fmt.Errorf("import: %s is not an address of the stack (it has %v)", addr, s.Addresses())
+	}
+	_ = idx
+	st, err := lockState(c)
+	if err != nil {
+		return err
+	}
+	defer st.Unlock()
+	snap, err := st.Snapshot(c.Context)
+	if err != nil {
+		return err
+	}
+	if rec := snap.Resources[addr]; rec != nil {
+		return fmt.Errorf("import: %s is already in the state (%s); cdstack state rm %s first", addr, rec.ID, addr)
+	}
+	for _, rec := range snap.Resources {
+		if rec.ID == id {
+			return fmt.Errorf("import: %s is already in the state as %s", id, rec.Addr)
+		}
+	}
+	client, closeCloud, err := connect(c)
+	if err != nil {
+		return err
+	}
+	defer closeCloud()
+	kind := resources.Registry[r.Kind]
+	obs, err := resources.ReadBack(c.Context, client, kind, id, &resources.Recorded{Inputs: resources.Inputs{}, Outputs: map[string]any{}})
+	if err != nil {
+		return err
+	}
+	if obs == nil {
+		return fmt.Errorf("import: no %s with id %s in the cloud", r.Kind, id)
+	}
+	now := time.Now().UTC()
+	var deps []string
+	for _, d := range s.Dependencies(name) {
+		deps = append(deps, s.Resources[d].Addresses()...)
+	}
+	rec := &state.Record{Addr: addr, Kind: r.Kind, ID: id, Region: obs.Attrs.String("region"), Inputs: obs.Attrs, Outputs: obs.Outputs,
+		Deps: deps, Protect: r.Protect, CreatedAt: now, UpdatedAt: now}
+	if _, err := st.Commit(c.Context, state.Change{Put: []*state.Record{rec}}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "Imported %s (%s %s). Run cdstack plan to see how it differs from the stack.\n", addr, r.Kind, id)
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

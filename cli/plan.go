@@ -1,0 +1,209 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/state"
+	"github.com/cdstack/cdstack/view"
+)
+
+func planCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "plan",
+		Usage: "show what apply would change, and why",
+		Flags: append(planFlags(),
+			&ucli.StringFlag{Name: "out", Usage: "save the plan to FILE for apply"},
+			&ucli.BoolFlag{Name: "json", Usage: "print the plan as a versioned JSON document"},
+			&ucli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when there are changes, 0 when none"},
+		),
+		Action: runPlan,
+	}
+}
+
+func runPlan(c *ucli.Context) error {
+	s, err := mustStack(c)
+	if err != nil {
+		return err
+	}
+	path, err := statePath(c)
+	if err != nil {
+		return err
+	}
+	client, closeCloud, err := connect(c)
+	if err != nil {
+		return err
+	}
+	defer closeCloud()
+	p, _, err := makePlan(c.Context, s, state.OpenBolt(path), client, optionsFrom(c))
+	if err != nil {
+		return err
+	}
+	if out := c.String("out"); out != "" {
+		f, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		if err := view.JSON(f, p); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	if c.Bool("json") {
+		if err := view.JSON(c.App.Writer, p); err != nil {
+			return err
+		}
+	} else {
+		view.PlanText(c.App.Writer, p, style(c))
+		if len(p.Drift) > 0 {
+			fmt.Fprintln(c.App.Writer)
+			view.DriftText(c.App.Writer, p.Drift, style(c))
+		}
+		if out := c.String("out"); out != "" {
+			fmt.Fprintf(c.App.Writer, "\nSaved the plan to %s; cdstack apply %s carries it out.\n", out, out)
+		}
+	}
+	if c.Bool("detailed-exitcode") && p.HasChanges() {
+		return exitCode(2, nil)
+	}
+	return nil
+}
+
+func driftCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "drift",
+		Usage: "report where the cloud moved away from the state (read-only; exit 2 on drift)",
+		Flags: append(append(stackFlags(), stateFlags()...),
+			&ucli.BoolFlag{Name: "json", Usage: "same as --format json"},
+			&ucli.StringFlag{Name: "format", Value: "text", Usage: "text, json or prometheus"},
+			&ucli.StringFlag{Name: "output", Usage: "write the report to FILE (atomically) instead of stdout"},
+		),
+		Action: runDrift,
+	}
+}
+
+func runDrift(c *ucli.Context) error {
+	format := c.String("format")
+	if c.Bool("json") {
+		format = "json"
+	}
+	if format != "text" && format != "json" && format != "prometheus" {
+		return fmt.Errorf("--format %q: want text, json or prometheus", format)
+	}
+	s, err := mustStack(c)
+	if err != nil {
+		return err
+	}
+	path, err := statePath(c)
+	if err != nil {
+		return err
+	}
+	client, closeCloud, err := connect(c)
+	if err != nil {
+		return err
+	}
+	defer closeCloud()
+	p, _, err := makePlan(c.Context, s, state.OpenBolt(path), client, planOptions{refresh: true})
+	if err != nil {
+		return err
+	}
+	out := c.App.Writer
+	var tmp *os.File
+	if file := c.String("output"); file != "" {
+		if tmp, err = os.CreateTemp(dirOf(file), ".cdstack-drift-*"); err != nil {
+			return err
+		}
+		out = tmp
+	}
+	switch format {
+	case "json":
+		err = view.JSON(out, struct {
+			FormatVersion string               `json:"format_version"`
+			Stack         string               `json:"stack"`
+			Time          time.Time            `json:"time"`
+			Drift         []*planner.DriftItem `json:"drift"`
+		}{planner.FormatVersion, s.Name, time.Now().UTC(), p.Drift})
+	case "prometheus":
+		view.Prometheus(out, s.Name, p.Drift, time.Now())
+	default:
+		view.DriftText(out, p.Drift, style(c))
+	}
+	if tmp != nil {
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(tmp.Name(), c.String("output"))
+		}
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if len(p.Drift) > 0 {
+		return exitCode(2, nil)
+	}
+	return nil
+}
+
+func dirOf(file string) string {
+	if i := strings.LastIndexByte(file, '/'); i >= 0 {
+		return file[:i]
+	}
+	return "."
+}
+
+func graphCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "graph",
+		Usage: "print the dependency graph",
+		Flags: append(stackFlags(), &ucli.StringFlag{Name: "format", Value: "text", Usage: "text or dot"}),
+		Action: func(c *ucli.Context) error {
+			s, err := mustStack(c)
+			if err != nil {
+				return err
+			}
+			g := s.Graph()
+			names := s.Names()
+			w := c.App.Writer
+			switch c.String("format") {
+			case "dot":
+				fmt.Fprintln(w, "digraph cdstack {")
+				fmt.Fprintln(w, "  rankdir = \"BT\";")
+				for _, n := range names {
+					fmt.Fprintf(w, "  %q [label=\"%s\\n%s\"];\n", n, n, s.Resources[n].Kind)
+				}
+				for _, n := range names {
+					for _, d := range g[n] {
+						fmt.Fprintf(w, "  %q -> %q;\n", n, d)
+					}
+				}
+				fmt.Fprintln(w, "}")
+			case "text":
+				for _, n := range names {
+					deps := g[n]
+					sort.Strings(deps)
+					if len(deps) == 0 {
+						fmt.Fprintf(w, "%s (%s)\n", n, s.Resources[n].Kind)
+						continue
+					}
+					fmt.Fprintf(w, "%s (%s) → %s\n", n, s.Resources[n].Kind, strings.Join(deps, ", "))
+				}
+			default:
+				return fmt.Errorf("--format %q: want text or dot", c.String("format"))
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/cdstack/cdstack/cloud"
+	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/resources"
+	"github.com/cdstack/cdstack/spec"
+	"github.com/cdstack/cdstack/state"
+	"github.com/cdstack/cdstack/view"
+)
+
+// mustStack loads the stack; a file with problems prints them all and exits 1.
+func mustStack(c *ucli.Context) (*spec.Stack, error) {
+	path, s, err := loadStack(c)
+	var problems spec.Errors
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Fprintln(c.App.ErrWriter, p.Error())
+		}
+		return nil, exitCode(1, fmt.Errorf("%s: %d error(s); nothing was planned", path, len(problems)-len(problems.Warnings())))
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range s.Warnings {
+		fmt.Fprintln(c.App.ErrWriter, w.Error())
+	}
+	return s, nil
+}
+
+// refreshScope says what to list for a stack and its state.
+func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
+	var sc resources.Scope
+	for _, r := range snap.Resources {
+		switch r.Kind {
+		case "vdc":
+			sc.VDCs = append(sc.VDCs, r.ID)
+		case "security_group":
+			sc.Groups = append(sc.Groups, r.ID)
+		case "template":
+			sc.ListTemplates = true
+		}
+	}
+	for _, r := range s.Resources {
+		switch r.Kind {
+		case "security_group":
+			sc.ListGroups = true
+		case "template":
+			sc.ListTemplates = true
+		}
+	}
+	return sc
+}
+
+// planFlags are the flags plan, apply and destroy share.
+func planFlags() []ucli.Flag {
+	return append(append(stackFlags(), stateFlags()...),
+		&ucli.StringSliceFlag{Name: "target", Usage: "limit to this address and what it depends on (repeatable)"},
+		&ucli.BoolFlag{Name: "refresh", Value: true, Usage: "look at the cloud (false: plan from the state alone)"},
+	)
+}
+
+// planOptions are what the commands that plan choose.
+type planOptions struct {
+	refresh, destroy bool
+	targets          []string
+}
+
+// optionsFrom reads --refresh and --target.
+func optionsFrom(c *ucli.Context) planOptions {
+	return planOptions{refresh: c.Bool("refresh"), targets: c.StringSlice("target")}
+}
+
+// makePlan refreshes and plans.
+func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud.Client, o planOptions) (*planner.Document, *state.Snapshot, error) {
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var live *resources.Live
+	if o.refresh {
+		if live, err = resources.Refresh(ctx, client, refreshScope(s, snap)); err != nil {
+			return nil, nil, err
+		}
+	}
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Destroy: o.destroy})
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, snap, nil
+}
+
+func style(c *ucli.Context) view.Style {
+	f, ok := c.App.Writer.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" {
+		return view.Style{}
+	}
+	st, err := f.Stat()
+	return view.Style{Color: err == nil && st.Mode()&os.ModeCharDevice != 0}
+}
+
+// isTerminal reports whether r is an interactive terminal.
+func isTerminal(r any) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

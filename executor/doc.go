@@ -1,0 +1,25 @@
+// Package executor carries out a plan: a ready queue over the plan's DAG
+// (planner.Steps) with a fixed number of workers, every mutation journaled,
+// every task waited on through cloud.WaitTask, every settled step committed
+// to the state in one transaction.
+//
+// The write-ahead protocol of each step (DESIGN §6):
+//  1. commit a journal entry (address, action, the name that finds the
+//     resource again, the inputs the record will hold);
+//  2. call the API; the moment a TaskId comes back, commit it to the entry,
+//     and the moment a create's first task names the new resource, commit
+//     its id too;
+//  3. wait for the task; read the resource back;
+//  4. commit the record (or its removal) and delete the entry, together.
+//
+// A process killed anywhere leaves either nothing (before 1), or an entry
+// that Recover settles on the next run: a task that finished is adopted, one
+// still running is waited for, one that failed is discarded, and an entry
+// without a task id is resolved by looking the name up in its VDC. So no
+// resource is ever orphaned and none is created twice.
+//
+// A failed step skips everything that depends on it ("upstream failed");
+// independent branches go on. On cancellation no new step starts; steps in
+// flight finish (their calls and waits use a context that is not cancelled)
+// and are committed.
+package executor

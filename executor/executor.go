@@ -1,0 +1,526 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cdstack/cdstack/cloud"
+	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/resources"
+	"github.com/cdstack/cdstack/spec"
+	"github.com/cdstack/cdstack/state"
+)
+
+// A Hook hears about progress; the CLI prints it.
+type Hook interface {
+	StepStarted(s *planner.Step)
+	StepFinished(s *planner.Step, err error, elapsed time.Duration)
+	StepSkipped(s *planner.Step, because string)
+	StillRunning(s *planner.Step, elapsed time.Duration)
+}
+
+// NopHook ignores everything.
+type NopHook struct{}
+
+// StepStarted does nothing.
+func (NopHook) StepStarted(*planner.Step) {}
+
+// StepFinished does nothing.
+func (NopHook) StepFinished(*planner.Step, error, time.Duration) {}
+
+// StepSkipped does nothing.
+func (NopHook) StepSkipped(*planner.Step, string) {}
+
+// StillRunning does nothing.
+func (NopHook) StillRunning(*planner.Step, time.Duration) {}
+
+// A StepError is a failed step.
+type StepError struct {
+	Step string
+	Err  error
+}
+
+func (e *StepError) Error() string { return e.Step + ": " + e.Err.Error() }
+func (e *StepError) Unwrap() error { return e.Err }
+
+// Result sums up an apply.
+type Result struct {
+	Added, Changed, Replaced, Destroyed int
+	Failed                              []*StepError
+	Skipped                             []string
+	Interrupted                         bool
+}
+
+// Err returns an error when anything failed, was skipped or interrupted.
+func (r *Result) Err() error {
+	if len(r.Failed) == 0 && len(r.Skipped) == 0 && !r.Interrupted {
+		return nil
+	}
+	var parts []string
+	for _, f := range r.Failed {
+		parts = append(parts, f.Error())
+	}
+	msg := fmt.Sprintf("%d step(s) failed", len(r.Failed))
+	if len(r.Skipped) > 0 {
+		msg += fmt.Sprintf(", %d skipped (upstream failed)", len(r.Skipped))
+	}
+	if r.Interrupted {
+		msg += "; interrupted before the end (the state holds everything that finished)"
+	}
+	if len(parts) > 0 {
+		msg += ":\n  " + strings.Join(parts, "\n  ")
+	}
+	return errors.New(msg)
+}
+
+// Executor applies plans.
+type Executor struct {
+	client      *cloud.Client
+	store       state.Store
+	stack       *spec.Stack
+	parallelism int
+	hook        Hook
+	waitOpts    []cloud.WaitOption
+	tick        time.Duration
+
+	mu      sync.Mutex
+	records map[string]*state.Record
+}
+
+// An Option configures an Executor.
+type Option func(*Executor)
+
+// WithParallelism sets how many steps run at once (default 10).
+func WithParallelism(n int) Option { return func(e *Executor) { e.parallelism = max(n, 1) } }
+
+// WithHook sets the progress hook.
+func WithHook(h Hook) Option { return func(e *Executor) { e.hook = h } }
+
+// WithWaitOptions passes options to every task wait.
+func WithWaitOptions(o ...cloud.WaitOption) Option { return func(e *Executor) { e.waitOpts = o } }
+
+// WithProgressInterval sets how often StillRunning is called (default 30 s).
+func WithProgressInterval(d time.Duration) Option { return func(e *Executor) { e.tick = d } }
+
+// New returns an Executor over a locked store.
+func New(c *cloud.Client, st state.Store, stack *spec.Stack, opts ...Option) *Executor {
+	e := &Executor{client: c, store: st, stack: stack, parallelism: 10, hook: NopHook{}, tick: 30 * time.Second}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Apply walks the plan's steps.
+func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, error) {
+	snap, err := e.store.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.records = snap.Resources
+	steps := plan.Steps()
+	res := &Result{}
+	byID := map[string]*planner.Step{}
+	indeg := map[string]int{}
+	dependents := map[string][]string{}
+	for _, s := range steps {
+		byID[s.ID] = s
+	}
+	for _, s := range steps {
+		for _, d := range s.Deps {
+			if _, ok := byID[d]; ok {
+				indeg[s.ID]++
+				dependents[d] = append(dependents[d], s.ID)
+			}
+		}
+	}
+	ready := []string{}
+	for _, s := range steps {
+		if indeg[s.ID] == 0 {
+			ready = append(ready, s.ID)
+		}
+	}
+	sort.Strings(ready)
+
+	type outcome struct {
+		id  string
+		err error
+	}
+	results := make(chan outcome)
+	work := make(chan *planner.Step)
+	var wg sync.WaitGroup
+	// In-flight steps finish even after Ctrl-C: their context is not cancelled.
+	stepCtx := context.WithoutCancel(ctx)
+	for i := 0; i < e.parallelism; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range work {
+				results <- outcome{s.ID, e.runStep(stepCtx, s)}
+			}
+		}()
+	}
+	running, done := 0, map[string]bool{}
+	skip := func(id, because string) {}
+	skip = func(id, because string) {
+		for _, dep := range dependents[id] {
+			if done[dep] {
+				continue
+			}
+			done[dep] = true
+			res.Skipped = append(res.Skipped, dep)
+			e.hook.StepSkipped(byID[dep], because)
+			skip(dep, because)
+		}
+	}
+	for len(ready) > 0 || running > 0 {
+		var next *planner.Step
+		var sendCh chan *planner.Step
+		if len(ready) > 0 && ctx.Err() == nil {
+			next, sendCh = byID[ready[0]], work
+		}
+		if ctx.Err() != nil && !res.Interrupted {
+			res.Interrupted = true
+			for _, id := range ready {
+				done[id] = true
+				res.Skipped = append(res.Skipped, id)
+			}
+			ready = nil
+			if running == 0 {
+				break
+			}
+		}
+		select {
+		case sendCh <- next:
+			ready = ready[1:]
+			running++
+		case o := <-results:
+			running--
+			done[o.id] = true
+			s := byID[o.id]
+			if o.err != nil {
+				res.Failed = append(res.Failed, &StepError{Step: o.id, Err: o.err})
+				skip(o.id, "upstream "+o.id+" failed")
+				continue
+			}
+			count(res, s)
+			for _, dep := range dependents[o.id] {
+				indeg[dep]--
+				if indeg[dep] == 0 && !done[dep] {
+					ready = append(ready, dep)
+				}
+			}
+			sort.Strings(ready)
+		case <-ctx.Done():
+			// Loop once more to stop starting steps.
+		}
+	}
+	close(work)
+	wg.Wait()
+	sort.Strings(res.Skipped)
+	return res, nil
+}
+
+func count(r *Result, s *planner.Step) {
+	switch {
+	case s.Change.Action == planner.Replace && s.Op == planner.Create:
+		r.Replaced++
+	case s.Change.Action == planner.Replace:
+	case s.Op == planner.Create:
+		r.Added++
+	case s.Op == planner.Update:
+		r.Changed++
+	case s.Op == planner.Delete:
+		r.Destroyed++
+	}
+}
+
+// runStep carries out one step, reporting progress.
+func (e *Executor) runStep(ctx context.Context, s *planner.Step) error {
+	e.hook.StepStarted(s)
+	start := time.Now()
+	stop := make(chan struct{})
+	go func() {
+		t := time.NewTicker(e.tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				e.hook.StillRunning(s, time.Since(start))
+			}
+		}
+	}()
+	var err error
+	switch s.Op {
+	case planner.Create:
+		err = e.create(ctx, s.Change)
+	case planner.Update:
+		err = e.update(ctx, s.Change)
+	case planner.Delete:
+		err = e.delete(ctx, s.Change)
+	}
+	close(stop)
+	e.hook.StepFinished(s, err, time.Since(start))
+	return err
+}
+
+// desired evaluates a change's properties against the records so far.
+func (e *Executor) desired(c *planner.Change) (resources.Kind, resources.Inputs, map[string]string, *spec.Resource, error) {
+	kind := resources.Registry[c.Kind]
+	name, idx := spec.SplitAddress(c.Addr)
+	r := e.stack.Resources[name]
+	if r == nil || kind == nil {
+		return nil, nil, nil, nil, fmt.Errorf("%s is not in the stack", c.Addr)
+	}
+	raw, err := r.Properties.Eval(spec.EvalContext{Index: idx, Var: e.stack.VarsOf(), Attr: e.attr})
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	props, _ := raw.(map[string]any)
+	in, secrets := resources.Inputs{}, map[string]string{}
+	for k, v := range props {
+		if spec.HasUnknown(v) {
+			return nil, nil, nil, nil, fmt.Errorf("%s: %s is still unknown (an upstream resource is missing)", c.Addr, k)
+		}
+		if f, ok := resources.FieldOf(kind, k); ok && f.Sensitive {
+			secrets[k], _ = v.(string)
+			continue
+		}
+		in[k] = v
+	}
+	return kind, kind.Normalize(in, e.stack.Region), secrets, r, nil
+}
+
+// attr resolves ${addr.attr} from the records committed so far.
+func (e *Executor) attr(ref *spec.Ref) (any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	one := func(addr string) any {
+		rec := e.records[addr]
+		if rec == nil {
+			return spec.Unknown{Ref: ref.String()}
+		}
+		if v, ok := rec.Outputs[ref.Attr]; ok {
+			return resources.Canon(v)
+		}
+		if v, ok := rec.Inputs[ref.Attr]; ok {
+			return resources.Canon(v)
+		}
+		return spec.Unknown{Ref: ref.String()}
+	}
+	target := e.stack.Resources[ref.Addr]
+	switch {
+	case ref.Splat && target != nil:
+		out := []any{}
+		for _, a := range target.Addresses() {
+			out = append(out, one(a))
+		}
+		return out, nil
+	case ref.Idx >= 0:
+		return one(fmt.Sprintf("%s[%d]", ref.Addr, ref.Idx)), nil
+	}
+	return one(ref.Addr), nil
+}
+
+// journal commits an entry (new, or with a task id or resource id).
+func (e *Executor) journal(ctx context.Context, j *state.JournalEntry) error {
+	cp := *j
+	_, err := e.store.Commit(ctx, state.Change{JournalPut: []*state.JournalEntry{&cp}})
+	return err
+}
+
+// waiter journals each task id, then waits; the first finished task of a
+// create names the new resource, which is journaled too.
+func (e *Executor) waiter(j *state.JournalEntry) resources.Waiter {
+	return func(ctx context.Context, taskID string) (*cloud.Task, error) {
+		j.TaskID = taskID
+		if err := e.journal(ctx, j); err != nil {
+			return nil, err
+		}
+		t, err := e.client.WaitTask(ctx, taskID, e.waitOpts...)
+		if err == nil && j.ResourceID == "" && t.ResourceID != "" && j.Action == "create" {
+			j.ResourceID = t.ResourceID
+			if jerr := e.journal(ctx, j); jerr != nil {
+				return t, jerr
+			}
+		}
+		return t, err
+	}
+}
+
+func hashes(secrets map[string]string) map[string]string {
+	if len(secrets) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range secrets {
+		out[k] = state.HashSecret(v)
+	}
+	return out
+}
+
+func (e *Executor) create(ctx context.Context, c *planner.Change) error {
+	kind, in, secrets, r, err := e.desired(c)
+	if err != nil {
+		return err
+	}
+	deps := []string{}
+	for _, d := range c.Deps {
+		deps = append(deps, d)
+	}
+	j := &state.JournalEntry{OpID: uuid.NewString(), Addr: c.Addr, Kind: c.Kind, Action: "create", APIAction: createAction(c.Kind),
+		Marker: in.String("name"), Scope: kind.Scope(in), StartedAt: time.Now().UTC(), Inputs: in, SecretHashes: hashes(secrets),
+		Deps: deps, Protect: r.Protect}
+	if err := e.journal(ctx, j); err != nil {
+		return err
+	}
+	id, cerr := kind.Create(ctx, e.client, in, secrets, e.waiter(j))
+	if id == "" {
+		id = j.ResourceID
+	}
+	if id == "" {
+		if definitelyNotCreated(cerr) {
+			_, err := e.store.Commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
+			return errors.Join(cerr, err)
+		}
+		return fmt.Errorf("%w (the journal keeps the operation; the next run settles it)", cerr)
+	}
+	if err := e.settle(ctx, j, kind, id); err != nil {
+		return err
+	}
+	return cerr // a follow-up call failed after the resource was made: it is recorded, and the next plan fixes the rest
+}
+
+// definitelyNotCreated reports whether err proves nothing was created: the
+// API refused the call, or the task ended in ERROR.
+func definitelyNotCreated(err error) bool {
+	var ae *cloud.APIError
+	var tf *cloud.TaskFailedError
+	var te *cloud.TransportError
+	return errors.As(err, &ae) || errors.As(err, &tf) || errors.As(err, &te) && !te.Sent
+}
+
+// settle reads id back and commits its record with the entry's removal.
+func (e *Executor) settle(ctx context.Context, j *state.JournalEntry, kind resources.Kind, id string) error {
+	obs, err := resources.ReadBack(ctx, e.client, kind, id, &resources.Recorded{Inputs: j.Inputs, Outputs: map[string]any{}})
+	if err != nil {
+		return fmt.Errorf("read %s back: %w", id, err)
+	}
+	outputs := map[string]any{"id": id}
+	if obs != nil {
+		outputs = obs.Outputs
+	}
+	now := time.Now().UTC()
+	rec := &state.Record{Addr: j.Addr, Kind: j.Kind, ID: id, Region: resources.Inputs(j.Inputs).String("region"), Inputs: j.Inputs,
+		Outputs: outputs, Deps: j.Deps, Protect: j.Protect, SecretHashes: j.SecretHashes, CreatedAt: now, UpdatedAt: now}
+	e.mu.Lock()
+	if old := e.records[j.Addr]; old != nil && old.ID == id {
+		rec.CreatedAt = old.CreatedAt
+		if rec.SecretHashes == nil {
+			rec.SecretHashes = old.SecretHashes
+		}
+	}
+	e.mu.Unlock()
+	if _, err := e.store.Commit(ctx, state.Change{Put: []*state.Record{rec}, JournalDelete: []string{j.OpID}}); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.records[j.Addr] = rec
+	e.mu.Unlock()
+	return nil
+}
+
+func (e *Executor) update(ctx context.Context, c *planner.Change) error {
+	kind, in, secrets, r, err := e.desired(c)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	rec := e.records[c.Addr]
+	e.mu.Unlock()
+	if rec == nil {
+		return fmt.Errorf("%s is not in the state", c.Addr)
+	}
+	before, err := resources.ReadBack(ctx, e.client, kind, rec.ID, &resources.Recorded{Inputs: rec.Inputs, Outputs: rec.Outputs})
+	if err != nil {
+		return err
+	}
+	if before == nil {
+		return fmt.Errorf("%s (%s) no longer exists; plan again", c.Addr, rec.ID)
+	}
+	var fields []string
+	for _, f := range c.Fields {
+		fields = append(fields, f.Path)
+	}
+	j := &state.JournalEntry{OpID: uuid.NewString(), Addr: c.Addr, Kind: c.Kind, Action: "update", APIAction: c.Detail,
+		ResourceID: rec.ID, StartedAt: time.Now().UTC(), Inputs: in, SecretHashes: rec.SecretHashes, Deps: c.Deps, Protect: r.Protect}
+	if err := e.journal(ctx, j); err != nil {
+		return err
+	}
+	if uerr := kind.Update(ctx, e.client, rec.ID, before.Attrs, in, fields, secrets, e.waiter(j)); uerr != nil {
+		// Record what the cloud has now; the next plan shows what is left.
+		j.Inputs = rec.Inputs
+		return errors.Join(uerr, e.settle(ctx, j, kind, rec.ID))
+	}
+	return e.settle(ctx, j, kind, rec.ID)
+}
+
+func (e *Executor) delete(ctx context.Context, c *planner.Change) error {
+	e.mu.Lock()
+	rec := e.records[c.Addr]
+	e.mu.Unlock()
+	if rec == nil {
+		return nil
+	}
+	kind := resources.Registry[rec.Kind]
+	j := &state.JournalEntry{OpID: uuid.NewString(), Addr: c.Addr, Kind: rec.Kind, Action: "delete", APIAction: deleteAction(rec.Kind),
+		ResourceID: rec.ID, StartedAt: time.Now().UTC()}
+	if err := e.journal(ctx, j); err != nil {
+		return err
+	}
+	err := kind.Delete(ctx, e.client, rec.ID, resources.Inputs(rec.Inputs), e.waiter(j))
+	if err != nil && !gone(err) {
+		if definitelyNotCreated(err) { // refused: the resource is still there, as recorded
+			_, cerr := e.store.Commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
+			return errors.Join(err, cerr)
+		}
+		return err
+	}
+	if _, err := e.store.Commit(ctx, state.Change{Delete: []string{c.Addr}, JournalDelete: []string{j.OpID}}); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	delete(e.records, c.Addr)
+	e.mu.Unlock()
+	return nil
+}
+
+// gone reports an error that says the resource no longer exists.
+func gone(err error) bool {
+	for _, code := range []string{"InstanceNotFound", "VdcNotFound", "VDCNotFound", "PublicNetworkNotFound", "PrivateNetworkNotFound",
+		"InvalidSecurityGroupId.NotFound", "InvalidTemplateId.NotFound"} {
+		if cloud.IsCode(err, code) {
+			return true
+		}
+	}
+	return false
+}
+
+func createAction(kind string) string {
+	return map[string]string{"vdc": "CreateVdc", "public_network": "CreatePublicNetwork", "private_network": "CreatePrivateNetwork",
+		"instance": "CreateInstance", "security_group": "CreateSecurityGroup", "template": "CreateTemplate"}[kind]
+}
+
+func deleteAction(kind string) string {
+	return map[string]string{"vdc": "DeleteVdc", "public_network": "DeletePublicNetwork", "private_network": "DeletePrivateNetwork",
+		"instance": "DeleteInstance", "security_group": "DeleteSecurityGroup", "template": "DeleteTemplate"}[kind]
+}

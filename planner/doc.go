@@ -1,0 +1,23 @@
+// Package planner decides what must happen: from the stack (desired), the
+// state (recorded) and a batched look at the cloud (live), Plan computes one
+// Change per address with its Action, the Reason, field-level before/after
+// values and the ordering edges. It is a pure function: no I/O.
+//
+// Decisions:
+//   - Desired is compared with live (what the cloud has now), so a plan shows
+//     what apply will really do; drift is recorded compared with live.
+//   - A value that depends on a resource not yet created (or being replaced)
+//     is Unknown. An unknown value in a field that cannot change in place
+//     forces a replacement.
+//   - ignore_changes fields are never compared. Sensitive inputs (instance
+//     passwords) are compared as salted hashes.
+//   - protect refuses a replacement (an error of the plan) and keeps a
+//     protected resource that left the stack (reported, not deleted).
+//   - Ordering: a create or update waits for the creates and updates of what
+//     it references; a delete waits for the deletes of what depended on it
+//     (the state records each resource's dependencies); a replacement is a
+//     delete then a create, so dependents are deleted before it and created
+//     after it. Steps (order.go) turns this into the executor's DAG.
+//   - Journal entries of an interrupted run appear as Read changes: they are
+//     settled before anything else.
+package planner

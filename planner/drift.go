@@ -1,0 +1,82 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/cdstack/cdstack/resources"
+)
+
+// detectDrift compares every record with the cloud: deleted, modified
+// (per observable field), and unmanaged resources inside the stack's VDCs.
+func detectDrift(in Input, work map[string]*planned) []*DriftItem {
+	snap, live := in.Snapshot, in.Live
+	items := []*DriftItem{}
+	owned := map[string]bool{}
+	var vdcs []string
+	for _, addr := range snap.Addresses() {
+		rec := snap.Resources[addr]
+		owned[rec.ID] = true
+		if rec.Kind == "vdc" {
+			vdcs = append(vdcs, rec.ID)
+		}
+		kind, ok := resources.Registry[rec.Kind]
+		if !ok {
+			continue
+		}
+		obs := kind.Observe(live, rec.ID, &resources.Recorded{Inputs: rec.Inputs, Outputs: rec.Outputs})
+		if obs == nil {
+			items = append(items, &DriftItem{Addr: addr, Kind: rec.Kind, ID: rec.ID, Class: DriftDeleted})
+			continue
+		}
+		recorded := resources.Inputs(resources.Canon(rec.Inputs).(map[string]any))
+		ignored := map[string]bool{}
+		if pl := work[addr]; pl != nil {
+			for _, f := range pl.resource.IgnoreChanges {
+				ignored[f] = true
+			}
+		}
+		var fields []FieldChange
+		for _, f := range kind.Fields() {
+			if f.Unobservable || f.Sensitive || ignored[f.Name] || !recorded.Has(f.Name) {
+				continue
+			}
+			if kind.Differs(f.Name, recorded, obs.Attrs) {
+				fields = append(fields, FieldChange{Path: f.Name, Before: recorded[f.Name], After: obs.Attrs[f.Name]})
+			}
+		}
+		if len(fields) > 0 {
+			items = append(items, &DriftItem{Addr: addr, Kind: rec.Kind, ID: rec.ID, Class: DriftModified, Fields: fields})
+		}
+	}
+	sort.Strings(vdcs)
+	for _, vdc := range vdcs {
+		if _, ok := live.VDCs[vdc]; !ok {
+			continue
+		}
+		for _, kind := range []string{"public_network", "private_network", "instance"} {
+			if kind == "instance" && !live.ListedInstances[vdc] {
+				continue
+			}
+			for _, id := range live.InVDC(kind, vdc) {
+				if !owned[id] {
+					items = append(items, &DriftItem{Kind: kind, ID: id, Class: DriftUnmanaged, Name: liveName(live, kind, id),
+						Addr: fmt.Sprintf("(in VDC %s)", vdc)})
+				}
+			}
+		}
+	}
+	return items
+}
+
+func liveName(l *resources.Live, kind, id string) string {
+	switch kind {
+	case "public_network":
+		return l.Publics[id].Name
+	case "private_network":
+		return l.Privates[id].Name
+	case "instance":
+		return l.Instances[id].InstanceName
+	}
+	return ""
+}

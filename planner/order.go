@@ -1,0 +1,64 @@
+package planner
+
+// A Step is one node of the execution DAG: the create or update of an
+// address, or a delete (the delete half of a replacement is its own step).
+type Step struct {
+	ID     string // the address, or "addr (delete)"
+	Change *Change
+	Op     Action // Create, Update or Delete
+	Deps   []string
+}
+
+// Steps turns the plan into the DAG the executor walks:
+//
+//   - a delete step of X waits for the delete steps of the records that
+//     depended on X (they must go first: a VDC cannot be deleted while it
+//     holds networks);
+//   - a replacement of X is "X (delete)" then "X": the create waits for its
+//     own delete, so the name and addresses are free again;
+//   - a create or update of X waits for the create/update steps of what X
+//     references.
+//
+// Read and no-op changes make no steps: reads are settled before the walk.
+func (p *Document) Steps() []*Step {
+	var steps []*Step
+	createStep := map[string]bool{}
+	deleteStep := map[string]bool{}
+	for _, c := range p.Changes {
+		switch c.Action {
+		case Create, Update, Replace:
+			createStep[c.Addr] = true
+		}
+		if c.Action == Delete || c.Action == Replace {
+			deleteStep[c.Addr] = true
+		}
+	}
+	for _, c := range p.Changes {
+		if deleteStep[c.Addr] {
+			s := &Step{ID: c.Addr + " (delete)", Change: c, Op: Delete}
+			for _, d := range c.DelAfter {
+				if deleteStep[d] {
+					s.Deps = append(s.Deps, d+" (delete)")
+				}
+			}
+			steps = append(steps, s)
+		}
+		if createStep[c.Addr] {
+			op := c.Action
+			if op == Replace {
+				op = Create
+			}
+			s := &Step{ID: c.Addr, Change: c, Op: op}
+			if c.Action == Replace {
+				s.Deps = append(s.Deps, c.Addr+" (delete)")
+			}
+			for _, d := range c.Deps {
+				if createStep[d] {
+					s.Deps = append(s.Deps, d)
+				}
+			}
+			steps = append(steps, s)
+		}
+	}
+	return steps
+}

@@ -1,0 +1,165 @@
+package planner
+
+import (
+	"sort"
+
+	"github.com/cdstack/cdstack/state"
+)
+
+// An Action is what happens to one address.
+type Action string
+
+// Actions.
+const (
+	NoOp    Action = "no-op"
+	Create  Action = "create"
+	Update  Action = "update"
+	Replace Action = "replace"
+	Delete  Action = "delete"
+	Read    Action = "read"
+)
+
+// Symbol is the action's mark in human output.
+func (a Action) Symbol() string {
+	switch a {
+	case Create:
+		return "+"
+	case Update:
+		return "~"
+	case Replace:
+		return "-/+"
+	case Delete:
+		return "-"
+	case Read:
+		return "<="
+	}
+	return " "
+}
+
+// Reasons say why a change is planned.
+const (
+	ReasonNew                = "create_new"
+	ReasonDeletedOutside     = "create_because_deleted_outside"
+	ReasonUpdate             = "update_in_place"
+	ReasonReplaceImmutable   = "replace_because_immutable"
+	ReasonRemovedFromSpec    = "delete_because_removed_from_spec"
+	ReasonCountReduced       = "delete_because_count_reduced"
+	ReasonPendingJournal     = "read_pending_journal"
+	ReasonProtectedKept      = "kept_because_protected"
+	ReasonDestroy            = "delete_because_destroy"
+	ReasonDependencyReplaced = "replace_because_dependency_replaced"
+)
+
+// A FieldChange is one property's before and after.
+type FieldChange struct {
+	Path        string `json:"path"`
+	Before      any    `json:"before"`
+	After       any    `json:"after"`
+	Update      string `json:"update,omitempty"` // the API action, or "" when the field replaces
+	Replace     bool   `json:"replace,omitempty"`
+	Sensitive   bool   `json:"sensitive,omitempty"`
+	Destructive bool   `json:"destructive,omitempty"`
+}
+
+// A Change is what happens to one address.
+type Change struct {
+	Addr     string              `json:"address"`
+	Resource string              `json:"resource"`
+	Kind     string              `json:"kind"`
+	Action   Action              `json:"action"`
+	Reason   string              `json:"reason"`
+	Detail   string              `json:"reason_detail,omitempty"`
+	ID       string              `json:"id,omitempty"`
+	Fields   []FieldChange       `json:"fields,omitempty"`
+	After    map[string]any      `json:"after,omitempty"`
+	Deps     []string            `json:"depends_on,omitempty"`   // creates/updates this waits for
+	DelAfter []string            `json:"delete_after,omitempty"` // deletes this delete waits for
+	Protect  bool                `json:"protect,omitempty"`
+	Journal  *state.JournalEntry `json:"journal,omitempty"`
+}
+
+// A DriftItem is one way the cloud moved away from the state.
+type DriftItem struct {
+	Addr   string        `json:"address,omitempty"`
+	Kind   string        `json:"kind"`
+	ID     string        `json:"id"`
+	Class  string        `json:"class"` // modified, deleted, unmanaged
+	Name   string        `json:"name,omitempty"`
+	Fields []FieldChange `json:"fields,omitempty"`
+}
+
+// Drift classes.
+const (
+	DriftModified  = "modified"
+	DriftDeleted   = "deleted"
+	DriftUnmanaged = "unmanaged"
+)
+
+// A Document is the whole decision (the plan), serialisable as a versioned document.
+type Document struct {
+	FormatVersion string       `json:"format_version"`
+	Stack         string       `json:"stack"`
+	StackFile     string       `json:"stack_file"`
+	StackHash     string       `json:"stack_hash"`
+	Lineage       string       `json:"state_lineage"`
+	Serial        uint64       `json:"state_serial"`
+	Refreshed     bool         `json:"refreshed"`
+	Destroy       bool         `json:"destroy,omitempty"`
+	Targets       []string     `json:"targets,omitempty"`
+	Changes       []*Change    `json:"changes"`
+	Drift         []*DriftItem `json:"drift"`
+}
+
+// FormatVersion of saved plans and --json output.
+const FormatVersion = "1"
+
+// Counts returns how many addresses are added, changed, replaced, destroyed.
+func (p *Document) Counts() (add, change, replace, destroy int) {
+	for _, c := range p.Changes {
+		switch c.Action {
+		case Create:
+			add++
+		case Update:
+			change++
+		case Replace:
+			replace++
+		case Delete:
+			destroy++
+		}
+	}
+	return
+}
+
+// HasChanges reports whether applying the plan would do anything.
+func (p *Document) HasChanges() bool {
+	for _, c := range p.Changes {
+		if c.Action != NoOp {
+			return true
+		}
+	}
+	return false
+}
+
+// Change returns the change of addr, or nil.
+func (p *Document) Change(addr string) *Change {
+	for _, c := range p.Changes {
+		if c.Addr == addr {
+			return c
+		}
+	}
+	return nil
+}
+
+func sortChanges(cs []*Change) {
+	sort.Slice(cs, func(i, j int) bool { return addrLess(cs[i].Addr, cs[j].Addr) })
+}
+
+// addrLess orders web[2] before web[10].
+func addrLess(a, b string) bool {
+	ra, ia := splitAddr(a)
+	rb, ib := splitAddr(b)
+	if ra != rb {
+		return ra < rb
+	}
+	return ia < ib
+}

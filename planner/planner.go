@@ -1,0 +1,442 @@
+package planner
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/cdstack/cdstack/resources"
+	"github.com/cdstack/cdstack/spec"
+	"github.com/cdstack/cdstack/state"
+)
+
+// Input is everything Plan looks at.
+type Input struct {
+	Stack    *spec.Stack
+	Snapshot *state.Snapshot
+	// Live is the batched look at the cloud; nil plans from the state alone
+	// (--refresh=false).
+	Live *resources.Live
+	// Targets limit the plan to these addresses (and what they depend on).
+	Targets []string
+	// Destroy plans the deletion of everything in the state.
+	Destroy bool
+}
+
+// A ProtectError lists protected resources the plan would replace or delete.
+type ProtectError struct{ Addrs []string }
+
+func (e *ProtectError) Error() string {
+	return fmt.Sprintf("%s protected (protect: true) and would be replaced; change the stack, add the field to ignore_changes, or remove protect", strings.Join(e.Addrs, ", ")+map[bool]string{true: " is", false: " are"}[len(e.Addrs) == 1])
+}
+
+// planned is the planner's working view of one spec address.
+type planned struct {
+	change   *Change
+	desired  resources.Inputs
+	secrets  map[string]string
+	outputs  map[string]any // known outputs (live or recorded)
+	resource *spec.Resource
+}
+
+// Plan decides what must happen. It does no I/O.
+func Plan(in Input) (*Document, error) {
+	s, snap := in.Stack, in.Snapshot
+	p := &Document{FormatVersion: FormatVersion, Stack: s.Name, StackFile: s.File, StackHash: s.Hash,
+		Lineage: snap.Meta.Lineage, Serial: snap.Meta.Serial, Refreshed: in.Live != nil, Destroy: in.Destroy,
+		Targets: in.Targets, Changes: []*Change{}, Drift: []*DriftItem{}}
+	pending := map[string]*state.JournalEntry{}
+	for _, j := range snap.Journal {
+		pending[j.Addr] = j
+	}
+	work := map[string]*planned{}
+	var protectErrs []string
+
+	if !in.Destroy {
+		order, err := topoOrder(s)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range order {
+			r := s.Resources[name]
+			kind, ok := resources.Registry[r.Kind]
+			if !ok {
+				return nil, fmt.Errorf("%s: unknown kind %q", name, r.Kind)
+			}
+			for i, addr := range r.Addresses() {
+				idx := -1
+				if r.HasCount() {
+					idx = i
+				}
+				pl, err := planAddress(in, kind, r, addr, idx, work, pending[addr])
+				if err != nil {
+					return nil, err
+				}
+				work[addr] = pl
+				if pl.change.Action == Replace && r.Protect {
+					protectErrs = append(protectErrs, addr)
+				}
+				p.Changes = append(p.Changes, pl.change)
+			}
+		}
+	}
+	if len(protectErrs) > 0 {
+		sort.Strings(protectErrs)
+		return nil, &ProtectError{Addrs: protectErrs}
+	}
+
+	// Records that left the stack.
+	for _, addr := range snap.Addresses() {
+		if _, inSpec := work[addr]; inSpec {
+			continue
+		}
+		rec := snap.Resources[addr]
+		c := &Change{Addr: addr, Resource: resourceName(addr), Kind: rec.Kind, ID: rec.ID, Action: Delete, Reason: ReasonRemovedFromSpec, Protect: rec.Protect}
+		switch {
+		case in.Destroy:
+			c.Reason = ReasonDestroy
+		case s.Resources[resourceName(addr)] != nil:
+			c.Reason = ReasonCountReduced
+		}
+		if rec.Protect {
+			c.Action, c.Reason = NoOp, ReasonProtectedKept
+			c.Detail = "protected: kept in the cloud and in the state"
+		}
+		if in.Live != nil && observe(in.Live, rec) == nil && c.Action == Delete {
+			// Already gone: deleting is only forgetting.
+			c.Detail = "already deleted outside cdstack; only the record is removed"
+		}
+		if j := pending[addr]; j != nil {
+			c.Journal = j
+		}
+		p.Changes = append(p.Changes, c)
+	}
+
+	// Interrupted operations on addresses without another change are settled first.
+	for addr, j := range pending {
+		if c := p.Change(addr); c != nil {
+			c.Journal = j
+			continue
+		}
+		p.Changes = append(p.Changes, &Change{Addr: addr, Resource: resourceName(addr), Kind: j.Kind, Action: Read, Reason: ReasonPendingJournal,
+			Detail: fmt.Sprintf("%s of %s was interrupted (task %q); it is settled before anything else", j.APIAction, addr, j.TaskID), Journal: j})
+	}
+
+	linkDeletes(p, snap)
+	if len(in.Targets) > 0 {
+		if err := applyTargets(p, in.Targets); err != nil {
+			return nil, err
+		}
+	}
+	sortChanges(p.Changes)
+	if in.Live != nil {
+		p.Drift = detectDrift(in, work)
+	}
+	return p, nil
+}
+
+// planAddress computes the change of one spec address.
+func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, idx int, work map[string]*planned, journal *state.JournalEntry) (*planned, error) {
+	s := in.Stack
+	raw, err := r.Properties.Eval(spec.EvalContext{Index: idx, Var: s.VarsOf(), Attr: resolver(s, work)})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", addr, err)
+	}
+	props, _ := raw.(map[string]any)
+	desired := resources.Inputs{}
+	secrets := map[string]string{}
+	for k, v := range props {
+		if f, ok := resources.FieldOf(kind, k); ok && f.Sensitive {
+			if str, ok := v.(string); ok {
+				secrets[k] = str
+			}
+			continue
+		}
+		desired[k] = v
+	}
+	region := s.Region
+	desired = kind.Normalize(desired, region)
+	pl := &planned{desired: desired, secrets: secrets, resource: r}
+	c := &Change{Addr: addr, Resource: r.Name, Kind: r.Kind, Protect: r.Protect, Journal: journal, Deps: depAddresses(s, r)}
+	pl.change = c
+
+	rec := in.Snapshot.Resources[addr]
+	if rec == nil {
+		c.Action, c.Reason = Create, ReasonNew
+		c.After = redact(kind, desired, secrets)
+		if err := nameTaken(in, kind, addr, desired); err != nil {
+			return nil, err
+		}
+		return pl, nil
+	}
+	c.ID = rec.ID
+	var obs *resources.Observation
+	if in.Live != nil {
+		obs = kind.Observe(in.Live, rec.ID, &resources.Recorded{Inputs: rec.Inputs, Outputs: rec.Outputs})
+	} else {
+		obs = &resources.Observation{ID: rec.ID, Attrs: resources.Inputs(resources.Canon(rec.Inputs).(map[string]any)), Outputs: rec.Outputs}
+	}
+	if obs == nil {
+		c.Action, c.Reason = Create, ReasonDeletedOutside
+		c.Detail = fmt.Sprintf("%s %s no longer exists in the cloud", r.Kind, rec.ID)
+		c.After = redact(kind, desired, secrets)
+		return pl, nil
+	}
+	pl.outputs = obs.Outputs
+	ignored := map[string]bool{}
+	for _, f := range r.IgnoreChanges {
+		ignored[f] = true
+	}
+	var immutable []string
+	for _, f := range kind.Fields() {
+		if ignored[f.Name] {
+			continue
+		}
+		fc := FieldChange{Path: f.Name, Update: f.Update, Sensitive: f.Sensitive, Destructive: f.Destructive}
+		differs := false
+		if f.Sensitive {
+			if v, ok := secrets[f.Name]; ok {
+				if h, had := rec.SecretHashes[f.Name]; had && !state.SecretMatches(h, v) {
+					differs = true
+					fc.Before, fc.After = "(sensitive)", "(sensitive)"
+				}
+			}
+		} else if kind.Differs(f.Name, desired, obs.Attrs) {
+			differs = true
+			fc.Before, fc.After = obs.Attrs[f.Name], desired[f.Name]
+		}
+		if !differs {
+			continue
+		}
+		fc.Replace = spec.HasUnknown(desired[f.Name]) && f.Update == "" || kind.Replaces(f.Name, desired, obs.Attrs)
+		if fc.Replace {
+			fc.Update = ""
+			immutable = append(immutable, f.Name)
+		}
+		c.Fields = append(c.Fields, fc)
+	}
+	switch {
+	case len(immutable) > 0:
+		c.Action, c.Reason = Replace, ReasonReplaceImmutable
+		c.Detail = strings.Join(immutable, ", ")
+		for _, f := range immutable {
+			if spec.HasUnknown(desired[f]) {
+				c.Reason = ReasonDependencyReplaced
+			}
+		}
+		c.After = redact(kind, desired, secrets)
+	case len(c.Fields) > 0:
+		c.Action, c.Reason = Update, ReasonUpdate
+		var actions []string
+		for _, fc := range c.Fields {
+			if fc.Update != resources.RecordOnly && !contains(actions, fc.Update) {
+				actions = append(actions, fc.Update)
+			}
+		}
+		c.Detail = "in place: " + strings.Join(actions, ", ")
+	default:
+		c.Action = NoOp
+	}
+	return pl, nil
+}
+
+// A NameTakenError refuses to create a resource whose name is already used
+// in its scope by a resource no record owns: creating it would make a twin.
+type NameTakenError struct {
+	Addr, Kind, Name, Scope, ID string
+}
+
+func (e *NameTakenError) Error() string {
+	where := ""
+	if e.Scope != "" {
+		where = " in " + e.Scope
+	}
+	return fmt.Sprintf("%s: a %s named %q already exists%s (%s) and no state record owns it; adopt it with: cdstack import %s %s", e.Addr, e.Kind, e.Name, where, e.ID, e.Addr, e.ID)
+}
+
+func nameTaken(in Input, kind resources.Kind, addr string, desired resources.Inputs) error {
+	if in.Live == nil || spec.HasUnknown(map[string]any(desired)) {
+		return nil
+	}
+	id := kind.FindByName(in.Live, desired)
+	if id == "" {
+		return nil
+	}
+	for _, r := range in.Snapshot.Resources {
+		if r.ID == id {
+			return nil
+		}
+	}
+	return &NameTakenError{Addr: addr, Kind: kind.Name(), Name: desired.String("name"), Scope: kind.Scope(desired), ID: id}
+}
+
+// redact returns desired with sensitive fields shown as (sensitive).
+func redact(kind resources.Kind, desired resources.Inputs, secrets map[string]string) map[string]any {
+	out := map[string]any{}
+	for k, v := range desired {
+		out[k] = v
+	}
+	for k := range secrets {
+		out[k] = "(sensitive)"
+	}
+	return out
+}
+
+// resolver answers ${addr.attr} from what the plan knows so far.
+func resolver(s *spec.Stack, work map[string]*planned) func(*spec.Ref) (any, error) {
+	one := func(addr, attr string) any {
+		pl, ok := work[addr]
+		if !ok {
+			return spec.Unknown{Ref: "${" + addr + "." + attr + "}"}
+		}
+		if _, exported := spec.Exports[pl.resource.Kind][attr]; exported {
+			if pl.change.Action == Create || pl.change.Action == Replace || pl.outputs == nil {
+				return spec.Unknown{Ref: "${" + addr + "." + attr + "}"}
+			}
+			if v, ok := pl.outputs[attr]; ok {
+				return v
+			}
+			return spec.Unknown{Ref: "${" + addr + "." + attr + "}"}
+		}
+		if v, ok := pl.desired[attr]; ok {
+			return v
+		}
+		return nil
+	}
+	return func(ref *spec.Ref) (any, error) {
+		target, ok := s.Resources[ref.Addr]
+		if !ok {
+			return nil, fmt.Errorf("%s: unknown resource %q", ref.Pos, ref.Addr)
+		}
+		switch {
+		case ref.Splat:
+			out := []any{}
+			for _, a := range target.Addresses() {
+				out = append(out, one(a, ref.Attr))
+			}
+			return out, nil
+		case ref.Idx >= 0:
+			return one(fmt.Sprintf("%s[%d]", ref.Addr, ref.Idx), ref.Attr), nil
+		default:
+			return one(ref.Addr, ref.Attr), nil
+		}
+	}
+}
+
+// depAddresses expands a resource's dependencies to addresses.
+func depAddresses(s *spec.Stack, r *spec.Resource) []string {
+	var out []string
+	for _, d := range s.Dependencies(r.Name) {
+		out = append(out, s.Resources[d].Addresses()...)
+	}
+	return out
+}
+
+// topoOrder returns resource names dependencies first.
+func topoOrder(s *spec.Stack) ([]string, error) {
+	g := s.Graph()
+	if cyc := spec.FindCycles(g); len(cyc) > 0 {
+		return nil, fmt.Errorf("dependency cycle: %s", strings.Join(cyc[0], " → "))
+	}
+	var order []string
+	done := map[string]bool{}
+	var visit func(string)
+	visit = func(n string) {
+		if done[n] {
+			return
+		}
+		done[n] = true
+		for _, d := range g[n] {
+			visit(d)
+		}
+		order = append(order, n)
+	}
+	for _, n := range s.Names() {
+		visit(n)
+	}
+	return order, nil
+}
+
+func observe(l *resources.Live, rec *state.Record) *resources.Observation {
+	k, ok := resources.Registry[rec.Kind]
+	if !ok {
+		return nil
+	}
+	return k.Observe(l, rec.ID, &resources.Recorded{Inputs: rec.Inputs, Outputs: rec.Outputs})
+}
+
+// linkDeletes sets DelAfter: a delete (or the delete half of a replacement)
+// waits for the deletes of the records that depend on it.
+func linkDeletes(p *Document, snap *state.Snapshot) {
+	deleting := map[string]bool{}
+	for _, c := range p.Changes {
+		if c.Action == Delete || c.Action == Replace {
+			deleting[c.Addr] = true
+		}
+	}
+	for _, c := range p.Changes {
+		if !deleting[c.Addr] {
+			continue
+		}
+		for _, addr := range snap.Addresses() {
+			rec := snap.Resources[addr]
+			if deleting[addr] && contains(rec.Deps, c.Addr) {
+				c.DelAfter = append(c.DelAfter, addr)
+			}
+		}
+	}
+}
+
+// applyTargets keeps the targeted changes and what they depend on.
+func applyTargets(p *Document, targets []string) error {
+	keep := map[string]bool{}
+	var visit func(addr string)
+	visit = func(addr string) {
+		if keep[addr] {
+			return
+		}
+		keep[addr] = true
+		if c := p.Change(addr); c != nil {
+			for _, d := range c.Deps {
+				visit(d)
+			}
+		}
+	}
+	for _, t := range targets {
+		matched := false
+		for _, c := range p.Changes {
+			if c.Addr == t || c.Resource == t {
+				visit(c.Addr)
+				matched = true
+			}
+		}
+		if !matched {
+			return fmt.Errorf("--target %s: no such address in the stack or the state", t)
+		}
+	}
+	var kept []*Change
+	for _, c := range p.Changes {
+		if keep[c.Addr] || c.Action == Read {
+			kept = append(kept, c)
+		}
+	}
+	p.Changes = kept
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func resourceName(addr string) string { n, _ := spec.SplitAddress(addr); return n }
+
+func splitAddr(addr string) (string, int) { return spec.SplitAddress(addr) }
+
+// ErrStalePlan says a saved plan no longer matches the stack or the state.
+var ErrStalePlan = errors.New("the saved plan is stale")

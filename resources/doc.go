@@ -1,0 +1,25 @@
+// Package resources knows each resource kind of a stack: how to observe it
+// in batches, which properties change in place (and through which API
+// action) and which force a replacement, and how to create, update and
+// delete it.
+//
+// Contract (Kind):
+//   - Observe never calls the API: Refresh makes the batched calls once (one
+//     paged DescribeVdc for every VDC and network, one paged
+//     DescribeInstances per VDC, one DescribeSecurityGroups plus
+//     DescribeSecurityGroupAttribute per group in the state, DescribeTemplateInfo
+//     when the stack has templates) and every Kind reads from that Live view.
+//   - Observations are normalised to the stack's property shapes, so
+//     comparing desired, recorded and live values is plain equality of Go
+//     values (numbers as int64).
+//   - Create, Update and Delete return after the API accepted the call; each
+//     task is waited on through the Waiter the executor passes, so the
+//     executor can journal every task id. Every mutation is safe to resume
+//     from a journal entry: creates carry a unique name (the marker) within
+//     their VDC.
+//
+// What the API cannot show is kept from the state rather than observed:
+// instance passwords (compared as salted hashes), instance security group
+// membership (the API lists bind counts, not members), and a template's
+// source instance and power_on flag.
+package resources

@@ -1,0 +1,349 @@
+package resources
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/cdstack/cdstack/cloud"
+)
+
+func init() { register(instanceKind{}) }
+
+type instanceKind struct{}
+
+func (instanceKind) Name() string { return "instance" }
+
+func (instanceKind) Fields() []Field {
+	return []Field{
+		{Name: "vdc"}, {Name: "name"}, {Name: "instance_type"},
+		{Name: "cpu", Update: "ModifyInstanceSpec"}, {Name: "ram", Update: "ModifyInstanceSpec"},
+		{Name: "image", Update: "ResetImage", Destructive: true},
+		{Name: "password", Sensitive: true, Unobservable: true},
+		{Name: "region"},
+		{Name: "charge_type", Update: "ModifyInstanceChargeType"},
+		{Name: "auto_renew", Update: "ModifyInstanceChargeType", Unobservable: true},
+		{Name: "prepaid_month", Update: "ModifyInstanceChargeType", Unobservable: true},
+		{Name: "data_disks", Update: "CreateDisk/ResizeDisk/DeleteDisk"},
+		{Name: "public_ip", Update: "ModifyIpAddress"},
+		{Name: "private_ips", Update: "ModifyIpAddress"},
+		{Name: "security_groups", Update: "JoinSecurityGroup/LeaveSecurityGroup", Unobservable: true},
+		{Name: "power", Update: "StopInstance/RebootInstance"},
+	}
+}
+
+func (instanceKind) Normalize(in Inputs, region string) Inputs {
+	out := copyInputs(in)
+	set := func(k string, v any) {
+		if !out.Has(k) {
+			out[k] = v
+		}
+	}
+	set("region", region)
+	set("charge_type", "PostPaid")
+	set("power", "running")
+	set("public_ip", "")
+	set("data_disks", []any{})
+	set("private_ips", []any{})
+	set("security_groups", []any{})
+	if out.String("charge_type") == "PrePaid" {
+		set("auto_renew", true)
+		set("prepaid_month", int64(0))
+	} else {
+		delete(out, "auto_renew")
+		delete(out, "prepaid_month")
+	}
+	var ips []any
+	for _, m := range out.Maps("private_ips") {
+		ip := Inputs(m)
+		if !ip.Has("ip") {
+			ip = Inputs{"network": m["network"], "ip": "auto"}
+		}
+		ips = append(ips, map[string]any(ip))
+	}
+	out["private_ips"] = orEmpty(ips)
+	if groups := out.List("security_groups"); len(out.Strings("security_groups")) == len(groups) {
+		out["security_groups"] = toAny(sortedStrings(out.Strings("security_groups")))
+	}
+	return out
+}
+
+func (k instanceKind) Observe(l *Live, id string, recorded *Recorded) *Observation {
+	in, ok := l.Instances[id]
+	if !ok {
+		return nil
+	}
+	disks := []any{}
+	diskIDs := []any{}
+	for _, d := range in.Disks.DataDisks {
+		disks = append(disks, map[string]any{"size": int64(d.Size), "type": d.Type})
+		diskIDs = append(diskIDs, d.DiskID)
+	}
+	publicIP := ""
+	var interfaces []any
+	if n := in.PublicNetworkInterface; n != nil && n.InterfaceID != "" {
+		publicIP = n.IP
+		interfaces = append(interfaces, map[string]any{"id": n.InterfaceID, "network": n.PublicID, "ip": n.IP, "mac": n.MAC, "connected": n.Connected == 1})
+	}
+	privates, privateIPs := []any{}, []any{}
+	for _, n := range in.PrivateNetworkInterface {
+		privates = append(privates, map[string]any{"network": n.PrivateID, "ip": n.IP})
+		privateIPs = append(privateIPs, n.IP)
+		interfaces = append(interfaces, map[string]any{"id": n.InterfaceID, "network": n.PrivateID, "ip": n.IP, "mac": n.MAC, "connected": n.Connected == 1})
+	}
+	power := ""
+	if in.InstanceStatus == "running" || in.InstanceStatus == "stopped" {
+		power = in.InstanceStatus
+	}
+	attrs := Inputs{"vdc": in.VdcID, "name": in.InstanceName, "instance_type": in.InstanceType, "cpu": int64(in.CPU), "ram": int64(in.RAM),
+		"image": in.ImageID, "region": in.RegionID, "charge_type": in.InstanceChargeType, "data_disks": disks,
+		"public_ip": publicIP, "private_ips": privates, "power": power, "security_groups": []any{}}
+	unobserved(k, attrs, recorded)
+	return &Observation{ID: id, Busy: power == "", Attrs: attrs, Outputs: map[string]any{"id": id, "status": in.InstanceStatus,
+		"public_ip": publicIP, "private_ips": privateIPs, "disk_ids": diskIDs, "interfaces": orEmpty(interfaces)}}
+}
+
+func (instanceKind) Differs(field string, desired, actual Inputs) bool {
+	switch field {
+	case "public_ip":
+		if desired.String("public_ip") == "auto" {
+			return actual.String("public_ip") == ""
+		}
+	case "private_ips":
+		want, have := desired.Maps("private_ips"), actual.Maps("private_ips")
+		if len(want) != len(have) {
+			return true
+		}
+		for i := range want {
+			if want[i]["network"] != have[i]["network"] || want[i]["ip"] != "auto" && want[i]["ip"] != have[i]["ip"] {
+				return true
+			}
+		}
+		return false
+	case "security_groups":
+		return !Equal(toAny(sortedStrings(desired.Strings(field))), toAny(sortedStrings(actual.Strings(field))))
+	case "password":
+		return false // compared as a hash by the planner
+	}
+	return defaultDiffers(field, desired, actual)
+}
+
+func (k instanceKind) Replaces(field string, desired, actual Inputs) bool {
+	switch field {
+	case "data_disks":
+		want, have := desired.Maps(field), actual.Maps(field)
+		for i := 0; i < len(want) && i < len(have); i++ {
+			if want[i]["type"] != have[i]["type"] || Inputs(want[i]).Int("size") < Inputs(have[i]).Int("size") {
+				return true // a disk cannot change type or shrink
+			}
+		}
+		return false
+	case "public_ip":
+		return actual.String("public_ip") == "" && desired.String("public_ip") != ""
+	case "private_ips":
+		want, have := desired.Maps(field), actual.Maps(field)
+		if len(want) != len(have) {
+			return true
+		}
+		for i := range want {
+			if want[i]["network"] != have[i]["network"] {
+				return true
+			}
+		}
+		return false
+	case "password":
+		return true // the API cannot change it: a new password needs a new instance (or ignore_changes)
+	}
+	return defaultReplaces(k, field)
+}
+
+func (instanceKind) Scope(in Inputs) string { return in.String("vdc") }
+
+func (instanceKind) FindByName(l *Live, in Inputs) string {
+	for id, x := range l.Instances {
+		if x.VdcID == in.String("vdc") && x.InstanceName == in.String("name") {
+			return id
+		}
+	}
+	return ""
+}
+
+func (instanceKind) Create(ctx context.Context, c *cloud.Client, in Inputs, secrets map[string]string, wait Waiter) (string, error) {
+	req := cloud.CreateInstanceRequest{RegionID: in.String("region"), VdcID: in.String("vdc"), Password: secrets["password"],
+		InstanceName: in.String("name"), InstanceChargeType: in.String("charge_type"), CPU: in.Int("cpu"), RAM: in.Int("ram"),
+		InstanceType: in.String("instance_type"), ImageID: in.String("image"), Amount: 1}
+	if in.String("charge_type") == "PrePaid" {
+		req.AutoRenew, req.PrepaidMonth = cloud.Ptr(boolInt(in.Bool("auto_renew", true))), cloud.Ptr(in.Int("prepaid_month"))
+	}
+	for _, d := range in.Maps("data_disks") {
+		req.DataDisks = append(req.DataDisks, cloud.DiskSpec{Size: Inputs(d).Int("size"), Type: Inputs(d).String("type")})
+	}
+	if ip := in.String("public_ip"); ip != "" {
+		req.PublicIP = []string{ip}
+	}
+	for _, p := range in.Maps("private_ips") {
+		req.PrivateIP = append(req.PrivateIP, cloud.PrivateIPSpec{PrivateID: Inputs(p).String("network"), IP: []string{Inputs(p).String("ip")}})
+	}
+	task, err := c.CreateInstance(ctx, req)
+	if err != nil {
+		return "", err
+	}
+	id, err := waitID(ctx, wait, task, "")
+	if err != nil {
+		return "", err
+	}
+	step := stepper(ctx, wait)
+	for _, g := range in.Strings("security_groups") {
+		if err := step(c.JoinSecurityGroup(ctx, cloud.SecurityGroupBindRequest{SecurityGroupID: g, BindData: []cloud.SecurityGroupBinding{{InstanceID: id}}})); err != nil {
+			return id, fmt.Errorf("join security group %s: %w", g, err)
+		}
+	}
+	if in.String("power") == "stopped" {
+		if err := step(c.StopInstance(ctx, cloud.InstanceRequest{InstanceID: id})); err != nil {
+			return id, err
+		}
+	}
+	return id, nil
+}
+
+func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, from, to Inputs, fields []string, _ map[string]string, wait Waiter) error {
+	step := stepper(ctx, wait)
+	changed := map[string]bool{}
+	for _, f := range fields {
+		changed[f] = true
+	}
+	// Power off first when going to stopped, power on last when going to running.
+	if changed["power"] && to.String("power") == "stopped" {
+		if err := step(c.StopInstance(ctx, cloud.InstanceRequest{InstanceID: id})); err != nil {
+			return err
+		}
+	}
+	if changed["charge_type"] || changed["auto_renew"] || changed["prepaid_month"] {
+		req := cloud.ModifyInstanceChargeTypeRequest{InstanceID: id, InstanceChargeType: to.String("charge_type")}
+		if to.String("charge_type") == "PrePaid" {
+			req.AutoRenew, req.PrepaidMonth = cloud.Ptr(boolInt(to.Bool("auto_renew", true))), cloud.Ptr(to.Int("prepaid_month"))
+		}
+		if err := step(c.ModifyInstanceChargeType(ctx, req)); err != nil {
+			return err
+		}
+	}
+	if changed["cpu"] || changed["ram"] {
+		if err := step(c.ModifyInstanceSpec(ctx, cloud.ModifyInstanceSpecRequest{InstanceID: id, CPU: to.Int("cpu"), RAM: to.Int("ram")})); err != nil {
+			return err
+		}
+	}
+	if changed["image"] {
+		if err := step(c.ResetImage(ctx, cloud.ResetImageRequest{InstanceID: id, ImageID: to.String("image")})); err != nil {
+			return err
+		}
+	}
+	var cur *cloud.Instance
+	if changed["data_disks"] || changed["public_ip"] || changed["private_ips"] {
+		d, err := c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{InstanceID: id})
+		if err != nil || len(d.Instances) != 1 {
+			return fmt.Errorf("read instance %s back: %v", id, err)
+		}
+		cur = &d.Instances[0]
+	}
+	if changed["data_disks"] {
+		if err := updateDisks(ctx, c, id, cur, to.Maps("data_disks"), step); err != nil {
+			return err
+		}
+	}
+	if changed["public_ip"] && cur.PublicNetworkInterface != nil && cur.PublicNetworkInterface.InterfaceID != "" {
+		addr := to.String("public_ip")
+		if addr == "" {
+			addr = "None"
+		}
+		if addr != "auto" {
+			if err := step(c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: id, InterfaceID: cur.PublicNetworkInterface.InterfaceID, Address: addr})); err != nil {
+				return err
+			}
+		}
+	}
+	if changed["private_ips"] {
+		for i, p := range to.Maps("private_ips") {
+			if i >= len(cur.PrivateNetworkInterface) {
+				break
+			}
+			nic := cur.PrivateNetworkInterface[i]
+			if ip := Inputs(p).String("ip"); ip != "auto" && ip != nic.IP {
+				if err := step(c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: id, InterfaceID: nic.InterfaceID, Address: ip})); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if changed["security_groups"] {
+		have, want := map[string]bool{}, map[string]bool{}
+		for _, g := range from.Strings("security_groups") {
+			have[g] = true
+		}
+		for _, g := range to.Strings("security_groups") {
+			want[g] = true
+		}
+		for _, g := range sortedKeys(want) {
+			if !have[g] {
+				if err := step(c.JoinSecurityGroup(ctx, cloud.SecurityGroupBindRequest{SecurityGroupID: g, BindData: []cloud.SecurityGroupBinding{{InstanceID: id}}})); err != nil {
+					return err
+				}
+			}
+		}
+		for _, g := range sortedKeys(have) {
+			if !want[g] {
+				if err := step(c.LeaveSecurityGroup(ctx, cloud.SecurityGroupBindRequest{SecurityGroupID: g, BindData: []cloud.SecurityGroupBinding{{InstanceID: id}}})); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if changed["power"] && to.String("power") == "running" {
+		if err := step(c.RebootInstance(ctx, cloud.InstanceRequest{InstanceID: id})); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func updateDisks(ctx context.Context, c *cloud.Client, id string, cur *cloud.Instance, want []map[string]any, step func(string, error) error) error {
+	have := cur.Disks.DataDisks
+	for i := 0; i < len(want) && i < len(have); i++ {
+		if size := Inputs(want[i]).Int("size"); size > int(have[i].Size) {
+			if err := step(c.ResizeDisk(ctx, cloud.ResizeDiskRequest{InstanceID: id, DiskID: have[i].DiskID, DataSize: size})); err != nil {
+				return err
+			}
+		}
+	}
+	if len(want) > len(have) {
+		var add []cloud.DiskSpec
+		for _, d := range want[len(have):] {
+			add = append(add, cloud.DiskSpec{Size: Inputs(d).Int("size"), Type: Inputs(d).String("type")})
+		}
+		if err := step(c.CreateDisk(ctx, cloud.CreateDiskRequest{InstanceID: id, DataDisks: add})); err != nil {
+			return err
+		}
+	}
+	if len(have) > len(want) {
+		var drop []string
+		for _, d := range have[len(want):] {
+			drop = append(drop, d.DiskID)
+		}
+		if err := step(c.DeleteDisk(ctx, cloud.DeleteDiskRequest{InstanceID: id, DiskIDs: drop})); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (instanceKind) Delete(ctx context.Context, c *cloud.Client, id string, _ Inputs, wait Waiter) error {
+	return stepper(ctx, wait)(c.DeleteInstance(ctx, cloud.DeleteInstanceRequest{InstanceIDs: []string{id}}))
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,162 @@
+package resources
+
+import (
+	"context"
+	"sort"
+
+	"github.com/cdstack/cdstack/cloud"
+)
+
+// An Observation is a resource as the cloud shows it.
+type Observation struct {
+	ID string
+	// Busy is set while a task is changing the resource.
+	Busy bool
+	// Attrs are the observable properties, shaped like the stack's.
+	Attrs Inputs
+	// Outputs are the attributes the kind exports (id, status, …).
+	Outputs map[string]any
+}
+
+// Recorded is what the state remembers of a resource.
+type Recorded struct {
+	Inputs  Inputs
+	Outputs map[string]any
+}
+
+// unobserved copies the unobservable fields of k from recorded into attrs.
+func unobserved(k Kind, attrs Inputs, recorded *Recorded) {
+	if recorded == nil {
+		return
+	}
+	for _, f := range k.Fields() {
+		if f.Unobservable && recorded.Inputs.Has(f.Name) {
+			attrs[f.Name] = Canon(recorded.Inputs[f.Name])
+		}
+	}
+}
+
+// A Field describes one property of a kind.
+type Field struct {
+	Name string
+	// Update names the API action that changes the field in place; empty
+	// means a change replaces the resource; RecordOnly means nothing in the
+	// cloud changes (the value only matters at creation).
+	Update string
+	// Destructive in-place updates lose data (ResetImage reinstalls).
+	Destructive bool
+	// Sensitive fields are never shown or stored in clear.
+	Sensitive bool
+	// Unobservable fields are not visible in the API; their live value is
+	// taken from the state.
+	Unobservable bool
+}
+
+// RecordOnly is the Update of a field that is only recorded.
+const RecordOnly = "(recorded only)"
+
+// A Waiter waits for a task; the executor journals the task id first.
+type Waiter func(ctx context.Context, taskID string) (*cloud.Task, error)
+
+// A Kind is one resource kind. See the package doc for the contract.
+type Kind interface {
+	Name() string
+	// Fields lists the properties in a stable order.
+	Fields() []Field
+	// Normalize fills defaults into desired properties.
+	Normalize(in Inputs, region string) Inputs
+	// Observe reads the resource id from a Live view; nil when it is gone.
+	// recorded (nil for a resource not in the state) supplies the fields the
+	// API cannot show.
+	Observe(l *Live, id string, recorded *Recorded) *Observation
+	// Differs reports whether the desired value of field differs from the
+	// actual one (auto addresses match any address, …).
+	Differs(field string, desired, actual Inputs) bool
+	// Replaces reports whether changing field from actual to desired needs a
+	// new resource; by default, when the field has no Update action.
+	Replaces(field string, desired, actual Inputs) bool
+	// Scope is where the resource's name must be unique (its VDC, or "").
+	Scope(in Inputs) string
+	// FindByName returns the id of a live resource named like in, in its scope.
+	FindByName(l *Live, in Inputs) string
+	// Create makes the resource and returns its id.
+	Create(ctx context.Context, c *cloud.Client, in Inputs, secrets map[string]string, wait Waiter) (string, error)
+	// Update changes fields from → to in place.
+	Update(ctx context.Context, c *cloud.Client, id string, from, to Inputs, fields []string, secrets map[string]string, wait Waiter) error
+	// Delete removes the resource.
+	Delete(ctx context.Context, c *cloud.Client, id string, in Inputs, wait Waiter) error
+}
+
+// Registry holds the kinds by name.
+var Registry = map[string]Kind{}
+
+func register(k Kind) { Registry[k.Name()] = k }
+
+// Names returns the registered kind names sorted.
+func Names() []string {
+	var out []string
+	for n := range Registry {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// FieldOf returns the named field of k.
+func FieldOf(k Kind, name string) (Field, bool) {
+	for _, f := range k.Fields() {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// defaultReplaces is the Field table's answer.
+func defaultReplaces(k Kind, field string) bool {
+	f, ok := FieldOf(k, field)
+	return ok && f.Update == ""
+}
+
+// defaultDiffers compares one field with plain equality; an absent desired
+// value means "whatever the cloud chose".
+func defaultDiffers(field string, desired, actual Inputs) bool {
+	if !desired.Has(field) {
+		return false
+	}
+	return !Equal(desired[field], actual[field])
+}
+
+// waitID waits for taskID and returns the task's resource id (or fallback
+// when the task names none).
+func waitID(ctx context.Context, wait Waiter, taskID, fallback string) (string, error) {
+	if taskID == "" {
+		return fallback, nil
+	}
+	t, err := wait(ctx, taskID)
+	if err != nil {
+		return "", err
+	}
+	if t.ResourceID != "" {
+		return t.ResourceID, nil
+	}
+	return fallback, nil
+}
+
+// stepper returns a function that waits for the task a call returned (when
+// it returned one), so a step reads step(c.Action(ctx, req)).
+func stepper(ctx context.Context, wait Waiter) func(string, error) error {
+	return func(task string, err error) error { return waitAll(ctx, wait, task, err) }
+}
+
+// waitAll waits for a task when there is one.
+func waitAll(ctx context.Context, wait Waiter, taskID string, err error) error {
+	if err != nil {
+		return err
+	}
+	if taskID == "" {
+		return nil
+	}
+	_, err = wait(ctx, taskID)
+	return err
+}

@@ -1,0 +1,230 @@
+package resources
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/cdstack/cdstack/cloud"
+)
+
+// pageSize is the page size of every listing: the emulator's cap.
+const pageSize = 1000
+
+// Live is one batched look at the cloud.
+type Live struct {
+	VDCs      map[string]*cloud.Vdc
+	Publics   map[string]*LivePublic
+	Privates  map[string]*LivePrivate
+	Instances map[string]*cloud.Instance
+	Groups    map[string]*LiveGroup
+	Templates map[string]*cloud.Template
+	// ListedInstances holds the VDCs whose instances were listed.
+	ListedInstances map[string]bool
+	ListedGroups    bool
+	ListedTemplates bool
+}
+
+// LivePublic is a public network and its VDC.
+type LivePublic struct {
+	cloud.PublicNetwork
+	VdcID string
+}
+
+// LivePrivate is a private network and its VDC.
+type LivePrivate struct {
+	cloud.PrivateNetwork
+	VdcID string
+}
+
+// LiveGroup is a security group with its rules (when they were read).
+type LiveGroup struct {
+	cloud.SecurityGroup
+	Attr *cloud.SecurityGroupAttribute
+}
+
+// Scope says what Refresh must list.
+type Scope struct {
+	// VDCs whose instances are listed.
+	VDCs []string
+	// Groups whose rules are read (those in the state).
+	Groups []string
+	// Groups, Templates: list them at all.
+	ListGroups, ListTemplates bool
+}
+
+// NewLive returns an empty view.
+func NewLive() *Live {
+	return &Live{VDCs: map[string]*cloud.Vdc{}, Publics: map[string]*LivePublic{}, Privates: map[string]*LivePrivate{},
+		Instances: map[string]*cloud.Instance{}, Groups: map[string]*LiveGroup{}, Templates: map[string]*cloud.Template{},
+		ListedInstances: map[string]bool{}}
+}
+
+// Refresh makes the batched calls for sc.
+func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
+	l := NewLive()
+	vdcs, err := c.ListVdcs(ctx, cloud.DescribeVdcRequest{}, pageSize)
+	if err != nil {
+		return nil, fmt.Errorf("refresh VDCs: %w", err)
+	}
+	for i := range vdcs {
+		v := &vdcs[i]
+		l.VDCs[v.VdcID] = v
+		for _, p := range v.PublicNetwork {
+			l.Publics[p.PublicID] = &LivePublic{PublicNetwork: p, VdcID: v.VdcID}
+		}
+		for _, p := range v.PrivateNetwork {
+			l.Privates[p.PrivateID] = &LivePrivate{PrivateNetwork: p, VdcID: v.VdcID}
+		}
+	}
+	for _, vdc := range sortedStrings(sc.VDCs) {
+		if _, ok := l.VDCs[vdc]; !ok || l.ListedInstances[vdc] {
+			continue
+		}
+		ins, err := c.ListInstances(ctx, cloud.DescribeInstancesRequest{VdcID: vdc}, pageSize)
+		if err != nil {
+			return nil, fmt.Errorf("refresh instances of VDC %s: %w", vdc, err)
+		}
+		for i := range ins {
+			l.Instances[ins[i].InstanceID] = &ins[i]
+		}
+		l.ListedInstances[vdc] = true
+	}
+	if sc.ListGroups || len(sc.Groups) > 0 {
+		list, err := c.DescribeSecurityGroups(ctx, cloud.DescribeSecurityGroupsRequest{PageSize: pageSize, PageNumber: 1})
+		if err != nil {
+			return nil, fmt.Errorf("refresh security groups: %w", err)
+		}
+		for _, g := range list.SecurityGroup {
+			l.Groups[g.SecurityGroupID] = &LiveGroup{SecurityGroup: g}
+		}
+		l.ListedGroups = true
+		for _, id := range sortedStrings(sc.Groups) {
+			g, ok := l.Groups[id]
+			if !ok {
+				continue
+			}
+			attr, err := c.DescribeSecurityGroupAttribute(ctx, cloud.DescribeSecurityGroupAttributeRequest{SecurityGroupID: id})
+			if err != nil {
+				return nil, fmt.Errorf("refresh rules of security group %s: %w", id, err)
+			}
+			g.Attr = attr
+		}
+	}
+	if sc.ListTemplates {
+		for page := 1; ; page++ {
+			tl, err := c.DescribeTemplateInfo(ctx, cloud.DescribeTemplateInfoRequest{PageNumber: page, PageSize: pageSize})
+			if err != nil {
+				return nil, fmt.Errorf("refresh templates: %w", err)
+			}
+			for i := range tl.TemplateList {
+				t := &tl.TemplateList[i]
+				l.Templates[t.TemplateID] = t
+			}
+			if int(tl.TotalPage) <= page {
+				break
+			}
+		}
+		l.ListedTemplates = true
+	}
+	return l, nil
+}
+
+// InVDC returns the ids of every live resource of kind inside vdc, sorted.
+func (l *Live) InVDC(kind, vdc string) []string {
+	var out []string
+	switch kind {
+	case "public_network":
+		for id, p := range l.Publics {
+			if p.VdcID == vdc {
+				out = append(out, id)
+			}
+		}
+	case "private_network":
+		for id, p := range l.Privates {
+			if p.VdcID == vdc {
+				out = append(out, id)
+			}
+		}
+	case "instance":
+		for id, in := range l.Instances {
+			if in.VdcID == vdc {
+				out = append(out, id)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ReadBack reads one resource of kind after a change: one narrow call
+// (DescribeInstances by id, DescribeVdc, DescribeSecurityGroupAttribute,
+// DescribeTemplateInfo by name) instead of a full refresh.
+func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, recorded *Recorded) (*Observation, error) {
+	l := NewLive()
+	switch kind.Name() {
+	case "instance":
+		d, err := c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{InstanceID: id})
+		if err != nil {
+			return nil, err
+		}
+		for i := range d.Instances {
+			l.Instances[d.Instances[i].InstanceID] = &d.Instances[i]
+		}
+	case "vdc", "public_network", "private_network":
+		vdc := id
+		if kind.Name() != "vdc" && recorded != nil {
+			vdc = recorded.Inputs.String("vdc")
+		}
+		var vdcs []cloud.Vdc
+		var err error
+		if vdc == "" {
+			vdcs, err = c.ListVdcs(ctx, cloud.DescribeVdcRequest{}, pageSize)
+		} else {
+			vdcs, err = c.DescribeVdc(ctx, cloud.DescribeVdcRequest{VdcID: vdc})
+		}
+		if err != nil && !cloud.IsCode(err, "VDCNotFound") {
+			return nil, err
+		}
+		for i := range vdcs {
+			v := &vdcs[i]
+			l.VDCs[v.VdcID] = v
+			for _, p := range v.PublicNetwork {
+				l.Publics[p.PublicID] = &LivePublic{PublicNetwork: p, VdcID: v.VdcID}
+			}
+			for _, p := range v.PrivateNetwork {
+				l.Privates[p.PrivateID] = &LivePrivate{PrivateNetwork: p, VdcID: v.VdcID}
+			}
+		}
+	case "security_group":
+		list, err := c.DescribeSecurityGroups(ctx, cloud.DescribeSecurityGroupsRequest{SecurityGroupID: id})
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range list.SecurityGroup {
+			lg := &LiveGroup{SecurityGroup: g}
+			if lg.Attr, err = c.DescribeSecurityGroupAttribute(ctx, cloud.DescribeSecurityGroupAttributeRequest{SecurityGroupID: id}); err != nil {
+				return nil, err
+			}
+			l.Groups[g.SecurityGroupID] = lg
+		}
+	case "template":
+		name := ""
+		if recorded != nil {
+			name = recorded.Inputs.String("name")
+			if src := recorded.Inputs.String("instance"); src != "" && recorded.Outputs["source_region"] == nil {
+				if d, err := c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{InstanceID: src}); err == nil && len(d.Instances) == 1 {
+					recorded.Outputs = map[string]any{"source_region": d.Instances[0].RegionID}
+				}
+			}
+		}
+		tl, err := c.DescribeTemplateInfo(ctx, cloud.DescribeTemplateInfoRequest{PageNumber: 1, PageSize: pageSize, Keyword: name})
+		if err != nil {
+			return nil, err
+		}
+		for i := range tl.TemplateList {
+			l.Templates[tl.TemplateList[i].TemplateID] = &tl.TemplateList[i]
+		}
+	}
+	return kind.Observe(l, id, recorded), nil
+}

@@ -1,0 +1,145 @@
+package spec
+
+import (
+	"fmt"
+	"strings"
+)
+
+// An EvalContext resolves references while a Value is evaluated.
+type EvalContext struct {
+	// Index is the copy number for ${index} (-1 outside count).
+	Index int
+	// Var returns a variable's value.
+	Var func(name string) (any, bool)
+	// Attr returns a resource attribute: a value, Unknown when it is known
+	// only after apply, or an error.
+	Attr func(ref *Ref) (any, error)
+}
+
+// VarsOf returns a Var function over the stack's resolved variables.
+func (s *Stack) VarsOf() func(string) (any, bool) {
+	return func(name string) (any, bool) {
+		v, ok := s.Variables[name]
+		if !ok || v.Value == nil {
+			return nil, false
+		}
+		return v.Value, true
+	}
+}
+
+// Eval computes v: maps, lists and scalars as plain Go values (integers as
+// int64), references resolved through ctx. A string that is one reference
+// keeps the referenced type; an interpolated string with an unknown part is
+// Unknown.
+func (v *Value) Eval(ctx EvalContext) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch v.Kind {
+	case List:
+		out := make([]any, len(v.List))
+		for i, e := range v.List {
+			x, err := e.Eval(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = x
+		}
+		return out, nil
+	case Map:
+		out := make(map[string]any, len(v.Keys))
+		for _, k := range v.Keys {
+			x, err := k.Value.Eval(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out[k.Name] = x
+		}
+		return out, nil
+	case String:
+		if v.Tmpl == nil {
+			return v.Str, nil
+		}
+	default:
+		return v.Plain(), nil
+	}
+	if ref := v.Tmpl.Whole(); ref != nil {
+		return ctx.ref(ref)
+	}
+	var b strings.Builder
+	for _, p := range v.Tmpl.Parts {
+		if p.Ref == nil {
+			b.WriteString(p.Lit)
+			continue
+		}
+		x, err := ctx.ref(p.Ref)
+		if err != nil {
+			return nil, err
+		}
+		switch t := x.(type) {
+		case Unknown:
+			return Unknown{Ref: v.Str}, nil
+		case string:
+			b.WriteString(t)
+		default:
+			b.WriteString(fmt.Sprint(t))
+		}
+	}
+	return b.String(), nil
+}
+
+func (ctx EvalContext) ref(r *Ref) (any, error) {
+	switch {
+	case r.Index:
+		if ctx.Index < 0 {
+			return nil, fmt.Errorf("%s: ${index} outside a resource with count", r.Pos)
+		}
+		return int64(ctx.Index), nil
+	case r.Var != "":
+		if ctx.Var != nil {
+			if x, ok := ctx.Var(r.Var); ok {
+				return x, nil
+			}
+		}
+		return nil, fmt.Errorf("%s: variable %q has no value", r.Pos, r.Var)
+	default:
+		if ctx.Attr == nil {
+			return Unknown{Ref: r.String()}, nil
+		}
+		return ctx.Attr(r)
+	}
+}
+
+// HasUnknown reports whether x holds an Unknown anywhere.
+func HasUnknown(x any) bool {
+	switch t := x.(type) {
+	case Unknown:
+		return true
+	case []any:
+		for _, e := range t {
+			if HasUnknown(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for _, e := range t {
+			if HasUnknown(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// SplitAddress splits "web[2]" into ("web", 2) and "net" into ("net", -1).
+func SplitAddress(addr string) (string, int) {
+	i := strings.IndexByte(addr, '[')
+	if i < 0 || !strings.HasSuffix(addr, "]") {
+		return addr, -1
+	}
+	var n int
+	if _, err := fmt.Sscanf(addr[i+1:len(addr)-1], "%d", &n); err != nil {
+		return addr, -1
+	}
+	return addr[:i], n
+}
