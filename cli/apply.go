@@ -210,4 +210,3 @@ func (p *progress) StepSkipped(s *planner.Step, because string) {
 func (p *progress) StillRunning(s *planner.Step, d time.Duration) {
 	p.line("%s: still %s… [%s]", s.Change.Addr, opWords[s.Op][0], d.Round(time.Second))
 }
-

@@ -146,7 +146,6 @@ func segmentFor(n int) int {
 	return 4
 }
 
-
 func (publicKind) Update(ctx context.Context, c *cloud.Client, id string, from, to Inputs, fields []string, _ map[string]string, wait Waiter) error {
 	for _, f := range fields {
 		switch f {
