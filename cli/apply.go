@@ -132,7 +132,7 @@ func runApply(c *ucli.Context, destroy bool) error {
 	fmt.Fprintf(out, "\n%s complete! Resources: %d added, %d changed, %d replaced, %d destroyed.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed)
 	for _, kept := range p.Changes {
 		if kept.Reason == planner.ReasonProtectedKept {
-			fmt.Fprintf(out, "Kept %s: protected.\n", kept.Addr)
+			fmt.Fprintf(out, "Kept %s: %s.\n", kept.Addr, kept.Detail)
 		}
 	}
 	if !destroy && len(s.Outputs) > 0 {

@@ -123,6 +123,7 @@ func Plan(in Input) (*Document, error) {
 			Detail: fmt.Sprintf("%s of %s was interrupted (task %q); it is settled before anything else", j.APIAction, addr, j.TaskID), Journal: j})
 	}
 
+	keepDependencies(p, snap)
 	linkDeletes(p, snap)
 	if len(in.Targets) > 0 {
 		if err := applyTargets(p, in.Targets); err != nil {
@@ -364,6 +365,30 @@ func observe(l *resources.Live, rec *state.Record) *resources.Observation {
 		return nil
 	}
 	return k.Observe(l, rec.ID, &resources.Recorded{Inputs: rec.Inputs, Outputs: rec.Outputs})
+}
+
+// keepDependencies keeps what a kept protected resource depends on: its VDC
+// and networks cannot be deleted while it is there.
+func keepDependencies(p *Document, snap *state.Snapshot) {
+	var keep func(addr, because string)
+	keep = func(addr, because string) {
+		rec := snap.Resources[addr]
+		if rec == nil {
+			return
+		}
+		for _, dep := range rec.Deps {
+			if c := p.Change(dep); c != nil && c.Action == Delete {
+				c.Action, c.Reason = NoOp, ReasonProtectedKept
+				c.Detail = "kept: protected " + because + " depends on it"
+				keep(dep, because)
+			}
+		}
+	}
+	for _, c := range p.Changes {
+		if c.Reason == ReasonProtectedKept && c.Protect {
+			keep(c.Addr, c.Addr)
+		}
+	}
 }
 
 // linkDeletes sets DelAfter: a delete (or the delete half of a replacement)
