@@ -17,6 +17,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv("CDSTACK_AS_MAIN") == "1" { // the crash test runs the binary as cdstack
+		os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	}
 	os.Exit(testscript.RunMain(m, map[string]func() int{
 		"cdstack": func() int { return Main(os.Args, os.Stdin, os.Stdout, os.Stderr) },
 	}))

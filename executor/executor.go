@@ -335,6 +335,7 @@ func (e *Executor) attr(ref *spec.Ref) (any, error) {
 func (e *Executor) journal(ctx context.Context, j *state.JournalEntry) error {
 	cp := *j
 	_, err := e.store.Commit(ctx, state.Change{JournalPut: []*state.JournalEntry{&cp}})
+	crashPoint("journaled")
 	return err
 }
 
@@ -342,11 +343,13 @@ func (e *Executor) journal(ctx context.Context, j *state.JournalEntry) error {
 // create names the new resource, which is journaled too.
 func (e *Executor) waiter(j *state.JournalEntry) resources.Waiter {
 	return func(ctx context.Context, taskID string) (*cloud.Task, error) {
+		crashPoint("called")
 		j.TaskID = taskID
 		if err := e.journal(ctx, j); err != nil {
 			return nil, err
 		}
 		t, err := e.client.WaitTask(ctx, taskID, e.waitOpts...)
+		crashPoint("waited")
 		if err == nil && j.ResourceID == "" && t.ResourceID != "" && j.Action == "create" {
 			j.ResourceID = t.ResourceID
 			if jerr := e.journal(ctx, j); jerr != nil {
@@ -430,6 +433,7 @@ func (e *Executor) settle(ctx context.Context, j *state.JournalEntry, kind resou
 		}
 	}
 	e.mu.Unlock()
+	crashPoint("settled")
 	if _, err := e.store.Commit(ctx, state.Change{Put: []*state.Record{rec}, JournalDelete: []string{j.OpID}}); err != nil {
 		return err
 	}

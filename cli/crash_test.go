@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cdstack/cdstack/cloud/emulator"
+	"github.com/cdstack/cdstack/state"
+)
+
+const crashStack = `version: 1
+stack: crash
+region: CN_Beijing_A
+resources:
+  net: {kind: vdc, properties: {name: crash}}
+  wan:
+    kind: public_network
+    properties: {vdc: "${net.id}", name: wan, bandwidth_type: Bandwidth_BGP, qos: 5, ip_count: 8}
+  lan:
+    kind: private_network
+    properties: {vdc: "${net.id}", name: lan, address: 10.9.0.0, mask: 16}
+  sg:
+    kind: security_group
+    properties: {name: crash, type: public, rules: [{protocol: TCP, local_port: 22, target_address: 0.0.0.0/0, priority: 1}]}
+  web:
+    kind: instance
+    count: 3
+    depends_on: [wan]
+    properties: {vdc: "${net.id}", name: "web-${index}", instance_type: Standard, cpu: 1, ram: 1, image: Centos_7.6_64,
+                 password: Crash-Passw0rd, public_ip: auto, private_ips: [{network: "${lan.id}"}], security_groups: ["${sg.id}"]}
+`
+
+// runCdstack runs this test binary as cdstack in dir.
+func runCdstack(t *testing.T, dir, endpoint string, env []string, args ...string) (string, error) {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), append([]string{"CDSTACK_AS_MAIN=1", "CDS_ENDPOINT=" + endpoint,
+		"CDS_SECRET_ID=" + testKey, "CDS_SECRET_KEY=" + testSecret}, env...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+const testKey, testSecret = "crash-key", "crash-secret"
+
+// TestCrashAnywhereConverges kills apply with SIGKILL at many points of the
+// write-ahead protocol; each time the next apply converges and the cloud
+// holds exactly the stack's resources: no orphan, no duplicate.
+func TestCrashAnywhereConverges(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test: skipped in -short mode")
+	}
+	points := []string{"journaled:1", "journaled:5", "journaled:11", "called:1", "called:4", "called:9",
+		"waited:2", "waited:7", "waited:10", "settled:1", "settled:4", "settled:7"}
+	for _, point := range points {
+		t.Run(point, func(t *testing.T) {
+			srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: 20 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs := httptest.NewServer(srv)
+			defer hs.Close()
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(crashStack), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, err := runCdstack(t, dir, hs.URL, []string{"CDSTACK_TEST_CRASH=" + point}, "apply", "--auto-approve", "--parallelism", "4")
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || !ee.ProcessState.Sys().(syscall.WaitStatus).Signaled() {
+				t.Fatalf("apply was not killed at %s: %v\n%s", point, err, out)
+			}
+			if out, err := runCdstack(t, dir, hs.URL, nil, "apply", "--auto-approve"); err != nil {
+				t.Fatalf("apply after the crash: %v\n%s", err, out)
+			}
+			if out, err := runCdstack(t, dir, hs.URL, nil, "plan", "--detailed-exitcode"); err != nil {
+				t.Fatalf("plan after recovery shows changes: %v\n%s", err, out)
+			}
+			checkWorldMatchesState(t, srv, filepath.Join(dir, ".cdstack", "crash.db"))
+		})
+	}
+}
+
+// checkWorldMatchesState: one of each resource of the stack in the cloud,
+// three instances with distinct names, and every record's id alive.
+func checkWorldMatchesState(t *testing.T, srv *emulator.Server, statePath string) {
+	t.Helper()
+	snap, err := state.OpenBolt(statePath).Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Journal) != 0 {
+		t.Errorf("journal entries left: %+v", snap.Journal)
+	}
+	srv.View(func(w *emulator.World) {
+		var names []string
+		for _, in := range w.Instances {
+			names = append(names, in.Name)
+		}
+		sort.Strings(names)
+		got := fmt.Sprintf("vdcs=%d publics=%d privates=%d groups=%d instances=%v", len(w.VDCs), len(w.Publics), len(w.Privates), len(w.Groups), names)
+		want := "vdcs=1 publics=1 privates=1 groups=1 instances=[web-0 web-1 web-2]"
+		if got != want {
+			t.Errorf("cloud holds %s, want %s", got, want)
+		}
+		ids := map[string]bool{}
+		for id := range w.VDCs {
+			ids[id] = true
+		}
+		for id := range w.Publics {
+			ids[id] = true
+		}
+		for id := range w.Privates {
+			ids[id] = true
+		}
+		for id := range w.Groups {
+			ids[id] = true
+		}
+		for id := range w.Instances {
+			ids[id] = true
+		}
+		if len(snap.Resources) != 7 {
+			t.Errorf("state has %d records, want 7: %v", len(snap.Resources), snap.Addresses())
+		}
+		for _, addr := range snap.Addresses() {
+			if !ids[snap.Resources[addr].ID] {
+				t.Errorf("record %s points at %s, which the cloud does not have", addr, snap.Resources[addr].ID)
+			}
+		}
+	})
+}
+
+// TestFaultsConverge: with 5% of requests failing, throttling and 2% of
+// tasks failing, each apply either completes or reports its failed steps,
+// the state always matches the cloud, and re-running converges.
+func TestFaultsConverge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault test: skipped in -short mode")
+	}
+	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: 10 * time.Millisecond,
+		FaultRate: 0.05, TaskFailureRate: 0.02, ThrottleQPS: 15, Seed: 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(crashStack), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	converged := false
+	for attempt := 1; attempt <= 8 && !converged; attempt++ {
+		out, err := runCdstack(t, dir, hs.URL, nil, "apply", "--auto-approve")
+		if err != nil && !bytes.Contains([]byte(out), []byte("step(s) failed")) && !bytes.Contains([]byte(out), []byte("ServiceUnavailable")) &&
+			!bytes.Contains([]byte(out), []byte("Throttling")) && !bytes.Contains([]byte(out), []byte("task ")) {
+			t.Fatalf("apply %d failed without saying which step: %v\n%s", attempt, err, out)
+		}
+		t.Logf("apply %d: %v", attempt, err)
+		if err == nil {
+			plan, perr := runCdstack(t, dir, hs.URL, nil, "plan", "--detailed-exitcode")
+			converged = perr == nil
+			if !converged {
+				t.Logf("plan after apply %d: %v\n%s", attempt, perr, plan)
+			}
+		}
+	}
+	if !converged {
+		t.Fatal("apply did not converge in 8 runs")
+	}
+	checkWorldMatchesState(t, srv, filepath.Join(dir, ".cdstack", "crash.db"))
+}
