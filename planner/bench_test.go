@@ -1,0 +1,126 @@
+package planner_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cdstack/cdstack/cloud"
+	"github.com/cdstack/cdstack/cloud/emulator"
+	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/resources"
+	"github.com/cdstack/cdstack/spec"
+	"github.com/cdstack/cdstack/state"
+)
+
+// benchWorld builds a stack of n resources (a VDC, a private network and
+// n-2 instances in groups of up to 1000), the same resources in the
+// emulator, and a state that records them: a plan over them has no changes.
+func benchWorld(b *testing.B, n int) (*spec.Stack, *state.Snapshot, *emulator.Server, *cloud.Client) {
+	b.Helper()
+	var src strings.Builder
+	src.WriteString("version: 1\nstack: bench\nregion: CN_Beijing_A\nresources:\n")
+	src.WriteString("  net: {kind: vdc, properties: {name: bench}}\n")
+	src.WriteString("  lan: {kind: private_network, properties: {vdc: \"${net.id}\", name: lan, address: 10.0.0.0, mask: 16}}\n")
+	groups := []int{}
+	for left := n - 2; left > 0; left -= 1000 {
+		groups = append(groups, min(left, 1000))
+	}
+	for g, count := range groups {
+		fmt.Fprintf(&src, "  web%d: {kind: instance, count: %d, properties: {vdc: \"${net.id}\", name: \"web%d-${index}\", instance_type: Standard, cpu: 1, ram: 1, image: Centos_7.6_64, private_ips: [{network: \"${lan.id}\"}]}}\n", g, count, g)
+	}
+	stack, err := spec.Parse("bench.yaml", []byte(src.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{"k": "s"}, Seed: 5})
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now()
+	snap := &state.Snapshot{Meta: state.Meta{Lineage: "bench", Serial: 1, Format: 1}, Resources: map[string]*state.Record{}}
+	vdcID, lanID := "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"
+	err = srv.Mutate(func(w *emulator.World, touch func(string, string)) {
+		w.VDCs[vdcID] = &emulator.VDC{ID: vdcID, Name: "bench", Region: "CN_Beijing_A", Created: now, Busy: emulator.Busy{Status: "ok"}}
+		w.Privates[lanID] = &emulator.PrivateNet{ID: lanID, VdcID: vdcID, Name: "lan", Type: "auto", Network: 10 << 24, Mask: 16, Created: now, Busy: emulator.Busy{Status: "ok"}}
+		seq := uint64(0)
+		for g, count := range groups {
+			for i := 0; i < count; i++ {
+				seq++
+				id := fmt.Sprintf("%08x-0000-4000-8000-%012x", seq, seq)
+				ip := fmt.Sprintf("10.0.%d.%d", (seq+2)/256, (seq+2)%256)
+				w.Instances[id] = &emulator.Instance{ID: id, Seq: seq, Name: fmt.Sprintf("web%d-%d", g, i), VdcID: vdcID, Region: "CN_Beijing_A",
+					ChargeType: "PostPaid", InstanceType: "Standard", ImageID: "Centos_7.6_64", CPU: 1, RAM: 1, Created: now,
+					SystemDisk: emulator.Disk{ID: id, Size: 20, Type: "ssd_disk"}, DataDisks: []emulator.Disk{},
+					PrivateNICs: []emulator.NIC{{ID: id, NetworkID: lanID, Name: "lan", IP: ip, MAC: "00:50:56:00:00:01", Connected: true}},
+					Busy: emulator.Busy{Status: "running"}}
+				addr := fmt.Sprintf("web%d[%d]", g, i)
+				snap.Resources[addr] = &state.Record{Addr: addr, Kind: "instance", ID: id, Region: "CN_Beijing_A",
+					Inputs: map[string]any{"vdc": vdcID, "name": fmt.Sprintf("web%d-%d", g, i), "instance_type": "Standard", "cpu": int64(1), "ram": int64(1),
+						"image": "Centos_7.6_64", "region": "CN_Beijing_A", "charge_type": "PostPaid", "power": "running", "public_ip": "",
+						"data_disks": []any{}, "private_ips": []any{map[string]any{"network": lanID, "ip": "auto"}}, "security_groups": []any{}},
+					Outputs: map[string]any{"id": id}, Deps: []string{"lan", "net"}}
+			}
+		}
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap.Resources["net"] = &state.Record{Addr: "net", Kind: "vdc", ID: vdcID, Inputs: map[string]any{"name": "bench", "region": "CN_Beijing_A"}, Outputs: map[string]any{"id": vdcID}}
+	snap.Resources["lan"] = &state.Record{Addr: "lan", Kind: "private_network", ID: lanID, Inputs: map[string]any{"vdc": vdcID, "name": "lan", "type": "auto", "address": "10.0.0.0", "mask": int64(16)},
+		Outputs: map[string]any{"id": lanID}, Deps: []string{"net"}}
+	hs := httptest.NewServer(srv)
+	b.Cleanup(hs.Close)
+	c, err := cloud.New(hs.URL, cloud.Credentials{AccessKeyID: "k", AccessKeySecret: "s"}, cloud.WithLimiter(cloud.NewLimiter(0, 1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return stack, snap, srv, c
+}
+
+// BenchmarkRefreshAndPlan reports, per stack size, the wall time of a
+// refresh plus plan, allocations, the heap in use after planning, and the
+// API calls the refresh made.
+func BenchmarkRefreshAndPlan(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
+			stack, snap, srv, c := benchWorld(b, n)
+			scope := resources.Scope{VDCs: []string{snap.Resources["net"].ID}}
+			ctx := context.Background()
+			var peak uint64
+			var planTime time.Duration
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				srv.ResetCalls()
+				live, err := resources.Refresh(ctx, c, scope)
+				if err != nil {
+					b.Fatal(err)
+				}
+				start := time.Now()
+				p, err := planner.Plan(planner.Input{Stack: stack, Snapshot: snap, Live: live})
+				planTime += time.Since(start)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if p.HasChanges() || len(p.Drift) > 0 {
+					b.Fatalf("the benchmark world is not converged: %d changes, %d drift", len(p.Changes), len(p.Drift))
+				}
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapInuse)
+			}
+			calls := 0
+			for _, n := range srv.Calls() {
+				calls += n
+			}
+			b.ReportMetric(float64(calls), "api-calls")
+			b.ReportMetric(float64(planTime.Milliseconds())/float64(b.N), "plan-ms")
+			b.ReportMetric(float64(peak)/(1<<20), "heap-MB")
+		})
+	}
+}

@@ -1,0 +1,115 @@
+package resources
+
+import (
+	"testing"
+)
+
+// TestFieldRules checks, for every field of every kind, that a change is
+// seen and is in place or a replacement as the field table says.
+func TestFieldRules(t *testing.T) {
+	base := map[string]Inputs{
+		"vdc": {"name": "a", "region": "CN_Beijing_A"},
+		"public_network": {"vdc": "v", "name": "w", "bandwidth_type": "Bandwidth_BGP", "billing_method": "Bandwidth", "qos": int64(10),
+			"ip_count": int64(8), "auto_renew": true, "float_bandwidth": int64(12)},
+		"private_network": {"vdc": "v", "name": "l", "type": "auto", "address": "10.0.0.0", "mask": int64(16)},
+		"instance": {"vdc": "v", "name": "i", "instance_type": "Standard", "cpu": int64(2), "ram": int64(4), "image": "Centos_7.6_64",
+			"password": "x", "region": "CN_Beijing_A", "charge_type": "PostPaid", "auto_renew": true, "prepaid_month": int64(0),
+			"data_disks": []any{map[string]any{"size": int64(100), "type": "ssd_disk"}}, "public_ip": "198.18.0.2",
+			"private_ips": []any{map[string]any{"network": "p1", "ip": "10.0.0.2"}}, "security_groups": []any{"g1"}, "power": "running"},
+		"security_group": {"name": "g", "type": "public", "description": "d", "rules": []any{}},
+		"template":       {"instance": "i", "name": "t", "power_on": true, "sync_regions": []any{}},
+	}
+	changed := map[string]any{
+		"name": "other", "region": "CN_Shanghai_A", "vdc": "v2", "bandwidth_type": "Bandwidth_CMCC", "billing_method": "Traffic",
+		"qos": int64(20), "ip_count": int64(16), "auto_renew": false, "float_bandwidth": int64(30), "type": "private", "address": "10.1.0.0",
+		"mask": int64(24), "instance_type": "Compute", "cpu": int64(4), "ram": int64(8), "image": "Ubuntu_16.04_64", "charge_type": "PrePaid",
+		"prepaid_month": int64(3), "data_disks": []any{map[string]any{"size": int64(200), "type": "ssd_disk"}}, "public_ip": "198.18.0.3",
+		"private_ips": []any{map[string]any{"network": "p1", "ip": "10.0.0.9"}}, "security_groups": []any{"g2"}, "power": "stopped",
+		"description": "e", "rules": []any{map[string]any{"protocol": "TCP"}}, "instance": "i2", "power_on": false, "sync_regions": []any{"CN_Shanghai_A"},
+	}
+	for _, name := range Names() {
+		k := Registry[name]
+		for _, f := range k.Fields() {
+			if f.Sensitive {
+				continue // compared as a hash by the planner
+			}
+			t.Run(name+"."+f.Name, func(t *testing.T) {
+				actual := base[name]
+				desired := copyInputs(actual)
+				v, ok := changed[f.Name]
+				if !ok {
+					t.Fatalf("no changed value for %s", f.Name)
+				}
+				desired[f.Name] = v
+				if !k.Differs(f.Name, desired, actual) {
+					t.Fatalf("a change of %s is not seen", f.Name)
+				}
+				if got, want := k.Replaces(f.Name, desired, actual), f.Update == ""; got != want {
+					t.Errorf("Replaces(%s) = %v, want %v (Update %q)", f.Name, got, want, f.Update)
+				}
+				if k.Differs(f.Name, actual, actual) {
+					t.Errorf("%s differs from itself", f.Name)
+				}
+			})
+		}
+	}
+}
+
+func TestInstanceSpecialRules(t *testing.T) {
+	k := Registry["instance"]
+	live := Inputs{"public_ip": "198.18.0.2", "private_ips": []any{map[string]any{"network": "p1", "ip": "10.0.0.5"}},
+		"data_disks": []any{map[string]any{"size": int64(100), "type": "ssd_disk"}}, "security_groups": []any{"a", "b"}}
+	tests := map[string]struct {
+		field    string
+		desired  any
+		differs  bool
+		replaces bool
+	}{
+		"auto public IP matches any address":    {"public_ip", "auto", false, false},
+		"auto public IP on none needs a new NIC": {"public_ip", "auto", true, true},
+		"auto private IP matches":               {"private_ips", []any{map[string]any{"network": "p1", "ip": "auto"}}, false, false},
+		"another network replaces":              {"private_ips", []any{map[string]any{"network": "p2", "ip": "auto"}}, true, true},
+		"a disk grows in place":                 {"data_disks", []any{map[string]any{"size": int64(150), "type": "ssd_disk"}}, true, false},
+		"a disk cannot shrink":                  {"data_disks", []any{map[string]any{"size": int64(50), "type": "ssd_disk"}}, true, true},
+		"a disk cannot change type":             {"data_disks", []any{map[string]any{"size": int64(100), "type": "big_disk"}}, true, true},
+		"a disk is added in place": {"data_disks", []any{map[string]any{"size": int64(100), "type": "ssd_disk"},
+			map[string]any{"size": int64(10), "type": "high_disk"}}, true, false},
+		"a disk is removed in place": {"data_disks", []any{}, true, false},
+		"group order does not matter": {"security_groups", []any{"b", "a"}, false, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			actual := copyInputs(live)
+			if name == "auto public IP on none needs a new NIC" {
+				actual["public_ip"] = ""
+			}
+			desired := copyInputs(actual)
+			desired[tc.field] = tc.desired
+			if got := k.Differs(tc.field, desired, actual); got != tc.differs {
+				t.Errorf("Differs = %v, want %v", got, tc.differs)
+			}
+			if tc.differs {
+				if got := k.Replaces(tc.field, desired, actual); got != tc.replaces {
+					t.Errorf("Replaces = %v, want %v", got, tc.replaces)
+				}
+			}
+		})
+	}
+}
+
+func TestNormalizeDefaults(t *testing.T) {
+	got := Registry["instance"].Normalize(Inputs{"name": "i", "private_ips": []any{map[string]any{"network": "p"}}, "security_groups": []any{"b", "a"}}, "CN_Beijing_A")
+	want := Inputs{"name": "i", "region": "CN_Beijing_A", "charge_type": "PostPaid", "power": "running", "public_ip": "", "data_disks": []any{},
+		"private_ips": []any{map[string]any{"network": "p", "ip": "auto"}}, "security_groups": []any{"a", "b"}}
+	if !Equal(map[string]any(got), map[string]any(want)) {
+		t.Errorf("Normalize = %v\nwant %v", got, want)
+	}
+	rules := Registry["security_group"].Normalize(Inputs{"name": "g", "type": "public", "rules": []any{
+		map[string]any{"protocol": "tcp", "local_port": int64(443), "target_address": "0.0.0.0/0", "priority": int64(20)},
+		map[string]any{"protocol": "ICMP", "target_address": "0.0.0.0/0", "priority": int64(10), "action": "deny"}}}, "")
+	first := rules.Maps("rules")[0]
+	second := rules.Maps("rules")[1]
+	if first["protocol"] != "ICMP" || first["local_port"] != "0" || first["action"] != "deny" || second["local_port"] != "443" || second["direction"] != "all" {
+		t.Errorf("rules = %v", rules["rules"])
+	}
+}
