@@ -57,7 +57,7 @@ func benchWorld(b *testing.B, n int) (*spec.Stack, *state.Snapshot, *emulator.Se
 					ChargeType: "PostPaid", InstanceType: "Standard", ImageID: "Centos_7.6_64", CPU: 1, RAM: 1, Created: now,
 					SystemDisk: emulator.Disk{ID: id, Size: 20, Type: "ssd_disk"}, DataDisks: []emulator.Disk{},
 					PrivateNICs: []emulator.NIC{{ID: id, NetworkID: lanID, Name: "lan", IP: ip, MAC: "00:50:56:00:00:01", Connected: true}},
-					Busy: emulator.Busy{Status: "running"}}
+					Busy:        emulator.Busy{Status: "running"}}
 				addr := fmt.Sprintf("web%d[%d]", g, i)
 				snap.Resources[addr] = &state.Record{Addr: addr, Kind: "instance", ID: id, Region: "CN_Beijing_A",
 					Inputs: map[string]any{"vdc": vdcID, "name": fmt.Sprintf("web%d-%d", g, i), "instance_type": "Standard", "cpu": int64(1), "ram": int64(1),

@@ -65,16 +65,16 @@ func TestInstanceSpecialRules(t *testing.T) {
 		differs  bool
 		replaces bool
 	}{
-		"auto public IP matches any address":    {"public_ip", "auto", false, false},
+		"auto public IP matches any address":     {"public_ip", "auto", false, false},
 		"auto public IP on none needs a new NIC": {"public_ip", "auto", true, true},
-		"auto private IP matches":               {"private_ips", []any{map[string]any{"network": "p1", "ip": "auto"}}, false, false},
-		"another network replaces":              {"private_ips", []any{map[string]any{"network": "p2", "ip": "auto"}}, true, true},
-		"a disk grows in place":                 {"data_disks", []any{map[string]any{"size": int64(150), "type": "ssd_disk"}}, true, false},
-		"a disk cannot shrink":                  {"data_disks", []any{map[string]any{"size": int64(50), "type": "ssd_disk"}}, true, true},
-		"a disk cannot change type":             {"data_disks", []any{map[string]any{"size": int64(100), "type": "big_disk"}}, true, true},
+		"auto private IP matches":                {"private_ips", []any{map[string]any{"network": "p1", "ip": "auto"}}, false, false},
+		"another network replaces":               {"private_ips", []any{map[string]any{"network": "p2", "ip": "auto"}}, true, true},
+		"a disk grows in place":                  {"data_disks", []any{map[string]any{"size": int64(150), "type": "ssd_disk"}}, true, false},
+		"a disk cannot shrink":                   {"data_disks", []any{map[string]any{"size": int64(50), "type": "ssd_disk"}}, true, true},
+		"a disk cannot change type":              {"data_disks", []any{map[string]any{"size": int64(100), "type": "big_disk"}}, true, true},
 		"a disk is added in place": {"data_disks", []any{map[string]any{"size": int64(100), "type": "ssd_disk"},
 			map[string]any{"size": int64(10), "type": "high_disk"}}, true, false},
-		"a disk is removed in place": {"data_disks", []any{}, true, false},
+		"a disk is removed in place":  {"data_disks", []any{}, true, false},
 		"group order does not matter": {"security_groups", []any{"b", "a"}, false, false},
 	}
 	for name, tc := range tests {
