@@ -1,0 +1,162 @@
+package planner_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/spec"
+	"github.com/cdstack/cdstack/state"
+)
+
+const small = `version: 1
+stack: small
+region: CN_Beijing_A
+resources:
+  net: {kind: vdc, properties: {name: small}}
+  lan: {kind: private_network, properties: {vdc: "${net.id}", name: lan, address: 10.7.0.0, mask: 16}}
+  web:
+    kind: instance
+    protect: PROTECT
+    properties: {vdc: "${net.id}", name: web, instance_type: Standard, cpu: 1, ram: 1, image: Centos_7.6_64, private_ips: [{network: "${lan.id}"}]}
+`
+
+func stack(t *testing.T, protect bool, edit func(string) string) *spec.Stack {
+	t.Helper()
+	src := strings.Replace(small, "PROTECT", map[bool]string{true: "true", false: "false"}[protect], 1)
+	if edit != nil {
+		src = edit(src)
+	}
+	s, err := spec.Parse("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// applied is the state after the small stack was applied.
+func applied() *state.Snapshot {
+	return &state.Snapshot{Meta: state.Meta{Lineage: "l", Serial: 3}, Resources: map[string]*state.Record{
+		"net": {Addr: "net", Kind: "vdc", ID: "v1", Inputs: map[string]any{"name": "small", "region": "CN_Beijing_A"}, Outputs: map[string]any{"id": "v1"}},
+		"lan": {Addr: "lan", Kind: "private_network", ID: "p1", Inputs: map[string]any{"vdc": "v1", "name": "lan", "type": "auto", "address": "10.7.0.0", "mask": int64(16)},
+			Outputs: map[string]any{"id": "p1"}, Deps: []string{"net"}},
+		"web": {Addr: "web", Kind: "instance", ID: "i1", Protect: true, Deps: []string{"lan", "net"}, Outputs: map[string]any{"id": "i1"},
+			Inputs: map[string]any{"vdc": "v1", "name": "web", "instance_type": "Standard", "cpu": int64(1), "ram": int64(1), "image": "Centos_7.6_64",
+				"region": "CN_Beijing_A", "charge_type": "PostPaid", "power": "running", "public_ip": "", "data_disks": []any{},
+				"private_ips": []any{map[string]any{"network": "p1", "ip": "auto"}}, "security_groups": []any{}}},
+	}}
+}
+
+func steps(p *planner.Document) map[string][]string {
+	out := map[string][]string{}
+	for _, s := range p.Steps() {
+		out[s.ID] = append([]string{}, s.Deps...)
+	}
+	return out
+}
+
+func TestCreateOrder(t *testing.T) {
+	p, err := planner.Plan(planner.Input{Stack: stack(t, false, nil), Snapshot: &state.Snapshot{Resources: map[string]*state.Record{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"net": {}, "lan": {"net"}, "web": {"lan", "net"}}
+	if diff := cmp.Diff(want, steps(p)); diff != "" {
+		t.Errorf("steps (-want +got)\n%s", diff)
+	}
+}
+
+func TestNoChangesFromState(t *testing.T) {
+	p, err := planner.Plan(planner.Input{Stack: stack(t, true, nil), Snapshot: applied()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.HasChanges() {
+		t.Errorf("changes: %+v", p.Changes)
+	}
+}
+
+func TestReplaceOrder(t *testing.T) {
+	s := stack(t, false, func(src string) string { return strings.Replace(src, "10.7.0.0", "10.8.0.0", 1) })
+	snap := applied()
+	snap.Resources["web"].Protect = false
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := p.Change("web"); c.Action != planner.Replace || c.Reason != planner.ReasonDependencyReplaced {
+		t.Errorf("web: %s %s", c.Action, c.Reason)
+	}
+	want := map[string][]string{
+		"web (delete)": {}, "lan (delete)": {"web (delete)"},
+		"lan": {"lan (delete)"}, "web": {"web (delete)", "lan"},
+	}
+	if diff := cmp.Diff(want, steps(p)); diff != "" {
+		t.Errorf("steps (-want +got)\n%s", diff)
+	}
+}
+
+func TestProtectRefusesReplace(t *testing.T) {
+	s := stack(t, true, func(src string) string { return strings.Replace(src, "instance_type: Standard", "instance_type: Compute", 1) })
+	_, err := planner.Plan(planner.Input{Stack: s, Snapshot: applied()})
+	var pe *planner.ProtectError
+	if !errors.As(err, &pe) || pe.Addrs[0] != "web" {
+		t.Fatalf("err = %v, want a ProtectError for web", err)
+	}
+}
+
+func TestDestroyKeepsProtectedAndWhatItNeeds(t *testing.T) {
+	p, err := planner.Plan(planner.Input{Stack: stack(t, true, nil), Snapshot: applied(), Destroy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range p.Changes {
+		got[c.Addr] = string(c.Action) + " " + c.Reason
+	}
+	want := map[string]string{"web": "no-op kept_because_protected", "lan": "no-op kept_because_protected", "net": "no-op kept_because_protected"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+	snap := applied()
+	snap.Resources["web"].Protect = false
+	p, _ = planner.Plan(planner.Input{Stack: stack(t, false, nil), Snapshot: snap, Destroy: true})
+	want2 := map[string][]string{"web (delete)": {}, "lan (delete)": {"web (delete)"}, "net (delete)": {"lan (delete)", "web (delete)"}}
+	if diff := cmp.Diff(want2, steps(p)); diff != "" {
+		t.Errorf("destroy steps (-want +got)\n%s", diff)
+	}
+}
+
+func TestPendingJournalIsRead(t *testing.T) {
+	snap := applied()
+	snap.Journal = []*state.JournalEntry{{OpID: "o", Addr: "extra", Kind: "vdc", Action: "create", APIAction: "CreateVdc", TaskID: "t1", StartedAt: time.Unix(1, 0)}}
+	p, err := planner.Plan(planner.Input{Stack: stack(t, true, nil), Snapshot: snap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Change("extra")
+	if c == nil || c.Action != planner.Read || c.Reason != planner.ReasonPendingJournal {
+		t.Fatalf("change = %+v", c)
+	}
+	if len(p.Steps()) != 0 {
+		t.Errorf("a Read made steps: %v", steps(p))
+	}
+}
+
+func TestTargets(t *testing.T) {
+	p, err := planner.Plan(planner.Input{Stack: stack(t, false, nil), Snapshot: &state.Snapshot{Resources: map[string]*state.Record{}}, Targets: []string{"lan"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var addrs []string
+	for _, c := range p.Changes {
+		addrs = append(addrs, c.Addr)
+	}
+	if diff := cmp.Diff([]string{"lan", "net"}, addrs); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
