@@ -101,7 +101,9 @@ func TestReplaceOrder(t *testing.T) {
 }
 
 func TestProtectRefusesReplace(t *testing.T) {
-	s := stack(t, true, func(src string) string { return strings.Replace(src, "instance_type: Standard", "instance_type: Compute", 1) })
+	s := stack(t, true, func(src string) string {
+		return strings.Replace(src, "instance_type: Standard", "instance_type: Compute", 1)
+	})
 	_, err := planner.Plan(planner.Input{Stack: s, Snapshot: applied()})
 	var pe *planner.ProtectError
 	if !errors.As(err, &pe) || pe.Addrs[0] != "web" {
