@@ -14,32 +14,26 @@ import (
 // when unset. Points: journaled (an entry was committed), called (the API
 // returned a task id, not yet journaled), waited (a task finished, before
 // the record), settled (just before the record commit).
-var crash = func() struct {
-	point string
-	n     int
-	mu    sync.Mutex
-	seen  int
-} {
-	spec := os.Getenv("CDSTACK_TEST_CRASH")
+var (
+	crashAt, crashN = parseCrash(os.Getenv("CDSTACK_TEST_CRASH"))
+	crashMu         sync.Mutex
+	crashSeen       int
+)
+
+func parseCrash(spec string) (string, int) {
 	point, n, _ := strings.Cut(spec, ":")
-	c := struct {
-		point string
-		n     int
-		mu    sync.Mutex
-		seen  int
-	}{point: point}
-	c.n, _ = strconv.Atoi(n)
-	return c
-}()
+	count, _ := strconv.Atoi(n)
+	return point, count
+}
 
 func crashPoint(point string) {
-	if crash.point != point {
+	if crashAt != point {
 		return
 	}
-	crash.mu.Lock()
-	crash.seen++
-	hit := crash.seen == crash.n
-	crash.mu.Unlock()
+	crashMu.Lock()
+	crashSeen++
+	hit := crashSeen == crashN
+	crashMu.Unlock()
 	if hit {
 		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 		select {}

@@ -59,6 +59,16 @@ type FieldChange struct {
 	Replace     bool   `json:"replace,omitempty"`
 	Sensitive   bool   `json:"sensitive,omitempty"`
 	Destructive bool   `json:"destructive,omitempty"`
+	// Details break a list or map change down to its elements (r3labs/diff).
+	Details []Detail `json:"details,omitempty"`
+}
+
+// A Detail is one element of a list or map that changed.
+type Detail struct {
+	Path string `json:"path"` // data_disks.0.size
+	Type string `json:"type"` // create, update, delete
+	From any    `json:"from"`
+	To   any    `json:"to"`
 }
 
 // A Change is what happens to one address.

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/r3labs/diff/v3"
+
 	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
@@ -210,6 +212,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 		if !differs {
 			continue
 		}
+		fc.Details = details(f.Name, fc.Before, fc.After)
 		fc.Replace = spec.HasUnknown(desired[f.Name]) && f.Update == "" || kind.Replaces(f.Name, desired, obs.Attrs)
 		if fc.Replace {
 			fc.Update = ""
@@ -270,6 +273,27 @@ func nameTaken(in Input, kind resources.Kind, addr string, desired resources.Inp
 		}
 	}
 	return &NameTakenError{Addr: addr, Kind: kind.Name(), Name: desired.String("name"), Scope: kind.Scope(desired), ID: id}
+}
+
+// details lists what changed inside a list or map value, element by
+// element, with r3labs/diff; scalars and values known only after apply get
+// none.
+func details(field string, before, after any) []Detail {
+	_, isList := before.([]any)
+	_, isMap := before.(map[string]any)
+	if !isList && !isMap || spec.HasUnknown(after) {
+		return nil
+	}
+	log, err := diff.Diff(resources.Canon(before), resources.Canon(after))
+	if err != nil {
+		return nil
+	}
+	out := make([]Detail, 0, len(log))
+	for _, ch := range log {
+		out = append(out, Detail{Path: field + "." + strings.Join(ch.Path, "."), Type: ch.Type, From: ch.From, To: ch.To})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
 }
 
 // redact returns desired with sensitive fields shown as (sensitive).

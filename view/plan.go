@@ -90,6 +90,9 @@ func PlanText(w io.Writer, p *planner.Document, st Style) {
 				note += " (reinstalls the system disk)"
 			}
 			fmt.Fprintf(w, "    %s %s: %s → %s%s\n", mark, f.Path, Value(f.Before), Value(f.After), note)
+			for _, d := range f.Details {
+				fmt.Fprintf(w, "        %s %s: %s → %s\n", map[string]string{"create": "+", "delete": "-"}[d.Type]+map[bool]string{true: "~"}[d.Type == "update"], d.Path, Value(d.From), Value(d.To))
+			}
 		}
 		if c.Action == planner.Create || c.Action == planner.Replace {
 			keys := make([]string, 0, len(c.After))

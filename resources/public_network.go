@@ -4,15 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/cdstack/cdstack/cloud"
 )
 
-func init() {
-	register(publicKind{})
-	register(privateKind{})
-}
+func init() { register(publicKind{}) }
 
 type publicKind struct{}
 
@@ -208,78 +204,4 @@ func resizeSegments(ctx context.Context, c *cloud.Client, id string, from, to in
 
 func (publicKind) Delete(ctx context.Context, c *cloud.Client, id string, _ Inputs, wait Waiter) error {
 	return stepper(ctx, wait)(c.DeletePublicNetwork(ctx, cloud.PublicNetworkRequest{PublicID: id}))
-}
-
-type privateKind struct{}
-
-func (privateKind) Name() string { return "private_network" }
-
-func (privateKind) Fields() []Field {
-	return []Field{{Name: "vdc"}, {Name: "name"}, {Name: "type"}, {Name: "address"}, {Name: "mask"}}
-}
-
-func (privateKind) Normalize(in Inputs, _ string) Inputs {
-	out := copyInputs(in)
-	if !out.Has("type") {
-		out["type"] = "auto"
-	}
-	if out.Has("address") && !out.Has("mask") {
-		out["mask"] = int64(24)
-	}
-	return out
-}
-
-func (privateKind) Observe(l *Live, id string, _ *Recorded) *Observation {
-	p, ok := l.Privates[id]
-	if !ok {
-		return nil
-	}
-	cidr := ""
-	if p.Address != "" {
-		cidr = fmt.Sprintf("%s/%d", p.Address, p.Mask)
-	} else if len(p.Segments) > 0 {
-		first, _, _ := strings.Cut(p.Segments[0], "~")
-		cidr = first
-	}
-	addr, _, _ := strings.Cut(cidr, "/")
-	return &Observation{ID: id, Busy: p.Status != "ok",
-		Attrs:   Inputs{"vdc": p.VdcID, "name": p.Name, "type": p.Type, "address": addr, "mask": int64(p.Mask)},
-		Outputs: map[string]any{"id": id, "cidr": cidr}}
-}
-
-func (k privateKind) Replaces(field string, _, _ Inputs) bool { return defaultReplaces(k, field) }
-
-func (privateKind) Differs(field string, desired, actual Inputs) bool {
-	return defaultDiffers(field, desired, actual)
-}
-
-func (privateKind) Scope(in Inputs) string { return in.String("vdc") }
-
-func (privateKind) FindByName(l *Live, in Inputs) string {
-	for id, p := range l.Privates {
-		if p.VdcID == in.String("vdc") && p.Name == in.String("name") {
-			return id
-		}
-	}
-	return ""
-}
-
-func (privateKind) Create(ctx context.Context, c *cloud.Client, in Inputs, _ map[string]string, wait Waiter) (string, error) {
-	req := cloud.CreatePrivateNetworkRequest{VdcID: in.String("vdc"), Name: in.String("name"), Type: in.String("type"), Address: in.String("address")}
-	if in.Has("mask") {
-		req.Mask = fmt.Sprint(in.Int("mask"))
-	}
-	task, err := c.CreatePrivateNetwork(ctx, req)
-	if err != nil {
-		return "", err
-	}
-	return waitID(ctx, wait, task, "")
-}
-
-func (privateKind) Update(context.Context, *cloud.Client, string, Inputs, Inputs, []string, map[string]string, Waiter) error {
-	return nil
-}
-
-func (privateKind) Delete(ctx context.Context, c *cloud.Client, id string, _ Inputs, wait Waiter) error {
-	return stepper(ctx, wait)(c.DeletePrivateNetwork(ctx, cloud.PrivateNetworkRequest{PrivateID: id}))
 }
