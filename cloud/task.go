@@ -132,7 +132,14 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 	}
 	b := Backoff{Base: cfg.Initial, Cap: cfg.Cap, Rand: cfg.Rand}
 	start := cfg.Clock.Now()
-	for attempt := 0; ; attempt++ {
+	// A task that was just started is never done: the first look comes after
+	// the first interval, which saves one DescribeTask per task.
+	select {
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for task %s: %w", taskID, ctx.Err())
+	case <-cfg.Clock.After(b.Delay(0, 0)):
+	}
+	for attempt := 1; ; attempt++ {
 		t, err := d.DescribeTask(ctx, taskID)
 		if err != nil {
 			return nil, fmt.Errorf("wait for task %s: %w", taskID, err)
