@@ -78,7 +78,7 @@ func runApply(c *ucli.Context, destroy bool) error {
 	}
 	defer closeCloud()
 	out := c.App.Writer
-	hook := &progress{w: out}
+	hook := &progress{w: out, bar: style(c).Color}
 	ex := executor.New(client, st, s, executor.WithParallelism(c.Int("parallelism")), executor.WithHook(hook))
 	settled, err := ex.Recover(c.Context)
 	for _, st := range settled {
@@ -115,6 +115,7 @@ func runApply(c *ucli.Context, destroy bool) error {
 	}
 	fmt.Fprintln(out)
 	res, err := ex.Apply(c.Context, p)
+	hook.end()
 	if err != nil {
 		return err
 	}
@@ -177,10 +178,13 @@ func confirm(c *ucli.Context, destroy bool) error {
 	return nil
 }
 
-// progress prints a line per step start and finish.
+// progress prints a line per step start and finish; on a terminal it keeps
+// a bar under them.
 type progress struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu                   sync.Mutex
+	w                    io.Writer
+	bar                  bool
+	total, done, running int
 }
 
 var opWords = map[planner.Action][2]string{
@@ -190,12 +194,33 @@ var opWords = map[planner.Action][2]string{
 func (p *progress) line(format string, args ...any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.bar {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
 	fmt.Fprintf(p.w, format+"\n", args...)
+	if p.bar && p.total > 0 {
+		const width = 30
+		filled := width * p.done / p.total
+		fmt.Fprintf(p.w, "[%s%s] %d/%d steps, %d running", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), p.done, p.total, p.running)
+	}
 }
 
-func (p *progress) StepStarted(s *planner.Step) { p.line("%s: %s…", s.Change.Addr, opWords[s.Op][0]) }
+func (p *progress) count(done, running int) {
+	p.mu.Lock()
+	p.done += done
+	p.running += running
+	p.mu.Unlock()
+}
+
+func (p *progress) Planned(steps int) { p.total = steps }
+
+func (p *progress) StepStarted(s *planner.Step) {
+	p.count(0, 1)
+	p.line("%s: %s…", s.Change.Addr, opWords[s.Op][0])
+}
 
 func (p *progress) StepFinished(s *planner.Step, err error, d time.Duration) {
+	p.count(1, -1)
 	if err != nil {
 		p.line("%s: failed after %s: %v", s.Change.Addr, d.Round(100*time.Millisecond), err)
 		return
@@ -204,9 +229,17 @@ func (p *progress) StepFinished(s *planner.Step, err error, d time.Duration) {
 }
 
 func (p *progress) StepSkipped(s *planner.Step, because string) {
+	p.count(1, 0)
 	p.line("%s: skipped (%s)", s.Change.Addr, because)
 }
 
 func (p *progress) StillRunning(s *planner.Step, d time.Duration) {
 	p.line("%s: still %s… [%s]", s.Change.Addr, opWords[s.Op][0], d.Round(time.Second))
+}
+
+// end clears the bar.
+func (p *progress) end() {
+	if p.bar {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
 }

@@ -20,6 +20,8 @@ import (
 
 // A Hook hears about progress; the CLI prints it.
 type Hook interface {
+	// Planned is called once with the number of steps.
+	Planned(steps int)
 	StepStarted(s *planner.Step)
 	StepFinished(s *planner.Step, err error, elapsed time.Duration)
 	StepSkipped(s *planner.Step, because string)
@@ -28,6 +30,9 @@ type Hook interface {
 
 // NopHook ignores everything.
 type NopHook struct{}
+
+// Planned does nothing.
+func (NopHook) Planned(int) {}
 
 // StepStarted does nothing.
 func (NopHook) StepStarted(*planner.Step) {}
@@ -126,6 +131,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 	}
 	e.records = snap.Resources
 	steps := plan.Steps()
+	e.hook.Planned(len(steps))
 	res := &Result{}
 	byID := map[string]*planner.Step{}
 	indeg := map[string]int{}
