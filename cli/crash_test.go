@@ -179,3 +179,71 @@ func TestFaultsConverge(t *testing.T) {
 	}
 	checkWorldMatchesState(t, srv, filepath.Join(dir, ".cdstack", "crash.db"))
 }
+
+// TestInterruptStopsCleanly: Ctrl-C during an apply stops starting steps,
+// lets the running ones finish and be recorded, and exits 130; the next
+// apply finishes the job.
+func TestInterruptStopsCleanly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("interrupt test: skipped in -short mode")
+	}
+	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(crashStack), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "apply", "--auto-approve", "--parallelism", "2")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CDSTACK_AS_MAIN=1", "CDS_ENDPOINT="+hs.URL, "CDS_SECRET_ID="+testKey, "CDS_SECRET_KEY="+testSecret)
+	var out bytes.Buffer
+	pr, pw, _ := os.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	buf := make([]byte, 64<<10)
+	seen := ""
+	for !bytes.Contains([]byte(seen), []byte("created after")) {
+		n, err := pr.Read(buf)
+		if err != nil {
+			t.Fatalf("apply ended before the first step finished: %v\n%s", err, seen)
+		}
+		seen += string(buf[:n])
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	rest := make([]byte, 64<<10)
+	for {
+		n, err := pr.Read(rest)
+		seen += string(rest[:n])
+		if err != nil {
+			break
+		}
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit = %v, want 130\n%s\n%s", err, seen, out.String())
+	}
+	if !bytes.Contains(out.Bytes(), []byte("interrupted before the end")) {
+		t.Errorf("stderr does not say it was interrupted:\n%s", out.String())
+	}
+	snap, err := state.OpenBolt(filepath.Join(dir, ".cdstack", "crash.db")).Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Journal) != 0 || len(snap.Resources) == 0 || len(snap.Resources) == 7 {
+		t.Errorf("after Ctrl-C: %d records, %d journal entries; want some records, no entries", len(snap.Resources), len(snap.Journal))
+	}
+	if out, err := runCdstack(t, dir, hs.URL, nil, "apply", "--auto-approve"); err != nil {
+		t.Fatalf("apply after the interrupt: %v\n%s", err, out)
+	}
+	checkWorldMatchesState(t, srv, filepath.Join(dir, ".cdstack", "crash.db"))
+}

@@ -73,11 +73,11 @@ func (r *Result) Err() error {
 		parts = append(parts, f.Error())
 	}
 	msg := fmt.Sprintf("%d step(s) failed", len(r.Failed))
-	if len(r.Skipped) > 0 {
+	switch {
+	case r.Interrupted:
+		msg += fmt.Sprintf("; interrupted before the end: %d step(s) not started (the state holds everything that finished)", len(r.Skipped))
+	case len(r.Skipped) > 0:
 		msg += fmt.Sprintf(", %d skipped (upstream failed)", len(r.Skipped))
-	}
-	if r.Interrupted {
-		msg += "; interrupted before the end (the state holds everything that finished)"
 	}
 	if len(parts) > 0 {
 		msg += ":\n  " + strings.Join(parts, "\n  ")
@@ -186,46 +186,53 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 			skip(dep, because)
 		}
 	}
-	for len(ready) > 0 || running > 0 {
-		var next *planner.Step
-		var sendCh chan *planner.Step
-		if len(ready) > 0 && ctx.Err() == nil {
-			next, sendCh = byID[ready[0]], work
+	handle := func(o outcome) {
+		running--
+		done[o.id] = true
+		if o.err != nil {
+			res.Failed = append(res.Failed, &StepError{Step: o.id, Err: o.err})
+			skip(o.id, "upstream "+o.id+" failed")
+			return
 		}
-		if ctx.Err() != nil && !res.Interrupted {
-			res.Interrupted = true
-			for _, id := range ready {
-				done[id] = true
-				res.Skipped = append(res.Skipped, id)
+		count(res, byID[o.id])
+		for _, dep := range dependents[o.id] {
+			indeg[dep]--
+			if indeg[dep] == 0 && !done[dep] {
+				ready = append(ready, dep)
 			}
+		}
+		sort.Strings(ready)
+	}
+	for len(ready) > 0 || running > 0 {
+		if ctx.Err() != nil {
+			// Interrupted: start nothing more, wait for what is in flight.
+			res.Interrupted = true
 			ready = nil
 			if running == 0 {
 				break
 			}
+			handle(<-results)
+			continue
+		}
+		var next *planner.Step
+		var send chan *planner.Step // nil (never ready) when there is nothing to start
+		if len(ready) > 0 {
+			next, send = byID[ready[0]], work
 		}
 		select {
-		case sendCh <- next:
+		case send <- next:
 			ready = ready[1:]
 			running++
 		case o := <-results:
-			running--
-			done[o.id] = true
-			s := byID[o.id]
-			if o.err != nil {
-				res.Failed = append(res.Failed, &StepError{Step: o.id, Err: o.err})
-				skip(o.id, "upstream "+o.id+" failed")
-				continue
-			}
-			count(res, s)
-			for _, dep := range dependents[o.id] {
-				indeg[dep]--
-				if indeg[dep] == 0 && !done[dep] {
-					ready = append(ready, dep)
-				}
-			}
-			sort.Strings(ready)
+			handle(o)
 		case <-ctx.Done():
-			// Loop once more to stop starting steps.
+		}
+	}
+	if res.Interrupted {
+		for _, st := range steps {
+			if !done[st.ID] {
+				res.Skipped = append(res.Skipped, st.ID)
+			}
 		}
 	}
 	close(work)
