@@ -8,6 +8,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/cdstack/cdstack/planner"
 	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
@@ -41,33 +42,7 @@ func printOutputs(c *ucli.Context, s *spec.Stack, only string, asJSON bool) erro
 	if err != nil {
 		return err
 	}
-	attr := func(ref *spec.Ref) (any, error) {
-		one := func(addr string) any {
-			rec := snap.Resources[addr]
-			if rec == nil {
-				return spec.Unknown{Ref: ref.String()}
-			}
-			if v, ok := rec.Outputs[ref.Attr]; ok {
-				return resources.Canon(v)
-			}
-			if v, ok := rec.Inputs[ref.Attr]; ok {
-				return resources.Canon(v)
-			}
-			return spec.Unknown{Ref: ref.String()}
-		}
-		target := s.Resources[ref.Addr]
-		switch {
-		case ref.Splat && target != nil:
-			var out []any
-			for _, a := range target.Addresses() {
-				out = append(out, one(a))
-			}
-			return out, nil
-		case ref.Idx >= 0:
-			return one(fmt.Sprintf("%s[%d]", ref.Addr, ref.Idx)), nil
-		}
-		return one(ref.Addr), nil
-	}
+	attr := planner.RecordResolver(s, func(addr string) *state.Record { return snap.Resources[addr] })
 	values := map[string]any{}
 	var names []string
 	for _, o := range s.Outputs {

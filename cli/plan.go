@@ -9,7 +9,9 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/cdstack/cdstack/cloud"
 	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
 	"github.com/cdstack/cdstack/view"
 )
@@ -27,21 +29,31 @@ func planCommand() *ucli.Command {
 	}
 }
 
-func runPlan(c *ucli.Context) error {
+// readOnlySession loads the stack, finds the state and connects: what plan
+// and drift need before they plan.
+func readOnlySession(c *ucli.Context) (*spec.Stack, *state.Bolt, *cloud.Client, func(), error) {
 	s, err := mustStack(c)
 	if err != nil {
-		return err
+		return nil, nil, nil, nil, err
 	}
 	path, err := statePath(c)
 	if err != nil {
-		return err
+		return nil, nil, nil, nil, err
 	}
 	client, closeCloud, err := connect(c)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	return s, state.OpenBolt(path), client, closeCloud, nil
+}
+
+func runPlan(c *ucli.Context) error {
+	s, st, client, closeCloud, err := readOnlySession(c)
 	if err != nil {
 		return err
 	}
 	defer closeCloud()
-	p, _, err := makePlan(c.Context, s, state.OpenBolt(path), client, optionsFrom(c))
+	p, _, err := makePlan(c.Context, s, st, client, optionsFrom(c))
 	if err != nil {
 		return err
 	}
@@ -99,20 +111,12 @@ func runDrift(c *ucli.Context) error {
 	if format != "text" && format != "json" && format != "prometheus" {
 		return fmt.Errorf("--format %q: want text, json or prometheus", format)
 	}
-	s, err := mustStack(c)
-	if err != nil {
-		return err
-	}
-	path, err := statePath(c)
-	if err != nil {
-		return err
-	}
-	client, closeCloud, err := connect(c)
+	s, st, client, closeCloud, err := readOnlySession(c)
 	if err != nil {
 		return err
 	}
 	defer closeCloud()
-	p, _, err := makePlan(c.Context, s, state.OpenBolt(path), client, planOptions{refresh: true})
+	p, _, err := makePlan(c.Context, s, st, client, planOptions{refresh: true})
 	if err != nil {
 		return err
 	}

@@ -315,33 +315,11 @@ func (e *Executor) desired(c *planner.Change) (resources.Kind, resources.Inputs,
 
 // attr resolves ${addr.attr} from the records committed so far.
 func (e *Executor) attr(ref *spec.Ref) (any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	one := func(addr string) any {
-		rec := e.records[addr]
-		if rec == nil {
-			return spec.Unknown{Ref: ref.String()}
-		}
-		if v, ok := rec.Outputs[ref.Attr]; ok {
-			return resources.Canon(v)
-		}
-		if v, ok := rec.Inputs[ref.Attr]; ok {
-			return resources.Canon(v)
-		}
-		return spec.Unknown{Ref: ref.String()}
-	}
-	target := e.stack.Resources[ref.Addr]
-	switch {
-	case ref.Splat && target != nil:
-		out := []any{}
-		for _, a := range target.Addresses() {
-			out = append(out, one(a))
-		}
-		return out, nil
-	case ref.Idx >= 0:
-		return one(fmt.Sprintf("%s[%d]", ref.Addr, ref.Idx)), nil
-	}
-	return one(ref.Addr), nil
+	return planner.RecordResolver(e.stack, func(addr string) *state.Record {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return e.records[addr]
+	})(ref)
 }
 
 // journal commits an entry (new, or with a task id or resource id).

@@ -20,4 +20,9 @@
 //     after it. Steps (order.go) turns this into the executor's DAG.
 //   - Journal entries of an interrupted run appear as Read changes: they are
 //     settled before anything else.
+//   - A resource whose name is taken in its scope by something no record
+//     owns is not created (NameTakenError names the import to run).
+//
+// Naming: DESIGN calls both the function and the value "Plan"; Go cannot
+// have both in one package, so the function is Plan and the value Document.
 package planner

@@ -349,6 +349,40 @@ func resolver(s *spec.Stack, work map[string]*planned) func(*spec.Ref) (any, err
 	}
 }
 
+// RecordResolver answers ${addr.attr} from records: an exported attribute
+// from the record's outputs, a property from its inputs, Unknown when the
+// record does not exist yet. record is called under whatever lock the caller
+// needs.
+func RecordResolver(s *spec.Stack, record func(addr string) *state.Record) func(*spec.Ref) (any, error) {
+	return func(ref *spec.Ref) (any, error) {
+		one := func(addr string) any {
+			rec := record(addr)
+			if rec == nil {
+				return spec.Unknown{Ref: ref.String()}
+			}
+			if v, ok := rec.Outputs[ref.Attr]; ok {
+				return resources.Canon(v)
+			}
+			if v, ok := rec.Inputs[ref.Attr]; ok {
+				return resources.Canon(v)
+			}
+			return spec.Unknown{Ref: ref.String()}
+		}
+		target := s.Resources[ref.Addr]
+		switch {
+		case ref.Splat && target != nil:
+			out := []any{}
+			for _, a := range target.Addresses() {
+				out = append(out, one(a))
+			}
+			return out, nil
+		case ref.Idx >= 0:
+			return one(fmt.Sprintf("%s[%d]", ref.Addr, ref.Idx)), nil
+		}
+		return one(ref.Addr), nil
+	}
+}
+
 // depAddresses expands a resource's dependencies to addresses.
 func depAddresses(s *spec.Stack, r *spec.Resource) []string {
 	var out []string

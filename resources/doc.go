@@ -18,6 +18,9 @@
 //     from a journal entry: creates carry a unique name (the marker) within
 //     their VDC.
 //
+// A new instance password forces a replacement: the API has no call that
+// changes it (list password in ignore_changes to keep the instance).
+//
 // What the API cannot show is kept from the state rather than observed:
 // instance passwords (compared as salted hashes), instance security group
 // membership (the API lists bind counts, not members), and a template's

@@ -67,16 +67,7 @@ func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 	if err != nil {
 		return nil, fmt.Errorf("refresh VDCs: %w", err)
 	}
-	for i := range vdcs {
-		v := &vdcs[i]
-		l.VDCs[v.VdcID] = v
-		for _, p := range v.PublicNetwork {
-			l.Publics[p.PublicID] = &LivePublic{PublicNetwork: p, VdcID: v.VdcID}
-		}
-		for _, p := range v.PrivateNetwork {
-			l.Privates[p.PrivateID] = &LivePrivate{PrivateNetwork: p, VdcID: v.VdcID}
-		}
-	}
+	l.addVDCs(vdcs)
 	for _, vdc := range sortedStrings(sc.VDCs) {
 		if _, ok := l.VDCs[vdc]; !ok || l.ListedInstances[vdc] {
 			continue
@@ -128,6 +119,20 @@ func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 		l.ListedTemplates = true
 	}
 	return l, nil
+}
+
+// addVDCs indexes VDCs and their networks.
+func (l *Live) addVDCs(vdcs []cloud.Vdc) {
+	for i := range vdcs {
+		v := &vdcs[i]
+		l.VDCs[v.VdcID] = v
+		for _, p := range v.PublicNetwork {
+			l.Publics[p.PublicID] = &LivePublic{PublicNetwork: p, VdcID: v.VdcID}
+		}
+		for _, p := range v.PrivateNetwork {
+			l.Privates[p.PrivateID] = &LivePrivate{PrivateNetwork: p, VdcID: v.VdcID}
+		}
+	}
 }
 
 // InVDC returns the ids of every live resource of kind inside vdc, sorted.
@@ -186,16 +191,7 @@ func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, record
 		if err != nil && !cloud.IsCode(err, "VDCNotFound") {
 			return nil, err
 		}
-		for i := range vdcs {
-			v := &vdcs[i]
-			l.VDCs[v.VdcID] = v
-			for _, p := range v.PublicNetwork {
-				l.Publics[p.PublicID] = &LivePublic{PublicNetwork: p, VdcID: v.VdcID}
-			}
-			for _, p := range v.PrivateNetwork {
-				l.Privates[p.PrivateID] = &LivePrivate{PrivateNetwork: p, VdcID: v.VdcID}
-			}
-		}
+		l.addVDCs(vdcs)
 	case "security_group":
 		list, err := c.DescribeSecurityGroups(ctx, cloud.DescribeSecurityGroupsRequest{SecurityGroupID: id})
 		if err != nil {
