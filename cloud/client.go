@@ -37,6 +37,7 @@ type Client struct {
 	maxRetries int
 	backoff    Backoff
 	userAgent  string
+	taskTimes  taskTimes
 }
 
 // An Option configures a Client.

@@ -149,3 +149,56 @@ func TestDescribeTaskNormalisesStatus(t *testing.T) {
 		t.Fatalf("WaitTask = %+v, %v", task, err)
 	}
 }
+
+// timedTask finishes once the fake clock passes its end.
+type timedTask struct {
+	clk   *FakeClock
+	end   time.Time
+	polls int
+}
+
+func (d *timedTask) DescribeTask(_ context.Context, id string) (*Task, error) {
+	d.polls++
+	st := TaskDoing
+	if !d.clk.Now().Before(d.end) {
+		st = TaskFinish
+	}
+	return &Task{ID: id, Status: st}, nil
+}
+
+func TestWaitTaskFirstPollAtExpectedDuration(t *testing.T) {
+	clk := NewFakeClock(time.Unix(0, 0))
+	d := &timedTask{clk: clk, end: clk.Now().Add(time.Second)}
+	top := func() float64 { return 0.999999999 }
+	if _, err := WaitTask(context.Background(), d, "t", WaitClock(clk), WaitFirstPoll(900*time.Millisecond), func(c *WaitConfig) { c.Rand = top }); err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Duration{900 * time.Millisecond, 250 * time.Millisecond}
+	if diff := cmp.Diff(want, roundAll(clk.Sleeps())); diff != "" {
+		t.Errorf("sleeps (-want +got)\n%s", diff)
+	}
+	if d.polls != 2 {
+		t.Errorf("polls = %d, want 2", d.polls)
+	}
+}
+
+func TestClientLearnsTaskDuration(t *testing.T) {
+	var c Client
+	for _, d := range []time.Duration{time.Second, time.Second, 1100 * time.Millisecond} {
+		if c.taskTimes.expected() != 0 {
+			t.Fatal("an estimate before three tasks")
+		}
+		c.taskTimes.observe(d)
+	}
+	if got := c.taskTimes.expected(); got < time.Second || got > 1100*time.Millisecond {
+		t.Errorf("expected = %s", got)
+	}
+}
+
+func roundAll(ds []time.Duration) []time.Duration {
+	out := make([]time.Duration, len(ds))
+	for i, d := range ds {
+		out[i] = d.Round(time.Millisecond)
+	}
+	return out
+}
