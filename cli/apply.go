@@ -71,7 +71,7 @@ func runApply(c *ucli.Context, destroy bool) error {
 	if err != nil {
 		return err
 	}
-	defer st.Unlock()
+	defer st.Close()
 	client, closeCloud, err := connect(c)
 	if err != nil {
 		return err

@@ -34,11 +34,12 @@ func outputCommand() *ucli.Command {
 // printOutputs evaluates the outputs against the state's records.
 // Sensitive outputs print as (sensitive).
 func printOutputs(c *ucli.Context, s *spec.Stack, only string, asJSON bool) error {
-	path, err := statePath(c)
+	st, err := openState(c)
 	if err != nil {
 		return err
 	}
-	snap, err := state.OpenBolt(path).Snapshot(c.Context)
+	defer st.Close()
+	snap, err := st.Snapshot(c.Context)
 	if err != nil {
 		return err
 	}
@@ -118,7 +119,7 @@ func runImport(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	defer st.Unlock()
+	defer st.Close()
 	snap, err := st.Snapshot(c.Context)
 	if err != nil {
 		return err

@@ -31,20 +31,21 @@ func planCommand() *ucli.Command {
 
 // readOnlySession loads the stack, finds the state and connects: what plan
 // and drift need before they plan.
-func readOnlySession(c *ucli.Context) (*spec.Stack, *state.Bolt, *cloud.Client, func(), error) {
+func readOnlySession(c *ucli.Context) (*spec.Stack, state.Reader, *cloud.Client, func(), error) {
 	s, err := mustStack(c)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	path, err := statePath(c)
+	st, err := openState(c)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
 	client, closeCloud, err := connect(c)
 	if err != nil {
+		st.Close()
 		return nil, nil, nil, nil, err
 	}
-	return s, state.OpenBolt(path), client, closeCloud, nil
+	return s, st, client, func() { closeCloud(); st.Close() }, nil
 }
 
 func runPlan(c *ucli.Context) error {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/cdstack/cdstack/internal/etcdtest"
 	"github.com/cdstack/cdstack/state"
 )
 
@@ -20,9 +21,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv("CDSTACK_AS_MAIN") == "1" { // the crash test runs the binary as cdstack
 		os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(testscript.RunMain(m, map[string]func() int{
+	code := testscript.RunMain(m, map[string]func() int{
 		"cdstack": func() int { return Main(os.Args, os.Stdin, os.Stdout, os.Stderr) },
-	}))
+	})
+	etcdtest.Stop()
+	os.Exit(code)
 }
 
 // TestScripts runs testdata/script/*.txtar. Each script gets $FAKE_API, a

@@ -28,9 +28,44 @@ const (
 
 func stateFlags() []ucli.Flag {
 	return []ucli.Flag{
-		&ucli.StringFlag{Name: flagState, EnvVars: []string{"CDSTACK_STATE"}, Usage: "the state file (default: .cdstack/<stack>.db beside the stack file)"},
+		&ucli.StringFlag{Name: flagState, EnvVars: []string{"CDSTACK_STATE"},
+			Usage: "the state: a file (default: .cdstack/<stack>.db beside the stack file) or etcd://host:2379[,host2:2379]/prefix"},
 		&ucli.DurationFlag{Name: flagLockTimeout, Usage: "how long to wait for another cdstack to release the state (0: fail at once)"},
+		&ucli.DurationFlag{Name: "lock-ttl", Value: 30 * time.Second, EnvVars: []string{"CDSTACK_LOCK_TTL"}, Usage: "etcd: how long a killed holder's lock outlives it"},
+		&ucli.StringFlag{Name: "etcd-ca", EnvVars: []string{"CDSTACK_ETCD_CA"}, Usage: "etcd: CA certificate (PEM)"},
+		&ucli.StringFlag{Name: "etcd-cert", EnvVars: []string{"CDSTACK_ETCD_CERT"}, Usage: "etcd: client certificate (PEM)"},
+		&ucli.StringFlag{Name: "etcd-key", EnvVars: []string{"CDSTACK_ETCD_KEY"}, Usage: "etcd: client key (PEM); the user and password come from CDSTACK_ETCD_USERNAME and CDSTACK_ETCD_PASSWORD"},
 	}
+}
+
+// A backend is a state store as the commands use it: bbolt or etcd.
+type backend interface {
+	state.Store
+	state.Importer
+	// Path names the state in messages (a file or an etcd URL).
+	Path() string
+	// Holder returns who holds the lock, if anyone.
+	Holder() *state.LockInfo
+	// ForceUnlock clears a stale lock.
+	ForceUnlock() error
+}
+
+// openState opens the state named by --state (or beside the stack file).
+// The caller closes it.
+func openState(c *ucli.Context) (backend, error) {
+	path, err := statePath(c)
+	if err != nil {
+		return nil, err
+	}
+	return openBackend(c, path)
+}
+
+func openBackend(c *ucli.Context, path string) (backend, error) {
+	if !state.IsEtcdURL(path) {
+		return state.OpenBolt(path), nil
+	}
+	return state.OpenEtcd(path, state.EtcdOptions{TTL: c.Duration("lock-ttl"), CA: c.String("etcd-ca"), Cert: c.String("etcd-cert"),
+		Key: c.String("etcd-key"), Username: os.Getenv("CDSTACK_ETCD_USERNAME"), Password: os.Getenv("CDSTACK_ETCD_PASSWORD")})
 }
 
 // statePath is --state, or .cdstack/<stack>.db beside the stack file.
@@ -69,7 +104,7 @@ func lockInfo(c *ucli.Context) state.LockInfo {
 func commandPath(c *ucli.Context) string {
 	var names []string
 	for _, ctx := range c.Lineage() {
-		if ctx.Command != nil && ctx.Command.Name != "" {
+		if ctx.Command != nil && ctx.Command.Name != "" && ctx.Command.Name != c.App.Name {
 			names = append([]string{ctx.Command.Name}, names...)
 		}
 	}
@@ -77,25 +112,27 @@ func commandPath(c *ucli.Context) string {
 }
 
 // lockState opens the state and takes its lock, waiting --lock-timeout.
-func lockState(c *ucli.Context) (*state.Bolt, error) {
-	path, err := statePath(c)
+// Close releases both.
+func lockState(c *ucli.Context) (backend, error) {
+	st, err := openState(c)
 	if err != nil {
 		return nil, err
 	}
-	st := state.OpenBolt(path)
 	if err := st.Lock(c.Context, lockInfo(c), c.Duration(flagLockTimeout)); err != nil {
+		st.Close()
 		return nil, err
 	}
 	return st, nil
 }
 
 func readState(c *ucli.Context) (*state.Snapshot, string, error) {
-	path, err := statePath(c)
+	st, err := openState(c)
 	if err != nil {
 		return nil, "", err
 	}
-	snap, err := state.OpenBolt(path).Snapshot(c.Context)
-	return snap, path, err
+	defer st.Close()
+	snap, err := st.Snapshot(c.Context)
+	return snap, st.Path(), err
 }
 
 func stateCommand() *ucli.Command {
@@ -112,7 +149,11 @@ func stateCommand() *ucli.Command {
 			{Name: "mv", Usage: "rename an address", ArgsUsage: "FROM TO", Flags: flags, Action: runStateMv},
 			{Name: "history", Usage: "list the changes the state remembers", Flags: append(flags, jsonFlag), Action: runStateHistory},
 			{Name: "pull", Usage: "print the whole state as JSON (no secrets)", Flags: flags, Action: runStatePull},
-			{Name: "unlock", Usage: "clear a lock left by a killed cdstack (refused while it still runs)", Flags: flags, Action: runStateUnlock},
+			{Name: "unlock", Usage: "clear a lock left by a killed cdstack (refused while it still runs; etcd: --force revokes the lease)",
+				Flags: append(flags, &ucli.BoolFlag{Name: "force", Usage: "etcd: revoke the lock's lease"}), Action: runStateUnlock},
+			{Name: "migrate", Usage: "copy the state to another backend (a file or etcd://…)", ArgsUsage: "--to URL",
+				Flags: append(flags, &ucli.StringFlag{Name: "to", Required: true, Usage: "the destination state"},
+					&ucli.BoolFlag{Name: "force", Usage: "overwrite a destination that is not empty"}), Action: runStateMigrate},
 		},
 	}
 }
@@ -225,7 +266,7 @@ func runStateRm(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	defer st.Unlock()
+	defer st.Close()
 	snap, err := st.Snapshot(c.Context)
 	if err != nil {
 		return err
@@ -260,7 +301,7 @@ func runStateMv(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	defer st.Unlock()
+	defer st.Close()
 	snap, err := st.Snapshot(c.Context)
 	if err != nil {
 		return err
@@ -282,11 +323,12 @@ func runStateMv(c *ucli.Context) error {
 }
 
 func runStateHistory(c *ucli.Context) error {
-	path, err := statePath(c)
+	st, err := openState(c)
 	if err != nil {
 		return err
 	}
-	h, err := state.OpenBolt(path).History(c.Context)
+	defer st.Close()
+	h, err := st.History(c.Context)
 	if err != nil {
 		return err
 	}
@@ -323,11 +365,14 @@ func runStatePull(c *ucli.Context) error {
 }
 
 func runStateUnlock(c *ucli.Context) error {
-	path, err := statePath(c)
+	st, err := openState(c)
 	if err != nil {
 		return err
 	}
-	st := state.OpenBolt(path)
+	defer st.Close()
+	if state.IsEtcdURL(st.Path()) && !c.Bool("force") {
+		return fmt.Errorf("an etcd lock expires on its own %s after its holder stops (--lock-ttl); pass --force to revoke it now (a live holder's next commit then fails safely)", c.Duration("lock-ttl"))
+	}
 	holder := st.Holder()
 	if err := st.ForceUnlock(); err != nil {
 		var le *state.LockError
@@ -337,6 +382,38 @@ func runStateUnlock(c *ucli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "Cleared the stale lock of %s.\n", holder)
+	return nil
+}
+
+func runStateMigrate(c *ucli.Context) error {
+	src, err := lockState(c)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := openBackend(c, c.String("to"))
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	if err := dst.Lock(c.Context, lockInfo(c), c.Duration(flagLockTimeout)); err != nil {
+		return err
+	}
+	snap, err := src.Snapshot(c.Context)
+	if err != nil {
+		return err
+	}
+	existing, err := dst.Snapshot(c.Context)
+	if err != nil {
+		return err
+	}
+	if !existing.IsEmpty() && !c.Bool("force") {
+		return fmt.Errorf("%s already holds a state (serial %d, %d records); pass --force to overwrite it", dst.Path(), existing.Meta.Serial, len(existing.Resources))
+	}
+	if err := dst.Import(c.Context, snap); err != nil {
+		return fmt.Errorf("migrate to %s: %w", dst.Path(), err)
+	}
+	fmt.Fprintf(c.App.Writer, "Copied %d records (serial %d, lineage %s) from %s to %s.\n", len(snap.Resources), snap.Meta.Serial, snap.Meta.Lineage, src.Path(), dst.Path())
 	return nil
 }
 

@@ -553,3 +553,49 @@ func (b *Bolt) ForceUnlock() error {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// Import replaces the whole state with snap (lineage and serial included).
+func (b *Bolt) Import(ctx context.Context, snap *Snapshot) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.db == nil {
+		return ErrNotLocked
+	}
+	return b.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketResources, bucketJournal} {
+			if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+				return err
+			}
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		for addr, r := range snap.Resources {
+			v, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketResources).Put([]byte(addr), v); err != nil {
+				return err
+			}
+		}
+		for _, j := range snap.Journal {
+			v, err := json.Marshal(j)
+			if err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketJournal).Put([]byte(j.OpID), v); err != nil {
+				return err
+			}
+		}
+		m := tx.Bucket(bucketMeta)
+		if err := m.Put([]byte("lineage"), []byte(snap.Meta.Lineage)); err != nil {
+			return err
+		}
+		if err := putUint(m, "serial", snap.Meta.Serial); err != nil {
+			return err
+		}
+		b.session.serial = snap.Meta.Serial
+		return putUint(m, "format", CurrentFormat)
+	})
+}

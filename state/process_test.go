@@ -17,6 +17,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/cdstack/cdstack/internal/etcdtest"
 	"github.com/cdstack/cdstack/state"
 )
 
@@ -25,14 +26,24 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv("STATE_HELPER"); mode != "" {
 		os.Exit(helper(mode, os.Getenv("STATE_PATH")))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	etcdtest.Stop()
+	os.Exit(code)
 }
 
 var helperInfo = state.LockInfo{PID: os.Getpid(), Host: "helper-host", Command: "cdstack apply (helper)", Since: time.Now().UTC().Truncate(time.Second)}
 
 func helper(mode, path string) int {
 	ctx := context.Background()
-	s := state.OpenBolt(path)
+	var s state.Store = state.OpenBolt(path)
+	if state.IsEtcdURL(path) {
+		e, err := state.OpenEtcd(path, state.EtcdOptions{TTL: 2 * time.Second})
+		if err != nil {
+			fmt.Println("open:", err)
+			return 1
+		}
+		s = e
+	}
 	info := helperInfo
 	info.PID = os.Getpid()
 	if err := s.Lock(ctx, info, 10*time.Second); err != nil {

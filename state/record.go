@@ -1,6 +1,7 @@
 package state
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -170,4 +171,15 @@ func (r *Record) validate() error {
 		}
 	}
 	return nil
+}
+
+// An Importer replaces a state's whole content: `state migrate` copies one
+// backend into another with it. The destination must be locked.
+type Importer interface {
+	Import(ctx context.Context, snap *Snapshot) error
+}
+
+// IsEmpty reports whether a snapshot holds nothing at all.
+func (s *Snapshot) IsEmpty() bool {
+	return len(s.Resources) == 0 && len(s.Journal) == 0 && s.Meta.Serial == 0
 }
