@@ -56,7 +56,9 @@ type Etcd struct {
 var _ Store = (*Etcd)(nil)
 
 // IsEtcdURL reports whether a --state value names an etcd state.
-func IsEtcdURL(s string) bool { return strings.HasPrefix(s, "etcd://") || strings.HasPrefix(s, "etcds://") }
+func IsEtcdURL(s string) bool {
+	return strings.HasPrefix(s, "etcd://") || strings.HasPrefix(s, "etcds://")
+}
 
 // OpenEtcd connects to etcd://host:2379[,host2:2379]/prefix (etcds:// for TLS).
 func OpenEtcd(rawURL string, o EtcdOptions) (*Etcd, error) {
