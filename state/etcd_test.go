@@ -40,7 +40,8 @@ func TestEtcdConformance(t *testing.T) {
 
 func TestEtcdKilledHolderLockExpires(t *testing.T) {
 	url := etcdURL(t)
-	cmd, _ := startHelper(t, "hold", url)
+	cmd, release := startHelper(t, "hold", url)
+	defer release.Close() // held open: the helper keeps the lock until killed
 	e := openEtcd(t, url, 2*time.Second)
 	defer e.Close()
 	var le *state.LockError
