@@ -54,6 +54,24 @@ func runCdstack(t *testing.T, dir, endpoint string, env []string, args ...string
 
 const testKey, testSecret = "crash-key", "crash-secret"
 
+// stackInCloud starts an emulator with opts and writes the crash stack to a
+// fresh directory: the setup of every test here.
+func stackInCloud(t *testing.T, opts emulator.Options) (*emulator.Server, string, string) {
+	t.Helper()
+	opts.AccessKeys = map[string]string{testKey: testSecret}
+	srv, err := emulator.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(crashStack), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return srv, hs.URL, dir
+}
+
 // TestCrashAnywhereConverges kills apply with SIGKILL at many points of the
 // write-ahead protocol; each time the next apply converges and the cloud
 // holds exactly the stack's resources: no orphan, no duplicate.
@@ -65,25 +83,16 @@ func TestCrashAnywhereConverges(t *testing.T) {
 		"waited:2", "waited:7", "waited:10", "settled:1", "settled:4", "settled:7"}
 	for _, point := range points {
 		t.Run(point, func(t *testing.T) {
-			srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: 20 * time.Millisecond})
-			if err != nil {
-				t.Fatal(err)
-			}
-			hs := httptest.NewServer(srv)
-			defer hs.Close()
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(crashStack), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			out, err := runCdstack(t, dir, hs.URL, []string{"CDSTACK_TEST_CRASH=" + point}, "apply", "--auto-approve", "--parallelism", "4")
+			srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
+			out, err := runCdstack(t, dir, endpoint, []string{"CDSTACK_TEST_CRASH=" + point}, "apply", "--auto-approve", "--parallelism", "4")
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || !ee.ProcessState.Sys().(syscall.WaitStatus).Signaled() {
 				t.Fatalf("apply was not killed at %s: %v\n%s", point, err, out)
 			}
-			if out, err := runCdstack(t, dir, hs.URL, nil, "apply", "--auto-approve"); err != nil {
+			if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil {
 				t.Fatalf("apply after the crash: %v\n%s", err, out)
 			}
-			if out, err := runCdstack(t, dir, hs.URL, nil, "plan", "--detailed-exitcode"); err != nil {
+			if out, err := runCdstack(t, dir, endpoint, nil, "plan", "--detailed-exitcode"); err != nil {
 				t.Fatalf("plan after recovery shows changes: %v\n%s", err, out)
 			}
 			checkWorldMatchesState(t, srv, filepath.Join(dir, ".cdstack", "crash.db"))
@@ -147,27 +156,18 @@ func TestFaultsConverge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault test: skipped in -short mode")
 	}
-	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: 10 * time.Millisecond,
+	srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 10 * time.Millisecond,
 		FaultRate: 0.05, TaskFailureRate: 0.02, ThrottleQPS: 15, Seed: 11})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(crashStack), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	converged := false
 	for attempt := 1; attempt <= 8 && !converged; attempt++ {
-		out, err := runCdstack(t, dir, hs.URL, nil, "apply", "--auto-approve")
+		out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve")
 		if err != nil && !bytes.Contains([]byte(out), []byte("step(s) failed")) && !bytes.Contains([]byte(out), []byte("ServiceUnavailable")) &&
 			!bytes.Contains([]byte(out), []byte("Throttling")) && !bytes.Contains([]byte(out), []byte("task ")) {
 			t.Fatalf("apply %d failed without saying which step: %v\n%s", attempt, err, out)
 		}
 		t.Logf("apply %d: %v", attempt, err)
 		if err == nil {
-			plan, perr := runCdstack(t, dir, hs.URL, nil, "plan", "--detailed-exitcode")
+			plan, perr := runCdstack(t, dir, endpoint, nil, "plan", "--detailed-exitcode")
 			converged = perr == nil
 			if !converged {
 				t.Logf("plan after apply %d: %v\n%s", attempt, perr, plan)
@@ -187,19 +187,10 @@ func TestInterruptStopsCleanly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("interrupt test: skipped in -short mode")
 	}
-	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: 300 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(crashStack), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 300 * time.Millisecond})
 	cmd := exec.Command(os.Args[0], "apply", "--auto-approve", "--parallelism", "2")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CDSTACK_AS_MAIN=1", "CDS_ENDPOINT="+hs.URL, "CDS_SECRET_ID="+testKey, "CDS_SECRET_KEY="+testSecret)
+	cmd.Env = append(os.Environ(), "CDSTACK_AS_MAIN=1", "CDS_ENDPOINT="+endpoint, "CDS_SECRET_ID="+testKey, "CDS_SECRET_KEY="+testSecret)
 	var out bytes.Buffer
 	pr, pw, _ := os.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, &out
@@ -227,7 +218,7 @@ func TestInterruptStopsCleanly(t *testing.T) {
 			break
 		}
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
 		t.Fatalf("exit = %v, want 130\n%s\n%s", err, seen, out.String())
@@ -242,7 +233,7 @@ func TestInterruptStopsCleanly(t *testing.T) {
 	if len(snap.Journal) != 0 || len(snap.Resources) == 0 || len(snap.Resources) == 7 {
 		t.Errorf("after Ctrl-C: %d records, %d journal entries; want some records, no entries", len(snap.Resources), len(snap.Journal))
 	}
-	if out, err := runCdstack(t, dir, hs.URL, nil, "apply", "--auto-approve"); err != nil {
+	if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil {
 		t.Fatalf("apply after the interrupt: %v\n%s", err, out)
 	}
 	checkWorldMatchesState(t, srv, filepath.Join(dir, ".cdstack", "crash.db"))

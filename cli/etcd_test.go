@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,22 +22,13 @@ func TestEtcdStateEndToEnd(t *testing.T) {
 		t.Skip("etcd end-to-end: skipped in -short mode")
 	}
 	url := fmt.Sprintf("etcd://%s/e2e/%d", etcdtest.Endpoint(t), time.Now().UnixNano())
-	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: 400 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(crashStack), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	_, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 400 * time.Millisecond})
 	env := []string{"CDSTACK_STATE=" + url, "CDSTACK_LOCK_TTL=5s"}
 
 	// Two applies at once: the second is refused and names the first.
 	first := exec.Command(os.Args[0], "apply", "--auto-approve")
 	first.Dir = dir
-	first.Env = append(os.Environ(), append([]string{"CDSTACK_AS_MAIN=1", "CDS_ENDPOINT=" + hs.URL, "CDS_SECRET_ID=" + testKey, "CDS_SECRET_KEY=" + testSecret}, env...)...)
+	first.Env = append(os.Environ(), append([]string{"CDSTACK_AS_MAIN=1", "CDS_ENDPOINT=" + endpoint, "CDS_SECRET_ID=" + testKey, "CDS_SECRET_KEY=" + testSecret}, env...)...)
 	stdout, _ := first.StdoutPipe()
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
@@ -46,7 +36,7 @@ func TestEtcdStateEndToEnd(t *testing.T) {
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() && !strings.Contains(sc.Text(), "creating…") {
 	}
-	out, err := runCdstack(t, dir, hs.URL, env, "apply", "--auto-approve")
+	out, err := runCdstack(t, dir, endpoint, env, "apply", "--auto-approve")
 	if err == nil || !strings.Contains(out, fmt.Sprintf("is locked by pid %d", first.Process.Pid)) || !strings.Contains(out, `running "cdstack apply"`) {
 		t.Fatalf("second apply: %v\n%s", err, out)
 	}
@@ -56,16 +46,16 @@ func TestEtcdStateEndToEnd(t *testing.T) {
 		t.Fatalf("first apply: %v", err)
 	}
 	// The waiting kind of second writer gets its turn.
-	if out, err := runCdstack(t, dir, hs.URL, env, "plan", "--detailed-exitcode"); err != nil {
+	if out, err := runCdstack(t, dir, endpoint, env, "plan", "--detailed-exitcode"); err != nil {
 		t.Fatalf("plan with etcd state: %v\n%s", err, out)
 	}
-	if out, err := runCdstack(t, dir, hs.URL, env, "state", "list"); err != nil || strings.Count(out, "\n") != 7 {
+	if out, err := runCdstack(t, dir, endpoint, env, "state", "list"); err != nil || strings.Count(out, "\n") != 7 {
 		t.Fatalf("state list: %v\n%s", err, out)
 	}
 
 	// Migrate etcd → bbolt → etcd (new prefix): state pull is the same everywhere.
 	pull := func(state string) string {
-		out, err := runCdstack(t, dir, hs.URL, []string{"CDSTACK_STATE=" + state}, "state", "pull")
+		out, err := runCdstack(t, dir, endpoint, []string{"CDSTACK_STATE=" + state}, "state", "pull")
 		if err != nil {
 			t.Fatalf("state pull %s: %v\n%s", state, err, out)
 		}
@@ -73,11 +63,11 @@ func TestEtcdStateEndToEnd(t *testing.T) {
 	}
 	want := pull(url)
 	file := filepath.Join(dir, "copy.db")
-	if out, err := runCdstack(t, dir, hs.URL, env, "state", "migrate", "--to", file); err != nil || !strings.Contains(out, "Copied 7 records") {
+	if out, err := runCdstack(t, dir, endpoint, env, "state", "migrate", "--to", file); err != nil || !strings.Contains(out, "Copied 7 records") {
 		t.Fatalf("migrate to bbolt: %v\n%s", err, out)
 	}
 	url2 := url + "-back"
-	if out, err := runCdstack(t, dir, hs.URL, []string{"CDSTACK_STATE=" + file}, "state", "migrate", "--to", url2); err != nil {
+	if out, err := runCdstack(t, dir, endpoint, []string{"CDSTACK_STATE=" + file}, "state", "migrate", "--to", url2); err != nil {
 		t.Fatalf("migrate back to etcd: %v\n%s", err, out)
 	}
 	for _, st := range []string{file, url2} {
@@ -85,7 +75,7 @@ func TestEtcdStateEndToEnd(t *testing.T) {
 			t.Errorf("state pull of %s differs from the original:\n%s\nwant\n%s", st, got, want)
 		}
 	}
-	if out, err := runCdstack(t, dir, hs.URL, []string{"CDSTACK_STATE=" + file}, "state", "migrate", "--to", url2); err == nil || !strings.Contains(out, "already holds a state") {
+	if out, err := runCdstack(t, dir, endpoint, []string{"CDSTACK_STATE=" + file}, "state", "migrate", "--to", url2); err == nil || !strings.Contains(out, "already holds a state") {
 		t.Errorf("migrate onto a non-empty state: %v\n%s", err, out)
 	}
 }
