@@ -362,6 +362,28 @@ func hashes(secrets map[string]string) map[string]string {
 	return out
 }
 
+// storable splits inputs into what a record may hold in clear and the
+// hashes of the properties that come from sensitive variables.
+func (e *Executor) storable(r *spec.Resource, in resources.Inputs, secretHashes map[string]string) (map[string]any, map[string]string) {
+	sens := e.stack.SensitiveProperties(r)
+	out := map[string]any{}
+	hs := map[string]string{}
+	for k, v := range secretHashes {
+		hs[k] = v
+	}
+	for k, v := range in {
+		if sens[k] {
+			hs[k] = state.HashSecret(planner.SecretText(v))
+			continue
+		}
+		out[k] = v
+	}
+	if len(hs) == 0 {
+		hs = nil
+	}
+	return out, hs
+}
+
 func (e *Executor) create(ctx context.Context, c *planner.Change) error {
 	kind, in, secrets, r, err := e.desired(c)
 	if err != nil {
@@ -371,8 +393,9 @@ func (e *Executor) create(ctx context.Context, c *planner.Change) error {
 	for _, d := range c.Deps {
 		deps = append(deps, d)
 	}
+	stored, secretHashes := e.storable(r, in, hashes(secrets))
 	j := &state.JournalEntry{OpID: uuid.NewString(), Addr: c.Addr, Kind: c.Kind, Action: "create", APIAction: createAction(c.Kind),
-		Marker: in.String("name"), Scope: kind.Scope(in), StartedAt: time.Now().UTC(), Inputs: in, SecretHashes: hashes(secrets),
+		Marker: in.String("name"), Scope: kind.Scope(in), StartedAt: time.Now().UTC(), Inputs: stored, SecretHashes: secretHashes,
 		Deps: deps, Protect: r.Protect}
 	if err := e.journal(ctx, j); err != nil {
 		return err
@@ -456,8 +479,9 @@ func (e *Executor) update(ctx context.Context, c *planner.Change) error {
 	for _, f := range c.Fields {
 		fields = append(fields, f.Path)
 	}
+	stored, secretHashes := e.storable(r, in, rec.SecretHashes)
 	j := &state.JournalEntry{OpID: uuid.NewString(), Addr: c.Addr, Kind: c.Kind, Action: "update", APIAction: c.Detail,
-		ResourceID: rec.ID, StartedAt: time.Now().UTC(), Inputs: in, SecretHashes: rec.SecretHashes, Deps: c.Deps, Protect: r.Protect}
+		ResourceID: rec.ID, StartedAt: time.Now().UTC(), Inputs: stored, SecretHashes: secretHashes, Deps: c.Deps, Protect: r.Protect}
 	if err := e.journal(ctx, j); err != nil {
 		return err
 	}

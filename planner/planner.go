@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -167,7 +168,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 	rec := in.Snapshot.Resources[addr]
 	if rec == nil {
 		c.Action, c.Reason = Create, ReasonNew
-		c.After = redact(kind, desired, secrets)
+		c.After = redact(desired, secrets, s.SensitiveProperties(r))
 		if err := nameTaken(in, kind, addr, desired); err != nil {
 			return nil, err
 		}
@@ -183,10 +184,11 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 	if obs == nil {
 		c.Action, c.Reason = Create, ReasonDeletedOutside
 		c.Detail = fmt.Sprintf("%s %s no longer exists in the cloud", r.Kind, rec.ID)
-		c.After = redact(kind, desired, secrets)
+		c.After = redact(desired, secrets, s.SensitiveProperties(r))
 		return pl, nil
 	}
 	pl.outputs = obs.Outputs
+	sens := s.SensitiveProperties(r)
 	ignored := map[string]bool{}
 	for _, f := range r.IgnoreChanges {
 		ignored[f] = true
@@ -205,6 +207,13 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 					fc.Before, fc.After = "(sensitive)", "(sensitive)"
 				}
 			}
+		} else if sens[f.Name] {
+			fc.Sensitive, fc.Before, fc.After = true, "(sensitive)", "(sensitive)"
+			if h, hashed := rec.SecretHashes[f.Name]; hashed && !obs.Attrs.Has(f.Name) {
+				differs = !state.SecretMatches(h, SecretText(desired[f.Name])) // planned from the state alone
+			} else {
+				differs = kind.Differs(f.Name, desired, obs.Attrs)
+			}
 		} else if kind.Differs(f.Name, desired, obs.Attrs) {
 			differs = true
 			fc.Before, fc.After = obs.Attrs[f.Name], desired[f.Name]
@@ -212,7 +221,9 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 		if !differs {
 			continue
 		}
-		fc.Details = details(f.Name, fc.Before, fc.After)
+		if !fc.Sensitive {
+			fc.Details = details(f.Name, fc.Before, fc.After)
+		}
 		fc.Replace = spec.HasUnknown(desired[f.Name]) && f.Update == "" || kind.Replaces(f.Name, desired, obs.Attrs)
 		if fc.Replace {
 			fc.Update = ""
@@ -229,7 +240,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 				c.Reason = ReasonDependencyReplaced
 			}
 		}
-		c.After = redact(kind, desired, secrets)
+		c.After = redact(desired, secrets, sens)
 	case len(c.Fields) > 0:
 		c.Action, c.Reason = Update, ReasonUpdate
 		var actions []string
@@ -296,16 +307,29 @@ func details(field string, before, after any) []Detail {
 	return out
 }
 
-// redact returns desired with sensitive fields shown as (sensitive).
-func redact(kind resources.Kind, desired resources.Inputs, secrets map[string]string) map[string]any {
+// redact returns desired with sensitive fields, and the properties that
+// come from sensitive variables, shown as (sensitive).
+func redact(desired resources.Inputs, secrets map[string]string, sens map[string]bool) map[string]any {
 	out := map[string]any{}
 	for k, v := range desired {
 		out[k] = v
+		if sens[k] {
+			out[k] = "(sensitive)"
+		}
 	}
 	for k := range secrets {
 		out[k] = "(sensitive)"
 	}
 	return out
+}
+
+// SecretText is the text a sensitive value is hashed as.
+func SecretText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(resources.Canon(v))
+	return string(b)
 }
 
 // resolver answers ${addr.attr} from what the plan knows so far.

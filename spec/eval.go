@@ -143,3 +143,21 @@ func SplitAddress(addr string) (string, int) {
 	}
 	return addr[:i], n
 }
+
+// SensitiveProperties returns the top-level properties of r whose value
+// refers to a sensitive variable: they are shown as (sensitive) and stored
+// only as hashes.
+func (s *Stack) SensitiveProperties(r *Resource) map[string]bool {
+	out := map[string]bool{}
+	if r.Properties == nil {
+		return out
+	}
+	for _, k := range r.Properties.Keys {
+		for _, ref := range k.Value.Refs() {
+			if v, ok := s.Variables[ref.Var]; ref.Var != "" && ok && v.Sensitive {
+				out[k.Name] = true
+			}
+		}
+	}
+	return out
+}
