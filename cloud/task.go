@@ -98,8 +98,8 @@ type WaitConfig struct {
 	Clock   Clock         // default SystemClock
 	Rand    func() float64
 	// FirstPoll, when longer than the first interval, is when the first
-	// look happens (the expected task duration); polls then back off from
-	// Initial again.
+	// look happens (the expected task duration); polls then back off from a
+	// quarter of Initial.
 	FirstPoll time.Duration
 	// OnPoll, if set, sees every answer (progress lines).
 	OnPoll func(Task)
@@ -145,7 +145,11 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 	// calls; later looks back off from Initial.
 	first, attempt := b.Delay(0, 0), 1
 	if cfg.FirstPoll > first {
+		// Looking at the expected end: if the task is not done yet it is
+		// about to be, so the next looks come quickly (a quarter of Initial)
+		// and back off from there.
 		first, attempt = min(cfg.FirstPoll, cfg.Timeout), 0
+		b.Base = max(cfg.Initial/4, time.Millisecond)
 	}
 	select {
 	case <-ctx.Done():

@@ -170,10 +170,10 @@ func TestWaitTaskFirstPollAtExpectedDuration(t *testing.T) {
 	clk := NewFakeClock(time.Unix(0, 0))
 	d := &timedTask{clk: clk, end: clk.Now().Add(time.Second)}
 	top := func() float64 { return 0.999999999 }
-	if _, err := WaitTask(context.Background(), d, "t", WaitClock(clk), WaitFirstPoll(900*time.Millisecond), func(c *WaitConfig) { c.Rand = top }); err != nil {
+	if _, err := WaitTask(context.Background(), d, "t", WaitClock(clk), WaitFirstPoll(950*time.Millisecond), func(c *WaitConfig) { c.Rand = top }); err != nil {
 		t.Fatal(err)
 	}
-	want := []time.Duration{900 * time.Millisecond, 250 * time.Millisecond}
+	want := []time.Duration{950 * time.Millisecond, 62 * time.Millisecond}
 	if diff := cmp.Diff(want, roundAll(clk.Sleeps())); diff != "" {
 		t.Errorf("sleeps (-want +got)\n%s", diff)
 	}
