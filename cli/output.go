@@ -34,12 +34,7 @@ func outputCommand() *ucli.Command {
 // printOutputs evaluates the outputs against the state's records.
 // Sensitive outputs print as (sensitive).
 func printOutputs(c *ucli.Context, s *spec.Stack, only string, asJSON bool) error {
-	st, err := openState(c)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	snap, err := st.Snapshot(c.Context)
+	snap, _, err := readState(c)
 	if err != nil {
 		return err
 	}

@@ -507,12 +507,18 @@ func (s *Server) deletePublicNetwork(p params) (any, string, *apiError) {
 	if e != nil {
 		return nil, "", e
 	}
-	if n := s.world.ipCount[pn.ID]; n > 0 {
-		return nil, "", errorf(403, "IncorrectPublicNetworkStatus", "Public network %s still has %d address(es) bound to instances.", pn.ID, n)
+	return s.deleteNetwork("DeletePublicNetwork", "public", "IncorrectPublicNetworkStatus", "Public network", &pn.Busy, pn.ID)
+}
+
+// deleteNetwork refuses a network that still has addresses bound to
+// instances, and starts deleting it otherwise.
+func (s *Server) deleteNetwork(action, bucket, code, what string, b *Busy, id string) (any, string, *apiError) {
+	if n := s.world.ipCount[id]; n > 0 {
+		return nil, "", errorf(403, code, "%s %s still has %d address(es) bound to instances.", what, id, n)
 	}
-	markBusy(&pn.Busy, statusDeleting, pn.Status)
-	s.world.touch("public", pn.ID)
-	return nil, s.newTask("DeletePublicNetwork", Target{Kind: "public", ID: pn.ID, Op: opDelete}).ID, nil
+	markBusy(b, statusDeleting, b.Status)
+	s.world.touch(bucket, id)
+	return nil, s.newTask(action, Target{Kind: bucket, ID: id, Op: opDelete}).ID, nil
 }
 
 func (s *Server) deletePrivateNetwork(p params) (any, string, *apiError) {
@@ -523,12 +529,7 @@ func (s *Server) deletePrivateNetwork(p params) (any, string, *apiError) {
 	if e := idle(&pn.Busy, "IncorrectPrivateNetworkStatus", "private network", pn.ID); e != nil {
 		return nil, "", e
 	}
-	if n := s.world.ipCount[pn.ID]; n > 0 {
-		return nil, "", errorf(403, "IncorrectPrivateNetworkStatus", "Private network %s still has %d address(es) bound to instances.", pn.ID, n)
-	}
-	markBusy(&pn.Busy, statusDeleting, pn.Status)
-	s.world.touch("private", pn.ID)
-	return nil, s.newTask("DeletePrivateNetwork", Target{Kind: "private", ID: pn.ID, Op: opDelete}).ID, nil
+	return s.deleteNetwork("DeletePrivateNetwork", "private", "IncorrectPrivateNetworkStatus", "Private network", &pn.Busy, pn.ID)
 }
 
 func (s *Server) renewPublicNetwork(p params) (any, string, *apiError) {
