@@ -21,6 +21,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("CDSTACK_AS_MAIN") == "1" { // the crash test runs the binary as cdstack
 		os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 	}
+	// RunMain (not Main) returns, so the etcd the tests started is stopped.
 	code := testscript.RunMain(m, map[string]func() int{
 		"cdstack": func() int { return Main(os.Args, os.Stdin, os.Stdout, os.Stderr) },
 	})

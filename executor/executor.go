@@ -389,10 +389,7 @@ func (e *Executor) create(ctx context.Context, c *planner.Change) error {
 	if err != nil {
 		return err
 	}
-	deps := []string{}
-	for _, d := range c.Deps {
-		deps = append(deps, d)
-	}
+	deps := append([]string{}, c.Deps...)
 	stored, secretHashes := e.storable(r, in, hashes(secrets))
 	j := &state.JournalEntry{OpID: uuid.NewString(), Addr: c.Addr, Kind: c.Kind, Action: "create", APIAction: createAction(c.Kind),
 		Marker: in.String("name"), Scope: kind.Scope(in), StartedAt: time.Now().UTC(), Inputs: stored, SecretHashes: secretHashes,

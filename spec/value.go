@@ -2,7 +2,6 @@ package spec
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -205,20 +204,3 @@ type Unknown struct{ Ref string }
 func (u Unknown) MarshalJSON() ([]byte, error) { return json.Marshal("(known after apply)") }
 
 func (u Unknown) String() string { return "(known after apply)" }
-
-// describe prints a value for messages.
-func describe(x any) string {
-	switch t := x.(type) {
-	case string:
-		return strconv.Quote(t)
-	case nil:
-		return "null"
-	case Unknown:
-		return t.Ref
-	}
-	b, err := json.Marshal(x)
-	if err != nil {
-		return fmt.Sprint(x)
-	}
-	return string(b)
-}

@@ -24,8 +24,6 @@ type Variable struct {
 	used   bool
 }
 
-var variableTypes = []string{"string", "integer", "number", "boolean", "list", "map"}
-
 // readVariable takes a variable's definition from its YAML value; the
 // schema reports structural problems.
 func readVariable(k *Key) *Variable {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 var (
@@ -84,7 +85,7 @@ func (b *Bolt) Lock(ctx context.Context, info LockInfo, timeout time.Duration) (
 	deadline := time.Now().Add(timeout)
 	for {
 		db, err = bolt.Open(b.path, 0o600, &bolt.Options{Timeout: 10 * time.Millisecond, FreelistType: bolt.FreelistMapType})
-		if !errors.Is(err, bolt.ErrTimeout) || !time.Now().Before(deadline) {
+		if !errors.Is(err, berrors.ErrTimeout) || !time.Now().Before(deadline) {
 			break
 		}
 		select {
@@ -93,7 +94,7 @@ func (b *Bolt) Lock(ctx context.Context, info LockInfo, timeout time.Duration) (
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return &LockError{Path: b.path, Info: readLockInfo(b.lockInfoPath())}
 	}
 	if err != nil {
@@ -487,7 +488,7 @@ func (b *Bolt) view(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 		return err
 	}
 	ro, err := bolt.Open(b.path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 20 * time.Millisecond})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return readCopy(ctx, b.path, fn)
 	}
 	if err != nil {
@@ -543,7 +544,7 @@ func (b *Bolt) ForceUnlock() error {
 		return fmt.Errorf("state %s is not locked", b.path)
 	}
 	db, err := bolt.Open(b.path, 0o600, &bolt.Options{Timeout: 20 * time.Millisecond})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return &LockError{Path: b.path, Info: readLockInfo(b.lockInfoPath())}
 	}
 	if err == nil {
@@ -563,7 +564,7 @@ func (b *Bolt) Import(ctx context.Context, snap *Snapshot) error {
 	}
 	return b.db.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketResources, bucketJournal} {
-			if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+			if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 				return err
 			}
 			if _, err := tx.CreateBucket(name); err != nil {

@@ -98,18 +98,6 @@ func (w *World) ipUsed(networkID, ip string) bool {
 	return ok
 }
 
-// freePublicIP returns a free address of pn, or false.
-func (w *World) freePublicIP(pn *PublicNet) (string, bool) {
-	for _, seg := range pn.Segments {
-		for ip := seg.Network + 2; seg.usable(ip); ip++ {
-			if !w.ipUsed(pn.ID, ipString(ip)) {
-				return ipString(ip), true
-			}
-		}
-	}
-	return "", false
-}
-
 // publicNetOf finds the public network of vdc whose segments hold ip.
 func (w *World) publicNetOf(vdcID string, ip uint32) *PublicNet {
 	for _, pn := range w.Publics {
@@ -148,17 +136,6 @@ func (p *PrivateNet) hostRange() (first, last uint32) {
 }
 
 func (p *PrivateNet) cidr() string { return fmt.Sprintf("%s/%d", ipString(p.Network), p.Mask) }
-
-// freePrivateIP returns the lowest free host address of p.
-func (w *World) freePrivateIP(p *PrivateNet) (string, bool) {
-	first, last := p.hostRange()
-	for ip := first; ip <= last; ip++ {
-		if !w.ipUsed(p.ID, ipString(ip)) {
-			return ipString(ip), true
-		}
-	}
-	return "", false
-}
 
 // overlaps reports whether a network/mask overlaps any private network of vdc.
 func (w *World) overlaps(vdcID string, network uint32, mask int) bool {

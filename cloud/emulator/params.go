@@ -3,7 +3,6 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/url"
 	"sort"
@@ -259,5 +258,3 @@ func paginate(n, number, size int) (lo, hi, pages int) {
 	hi = min(lo+size, n)
 	return lo, hi, pages
 }
-
-func quoteList(vals []string) string { return fmt.Sprint(vals) }

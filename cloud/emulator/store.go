@@ -7,6 +7,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // A Store keeps the world in a bbolt file, one bucket per kind and one key
@@ -20,7 +21,7 @@ type Store struct {
 // holds it makes this fail after a short wait with a message that says so.
 func OpenStore(path string) (*Store, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 3 * time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("local cloud %s is in use by another cdstack process", path)
 	}
 	if err != nil {
