@@ -30,6 +30,9 @@ type Task struct {
 	ResourceID string
 	TaskType   string
 	Message    string
+	// Set by WaitTask: how long after the wait began the task was last seen
+	// unfinished, and seen finished. It ended in between.
+	LastRunning, Settled time.Duration
 }
 
 // DescribeTaskRequest asks for one task.
@@ -156,11 +159,14 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		return nil, fmt.Errorf("wait for task %s: %w", taskID, ctx.Err())
 	case <-cfg.Clock.After(first):
 	}
+	var lastRunning time.Duration
 	for ; ; attempt++ {
 		t, err := d.DescribeTask(ctx, taskID)
 		if err != nil {
 			return nil, fmt.Errorf("wait for task %s: %w", taskID, err)
 		}
+		waited := cfg.Clock.Now().Sub(start)
+		t.LastRunning, t.Settled = lastRunning, waited
 		if cfg.OnPoll != nil {
 			cfg.OnPoll(*t)
 		}
@@ -170,7 +176,7 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		case TaskError:
 			return t, &TaskFailedError{Task: *t}
 		}
-		waited := cfg.Clock.Now().Sub(start)
+		lastRunning = waited
 		if waited >= cfg.Timeout {
 			return t, &TaskTimeoutError{TaskID: taskID, Waited: waited, LastStatus: t.Status}
 		}
@@ -184,18 +190,20 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 }
 
 // WaitTask is the package WaitTask with this client as the describer. It
-// learns how long this client's tasks take (a moving average of the last
-// ones) and makes the first look at 80% of that, so a run of similar tasks
+// learns how long this client's tasks take (a moving average of when the
+// last ones ended) and makes the first look then, so a run of similar tasks
 // needs about two DescribeTask calls each instead of three or four.
 func (c *Client) WaitTask(ctx context.Context, taskID string, opts ...WaitOption) (*Task, error) {
-	start := c.clock.Now()
 	base := []WaitOption{WaitClock(c.clock)}
 	if eta := c.taskTimes.expected(); eta > 0 {
-		base = append(base, WaitFirstPoll(eta*8/10))
+		base = append(base, WaitFirstPoll(eta))
 	}
 	t, err := WaitTask(ctx, c, taskID, append(base, opts...)...)
 	if err == nil {
-		c.taskTimes.observe(c.clock.Now().Sub(start))
+		// Learn when the task ended, not when it was seen to: the middle of
+		// the last two looks (learning the look itself would feed each
+		// late look into a later first look).
+		c.taskTimes.observe((t.LastRunning + t.Settled) / 2)
 	}
 	return t, err
 }
