@@ -294,23 +294,16 @@ func (e *Executor) desired(c *planner.Change) (resources.Kind, resources.Inputs,
 	if r == nil || kind == nil {
 		return nil, nil, nil, nil, fmt.Errorf("%s is not in the stack", c.Addr)
 	}
-	raw, err := r.Properties.Eval(spec.EvalContext{Index: idx, Var: e.stack.VarsOf(), Attr: e.attr})
+	in, secrets, err := planner.Desired(e.stack, kind, r, idx, e.attr)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	props, _ := raw.(map[string]any)
-	in, secrets := resources.Inputs{}, map[string]string{}
-	for k, v := range props {
+	for k, v := range in {
 		if spec.HasUnknown(v) {
 			return nil, nil, nil, nil, fmt.Errorf("%s: %s is still unknown (an upstream resource is missing)", c.Addr, k)
 		}
-		if f, ok := resources.FieldOf(kind, k); ok && f.Sensitive {
-			secrets[k], _ = v.(string)
-			continue
-		}
-		in[k] = v
 	}
-	return kind, kind.Normalize(in, e.stack.Region), secrets, r, nil
+	return kind, in, secrets, r, nil
 }
 
 // attr resolves ${addr.attr} from the records committed so far.

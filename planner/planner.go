@@ -140,16 +140,17 @@ func Plan(in Input) (*Document, error) {
 	return p, nil
 }
 
-// planAddress computes the change of one spec address.
-func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, idx int, work map[string]*planned, journal *state.JournalEntry) (*planned, error) {
-	s := in.Stack
-	raw, err := r.Properties.Eval(spec.EvalContext{Index: idx, Var: s.VarsOf(), Attr: resolver(s, work)})
+// Desired evaluates the properties of one instance of r (idx is its copy
+// number, -1 without count) with attr resolving resource references, and
+// returns them normalised, with the kind's sensitive fields (passwords)
+// split off as secrets. Plan and the executor both use it.
+func Desired(s *spec.Stack, kind resources.Kind, r *spec.Resource, idx int, attr func(*spec.Ref) (any, error)) (resources.Inputs, map[string]string, error) {
+	raw, err := r.Properties.Eval(spec.EvalContext{Index: idx, Var: s.VarsOf(), Attr: attr})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", addr, err)
+		return nil, nil, err
 	}
 	props, _ := raw.(map[string]any)
-	desired := resources.Inputs{}
-	secrets := map[string]string{}
+	in, secrets := resources.Inputs{}, map[string]string{}
 	for k, v := range props {
 		if f, ok := resources.FieldOf(kind, k); ok && f.Sensitive {
 			if str, ok := v.(string); ok {
@@ -157,10 +158,18 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 			}
 			continue
 		}
-		desired[k] = v
+		in[k] = v
 	}
-	region := s.Region
-	desired = kind.Normalize(desired, region)
+	return kind.Normalize(in, s.Region), secrets, nil
+}
+
+// planAddress computes the change of one spec address.
+func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, idx int, work map[string]*planned, journal *state.JournalEntry) (*planned, error) {
+	s := in.Stack
+	desired, secrets, err := Desired(s, kind, r, idx, resolver(s, work))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", addr, err)
+	}
 	pl := &planned{desired: desired, secrets: secrets, resource: r}
 	c := &Change{Addr: addr, Resource: r.Name, Kind: r.Kind, Protect: r.Protect, Journal: journal, Deps: depAddresses(s, r)}
 	pl.change = c
