@@ -475,7 +475,7 @@ func (e *Executor) update(ctx context.Context, c *planner.Change) error {
 	if err := e.journal(ctx, j); err != nil {
 		return err
 	}
-	if uerr := kind.Update(ctx, e.client, rec.ID, before.Attrs, in, fields, secrets, e.waiter(j)); uerr != nil {
+	if uerr := kind.Update(ctx, e.client, rec.ID, before, in, fields, secrets, e.waiter(j)); uerr != nil {
 		// Record what the cloud has now; the next plan shows what is left.
 		j.Inputs = rec.Inputs
 		return errors.Join(uerr, e.settle(ctx, j, kind, rec.ID))

@@ -99,7 +99,7 @@ func (k instanceKind) Observe(l *Live, id string, recorded *Recorded) *Observati
 		"image": in.ImageID, "region": in.RegionID, "charge_type": in.InstanceChargeType, "data_disks": disks,
 		"public_ip": publicIP, "private_ips": privates, "power": power, "security_groups": []any{}}
 	unobserved(k, attrs, recorded)
-	return &Observation{ID: id, Busy: power == "", Attrs: attrs, Outputs: map[string]any{"id": id, "status": in.InstanceStatus,
+	return &Observation{ID: id, Busy: power == "", Attrs: attrs, Raw: in, Outputs: map[string]any{"id": id, "status": in.InstanceStatus,
 		"public_ip": publicIP, "private_ips": privateIPs, "disk_ids": diskIDs, "interfaces": orEmpty(interfaces)}}
 }
 
@@ -206,7 +206,7 @@ func (instanceKind) Create(ctx context.Context, c *cloud.Client, in Inputs, secr
 	return id, nil
 }
 
-func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, from, to Inputs, fields []string, _ map[string]string, wait Waiter) error {
+func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, live *Observation, to Inputs, fields []string, _ map[string]string, wait Waiter) error {
 	step := stepper(ctx, wait)
 	changed := map[string]bool{}
 	for _, f := range fields {
@@ -237,13 +237,9 @@ func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, fr
 			return err
 		}
 	}
-	var cur *cloud.Instance
-	if changed["data_disks"] || changed["public_ip"] || changed["private_ips"] {
-		d, err := c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{InstanceID: id})
-		if err != nil || len(d.Instances) != 1 {
-			return fmt.Errorf("read instance %s back: %v", id, err)
-		}
-		cur = &d.Instances[0]
+	cur, ok := live.Raw.(*cloud.Instance)
+	if !ok {
+		return fmt.Errorf("instance %s: no live view to update from", id)
 	}
 	if changed["data_disks"] {
 		if err := updateDisks(ctx, c, id, cur, to.Maps("data_disks"), step); err != nil {
@@ -276,7 +272,7 @@ func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, fr
 	}
 	if changed["security_groups"] {
 		have, want := map[string]bool{}, map[string]bool{}
-		for _, g := range from.Strings("security_groups") {
+		for _, g := range live.Attrs.Strings("security_groups") {
 			have[g] = true
 		}
 		for _, g := range to.Strings("security_groups") {

@@ -16,6 +16,9 @@ type Observation struct {
 	Attrs Inputs
 	// Outputs are the attributes the kind exports (id, status, …).
 	Outputs map[string]any
+	// Raw is the API's own view (*cloud.Instance, *LivePublic, *LiveGroup, …)
+	// with the ids an update needs (disks, interfaces, segments, rules).
+	Raw any
 }
 
 // Recorded is what the state remembers of a resource.
@@ -81,8 +84,9 @@ type Kind interface {
 	FindByName(l *Live, in Inputs) string
 	// Create makes the resource and returns its id.
 	Create(ctx context.Context, c *cloud.Client, in Inputs, secrets map[string]string, wait Waiter) (string, error)
-	// Update changes fields from → to in place.
-	Update(ctx context.Context, c *cloud.Client, id string, from, to Inputs, fields []string, secrets map[string]string, wait Waiter) error
+	// Update changes fields from the live resource (as just read back, so
+	// Update needs no read of its own) to to, in place.
+	Update(ctx context.Context, c *cloud.Client, id string, live *Observation, to Inputs, fields []string, secrets map[string]string, wait Waiter) error
 	// Delete removes the resource.
 	Delete(ctx context.Context, c *cloud.Client, id string, in Inputs, wait Waiter) error
 }

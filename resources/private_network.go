@@ -76,7 +76,7 @@ func (privateKind) Create(ctx context.Context, c *cloud.Client, in Inputs, _ map
 	return waitID(ctx, wait, task, "")
 }
 
-func (privateKind) Update(context.Context, *cloud.Client, string, Inputs, Inputs, []string, map[string]string, Waiter) error {
+func (privateKind) Update(context.Context, *cloud.Client, string, *Observation, Inputs, []string, map[string]string, Waiter) error {
 	return nil
 }
 

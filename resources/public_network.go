@@ -60,7 +60,7 @@ func (publicKind) Observe(l *Live, id string, _ *Recorded) *Observation {
 	if p.BillingMethod == "Bandwidth_95" {
 		attrs["float_bandwidth"] = int64(p.FloatBandwidth)
 	}
-	return &Observation{ID: id, Busy: p.Status != "ok", Attrs: attrs,
+	return &Observation{ID: id, Busy: p.Status != "ok", Attrs: attrs, Raw: p,
 		Outputs: map[string]any{"id": id, "segments": orEmpty(segments), "ips": orEmpty(ips), "gateway": gateway}}
 }
 
@@ -142,7 +142,7 @@ func segmentFor(n int) int {
 	return 4
 }
 
-func (publicKind) Update(ctx context.Context, c *cloud.Client, id string, from, to Inputs, fields []string, _ map[string]string, wait Waiter) error {
+func (publicKind) Update(ctx context.Context, c *cloud.Client, id string, live *Observation, to Inputs, fields []string, _ map[string]string, wait Waiter) error {
 	for _, f := range fields {
 		switch f {
 		case "qos":
@@ -154,7 +154,7 @@ func (publicKind) Update(ctx context.Context, c *cloud.Client, id string, from, 
 				return err
 			}
 		case "ip_count":
-			if err := resizeSegments(ctx, c, id, from.Int("ip_count"), to.Int("ip_count"), wait); err != nil {
+			if err := resizeSegments(ctx, c, live, to.Int("ip_count"), wait); err != nil {
 				return err
 			}
 		}
@@ -163,7 +163,8 @@ func (publicKind) Update(ctx context.Context, c *cloud.Client, id string, from, 
 }
 
 // resizeSegments adds segments to grow, or deletes the newest segments to shrink.
-func resizeSegments(ctx context.Context, c *cloud.Client, id string, from, to int, wait Waiter) error {
+func resizeSegments(ctx context.Context, c *cloud.Client, live *Observation, to int, wait Waiter) error {
+	id, from := live.ID, live.Attrs.Int("ip_count")
 	for have := from; have < to; {
 		n := segmentFor(to - have)
 		if err := stepper(ctx, wait)(c.AddPublicIP(ctx, cloud.AddPublicIPRequest{PublicID: id, Number: n})); err != nil {
@@ -174,30 +175,23 @@ func resizeSegments(ctx context.Context, c *cloud.Client, id string, from, to in
 	if to >= from {
 		return nil
 	}
-	vdcs, err := c.ListVdcs(ctx, cloud.DescribeVdcRequest{}, pageSize)
-	if err != nil {
-		return err
+	p, ok := live.Raw.(*LivePublic)
+	if !ok {
+		return fmt.Errorf("public network %s: no live view to shrink from", id)
 	}
-	for _, v := range vdcs {
-		for _, p := range v.PublicNetwork {
-			if p.PublicID != id {
-				continue
-			}
-			have := from
-			for i := len(p.Segments) - 1; i > 0 && have > to; i-- {
-				size := 1 << (32 - int(p.Segments[i].Mask))
-				if have-size < to {
-					break
-				}
-				if err := stepper(ctx, wait)(c.DeletePublicIP(ctx, cloud.SegmentRequest{SegmentID: p.Segments[i].SegmentID})); err != nil {
-					return err
-				}
-				have -= size
-			}
-			if have != to {
-				return fmt.Errorf("public network %s: cannot shrink from %d to %d addresses with its segments; replace it instead", id, from, to)
-			}
+	have := from
+	for i := len(p.Segments) - 1; i > 0 && have > to; i-- {
+		size := 1 << (32 - int(p.Segments[i].Mask))
+		if have-size < to {
+			break
 		}
+		if err := stepper(ctx, wait)(c.DeletePublicIP(ctx, cloud.SegmentRequest{SegmentID: p.Segments[i].SegmentID})); err != nil {
+			return err
+		}
+		have -= size
+	}
+	if have != to {
+		return fmt.Errorf("public network %s: cannot shrink from %d to %d addresses with its segments; replace it instead", id, from, to)
 	}
 	return nil
 }

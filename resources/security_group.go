@@ -123,7 +123,7 @@ func (groupKind) Observe(l *Live, id string, recorded *Recorded) *Observation {
 	} else if recorded != nil {
 		attrs["rules"] = Canon(recorded.Inputs["rules"])
 	}
-	return &Observation{ID: id, Attrs: attrs, Outputs: map[string]any{"id": id, "rule_ids": ruleIDs}}
+	return &Observation{ID: id, Attrs: attrs, Raw: g, Outputs: map[string]any{"id": id, "rule_ids": ruleIDs}}
 }
 
 func (groupKind) Differs(field string, desired, actual Inputs) bool {
@@ -176,7 +176,7 @@ func addRule(group string, r map[string]any) cloud.AddSecurityGroupRuleRequest {
 		Direction: in.String("direction"), Priority: fmt.Sprint(in.Int("priority")), Protocol: in.String("protocol"), RuleType: in.String("rule_type")}
 }
 
-func (groupKind) Update(ctx context.Context, c *cloud.Client, id string, from, to Inputs, fields []string, _ map[string]string, wait Waiter) error {
+func (groupKind) Update(ctx context.Context, c *cloud.Client, id string, live *Observation, to Inputs, fields []string, _ map[string]string, wait Waiter) error {
 	step := stepper(ctx, wait)
 	for _, f := range fields {
 		if f == "name" || f == "description" {
@@ -189,7 +189,11 @@ func (groupKind) Update(ctx context.Context, c *cloud.Client, id string, from, t
 	}
 	for _, f := range fields {
 		if f == "rules" {
-			return updateRules(ctx, c, id, to.Maps("rules"), step)
+			g, ok := live.Raw.(*LiveGroup)
+			if !ok || g.Attr == nil {
+				return fmt.Errorf("security group %s: its rules were not read", id)
+			}
+			return updateRules(ctx, c, id, g.Attr, to.Maps("rules"), step)
 		}
 	}
 	return nil
@@ -198,11 +202,7 @@ func (groupKind) Update(ctx context.Context, c *cloud.Client, id string, from, t
 // updateRules matches wanted rules to live ones by what cannot change in
 // place; it removes the unmatched live ones, adds the new ones and fixes
 // priorities and descriptions of the matched ones.
-func updateRules(ctx context.Context, c *cloud.Client, id string, want []map[string]any, step func(string, error) error) error {
-	attr, err := c.DescribeSecurityGroupAttribute(ctx, cloud.DescribeSecurityGroupAttributeRequest{SecurityGroupID: id})
-	if err != nil {
-		return err
-	}
+func updateRules(ctx context.Context, c *cloud.Client, id string, attr *cloud.SecurityGroupAttribute, want []map[string]any, step func(string, error) error) error {
 	live := map[string][]cloud.SecurityGroupRule{}
 	for _, r := range attr.SecurityGroupRules {
 		action := "allow"

@@ -95,10 +95,10 @@ func (templateKind) Create(ctx context.Context, c *cloud.Client, in Inputs, _ ma
 	return id, nil
 }
 
-func (templateKind) Update(ctx context.Context, c *cloud.Client, id string, from, to Inputs, fields []string, _ map[string]string, wait Waiter) error {
+func (templateKind) Update(ctx context.Context, c *cloud.Client, id string, live *Observation, to Inputs, fields []string, _ map[string]string, wait Waiter) error {
 	step := stepper(ctx, wait)
 	have, want := map[string]bool{}, map[string]bool{}
-	for _, r := range from.Strings("sync_regions") {
+	for _, r := range live.Attrs.Strings("sync_regions") {
 		have[r] = true
 	}
 	for _, r := range to.Strings("sync_regions") {

@@ -59,7 +59,7 @@ func (vdcKind) Create(ctx context.Context, c *cloud.Client, in Inputs, _ map[str
 	return waitID(ctx, wait, task, "")
 }
 
-func (vdcKind) Update(context.Context, *cloud.Client, string, Inputs, Inputs, []string, map[string]string, Waiter) error {
+func (vdcKind) Update(context.Context, *cloud.Client, string, *Observation, Inputs, []string, map[string]string, Waiter) error {
 	return nil // every field replaces
 }
 
