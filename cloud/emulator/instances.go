@@ -154,15 +154,12 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 	if Regions[region] == "" {
 		return nil, "", errMalformed("InvalidRegionId.Malformed", "RegionId")
 	}
-	v, e := lookup(p, "VdcId", w.VDCs, "InvalidVdcId.Malformed", errVdcNotFound)
+	v, e := s.idleVdc(p, "InvalidVdcId.Malformed")
 	if e != nil {
 		return nil, "", e
 	}
 	if v.Region != region {
 		return nil, "", errorf(403, "Zone.NotOnSale", "Vdc %s is in %s, not %s.", v.ID, v.Region, region)
-	}
-	if e := idle(&v.Busy, "IncorrectVdcStatus", "Vdc", v.ID); e != nil {
-		return nil, "", e
 	}
 	pw, e := p.need("Password")
 	if e != nil {

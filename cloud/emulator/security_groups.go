@@ -325,6 +325,16 @@ func (s *Server) modifySecurityGroupRule(p params) (any, string, *apiError) {
 	return nil, s.groupChanged("ModifySecurityGroupRule", g), nil
 }
 
+// groupBindings reads the group and the bindings of Join/LeaveSecurityGroup.
+func (s *Server) groupBindings(p params) (*SecGroup, []Binding, *apiError) {
+	g, e := s.groupParam(p)
+	if e != nil {
+		return nil, nil, e
+	}
+	bs, e := s.bindings(p)
+	return g, bs, e
+}
+
 // bindings reads BindData, or the single InstanceId/PrivateId/PublicId the
 // reference also lists as parameters.
 func (s *Server) bindings(p params) ([]Binding, *apiError) {
@@ -366,11 +376,7 @@ func nicOn(in *Instance, networkID string) bool {
 }
 
 func (s *Server) joinSecurityGroup(p params) (any, string, *apiError) {
-	g, e := s.groupParam(p)
-	if e != nil {
-		return nil, "", e
-	}
-	bs, e := s.bindings(p)
+	g, bs, e := s.groupBindings(p)
 	if e != nil {
 		return nil, "", e
 	}
@@ -388,11 +394,7 @@ func (s *Server) joinSecurityGroup(p params) (any, string, *apiError) {
 }
 
 func (s *Server) leaveSecurityGroup(p params) (any, string, *apiError) {
-	g, e := s.groupParam(p)
-	if e != nil {
-		return nil, "", e
-	}
-	bs, e := s.bindings(p)
+	g, bs, e := s.groupBindings(p)
 	if e != nil {
 		return nil, "", e
 	}

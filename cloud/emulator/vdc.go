@@ -194,11 +194,8 @@ func (s *Server) createVdc(p params) (any, string, *apiError) {
 
 func (s *Server) deleteVdc(p params) (any, string, *apiError) {
 	w := s.world
-	v, e := lookup(p, "VdcId", w.VDCs, "InvalidVdcId.Malformed", errVdcNotFound)
+	v, e := s.idleVdc(p, "InvalidVdcId.Malformed")
 	if e != nil {
-		return nil, "", e
-	}
-	if e := idle(&v.Busy, "IncorrectVdcStatus", "Vdc", v.ID); e != nil {
 		return nil, "", e
 	}
 	var held []string
@@ -224,6 +221,16 @@ func (s *Server) deleteVdc(p params) (any, string, *apiError) {
 	markBusy(&v.Busy, statusDeleting, v.Status)
 	w.touch("vdc", v.ID)
 	return nil, s.newTask("DeleteVdc", Target{Kind: "vdc", ID: v.ID, Op: opDelete}).ID, nil
+}
+
+// idleVdc finds the VDC named by VdcId (malformed: the action's documented
+// code for a bad id) and refuses one that a task is changing.
+func (s *Server) idleVdc(p params, malformed string) (*VDC, *apiError) {
+	v, e := lookup(p, "VdcId", s.world.VDCs, malformed, errVdcNotFound)
+	if e != nil {
+		return nil, e
+	}
+	return v, idle(&v.Busy, "IncorrectVdcStatus", "Vdc", v.ID)
 }
 
 // publicSpec is a validated public network request.
@@ -321,12 +328,8 @@ func (s *Server) openSegmentBill(pn *PublicNet, seg Segment, now time.Time) {
 }
 
 func (s *Server) createPublicNetwork(p params) (any, string, *apiError) {
-	w := s.world
-	v, e := lookup(p, "VdcId", w.VDCs, "InvalidVdcId.Malformed", errVdcNotFound)
+	v, e := s.idleVdc(p, "InvalidVdcId.Malformed")
 	if e != nil {
-		return nil, "", e
-	}
-	if e := idle(&v.Busy, "IncorrectVdcStatus", "Vdc", v.ID); e != nil {
 		return nil, "", e
 	}
 	spec, e := parsePublicSpec(p)
@@ -347,11 +350,8 @@ func (s *Server) createPublicNetwork(p params) (any, string, *apiError) {
 
 func (s *Server) createPrivateNetwork(p params) (any, string, *apiError) {
 	w := s.world
-	v, e := lookup(p, "VdcId", w.VDCs, "InvalidVDCID.Malformed", errVdcNotFound)
+	v, e := s.idleVdc(p, "InvalidVDCID.Malformed")
 	if e != nil {
-		return nil, "", e
-	}
-	if e := idle(&v.Busy, "IncorrectVdcStatus", "Vdc", v.ID); e != nil {
 		return nil, "", e
 	}
 	count := 0
