@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -106,7 +107,7 @@ func runImport(c *ucli.Context) error {
 	}
 	name, idx := spec.SplitAddress(addr)
 	r := s.Resources[name]
-	if r == nil || !contains(r.Addresses(), addr) {
+	if r == nil || !slices.Contains(r.Addresses(), addr) {
 		return fmt.Errorf("import: %s is not an address of the stack (it has %v)", addr, s.Addresses())
 	}
 	_ = idx
@@ -152,13 +153,4 @@ func runImport(c *ucli.Context) error {
 	}
 	fmt.Fprintf(c.App.Writer, "Imported %s (%s %s). Run cdstack plan to see how it differs from the stack.\n", addr, r.Kind, id)
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

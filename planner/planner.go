@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -254,7 +255,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 		c.Action, c.Reason = Update, ReasonUpdate
 		var actions []string
 		for _, fc := range c.Fields {
-			if fc.Update != resources.RecordOnly && !contains(actions, fc.Update) {
+			if fc.Update != resources.RecordOnly && !slices.Contains(actions, fc.Update) {
 				actions = append(actions, fc.Update)
 			}
 		}
@@ -362,6 +363,12 @@ func resolver(s *spec.Stack, work map[string]*planned) func(*spec.Ref) (any, err
 		}
 		return nil
 	}
+	return addressed(s, one)
+}
+
+// addressed resolves a reference by asking one for each address it names:
+// one address, one copy of a counted resource, or all copies ([*], a list).
+func addressed(s *spec.Stack, one func(addr, attr string) any) func(*spec.Ref) (any, error) {
 	return func(ref *spec.Ref) (any, error) {
 		target, ok := s.Resources[ref.Addr]
 		if !ok {
@@ -387,33 +394,19 @@ func resolver(s *spec.Stack, work map[string]*planned) func(*spec.Ref) (any, err
 // record does not exist yet. record is called under whatever lock the caller
 // needs.
 func RecordResolver(s *spec.Stack, record func(addr string) *state.Record) func(*spec.Ref) (any, error) {
-	return func(ref *spec.Ref) (any, error) {
-		one := func(addr string) any {
-			rec := record(addr)
-			if rec == nil {
-				return spec.Unknown{Ref: ref.String()}
-			}
-			if v, ok := rec.Outputs[ref.Attr]; ok {
-				return resources.Canon(v)
-			}
-			if v, ok := rec.Inputs[ref.Attr]; ok {
-				return resources.Canon(v)
-			}
-			return spec.Unknown{Ref: ref.String()}
+	return addressed(s, func(addr, attr string) any {
+		rec := record(addr)
+		if rec == nil {
+			return spec.Unknown{Ref: "${" + addr + "." + attr + "}"}
 		}
-		target := s.Resources[ref.Addr]
-		switch {
-		case ref.Splat && target != nil:
-			out := []any{}
-			for _, a := range target.Addresses() {
-				out = append(out, one(a))
-			}
-			return out, nil
-		case ref.Idx >= 0:
-			return one(fmt.Sprintf("%s[%d]", ref.Addr, ref.Idx)), nil
+		if v, ok := rec.Outputs[attr]; ok {
+			return resources.Canon(v)
 		}
-		return one(ref.Addr), nil
-	}
+		if v, ok := rec.Inputs[attr]; ok {
+			return resources.Canon(v)
+		}
+		return spec.Unknown{Ref: "${" + addr + "." + attr + "}"}
+	})
 }
 
 // depAddresses expands a resource's dependencies to addresses.
@@ -497,7 +490,7 @@ func linkDeletes(p *Document, snap *state.Snapshot) {
 		}
 		for _, addr := range snap.Addresses() {
 			rec := snap.Resources[addr]
-			if deleting[addr] && contains(rec.Deps, c.Addr) {
+			if deleting[addr] && slices.Contains(rec.Deps, c.Addr) {
 				c.DelAfter = append(c.DelAfter, addr)
 			}
 		}
@@ -539,15 +532,6 @@ func applyTargets(p *Document, targets []string) error {
 	}
 	p.Changes = kept
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func resourceName(addr string) string { n, _ := spec.SplitAddress(addr); return n }

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -164,7 +165,7 @@ func mergeTypes(parent *jsonschema.ValidationError, causes []*jsonschema.Validat
 		for len(c.Causes) == 1 {
 			c = c.Causes[0]
 		}
-		if t := expectedType(c.Message); t != "" && !contains(want, t) {
+		if t := expectedType(c.Message); t != "" && !slices.Contains(want, t) {
 			want = append(want, t)
 		}
 	}
@@ -177,15 +178,6 @@ func expectedType(msg string) string {
 	msg = strings.TrimPrefix(msg, "expected ")
 	t, _, _ := strings.Cut(msg, ",")
 	return t
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func dedupe(in []Violation) []Violation {

@@ -3,6 +3,7 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -106,7 +107,7 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 			d.errorf(ref.Pos, path, "resource %q refers to itself in %s", from.Name, ref)
 			return
 		}
-		if _, ok := attrType(target.Kind, ref.Attr); !ok && contains(Kinds, target.Kind) {
+		if _, ok := attrType(target.Kind, ref.Attr); !ok && slices.Contains(Kinds, target.Kind) {
 			d.errorf(ref.Pos, path, "%s %q has no attribute %q in %s; it has %s", target.Kind, target.Name, ref.Attr, ref, strings.Join(attrNames(target.Kind), ", "))
 		}
 		switch {
@@ -146,7 +147,7 @@ func (s *Stack) checkIgnoreChanges(r *Resource, path string, d *diag) {
 		return
 	}
 	for i, e := range list.List {
-		if e.Kind == String && !contains(props, e.Str) {
+		if e.Kind == String && !slices.Contains(props, e.Str) {
 			d.errorf(e.Pos, fmt.Sprintf("%s.ignore_changes[%d]", path, i), "%s has no property %q%s", r.Kind, e.Str, didYouMean(e.Str, props))
 		}
 	}
@@ -359,13 +360,4 @@ func didYouMean(s string, candidates []string) string {
 		return fmt.Sprintf("; did you mean %q?", best)
 	}
 	return ""
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

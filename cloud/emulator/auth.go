@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -14,7 +15,7 @@ import (
 // commonParams are the parameters every request carries in its query.
 var commonParams = []string{"Action", "AccessKeyId", "SignatureMethod", "SignatureNonce", "SignatureVersion", "Timestamp", "Version", "Signature"}
 
-func isCommon(k string) bool { return contains(commonParams, k) }
+func isCommon(k string) bool { return slices.Contains(commonParams, k) }
 
 // nonceWindow is how far a Timestamp may be from the server's clock, and how
 // long a SignatureNonce stays used.

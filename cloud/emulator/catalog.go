@@ -72,15 +72,6 @@ func diskGood(t string) (DiskGood, bool) {
 	return DiskGood{}, false
 }
 
-func contains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 // qosValid applies the reference's Qos rule for a billing method: fixed
 // bandwidth 1–500 Mbps in steps of 5 (1–5 allowed below the first step);
 // 95th percentile 50–500 in steps of 50; traffic 1–500; data packages up to

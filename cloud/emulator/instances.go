@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -98,7 +99,7 @@ func validName(name string) bool {
 // imageKnown reports whether image is a public image or a custom template
 // that is ready in region.
 func (s *Server) imageKnown(image, region string) bool {
-	if contains(PublicImages, image) {
+	if slices.Contains(PublicImages, image) {
 		return true
 	}
 	if t, ok := s.world.Templates[image]; ok {
@@ -198,7 +199,7 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 	if itype == "" {
 		itype = "Standard"
 	}
-	if !contains(InstanceTypes, itype) {
+	if !slices.Contains(InstanceTypes, itype) {
 		return nil, "", errorf(400, "InvalidInstanceType.ValueUnauthorized", "The specified InstanceType %q is not authorized.", itype)
 	}
 	image := p.str("ImageId")
@@ -280,7 +281,7 @@ func specParams(p params, defCPU, defRAM int, create bool) (int, int, *apiError)
 	}
 	if !ok {
 		cpu = defCPU
-	} else if !contains(CPUs, cpu) {
+	} else if !slices.Contains(CPUs, cpu) {
 		return 0, 0, errorf(400, "InvalidInstanceType.ValueUnauthorized", "Cpu %d is not one of %v.", cpu, CPUs)
 	}
 	ram, ok, e := p.integer("Ram")
@@ -289,7 +290,7 @@ func specParams(p params, defCPU, defRAM int, create bool) (int, int, *apiError)
 	}
 	if !ok {
 		ram = defRAM
-	} else if !contains(RAMs, ram) {
+	} else if !slices.Contains(RAMs, ram) {
 		return 0, 0, errorf(400, "InvalidInstanceType.ValueUnauthorized", "Ram %d is not one of %v.", ram, RAMs)
 	}
 	return cpu, ram, nil
@@ -723,7 +724,7 @@ func (s *Server) describeInstances(p params) (any, string, *apiError) {
 	}
 	var list []*Instance
 	for _, in := range w.instancesInVdc(vdcID) {
-		if len(ids) > 0 && !contains(ids, in.ID) {
+		if len(ids) > 0 && !slices.Contains(ids, in.ID) {
 			continue
 		}
 		if publicIP != "" && (in.PublicNIC == nil || in.PublicNIC.IP != publicIP) {
@@ -884,7 +885,7 @@ func (s *Server) describeInstanceMonitor(p params) (any, string, *apiError) {
 	if e != nil {
 		return nil, "", e
 	}
-	if !contains(monitorMetrics, metric) {
+	if !slices.Contains(monitorMetrics, metric) {
 		return nil, "", errorf(400, "InvalidMetricName.Malformed", "MetricName %q is not one of %v.", metric, monitorMetrics)
 	}
 	period, ok, e := p.integer("Period")

@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -129,7 +130,7 @@ func (p *TLSProxy) tunnel(c net.Conn) {
 		return
 	}
 	host, port, _ := net.SplitHostPort(req.Host)
-	if req.Method != http.MethodConnect || port != "443" || !contains(ProxyHosts, host) {
+	if req.Method != http.MethodConnect || port != "443" || !slices.Contains(ProxyHosts, host) {
 		fmt.Fprintf(c, "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nthe cdstack local cloud only tunnels CONNECT to %v on port 443\n", ProxyHosts)
 		return
 	}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -240,7 +241,7 @@ func (s *Server) addSecurityGroupRule(p params) (any, string, *apiError) {
 		return nil, "", errorf(400, "InvalidParameter.Priority", "Priority %s must be an integer from 1 to 100.", p.str("Priority"))
 	}
 	r.Priority = prio
-	if !contains([]string{"TCP", "UDP", "ICMP"}, r.Protocol) {
+	if !slices.Contains([]string{"TCP", "UDP", "ICMP"}, r.Protocol) {
 		return nil, "", errorf(400, "InvalidParameter.Protocol", "Protocol %q must be TCP, UDP or ICMP.", p.str("Protocol"))
 	}
 	if r.Direction != "all" {
@@ -297,7 +298,7 @@ func (s *Server) removeSecurityGroupRule(p params) (any, string, *apiError) {
 	}
 	kept := g.Rules[:0:0]
 	for _, r := range g.Rules {
-		if !contains(ids, r.ID) {
+		if !slices.Contains(ids, r.ID) {
 			kept = append(kept, r)
 		}
 	}
@@ -381,11 +382,11 @@ func (s *Server) joinSecurityGroup(p params) (any, string, *apiError) {
 		return nil, "", e
 	}
 	for _, b := range bs {
-		if !contains(g.Bindings, b) {
+		if !slices.Contains(g.Bindings, b) {
 			g.Bindings = append(g.Bindings, b)
 		}
 		in := s.world.Instances[b.InstanceID]
-		if !contains(in.SecurityGroups, g.ID) {
+		if !slices.Contains(in.SecurityGroups, g.ID) {
 			in.SecurityGroups = append(in.SecurityGroups, g.ID)
 			s.world.touch("instance", in.ID)
 		}
@@ -399,7 +400,7 @@ func (s *Server) leaveSecurityGroup(p params) (any, string, *apiError) {
 		return nil, "", e
 	}
 	for _, b := range bs {
-		if !contains(g.Bindings, b) {
+		if !slices.Contains(g.Bindings, b) {
 			return nil, "", errorf(400, "InvalidParameter.BindData", "Instance %s is not bound to security group %s that way.", b.InstanceID, g.ID)
 		}
 	}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -134,7 +135,7 @@ func (s *Server) describeTask(p params) (any, string, *apiError) {
 	// CreateVdc, the template (not its source instance) of a CreateTemplate.
 	var ids []string
 	for _, tg := range t.Targets {
-		if tg.Kind == t.Targets[0].Kind && !contains(ids, tg.ID) {
+		if tg.Kind == t.Targets[0].Kind && !slices.Contains(ids, tg.ID) {
 			ids = append(ids, tg.ID)
 		}
 	}

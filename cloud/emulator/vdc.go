@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -245,14 +246,14 @@ func parsePublicSpec(p params) (*publicSpec, *apiError) {
 	if spec.typ, e = p.need("Type"); e != nil {
 		return nil, e
 	}
-	if !contains(BandwidthTypes, spec.typ) {
+	if !slices.Contains(BandwidthTypes, spec.typ) {
 		return nil, errMalformed("InvalidPublicNetwork.Type.Malformed", "PublicNetwork.Type")
 	}
 	spec.method = p.str("BillingMethod")
 	if spec.method == "" {
 		spec.method = "Bandwidth"
 	}
-	if !contains(BillingMethods, spec.method) {
+	if !slices.Contains(BillingMethods, spec.method) {
 		return nil, errMalformed("InvalidPublicNetwork.BillingMethod.Malformed", "PublicNetwork.BillingMethod")
 	}
 	qos, ok, e := p.integer("Qos")
@@ -261,7 +262,7 @@ func parsePublicSpec(p params) (*publicSpec, *apiError) {
 	}
 	spec.qos = qos
 	n, ok, e := p.integer("IPNum")
-	if e != nil || !ok || !contains(IPCounts, n) {
+	if e != nil || !ok || !slices.Contains(IPCounts, n) {
 		return nil, errMalformed("InvalidPublicNetwork.Ip.Malformed", "PublicNetwork.Ip")
 	}
 	spec.ipNum = n
@@ -452,7 +453,7 @@ func (s *Server) addPublicIP(p params) (any, string, *apiError) {
 		return nil, "", e
 	}
 	n, ok, e := p.integer("Number")
-	if e != nil || !ok || !contains(IPCounts, n) {
+	if e != nil || !ok || !slices.Contains(IPCounts, n) {
 		return nil, "", errMalformed("InvalidPublicNetwork.IP.Malformed", "Number")
 	}
 	network, ok := s.world.allocSegment(n)
