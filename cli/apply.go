@@ -81,8 +81,8 @@ func runApply(c *ucli.Context, destroy bool) error {
 	hook := &progress{w: out, bar: style(c).Color}
 	ex := executor.New(client, st, s, executor.WithParallelism(c.Int("parallelism")), executor.WithHook(hook))
 	settled, err := ex.Recover(c.Context)
-	for _, st := range settled {
-		fmt.Fprintf(out, "Settled the interrupted %s of %s: %s.\n", st.Entry.APIAction, st.Entry.Addr, st.Outcome)
+	for _, done := range settled {
+		fmt.Fprintf(out, "Settled the interrupted %s of %s: %s.\n", done.Entry.APIAction, done.Entry.Addr, done.Outcome)
 	}
 	if err != nil {
 		return fmt.Errorf("an interrupted run left operations that cannot be settled yet; nothing new was started:\n%w", err)

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -124,7 +125,7 @@ func runDrift(c *ucli.Context) error {
 	out := c.App.Writer
 	var tmp *os.File
 	if file := c.String("output"); file != "" {
-		if tmp, err = os.CreateTemp(dirOf(file), ".cdstack-drift-*"); err != nil {
+		if tmp, err = os.CreateTemp(filepath.Dir(file), ".cdstack-drift-*"); err != nil {
 			return err
 		}
 		out = tmp
@@ -160,13 +161,6 @@ func runDrift(c *ucli.Context) error {
 		return exitCode(2, nil)
 	}
 	return nil
-}
-
-func dirOf(file string) string {
-	if i := strings.LastIndexByte(file, '/'); i >= 0 {
-		return file[:i]
-	}
-	return "."
 }
 
 func graphCommand() *ucli.Command {
