@@ -37,7 +37,8 @@ type Client struct {
 	maxRetries int
 	backoff    Backoff
 	userAgent  string
-	taskTimes  taskTimes
+	tasks      taskLearning
+	instances  coalescer[*Instance]
 }
 
 // An Option configures a Client.
@@ -82,6 +83,7 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		backoff:    Backoff{Base: 200 * time.Millisecond, Cap: 5 * time.Second},
 		userAgent:  "cdstack",
 	}
+	c.instances = coalescer[*Instance]{max: instanceBatch, limiter: func() *Limiter { return c.limiter }, fetch: c.describeInstancesByID}
 	for _, o := range opts {
 		o(c)
 	}
@@ -253,6 +255,9 @@ type Response struct {
 	TaskID     string
 	Data       json.RawMessage
 	Body       []byte
+	// Sent is when the answered request went out, past the rate limiter:
+	// the answer tells how the service stood about then.
+	Sent time.Time
 }
 
 // envelope is the JSON shape every answer shares.
@@ -297,14 +302,22 @@ func (c *Client) Call(ctx context.Context, action string, params, out any) (*Res
 				return nil, fmt.Errorf("%s: %w (last error: %v)", action, err, lastErr)
 			}
 		}
-		if err := c.limiter.Wait(ctx); err != nil {
-			if lastErr != nil {
-				return nil, fmt.Errorf("%s: %w (last error: %v)", action, err, lastErr)
+		// A coalesced lookup took its turn before it gathered its batch.
+		if attempt > 0 || !hasLimiterTurn(ctx) {
+			if err := c.limiter.Wait(ctx); err != nil {
+				if lastErr != nil {
+					return nil, fmt.Errorf("%s: %w (last error: %v)", action, err, lastErr)
+				}
+				return nil, fmt.Errorf("%s: %w", action, err)
 			}
-			return nil, fmt.Errorf("%s: %w", action, err)
 		}
+		sent := c.clock.Now()
 		resp, err := c.once(ctx, spec, params)
 		if err == nil {
+			resp.Sent = sent
+			if resp.TaskID != "" {
+				c.tasks.record(resp.TaskID, action)
+			}
 			c.limiter.Succeeded()
 			if out != nil && len(resp.Data) > 0 && string(resp.Data) != "null" {
 				if err := json.Unmarshal(resp.Data, out); err != nil {

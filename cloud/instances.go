@@ -1,6 +1,9 @@
 package cloud
 
-import "context"
+import (
+	"context"
+	"maps"
+)
 
 // DiskSpec is a data disk to create: size in GB and a disk type such as
 // ssd_disk, high_disk or big_disk.
@@ -141,8 +144,10 @@ type DescribeInstancesRequest struct {
 	PageNumber int    `json:"PageNumber,omitempty"`
 	PageSize   int    `json:"PageSize,omitempty"`
 	VdcID      string `json:"VdcId,omitempty"`
-	InstanceID string `json:"InstanceId,omitempty"`
-	PublicIP   string `json:"PublicIp,omitempty"`
+	// InstanceIDs narrows the listing to these instances (the documented
+	// form is a JSON list).
+	InstanceIDs []string `json:"InstanceId,omitempty"`
+	PublicIP    string   `json:"PublicIp,omitempty"`
 }
 
 // DescribeInstancesData is one page of instances.
@@ -226,6 +231,49 @@ func (c *Client) ListInstances(ctx context.Context, r DescribeInstancesRequest, 
 			return all, nil
 		}
 	}
+}
+
+// instanceBatch is the most instances one coalesced lookup asks for.
+const instanceBatch = 100
+
+// Instance returns one instance, or nil when the cloud has none with that
+// id. Concurrent calls are answered together by one DescribeInstances that
+// lists their ids, so fifty readbacks after fifty creates cost a few calls.
+func (c *Client) Instance(ctx context.Context, id string) (*Instance, error) {
+	in, found, err := c.instances.get(ctx, id)
+	if !found {
+		in = nil
+	}
+	return in, err
+}
+
+// describeInstancesByID lists ids in one request (paged if the service
+// pages it). A batch that fails because one of its instances is gone is
+// asked again one id at a time, so the others are not failed with it.
+func (c *Client) describeInstancesByID(ctx context.Context, ids []string) (map[string]*Instance, error) {
+	list, err := c.ListInstances(ctx, DescribeInstancesRequest{InstanceIDs: ids}, len(ids))
+	if IsCode(err, "InstanceNotFound") && len(ids) > 1 {
+		out := map[string]*Instance{}
+		for _, id := range ids {
+			one, err := c.describeInstancesByID(ctx, []string{id})
+			if err != nil {
+				return out, err
+			}
+			maps.Copy(out, one)
+		}
+		return out, nil
+	}
+	if IsCode(err, "InstanceNotFound") {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*Instance, len(list))
+	for i := range list {
+		out[list[i].InstanceID] = &list[i]
+	}
+	return out, nil
 }
 
 // NetworkInterfaceRequest names a NIC of an instance (Connect/DisconnectNetworkInterface).

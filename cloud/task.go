@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -30,9 +29,15 @@ type Task struct {
 	ResourceID string
 	TaskType   string
 	Message    string
-	// Set by WaitTask: how long after the wait began the task was last seen
-	// unfinished, and seen finished. It ended in between.
+	// Set by WaitTask: how long after the wait began the task was seen
+	// finished (Settled) and last seen unfinished (LastRunning; 0 when the
+	// first look at the time it was expected to end found it done). It ended
+	// in between.
 	LastRunning, Settled time.Duration
+	// Seen is when the service was asked (zero if the describer does not
+	// say); WaitTask measures from it, so time spent queued in the rate
+	// limiter does not count as time the task ran.
+	Seen time.Time
 }
 
 // DescribeTaskRequest asks for one task.
@@ -60,6 +65,7 @@ func (c *Client) DescribeTask(ctx context.Context, taskID string) (*Task, error)
 		ResourceID: string(d.ResourceID),
 		TaskType:   string(d.TaskType),
 		Message:    resp.Message,
+		Seen:       resp.Sent,
 	}, nil
 }
 
@@ -106,6 +112,10 @@ type WaitConfig struct {
 	FirstPoll time.Duration
 	// OnPoll, if set, sees every answer (progress lines).
 	OnPoll func(Task)
+	// Expect, if set, may deliver the expected task duration once during
+	// the wait (learned from a similar task that just ended): the next look
+	// moves up to that time if it is sooner, as if it had been FirstPoll.
+	Expect <-chan time.Duration
 }
 
 // A WaitOption changes a WaitConfig.
@@ -142,30 +152,55 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		return nil, ErrNoTaskID
 	}
 	b := Backoff{Base: cfg.Initial, Cap: cfg.Cap, Rand: cfg.Rand}
+	// Looking at the expected end: if the task is not done yet it is about
+	// to be, so the next looks come quickly (from a quarter of Initial) and
+	// back off from there.
+	nearEnd := func() { b.Base = max(cfg.Initial/4, time.Millisecond) }
 	start := cfg.Clock.Now()
 	// A task that was just started is never done: the first look comes after
 	// the first interval (or the expected duration), which saves DescribeTask
 	// calls; later looks back off from Initial.
-	first, attempt := b.Delay(0, 0), 1
-	if cfg.FirstPoll > first {
-		// Looking at the expected end: if the task is not done yet it is
-		// about to be, so the next looks come quickly (a quarter of Initial)
-		// and back off from there.
-		first, attempt = min(cfg.FirstPoll, cfg.Timeout), 0
-		b.Base = max(cfg.Initial/4, time.Millisecond)
+	next, attempt := b.Delay(0, 0), 1
+	if cfg.FirstPoll > next {
+		next, attempt = min(cfg.FirstPoll, cfg.Timeout), 0
+		nearEnd()
 	}
-	select {
-	case <-ctx.Done():
-		return nil, fmt.Errorf("wait for task %s: %w", taskID, ctx.Err())
-	case <-cfg.Clock.After(first):
-	}
+	expect := cfg.Expect
+	var last *Task
 	var lastRunning time.Duration
-	for ; ; attempt++ {
+	for {
+		deadline := cfg.Clock.Now().Add(next)
+		timer := cfg.Clock.After(next)
+	sleep:
+		for {
+			select {
+			case <-ctx.Done():
+				return last, fmt.Errorf("wait for task %s: %w", taskID, ctx.Err())
+			case <-timer:
+				break sleep
+			case d := <-expect:
+				// Learned while waiting: look at the expected end if that
+				// comes before the next look, then quickly after it.
+				expect = nil
+				if at := start.Add(min(d, cfg.Timeout)); at.Before(deadline) {
+					deadline, timer = at, cfg.Clock.After(max(at.Sub(cfg.Clock.Now()), 0))
+					attempt = 0
+					nearEnd()
+					// Looks before the expected end say nothing about it.
+					lastRunning = 0
+				}
+			}
+		}
 		t, err := d.DescribeTask(ctx, taskID)
 		if err != nil {
 			return nil, fmt.Errorf("wait for task %s: %w", taskID, err)
 		}
-		waited := cfg.Clock.Now().Sub(start)
+		last = t
+		seen := t.Seen
+		if seen.IsZero() {
+			seen = cfg.Clock.Now()
+		}
+		waited := seen.Sub(start)
 		t.LastRunning, t.Settled = lastRunning, waited
 		if cfg.OnPoll != nil {
 			cfg.OnPoll(*t)
@@ -180,58 +215,7 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		if waited >= cfg.Timeout {
 			return t, &TaskTimeoutError{TaskID: taskID, Waited: waited, LastStatus: t.Status}
 		}
-		delay := min(b.Delay(attempt, 0), cfg.Timeout-waited)
-		select {
-		case <-ctx.Done():
-			return t, fmt.Errorf("wait for task %s: %w", taskID, ctx.Err())
-		case <-cfg.Clock.After(delay):
-		}
+		next = min(b.Delay(attempt, 0), cfg.Timeout-waited)
+		attempt++
 	}
-}
-
-// WaitTask is the package WaitTask with this client as the describer. It
-// learns how long this client's tasks take (a moving average of when the
-// last ones ended) and makes the first look then, so a run of similar tasks
-// needs about two DescribeTask calls each instead of three or four.
-func (c *Client) WaitTask(ctx context.Context, taskID string, opts ...WaitOption) (*Task, error) {
-	base := []WaitOption{WaitClock(c.clock)}
-	if eta := c.taskTimes.expected(); eta > 0 {
-		base = append(base, WaitFirstPoll(eta))
-	}
-	t, err := WaitTask(ctx, c, taskID, append(base, opts...)...)
-	if err == nil {
-		// Learn when the task ended, not when it was seen to: the middle of
-		// the last two looks (learning the look itself would feed each
-		// late look into a later first look).
-		c.taskTimes.observe((t.LastRunning + t.Settled) / 2)
-	}
-	return t, err
-}
-
-// taskTimes is a moving average of how long tasks took to be seen finished.
-type taskTimes struct {
-	mu   sync.Mutex
-	avg  time.Duration
-	seen int
-}
-
-// expected returns the average once three tasks were seen, else 0.
-func (t *taskTimes) expected() time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.seen < 3 {
-		return 0
-	}
-	return t.avg
-}
-
-func (t *taskTimes) observe(d time.Duration) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.seen == 0 {
-		t.avg = d
-	} else {
-		t.avg = (t.avg*4 + d) / 5
-	}
-	t.seen++
 }

@@ -182,16 +182,136 @@ func TestWaitTaskFirstPollAtExpectedDuration(t *testing.T) {
 	}
 }
 
-func TestClientLearnsTaskDuration(t *testing.T) {
-	var c Client
-	for _, d := range []time.Duration{time.Second, time.Second, 1100 * time.Millisecond} {
-		if c.taskTimes.expected() != 0 {
-			t.Fatal("an estimate before three tasks")
-		}
-		c.taskTimes.observe(d)
+func TestEstimateLearnsWhenTasksEnd(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	tests := map[string]struct {
+		start       time.Duration // the estimate before (0: nothing seen yet)
+		lastRunning time.Duration
+		settled     time.Duration
+		lo, hi      time.Duration // where the estimate must end up
+	}{
+		"first task: its look":                      {0, ms(400), ms(1000), ms(1000), ms(1000)},
+		"close looks: towards their middle":         {ms(1000), ms(1100), ms(1150), ms(1020), ms(1030)},
+		"far looks: halfway, weighed less":          {ms(1000), ms(500), ms(2500), ms(1045), ms(1055)},
+		"done at the first look: a little earlier":  {ms(1000), 0, ms(1000), 999800 * time.Microsecond, 999950 * time.Microsecond},
+		"done at a late first look: never later":    {ms(1000), 0, ms(1500), 999800 * time.Microsecond, 999950 * time.Microsecond},
+		"done at an early first look: much earlier": {ms(1000), 0, ms(900), ms(979), ms(981)},
 	}
-	if got := c.taskTimes.expected(); got < time.Second || got > 1100*time.Millisecond {
-		t.Errorf("expected = %s", got)
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := estimate{}
+			if tc.start > 0 {
+				e.avg, e.seen = tc.start, 3
+			}
+			e.observe(tc.lastRunning, tc.settled)
+			if e.avg < tc.lo || e.avg > tc.hi {
+				t.Errorf("estimate = %s, want within [%s, %s]", e.avg, tc.lo, tc.hi)
+			}
+		})
+	}
+}
+
+func TestEstimateFirstLooks(t *testing.T) {
+	var e estimate
+	for range 2 {
+		e.observe(900*time.Millisecond, time.Second)
+		if e.firstLook() != 0 {
+			t.Fatal("a first look planned before three tasks were seen")
+		}
+	}
+	e.observe(900*time.Millisecond, time.Second)
+	probes := 0
+	for range 8 * probeEvery {
+		switch d := e.firstLook(); {
+		case d == e.avg:
+		case d < e.avg && d >= e.avg-time.Duration(float64(e.avg)*probeEarly):
+			probes++
+		default:
+			t.Fatalf("first look at %s, estimate %s", d, e.avg)
+		}
+	}
+	if probes != 8 {
+		t.Errorf("%d probes in %d looks, want 8", probes, 8*probeEvery)
+	}
+}
+
+func TestEstimateTellsWaitsWithoutOne(t *testing.T) {
+	var e estimate
+	chans := []chan time.Duration{e.listen(), e.listen(), e.listen()}
+	e.forget(chans[2])
+	e.observe(500*time.Millisecond, time.Second)
+	for i, ch := range chans[:2] {
+		select {
+		case d := <-ch:
+			if d > time.Second || d < time.Second-time.Duration(toldSpread*float64(time.Second)) {
+				t.Errorf("wait %d told %s, want within %.0f%% before 1s", i, d, toldSpread*100)
+			}
+		default:
+			t.Errorf("wait %d was not told", i)
+		}
+	}
+	select {
+	case <-chans[2]:
+		t.Error("a forgotten wait was told")
+	default:
+	}
+	e.observe(500*time.Millisecond, time.Second) // told once: nothing more is sent
+	if len(chans[0]) != 0 {
+		t.Error("a wait was told twice")
+	}
+}
+
+func TestTaskLearningKeepsActionsApart(t *testing.T) {
+	var l taskLearning
+	l.record("t-vdc", "CreateVdc")
+	l.record("t-vm", "CreateInstance")
+	vdc := l.estimateFor("t-vdc")
+	vdc.observe(0, 5*time.Second)
+	if vm := l.estimateFor("t-vm"); vm == vdc || vm.seen != 0 {
+		t.Error("an instance task shares what was learned from a VDC task")
+	}
+	if again := l.estimateFor("t-other-vdc"); again == vdc {
+		t.Error("a task of unknown action got the CreateVdc estimate")
+	}
+	l.record("t-vdc-2", "CreateVdc")
+	if l.estimateFor("t-vdc-2") != vdc {
+		t.Error("two CreateVdc tasks do not share an estimate")
+	}
+}
+
+// thresholdClock fires sleeps shorter than limit at once and never fires
+// longer ones, so a test sees which sleep a wait took.
+type thresholdClock struct {
+	*FakeClock
+	limit time.Duration
+}
+
+func (c thresholdClock) After(d time.Duration) <-chan time.Time {
+	if d < c.limit {
+		return c.FakeClock.After(d)
+	}
+	c.FakeClock.mu.Lock()
+	c.FakeClock.sleeps = append(c.FakeClock.sleeps, d)
+	c.FakeClock.mu.Unlock()
+	return make(chan time.Time)
+}
+
+func TestWaitTaskMovesItsLookUpWhenTold(t *testing.T) {
+	clk := thresholdClock{NewFakeClock(time.Unix(0, 0)), 100 * time.Millisecond}
+	told := make(chan time.Duration, 1)
+	told <- 60 * time.Millisecond
+	d := &timedTask{clk: clk.FakeClock, end: clk.Now().Add(50 * time.Millisecond)}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	task, err := WaitTask(ctx, d, "t", WaitClock(clk), WaitIntervals(time.Second, 10*time.Second), func(c *WaitConfig) { c.Expect = told })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.polls != 1 || task.LastRunning != 0 || task.Settled != 60*time.Millisecond {
+		t.Errorf("polls = %d, LastRunning %s, Settled %s; want one look at the told 60ms", d.polls, task.LastRunning, task.Settled)
+	}
+	if got := clk.Sleeps(); len(got) != 2 || got[0] < 500*time.Millisecond || got[1] != 60*time.Millisecond {
+		t.Errorf("sleeps = %v, want the default first interval, then the told 60ms", got)
 	}
 }
 

@@ -163,18 +163,19 @@ func (l *Live) InVDC(kind, vdc string) []string {
 }
 
 // ReadBack reads one resource of kind after a change: one narrow call
-// (DescribeInstances by id, DescribeVdc, DescribeSecurityGroupAttribute,
-// DescribeTemplateInfo by name) instead of a full refresh.
+// (DescribeInstances by id, shared with concurrent readbacks; DescribeVdc,
+// DescribeSecurityGroupAttribute, DescribeTemplateInfo by name) instead of a
+// full refresh.
 func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, recorded *Recorded) (*Observation, error) {
 	l := NewLive()
 	switch kind.Name() {
 	case "instance":
-		d, err := c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{InstanceID: id})
+		in, err := c.Instance(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		for i := range d.Instances {
-			l.Instances[d.Instances[i].InstanceID] = &d.Instances[i]
+		if in != nil {
+			l.Instances[id] = in
 		}
 	case "vdc", "public_network", "private_network":
 		vdc := id
@@ -209,8 +210,8 @@ func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, record
 		if recorded != nil {
 			name = recorded.Inputs.String("name")
 			if src := recorded.Inputs.String("instance"); src != "" && recorded.Outputs["source_region"] == nil {
-				if d, err := c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{InstanceID: src}); err == nil && len(d.Instances) == 1 {
-					recorded.Outputs = map[string]any{"source_region": d.Instances[0].RegionID}
+				if in, err := c.Instance(ctx, src); err == nil && in != nil {
+					recorded.Outputs = map[string]any{"source_region": in.RegionID}
 				}
 			}
 		}

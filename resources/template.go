@@ -71,9 +71,12 @@ func (templateKind) FindByName(l *Live, in Inputs) string {
 }
 
 func (templateKind) Create(ctx context.Context, c *cloud.Client, in Inputs, _ map[string]string, wait Waiter) (string, error) {
-	d, err := c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{InstanceID: in.String("instance")})
-	if err != nil || len(d.Instances) != 1 {
-		return "", fmt.Errorf("template source instance %s: %v", in.String("instance"), err)
+	src, err := c.Instance(ctx, in.String("instance"))
+	if err != nil {
+		return "", fmt.Errorf("template source instance %s: %w", in.String("instance"), err)
+	}
+	if src == nil {
+		return "", fmt.Errorf("template source instance %s does not exist", in.String("instance"))
 	}
 	task, err := c.CreateTemplate(ctx, cloud.CreateTemplateRequest{InstanceID: in.String("instance"), DisplayName: in.String("name"), PowerOn: boolInt(in.Bool("power_on", true))})
 	if err != nil {
@@ -85,7 +88,7 @@ func (templateKind) Create(ctx context.Context, c *cloud.Client, in Inputs, _ ma
 	}
 	step := stepper(ctx, wait)
 	for _, r := range in.Strings("sync_regions") {
-		if r == d.Instances[0].RegionID {
+		if r == src.RegionID {
 			continue
 		}
 		if err := step(c.SyncTemplate(ctx, cloud.TemplateRegionRequest{TemplateID: id, RegionID: r})); err != nil {

@@ -11,6 +11,31 @@ import (
 	"github.com/cdstack/cdstack/cloud"
 )
 
+// TestContractDescribeInstancesByIDList: InstanceId takes the documented
+// JSON list, so one call reads several instances; a gone one is left out.
+func TestContractDescribeInstancesByIDList(t *testing.T) {
+	e := newEnv(t, Options{TaskLatency: time.Second})
+	c, ctx := e.client, e.ctx
+	f := e.fixture()
+	id0, id1 := e.instance(f, "web-0"), e.instance(f, "web-1")
+	gone := "00000000-0000-4000-8000-000000000000"
+	listed := must(c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{InstanceIDs: []string{id0, gone, id1}}))
+	var names []string
+	for _, in := range listed.Instances {
+		names = append(names, in.InstanceName)
+	}
+	sort.Strings(names)
+	if diff := cmp.Diff([]string{"web-0", "web-1"}, names); diff != "" {
+		t.Fatalf("DescribeInstances by two ids and a gone one (-want +got)\n%s", diff)
+	}
+	if in, err := c.Instance(ctx, id1); err != nil || in == nil || in.InstanceName != "web-1" {
+		t.Fatalf("Instance(%s) = %+v, %v", id1, in, err)
+	}
+	if in, err := c.Instance(ctx, gone); err != nil || in != nil {
+		t.Fatalf("Instance(gone) = %+v, %v; want nil, nil", in, err)
+	}
+}
+
 // TestContractEveryAction drives every action of the reference through the
 // client and checks the documented success shape of each answer.
 func TestContractEveryAction(t *testing.T) {

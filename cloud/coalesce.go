@@ -1,0 +1,116 @@
+package cloud
+
+import (
+	"context"
+	"sync"
+)
+
+// A coalescer gathers concurrent lookups by id into few requests, the way a
+// database groups commits: a batch is made up only once the rate limiter
+// lets a request out, so every lookup that arrived while it waited (or while
+// the previous batch was in flight) goes out together, up to max ids. A lone
+// lookup is never delayed; fifty readbacks at once cost two or three calls.
+type coalescer[T any] struct {
+	max     int
+	limiter func() *Limiter
+	fetch   func(ctx context.Context, ids []string) (map[string]T, error)
+
+	mu      sync.Mutex
+	order   []string // ids not yet sent, first asked first
+	waiting map[string][]chan lookup[T]
+	busy    bool
+}
+
+// lookup is the answer for one id: found reports whether it exists.
+type lookup[T any] struct {
+	v     T
+	found bool
+	err   error
+}
+
+// get returns the resource id (found false when the cloud has no such id).
+func (c *coalescer[T]) get(ctx context.Context, id string) (T, bool, error) {
+	ch := make(chan lookup[T], 1)
+	c.mu.Lock()
+	if c.waiting == nil {
+		c.waiting = map[string][]chan lookup[T]{}
+	}
+	if len(c.waiting[id]) == 0 {
+		c.order = append(c.order, id)
+	}
+	c.waiting[id] = append(c.waiting[id], ch)
+	if !c.busy {
+		c.busy = true
+		// The batches outlive any one caller's cancellation: others wait on them.
+		go c.run(context.WithoutCancel(ctx))
+	}
+	c.mu.Unlock()
+	select {
+	case r := <-ch:
+		return r.v, r.found, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, false, ctx.Err()
+	}
+}
+
+// run sends batches until nobody waits.
+func (c *coalescer[T]) run(ctx context.Context) {
+	for {
+		// The request's turn comes first, then the batch: what arrives
+		// while it queues rides along. fetch's request uses this turn.
+		if err := c.limiter().Wait(ctx); err != nil {
+			c.fail(err)
+			return
+		}
+		ctx := withLimiterTurn(ctx)
+		c.mu.Lock()
+		if len(c.order) == 0 {
+			c.busy = false
+			c.mu.Unlock()
+			return
+		}
+		n := min(len(c.order), c.max)
+		ids := append([]string(nil), c.order[:n]...)
+		c.order = c.order[n:]
+		asked := make(map[string][]chan lookup[T], n)
+		for _, id := range ids {
+			asked[id] = c.waiting[id]
+			delete(c.waiting, id)
+		}
+		c.mu.Unlock()
+		got, err := c.fetch(ctx, ids)
+		for id, chans := range asked {
+			v, found := got[id]
+			for _, ch := range chans {
+				ch <- lookup[T]{v, found, err}
+			}
+		}
+	}
+}
+
+// fail answers every waiting lookup with err and stops.
+func (c *coalescer[T]) fail(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, chans := range c.waiting {
+		for _, ch := range chans {
+			ch <- lookup[T]{err: err}
+		}
+		delete(c.waiting, id)
+	}
+	c.order, c.busy = nil, false
+}
+
+// limiterTurn marks a context whose caller already waited for the rate
+// limiter, so its first request goes out without waiting again.
+type limiterTurn struct{}
+
+func withLimiterTurn(ctx context.Context) context.Context {
+	return context.WithValue(ctx, limiterTurn{}, true)
+}
+
+func hasLimiterTurn(ctx context.Context) bool {
+	taken, _ := ctx.Value(limiterTurn{}).(bool)
+	return taken
+}
