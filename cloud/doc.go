@@ -25,13 +25,17 @@
 //   - The AccessKeySecret is used only as the HMAC key: Credentials mask it in
 //     String/GoString, and transport errors are stripped of the signed URL.
 //   - WaitTask is the only place that waits on the cloud; it takes a Clock so
-//     tests run schedules without sleeping. A Client remembers which action
-//     started each task and learns, per action, when such tasks end
-//     (measured from when each DescribeTask left the rate limiter, not when
-//     it came back), so the first look usually finds the task done: one
-//     DescribeTask per task. One wait in eight looks 2 % early to keep the
-//     estimate honest; waits that began before anything was known are told
-//     when the first task of their action is seen done.
+//     tests run schedules without sleeping. Its intervals double from ~250 ms
+//     to 10 s, each wait scaled once by a factor in [0.5, 1): many waits begun
+//     together then look at moments spread evenly over time, instead of
+//     bunching where jittered sums of intervals pile up.
+//   - A Client remembers which action started each task and learns, per
+//     action, when such tasks end (timed from when each DescribeTask left the
+//     rate limiter, not when it came back), so the first look usually finds
+//     the task done: one DescribeTask per task. One wait in eight looks 2 %
+//     early to keep the estimate honest. Waits that began before anything
+//     was known are told when the first task of their action is seen done;
+//     while one such wait is looking, the others skip their first look.
 //   - Client.Instance coalesces concurrent reads of single instances into one
 //     DescribeInstances with a list of ids (the documented form of
 //     InstanceId). The batch is formed once the rate limiter lets the

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"strings"
 	"time"
 )
@@ -105,13 +107,18 @@ type WaitConfig struct {
 	Initial time.Duration // first poll interval, default 250 ms
 	Cap     time.Duration // longest poll interval, default 10 s
 	Clock   Clock         // default SystemClock
-	Rand    func() float64
+	// Rand, a float in [0,1) (default math/rand/v2), picks the wait's scale.
+	Rand func() float64
 	// FirstPoll, when longer than the first interval, is when the first
 	// look happens (the expected task duration); polls then back off from a
 	// quarter of Initial.
 	FirstPoll time.Duration
 	// OnPoll, if set, sees every answer (progress lines).
 	OnPoll func(Task)
+	// Skip leaves out the first looks of the schedule (not those at
+	// FirstPoll): other waits on similar tasks are already looking, and one
+	// of them will tell this one through Expect.
+	Skip int
 	// Expect, if set, may deliver the expected task duration once during
 	// the wait (learned from a similar task that just ended): the next look
 	// moves up to that time if it is sooner, as if it had been FirstPoll.
@@ -141,7 +148,7 @@ func WaitOnPoll(f func(Task)) WaitOption { return func(c *WaitConfig) { c.OnPoll
 // WaitTask polls taskID until it is FINISH (returning the task, whose
 // ResourceID names the created or changed resource), ERROR (a
 // *TaskFailedError), the timeout passes (a *TaskTimeoutError) or ctx ends.
-// Polls back off exponentially with jitter from Initial to Cap. It is the one
+// Polls back off exponentially from Initial to Cap, scaled per wait. It is the one
 // place in cdstack that waits on the cloud.
 func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitOption) (*Task, error) {
 	cfg := WaitConfig{Timeout: 30 * time.Minute, Initial: 250 * time.Millisecond, Cap: 10 * time.Second, Clock: SystemClock{}}
@@ -151,21 +158,42 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 	if taskID == "" {
 		return nil, ErrNoTaskID
 	}
-	b := Backoff{Base: cfg.Initial, Cap: cfg.Cap, Rand: cfg.Rand}
+	// Intervals double from Initial to Cap, each times this wait's own
+	// scale in [0.5, 1). A fixed scale keeps each wait's looks geometric yet
+	// spreads the looks of many waits begun together evenly over time (in
+	// log scale), so one of them looks soon after any moment such tasks may
+	// end, instead of all looking around the same instants.
+	random := rand.Float64
+	if cfg.Rand != nil {
+		random = cfg.Rand
+	}
+	scale := math.Exp2(random() - 1)
+	base := cfg.Initial
+	interval := func(attempt int) time.Duration {
+		d := base
+		for i := 0; i < attempt && d < cfg.Cap; i++ {
+			d *= 2
+		}
+		return time.Duration(float64(min(d, cfg.Cap)) * scale)
+	}
 	// Looking at the expected end: if the task is not done yet it is about
 	// to be, so the next looks come quickly (from a quarter of Initial) and
 	// back off from there.
-	nearEnd := func() { b.Base = max(cfg.Initial/4, time.Millisecond) }
+	nearEnd := func() { base = max(cfg.Initial/4, time.Millisecond) }
 	start := cfg.Clock.Now()
 	// A task that was just started is never done: the first look comes after
 	// the first interval (or the expected duration), which saves DescribeTask
 	// calls; later looks back off from Initial.
-	next, attempt := b.Delay(0, 0), 1
+	next, attempt := interval(0), 1
+	for ; attempt <= cfg.Skip; attempt++ {
+		next += interval(attempt)
+	}
 	if cfg.FirstPoll > next {
 		next, attempt = min(cfg.FirstPoll, cfg.Timeout), 0
 		nearEnd()
 	}
 	expect := cfg.Expect
+	var expected time.Time // when Expect said the task should end
 	var last *Task
 	var lastRunning time.Duration
 	for {
@@ -179,13 +207,15 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 			case <-timer:
 				break sleep
 			case d := <-expect:
-				// Learned while waiting: look at the expected end if that
-				// comes before the next look, then quickly after it.
+				// Learned while waiting that such tasks end about then:
+				// look then (or at the look already planned, if sooner),
+				// never again before it, and quickly after it.
 				expect = nil
-				if at := start.Add(min(d, cfg.Timeout)); at.Before(deadline) {
-					deadline, timer = at, cfg.Clock.After(max(at.Sub(cfg.Clock.Now()), 0))
-					attempt = 0
-					nearEnd()
+				expected = start.Add(min(d, cfg.Timeout))
+				attempt = 0
+				nearEnd()
+				if expected.Before(deadline) {
+					deadline, timer = expected, cfg.Clock.After(max(expected.Sub(cfg.Clock.Now()), 0))
 					// Looks before the expected end say nothing about it.
 					lastRunning = 0
 				}
@@ -215,7 +245,8 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		if waited >= cfg.Timeout {
 			return t, &TaskTimeoutError{TaskID: taskID, Waited: waited, LastStatus: t.Status}
 		}
-		next = min(b.Delay(attempt, 0), cfg.Timeout-waited)
+		next = max(interval(attempt), expected.Sub(cfg.Clock.Now()))
+		next = min(next, cfg.Timeout-waited)
 		attempt++
 	}
 }

@@ -21,9 +21,14 @@ func (c *Client) WaitTask(ctx context.Context, taskID string, opts ...WaitOption
 	if eta := est.firstLook(); eta > 0 {
 		base = append(base, WaitFirstPoll(eta))
 	} else {
-		ch := est.listen()
+		ch, watched := est.listen()
 		defer est.forget(ch)
-		base = append(base, func(cfg *WaitConfig) { cfg.Expect = ch })
+		base = append(base, func(cfg *WaitConfig) {
+			cfg.Expect = ch
+			if watched {
+				cfg.Skip = 1
+			}
+		})
 	}
 	t, err := WaitTask(ctx, c, taskID, append(base, opts...)...)
 	if err == nil {
@@ -97,7 +102,7 @@ const (
 
 // toldSpread is how far before the first task's end the waits told of it
 // may look.
-const toldSpread = 0.15
+const toldSpread = 0.05
 
 // firstLook returns when a new wait should first look, or 0 when nothing is
 // known yet.
@@ -115,16 +120,18 @@ func (e *estimate) firstLook() time.Duration {
 }
 
 // listen registers a wait that has no expected duration yet; the channel
-// receives one when a task of the same action is next seen done.
-func (e *estimate) listen() chan time.Duration {
-	ch := make(chan time.Duration, 1)
+// receives one when a task of the same action is next seen done. watched
+// reports whether other such waits were already looking.
+func (e *estimate) listen() (ch chan time.Duration, watched bool) {
+	ch = make(chan time.Duration, 1)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.waiting == nil {
 		e.waiting = map[chan time.Duration]struct{}{}
 	}
+	watched = len(e.waiting) > 0
 	e.waiting[ch] = struct{}{}
-	return ch
+	return ch, watched
 }
 
 // forget drops a wait that ended.

@@ -104,6 +104,38 @@ func TestWaitTaskBackoffSchedule(t *testing.T) {
 	}
 }
 
+// TestWaitTaskScalesItsScheduleOncePerWait: each wait keeps one scale in
+// [0.5, 1) for all its intervals, so waits begun together look at different
+// moments; Skip leaves out first looks, not the time they would have taken.
+func TestWaitTaskScalesItsScheduleOncePerWait(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	tests := map[string]struct {
+		rand float64
+		skip int
+		want []time.Duration
+	}{
+		"lowest scale":  {0, 0, []time.Duration{ms(125), ms(250), ms(500), ms(1000)}},
+		"middle scale":  {0.5, 0, []time.Duration{ms(177), ms(354), ms(707), ms(1414)}},
+		"skip one look": {0, 1, []time.Duration{ms(375), ms(500), ms(1000)}},
+		"skip two":      {0, 2, []time.Duration{ms(875), ms(1000)}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			clk := NewFakeClock(time.Unix(0, 0))
+			d := &scriptedTasks{statuses: []TaskStatus{TaskDoing}}
+			_, err := WaitTask(context.Background(), d, "t", WaitClock(clk), WaitTimeout(3*time.Second),
+				func(c *WaitConfig) { c.Rand, c.Skip = func() float64 { return tc.rand }, tc.skip })
+			var te *TaskTimeoutError
+			if !errors.As(err, &te) {
+				t.Fatalf("err = %v", err)
+			}
+			if diff := cmp.Diff(tc.want, roundAll(clk.Sleeps())[:len(tc.want)]); diff != "" {
+				t.Errorf("sleeps (-want +got)\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestWaitTaskJitterStaysInWindow(t *testing.T) {
 	b := Backoff{Base: 250 * time.Millisecond, Cap: 10 * time.Second}
 	for attempt := 0; attempt < 10; attempt++ {
@@ -237,7 +269,14 @@ func TestEstimateFirstLooks(t *testing.T) {
 
 func TestEstimateTellsWaitsWithoutOne(t *testing.T) {
 	var e estimate
-	chans := []chan time.Duration{e.listen(), e.listen(), e.listen()}
+	var chans []chan time.Duration
+	for i := range 3 {
+		ch, watched := e.listen()
+		if watched != (i > 0) {
+			t.Errorf("wait %d: watched = %v", i, watched)
+		}
+		chans = append(chans, ch)
+	}
 	e.forget(chans[2])
 	e.observe(500*time.Millisecond, time.Second)
 	for i, ch := range chans[:2] {
@@ -294,6 +333,41 @@ func (c thresholdClock) After(d time.Duration) <-chan time.Time {
 	c.FakeClock.sleeps = append(c.FakeClock.sleeps, d)
 	c.FakeClock.mu.Unlock()
 	return make(chan time.Time)
+}
+
+// lateClock is a FakeClock whose sleeps end a little later in real time, so
+// a value already waiting on another channel is always taken first.
+type lateClock struct{ *FakeClock }
+
+func (c lateClock) After(d time.Duration) <-chan time.Time {
+	fired, out := c.FakeClock.After(d), make(chan time.Time, 1)
+	go func() {
+		time.Sleep(5 * time.Millisecond)
+		out <- <-fired
+	}()
+	return out
+}
+
+// TestWaitTaskToldOfALaterEndLooksAgainThen: a wait told of an end after
+// its planned look keeps that look, and if the task is still running it
+// looks next at the told end, not a whole backoff interval later.
+func TestWaitTaskToldOfALaterEndLooksAgainThen(t *testing.T) {
+	clk := lateClock{NewFakeClock(time.Unix(0, 0))}
+	told := make(chan time.Duration, 1)
+	told <- 300 * time.Millisecond
+	d := &timedTask{clk: clk.FakeClock, end: clk.Now().Add(250 * time.Millisecond)}
+	lowest := func(c *WaitConfig) { c.Rand, c.Expect = func() float64 { return 0 }, told }
+	task, err := WaitTask(context.Background(), d, "t", WaitClock(clk), lowest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Duration{125 * time.Millisecond, 175 * time.Millisecond}
+	if diff := cmp.Diff(want, roundAll(clk.Sleeps())); diff != "" {
+		t.Errorf("sleeps (-want +got)\n%s", diff)
+	}
+	if d.polls != 2 || task.LastRunning != 125*time.Millisecond || task.Settled != 300*time.Millisecond {
+		t.Errorf("polls %d, LastRunning %s, Settled %s", d.polls, task.LastRunning, task.Settled)
+	}
 }
 
 func TestWaitTaskMovesItsLookUpWhenTold(t *testing.T) {

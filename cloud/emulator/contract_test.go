@@ -246,3 +246,23 @@ func TestContractEveryAction(t *testing.T) {
 		t.Errorf("actions never called: %v", missing)
 	}
 }
+
+// TestClientLearnsHowLongTasksTake: after a few CreateVdc tasks the client
+// looks when such a task should be done, so each later one needs about one
+// DescribeTask instead of the three or four of the backoff schedule.
+func TestClientLearnsHowLongTasksTake(t *testing.T) {
+	e := newEnv(t, Options{TaskLatency: time.Second})
+	create := func(i int) {
+		e.wait(e.client.CreateVdc(e.ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "learn-" + string(rune('a'+i))}))
+	}
+	for i := range 6 {
+		create(i)
+	}
+	e.srv.ResetCalls()
+	for i := 6; i < 10; i++ {
+		create(i)
+	}
+	if n := e.srv.Calls()["DescribeTask"]; n > 6 {
+		t.Errorf("%d DescribeTask calls for 4 learned tasks, want at most 6", n)
+	}
+}
