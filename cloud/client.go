@@ -83,7 +83,8 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		backoff:    Backoff{Base: 200 * time.Millisecond, Cap: 5 * time.Second},
 		userAgent:  "cdstack",
 	}
-	c.instances = coalescer[*Instance]{max: instanceBatch, limiter: func() *Limiter { return c.limiter }, fetch: c.describeInstancesByID}
+	c.instances = coalescer[*Instance]{max: instanceBatch, linger: instanceLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.describeInstancesByID}
 	for _, o := range opts {
 		o(c)
 	}

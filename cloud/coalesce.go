@@ -3,15 +3,18 @@ package cloud
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // A coalescer gathers concurrent lookups by id into few requests, the way a
-// database groups commits: a batch is made up only once the rate limiter
-// lets a request out, so every lookup that arrived while it waited (or while
-// the previous batch was in flight) goes out together, up to max ids. A lone
-// lookup is never delayed; fifty readbacks at once cost two or three calls.
+// database groups commits: a batch waits linger for company, then for its
+// turn at the rate limiter, and is made up only then, so every lookup that
+// arrived meanwhile (or while the previous batch was in flight) goes out
+// together, up to max ids. Fifty readbacks at once cost two or three calls.
 type coalescer[T any] struct {
 	max     int
+	linger  time.Duration
+	clock   func() Clock
 	limiter func() *Limiter
 	fetch   func(ctx context.Context, ids []string) (map[string]T, error)
 
@@ -57,6 +60,9 @@ func (c *coalescer[T]) get(ctx context.Context, id string) (T, bool, error) {
 // run sends batches until nobody waits.
 func (c *coalescer[T]) run(ctx context.Context) {
 	for {
+		if c.linger > 0 {
+			<-c.clock().After(c.linger)
+		}
 		// The request's turn comes first, then the batch: what arrives
 		// while it queues rides along. fetch's request uses this turn.
 		if err := c.limiter().Wait(ctx); err != nil {

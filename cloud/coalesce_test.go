@@ -88,6 +88,48 @@ func TestCoalescerBatchesWhatArrivesWhileARequestIsOut(t *testing.T) {
 	}
 }
 
+// gateClock's sleeps end when the test closes open.
+type gateClock struct {
+	FakeClock
+	open chan time.Time
+}
+
+func (c *gateClock) After(time.Duration) <-chan time.Time { return c.open }
+
+func TestCoalescerLingersForCompany(t *testing.T) {
+	g := &gatedFetch{started: make(chan struct{}, 10), release: make(chan struct{})}
+	close(g.release)
+	clk := &gateClock{open: make(chan time.Time)}
+	c := &coalescer[string]{max: 10, linger: 10 * time.Millisecond, clock: func() Clock { return clk },
+		limiter: func() *Limiter { return NewLimiter(0, 1) }, fetch: g.fetch}
+	var wg sync.WaitGroup
+	for _, id := range []string{"a", "b", "c"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if v, found, err := c.get(context.Background(), id); err != nil || !found || v != "value of "+id {
+				t.Errorf("get(%s) = %q, %v, %v", id, v, found, err)
+			}
+		}()
+	}
+	for { // all three wait while the first lingers
+		c.mu.Lock()
+		n := len(c.order)
+		c.mu.Unlock()
+		if n == 3 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(clk.open)
+	wg.Wait()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.batches) != 1 || len(g.batches[0]) != 3 {
+		t.Errorf("batches = %v, want the three lookups in one", g.batches)
+	}
+}
+
 func TestCoalescerGivesABatchErrorToEveryLookupInIt(t *testing.T) {
 	boom := errors.New("boom")
 	g := &gatedFetch{started: make(chan struct{}, 10), release: make(chan struct{}), err: boom}

