@@ -21,7 +21,7 @@ import (
 func applyFlags() []ucli.Flag {
 	return append(planFlags(),
 		&ucli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation"},
-		&ucli.IntFlag{Name: "parallelism", Value: 10, Usage: "steps carried out at once"},
+		&ucli.IntFlag{Name: "parallelism", Value: 10, Usage: "steps changing the cloud at once (reading back and recording a resource do not count)"},
 	)
 }
 

@@ -102,7 +102,8 @@ type Executor struct {
 // An Option configures an Executor.
 type Option func(*Executor)
 
-// WithParallelism sets how many steps run at once (default 10).
+// WithParallelism sets how many steps may be changing the cloud at once
+// (default 10): a step holds its slot until its last task settles.
 func WithParallelism(n int) Option { return func(e *Executor) { e.parallelism = max(n, 1) } }
 
 // WithHook sets the progress hook.
@@ -155,25 +156,30 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 	}
 	sort.Strings(ready)
 
-	type outcome struct {
-		id  string
-		err error
+	// A step holds one of the parallelism slots from its first call until
+	// its last task settles; it gives the slot back before reading the
+	// resource back and committing it, so reads that are batched together
+	// never keep the next changes waiting.
+	type event struct {
+		id       string
+		finished bool // else: the step gave its slot back early
+		err      error
 	}
-	results := make(chan outcome)
-	work := make(chan *planner.Step)
-	var wg sync.WaitGroup
+	events := make(chan event)
 	// In-flight steps finish even after Ctrl-C: their context is not cancelled.
 	stepCtx := context.WithoutCancel(ctx)
-	for i := 0; i < e.parallelism; i++ {
-		wg.Add(1)
+	running, free, done, holding := 0, e.parallelism, map[string]bool{}, map[string]bool{}
+	start := func(s *planner.Step) {
+		running++
+		free--
+		holding[s.ID] = true
 		go func() {
-			defer wg.Done()
-			for s := range work {
-				results <- outcome{s.ID, e.runStep(stepCtx, s)}
-			}
+			var once sync.Once
+			release := func() { once.Do(func() { events <- event{id: s.ID} }) }
+			err := e.runStep(stepCtx, s, release)
+			events <- event{id: s.ID, finished: true, err: err}
 		}()
 	}
-	running, done := 0, map[string]bool{}
 	skip := func(id, because string) {}
 	skip = func(id, because string) {
 		for _, dep := range dependents[id] {
@@ -186,16 +192,23 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 			skip(dep, because)
 		}
 	}
-	handle := func(o outcome) {
-		running--
-		done[o.id] = true
-		if o.err != nil {
-			res.Failed = append(res.Failed, &StepError{Step: o.id, Err: o.err})
-			skip(o.id, "upstream "+o.id+" failed")
+	handle := func(ev event) {
+		if holding[ev.id] {
+			holding[ev.id] = false
+			free++
+		}
+		if !ev.finished {
 			return
 		}
-		count(res, byID[o.id])
-		for _, dep := range dependents[o.id] {
+		running--
+		done[ev.id] = true
+		if ev.err != nil {
+			res.Failed = append(res.Failed, &StepError{Step: ev.id, Err: ev.err})
+			skip(ev.id, "upstream "+ev.id+" failed")
+			return
+		}
+		count(res, byID[ev.id])
+		for _, dep := range dependents[ev.id] {
 			indeg[dep]--
 			if indeg[dep] == 0 && !done[dep] {
 				ready = append(ready, dep)
@@ -211,20 +224,17 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 			if running == 0 {
 				break
 			}
-			handle(<-results)
+			handle(<-events)
 			continue
 		}
-		var next *planner.Step
-		var send chan *planner.Step // nil (never ready) when there is nothing to start
-		if len(ready) > 0 {
-			next, send = byID[ready[0]], work
+		if free > 0 && len(ready) > 0 {
+			start(byID[ready[0]])
+			ready = ready[1:]
+			continue
 		}
 		select {
-		case send <- next:
-			ready = ready[1:]
-			running++
-		case o := <-results:
-			handle(o)
+		case ev := <-events:
+			handle(ev)
 		case <-ctx.Done():
 		}
 	}
@@ -235,8 +245,6 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 			}
 		}
 	}
-	close(work)
-	wg.Wait()
 	sort.Strings(res.Skipped)
 	return res, nil
 }
@@ -255,8 +263,9 @@ func count(r *Result, s *planner.Step) {
 	}
 }
 
-// runStep carries out one step, reporting progress.
-func (e *Executor) runStep(ctx context.Context, s *planner.Step) error {
+// runStep carries out one step, reporting progress; release gives its
+// parallelism slot back once the cloud has finished changing.
+func (e *Executor) runStep(ctx context.Context, s *planner.Step, release func()) error {
 	e.hook.StepStarted(s)
 	start := time.Now()
 	stop := make(chan struct{})
@@ -275,9 +284,9 @@ func (e *Executor) runStep(ctx context.Context, s *planner.Step) error {
 	var err error
 	switch s.Op {
 	case planner.Create:
-		err = e.create(ctx, s.Change)
+		err = e.create(ctx, s.Change, release)
 	case planner.Update:
-		err = e.update(ctx, s.Change)
+		err = e.update(ctx, s.Change, release)
 	case planner.Delete:
 		err = e.delete(ctx, s.Change)
 	}
@@ -377,7 +386,7 @@ func (e *Executor) storable(r *spec.Resource, in resources.Inputs, secretHashes 
 	return out, hs
 }
 
-func (e *Executor) create(ctx context.Context, c *planner.Change) error {
+func (e *Executor) create(ctx context.Context, c *planner.Change, release func()) error {
 	kind, in, secrets, r, err := e.desired(c)
 	if err != nil {
 		return err
@@ -391,6 +400,7 @@ func (e *Executor) create(ctx context.Context, c *planner.Change) error {
 		return err
 	}
 	id, cerr := kind.Create(ctx, e.client, in, secrets, e.waiter(j))
+	release()
 	if id == "" {
 		id = j.ResourceID
 	}
@@ -447,7 +457,7 @@ func (e *Executor) settle(ctx context.Context, j *state.JournalEntry, kind resou
 	return nil
 }
 
-func (e *Executor) update(ctx context.Context, c *planner.Change) error {
+func (e *Executor) update(ctx context.Context, c *planner.Change, release func()) error {
 	kind, in, secrets, r, err := e.desired(c)
 	if err != nil {
 		return err
@@ -475,7 +485,9 @@ func (e *Executor) update(ctx context.Context, c *planner.Change) error {
 	if err := e.journal(ctx, j); err != nil {
 		return err
 	}
-	if uerr := kind.Update(ctx, e.client, rec.ID, before, in, fields, secrets, e.waiter(j)); uerr != nil {
+	uerr := kind.Update(ctx, e.client, rec.ID, before, in, fields, secrets, e.waiter(j))
+	release()
+	if uerr != nil {
 		// Record what the cloud has now; the next plan shows what is left.
 		j.Inputs = rec.Inputs
 		return errors.Join(uerr, e.settle(ctx, j, kind, rec.ID))

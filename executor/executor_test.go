@@ -2,8 +2,10 @@ package executor_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -164,4 +166,67 @@ func index(s, sub string) int {
 		}
 	}
 	return -1
+}
+
+// TestParallelismBoundsTasksInFlight: at most --parallelism steps change the
+// cloud at once. A step gives its slot back when its last task has settled
+// (reading back and recording come after), so when any create is sent, at
+// most parallelism-1 other tasks are still running in the cloud.
+func TestParallelismBoundsTasksInFlight(t *testing.T) {
+	const parallelism = 2
+	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{"k": "s"}, TaskLatency: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	most, creates := 0, 0
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("Action") == "CreateInstance" {
+			srv.View(func(world *emulator.World) {
+				running := 0
+				for _, task := range world.Tasks {
+					if time.Now().Before(task.Due) {
+						running++
+					}
+				}
+				mu.Lock()
+				most, creates = max(most, running), creates+1
+				mu.Unlock()
+			})
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	c, _ := cloud.New(hs.URL, cloud.Credentials{AccessKeyID: "k", AccessKeySecret: "s"}, cloud.WithLimiter(cloud.NewLimiter(0, 1)))
+	st := state.NewMemory().Open()
+	if err := st.Lock(context.Background(), state.LockInfo{Command: "test"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Unlock()
+	s, err := spec.Parse("s.yaml", []byte(`version: 1
+stack: t
+region: CN_Beijing_A
+resources:
+  net: {kind: vdc, properties: {name: net}}
+  web:
+    kind: instance
+    count: 6
+    properties: {vdc: "${net.id}", name: "web-${index}", instance_type: Standard, cpu: 1, ram: 1, image: Centos_7.6_64, password: Exec-Passw0rd}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: &state.Snapshot{Resources: map[string]*state.Record{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := executor.New(c, st, s, executor.WithParallelism(parallelism)).Apply(context.Background(), p)
+	if err != nil || res.Err() != nil || res.Added != 7 {
+		t.Fatalf("apply: %v, %v, %d added", err, res.Err(), res.Added)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if creates != 6 || most != parallelism-1 {
+		t.Errorf("%d creates; up to %d other tasks running at a create, want exactly %d (the others)", creates, most, parallelism-1)
+	}
 }
