@@ -31,7 +31,7 @@ type lookup[T any] struct {
 	err   error
 }
 
-// get returns the resource id (found false when the cloud has no such id).
+// get returns the value for id (found false when the cloud has no such id).
 func (c *coalescer[T]) get(ctx context.Context, id string) (T, bool, error) {
 	ch := make(chan lookup[T], 1)
 	c.mu.Lock()

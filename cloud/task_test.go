@@ -136,7 +136,7 @@ func TestWaitTaskScalesItsScheduleOncePerWait(t *testing.T) {
 	}
 }
 
-func TestWaitTaskJitterStaysInWindow(t *testing.T) {
+func TestBackoffJitterStaysInWindow(t *testing.T) {
 	b := Backoff{Base: 250 * time.Millisecond, Cap: 10 * time.Second}
 	for attempt := 0; attempt < 10; attempt++ {
 		hi := min(b.Base<<attempt, b.Cap)
