@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -61,7 +60,10 @@ func (s *Server) authenticate(method string, q url.Values) *apiError {
 	if want := referenceSignature(method, q, secret); !hmac.Equal([]byte(want), []byte(q.Get("Signature"))) {
 		return errorf(403, "SignatureDoesNotMatch", "The request signature does not match; sign %s&%%2F& followed by the encoded sorted query with your AccessKeySecret.", method)
 	}
-	if !s.nonces.use(id+"\x00"+q.Get("SignatureNonce"), now) {
+	s.mu.Lock()
+	fresh := s.world.useNonce(id+"\x00"+q.Get("SignatureNonce"), now)
+	s.mu.Unlock()
+	if !fresh {
 		return errorf(400, "SignatureNonceUsed", "The SignatureNonce %q was already used in the last 15 minutes.", q.Get("SignatureNonce"))
 	}
 	return nil
@@ -93,33 +95,4 @@ func referenceEncode(s string) string {
 	e = strings.ReplaceAll(e, "+", "%20")
 	e = strings.ReplaceAll(e, "*", "%2A")
 	return strings.ReplaceAll(e, "%7E", "~")
-}
-
-// nonceSet remembers nonces for the window.
-type nonceSet struct {
-	mu   sync.Mutex
-	seen map[string]time.Time
-	next time.Time // when to prune next
-}
-
-// use records nonce and reports whether it was unused.
-func (n *nonceSet) use(nonce string, now time.Time) bool {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.seen == nil {
-		n.seen = map[string]time.Time{}
-	}
-	if now.After(n.next) {
-		for k, t := range n.seen {
-			if now.Sub(t) > nonceWindow {
-				delete(n.seen, k)
-			}
-		}
-		n.next = now.Add(time.Minute)
-	}
-	if t, ok := n.seen[nonce]; ok && now.Sub(t) <= nonceWindow {
-		return false
-	}
-	n.seen[nonce] = now
-	return true
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +137,60 @@ func TestWrongMethodForAction(t *testing.T) {
 	a := send(t, e.srv, "POST", "/network/?"+cloud.SignedQuery("POST", q, testSecret), "{}")
 	if a.status != 405 || a.Code != "UnsupportedHTTPMethod" {
 		t.Errorf("DescribeVdc by POST: %d %s, want 405 UnsupportedHTTPMethod", a.status, a.Code)
+	}
+}
+
+// TestAuthNonceReuseAcrossProcesses: used nonces are kept in the store, so a
+// request replayed to a later process on the same file (each `--endpoint
+// local` command is one) is refused too.
+func TestAuthNonceReuseAcrossProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cloud.db")
+	open := func() *Server {
+		st, err := OpenStore(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := New(Options{AccessKeys: map[string]string{"testak": "testsk"}, Clock: cloud.NewFakeClock(pyTime.Add(time.Minute)), Seed: 1, Store: st})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	first := open()
+	if a := send(t, first, "GET", "/network/?"+pyDescribeVdc, ""); a.status != 200 {
+		t.Fatalf("first use: %d %s", a.status, a.Code)
+	}
+	// A request that fails after authentication used its nonce too; Close
+	// writes it.
+	q := map[string]string{"Action": "NoSuchAction", "AccessKeyId": "testak", "SignatureMethod": "HMAC-SHA1", "SignatureNonce": "py-nonce-9",
+		"SignatureVersion": "1.0", "Timestamp": pyTime.Format(cloud.TimestampFormat), "Version": cloud.APIVersion}
+	unknown := "/network/?" + cloud.SignedQuery("GET", q, "testsk")
+	if a := send(t, first, "GET", unknown, ""); a.Code != "InvalidAction.NotFound" {
+		t.Fatalf("unknown action: %d %s", a.status, a.Code)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	second := open()
+	defer second.Close()
+	for _, target := range []string{"/network/?" + pyDescribeVdc, unknown} {
+		if a := send(t, second, "GET", target, ""); a.status != 400 || a.Code != "SignatureNonceUsed" {
+			t.Errorf("replay to a new process: %d %s, want 400 SignatureNonceUsed", a.status, a.Code)
+		}
+	}
+}
+
+func TestUsedNoncesAreForgottenAfterTheWindow(t *testing.T) {
+	w := newWorld(1)
+	t0 := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	if !w.useNonce("k\x00a", t0) || w.useNonce("k\x00a", t0.Add(nonceWindow)) {
+		t.Fatal("a nonce was not refused within the window")
+	}
+	w.dirty = map[string]map[string]bool{}
+	if !w.useNonce("k\x00b", t0.Add(nonceWindow+time.Minute+time.Second)) {
+		t.Fatal("a fresh nonce was refused")
+	}
+	if _, kept := w.Nonces["k\x00a"]; kept || !w.dirty["nonce"]["k\x00a"] {
+		t.Errorf("an expired nonce is still kept (%v) or its removal is not written (%v)", kept, w.dirty["nonce"])
 	}
 }

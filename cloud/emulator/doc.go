@@ -61,6 +61,8 @@
 //
 // Persistence: with a Store, one bbolt bucket per kind and one key per
 // entity; each request writes only what it touched, in one transaction.
-// Instance passwords are kept as salted hashes. Used nonces are kept in
-// memory only.
+// Instance passwords are kept as salted hashes. Used nonces are kept too,
+// for their 15 minutes, so a request replayed to a later process on the same
+// file (each `--endpoint local` command starts one) is refused like one
+// replayed to the same process.
 package emulator

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -54,7 +55,6 @@ type Options struct {
 type Server struct {
 	opts    Options
 	clock   Clock
-	nonces  nonceSet
 	limiter *rate.Limiter
 
 	mu    sync.Mutex
@@ -106,12 +106,16 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Close releases the store.
+// Close writes what is left to write (nonces of requests that failed after
+// authentication) and releases the store.
 func (s *Server) Close() error {
-	if s.opts.Store != nil {
-		return s.opts.Store.Close()
+	if s.opts.Store == nil {
+		return nil
 	}
-	return nil
+	s.mu.Lock()
+	err := s.persist()
+	s.mu.Unlock()
+	return errors.Join(err, s.opts.Store.Close())
 }
 
 // Calls returns how many authenticated requests each action received.

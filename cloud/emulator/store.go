@@ -38,7 +38,7 @@ func (st *Store) load(w *World) error {
 		errs := []error{
 			loadBucket(tx, "vdc", w.VDCs), loadBucket(tx, "public", w.Publics), loadBucket(tx, "private", w.Privates),
 			loadBucket(tx, "instance", w.Instances), loadBucket(tx, "secgroup", w.Groups), loadBucket(tx, "template", w.Templates),
-			loadBucket(tx, "task", w.Tasks), loadBucket(tx, "ledger", w.Ledger),
+			loadBucket(tx, "task", w.Tasks), loadBucket(tx, "ledger", w.Ledger), loadBucket(tx, "nonce", w.Nonces),
 		}
 		if err := errors.Join(errs...); err != nil {
 			return fmt.Errorf("local cloud %s: %w", st.path, err)
@@ -71,6 +71,8 @@ func (st *Store) save(w *World) error {
 				err = saveBucket(tx, bucket, w.Tasks, ids)
 			case "ledger":
 				err = saveBucket(tx, bucket, w.Ledger, ids)
+			case "nonce":
+				err = saveBucket(tx, bucket, w.Nonces, ids)
 			}
 			if err != nil {
 				return err

@@ -24,13 +24,41 @@ type World struct {
 	Templates map[string]*Template
 	Tasks     map[string]*Task
 	Ledger    map[string]*LedgerEntry // every billable resource ever created, by id
+	Nonces    map[string]*UsedNonce   // access key id + NUL + SignatureNonce, for nonceWindow
 
 	pending map[string]*Task           // tasks not yet settled
 	usedIPs map[string]string          // network id|ip → owning instance
 	ipCount map[string]int             // network id → addresses in use
 	dirty   map[string]map[string]bool // bucket → ids to persist
 	rng     *rand.Rand
-	seq     uint64 // creation order of instances
+	seq     uint64    // creation order of instances
+	pruneAt time.Time // when used nonces are next pruned
+}
+
+// A UsedNonce is when a SignatureNonce was used.
+type UsedNonce struct {
+	At time.Time
+}
+
+// useNonce records a SignatureNonce (keyed by access key) and reports
+// whether it was unused within nonceWindow. Nonces older than that are
+// forgotten, in the store too, at most once a minute.
+func (w *World) useNonce(key string, now time.Time) bool {
+	if now.After(w.pruneAt) {
+		for k, n := range w.Nonces {
+			if now.Sub(n.At) > nonceWindow {
+				delete(w.Nonces, k)
+				w.touch("nonce", k)
+			}
+		}
+		w.pruneAt = now.Add(time.Minute)
+	}
+	if n, ok := w.Nonces[key]; ok && now.Sub(n.At) <= nonceWindow {
+		return false
+	}
+	w.Nonces[key] = &UsedNonce{At: now}
+	w.touch("nonce", key)
+	return true
 }
 
 // Resource statuses.
@@ -223,7 +251,7 @@ func newWorld(seed uint64) *World {
 	return &World{
 		VDCs: map[string]*VDC{}, Publics: map[string]*PublicNet{}, Privates: map[string]*PrivateNet{},
 		Instances: map[string]*Instance{}, Groups: map[string]*SecGroup{}, Templates: map[string]*Template{},
-		Tasks: map[string]*Task{}, Ledger: map[string]*LedgerEntry{},
+		Tasks: map[string]*Task{}, Ledger: map[string]*LedgerEntry{}, Nonces: map[string]*UsedNonce{},
 		pending: map[string]*Task{}, dirty: map[string]map[string]bool{},
 		rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 	}
