@@ -38,8 +38,8 @@
 //     while one such wait is looking, the others skip their first look.
 //   - Client.Instance coalesces concurrent reads of single instances into one
 //     DescribeInstances with a list of ids (the documented form of
-//     InstanceId). The batch is formed once the rate limiter lets the
-//     request out, so whatever queued meanwhile rides along and a lone read
-//     is never delayed. A list refused with InstanceNotFound is asked again
-//     id by id.
+//     InstanceId). A read waits 25 ms for company, then for its turn at the
+//     rate limiter, and the batch is formed only then, so whatever queued
+//     meanwhile rides along. A list refused with InstanceNotFound is asked
+//     again id by id.
 package cloud
