@@ -174,7 +174,7 @@ func index(s, sub string) int {
 // most parallelism-1 other tasks are still running in the cloud.
 func TestParallelismBoundsTasksInFlight(t *testing.T) {
 	const parallelism = 2
-	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{"k": "s"}, TaskLatency: 100 * time.Millisecond})
+	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{"k": "s"}, TaskLatency: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -253,16 +254,19 @@ func TestContractEveryAction(t *testing.T) {
 func TestClientLearnsHowLongTasksTake(t *testing.T) {
 	e := newEnv(t, Options{TaskLatency: time.Second})
 	create := func(i int) {
-		e.wait(e.client.CreateVdc(e.ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "learn-" + string(rune('a'+i))}))
+		e.wait(e.client.CreateVdc(e.ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: fmt.Sprintf("learn-%d", i)}))
 	}
 	for i := range 6 {
 		create(i)
 	}
 	e.srv.ResetCalls()
-	for i := 6; i < 10; i++ {
-		create(i)
+	const learned = 8
+	for i := range learned {
+		create(6 + i)
 	}
-	if n := e.srv.Calls()["DescribeTask"]; n > 6 {
-		t.Errorf("%d DescribeTask calls for 4 learned tasks, want at most 6", n)
+	n := e.srv.Calls()["DescribeTask"]
+	t.Logf("DescribeTask calls for %d learned tasks: %d", learned, n)
+	if n > 2*learned {
+		t.Errorf("%d DescribeTask calls for %d learned tasks, want at most %d (the schedule alone needs three or four each)", n, learned, 2*learned)
 	}
 }
