@@ -87,8 +87,9 @@ type estimate struct {
 }
 
 // settledNudge is how much earlier than its look a task found done at the
-// first look is taken to have ended. Fifty such tasks move the estimate a
-// few per cent earlier; a look that then comes too early pulls it back.
+// first look is taken to have ended: a hair, so that fifty such tasks move
+// the estimate well under one per cent. The probes do the real work of
+// moving it earlier.
 const settledNudge = 0.0005
 
 // probeEvery and probeEarly: one wait in probeEvery looks probeEarly before
@@ -142,13 +143,17 @@ func (e *estimate) forget(ch chan time.Duration) {
 }
 
 // observe learns from a finished wait: the task ended after lastRunning (the
-// last look that saw it unfinished, 0 if none did) and by settled, and every
-// wait still without an expected duration is told settled. When the first
-// look found it done (at the time expected, or told) or the two looks were
-// close, it ended just before settled; when they were far apart, about
-// halfway. That feeds a moving average. A task found done at the first look
-// counts as ending a little earlier still, so the estimate keeps probing
-// for earlier ends and settles on first looks that are just late enough.
+// last look that saw it unfinished, 0 if none did since the end was
+// expected) and by settled. Every wait still without an expected duration is
+// told about settled. Then:
+//   - the first task of an action gives the estimate its settled time (of
+//     many tasks started together, it is the one looked at soonest after
+//     its end);
+//   - close looks say it ended between them: their middle;
+//   - far-apart looks say little: their middle, weighed half as much;
+//   - a first look that found it done says only that the estimate was not
+//     early: the estimate never moves later for it, and creeps earlier by a
+//     hair.
 func (e *estimate) observe(lastRunning, settled time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
