@@ -10,7 +10,7 @@
 // workers, but the read-backs of many steps can share one request (see
 // cloud.Client.Instance) without fifty slots waiting for it. At 200
 // requests/s this, with the 25 ms that coalesced reads wait for company,
-// took BenchmarkApply200 from 1.21-1.24x to 1.16-1.18x its bound.
+// took BenchmarkApply200 from 1.21-1.24x to 1.16-1.19x its bound.
 //
 // The write-ahead protocol of each step (DESIGN §6):
 //  1. commit a journal entry (address, action, the name that finds the
