@@ -304,7 +304,7 @@ func (c *Client) Call(ctx context.Context, action string, params, out any) (*Res
 			}
 		}
 		// A coalesced lookup took its turn before it gathered its batch.
-		if attempt > 0 || !hasLimiterTurn(ctx) {
+		if !takeLimiterTurn(ctx) {
 			if err := c.limiter.Wait(ctx); err != nil {
 				if lastErr != nil {
 					return nil, fmt.Errorf("%s: %w (last error: %v)", action, err, lastErr)

@@ -3,6 +3,7 @@ package cloud
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -109,14 +110,18 @@ func (c *coalescer[T]) fail(err error) {
 }
 
 // limiterTurn marks a context whose caller already waited for the rate
-// limiter, so its first request goes out without waiting again.
-type limiterTurn struct{}
+// limiter: the first request made with it goes out without waiting again,
+// the next ones (further pages, retries) wait as usual.
+type limiterTurn struct{ used atomic.Bool }
+
+type limiterTurnKey struct{}
 
 func withLimiterTurn(ctx context.Context) context.Context {
-	return context.WithValue(ctx, limiterTurn{}, true)
+	return context.WithValue(ctx, limiterTurnKey{}, &limiterTurn{})
 }
 
-func hasLimiterTurn(ctx context.Context) bool {
-	taken, _ := ctx.Value(limiterTurn{}).(bool)
-	return taken
+// takeLimiterTurn uses the context's turn, if it has one not yet used.
+func takeLimiterTurn(ctx context.Context) bool {
+	turn, _ := ctx.Value(limiterTurnKey{}).(*limiterTurn)
+	return turn != nil && turn.used.CompareAndSwap(false, true)
 }

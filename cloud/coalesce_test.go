@@ -207,3 +207,18 @@ func TestInstanceListsIDsAndSplitsAroundAGoneOne(t *testing.T) {
 		t.Errorf("Instance(a) = %v, %v", in, err)
 	}
 }
+
+// TestLimiterTurnIsUsedOnce: the turn a coalesced batch took at the rate
+// limiter lets one request out, not every page of a paged answer.
+func TestLimiterTurnIsUsedOnce(t *testing.T) {
+	ctx := withLimiterTurn(context.Background())
+	if !takeLimiterTurn(ctx) {
+		t.Fatal("the turn taken was not there")
+	}
+	if takeLimiterTurn(ctx) {
+		t.Error("the same turn let a second request out")
+	}
+	if takeLimiterTurn(context.Background()) {
+		t.Error("a context without a turn had one")
+	}
+}
