@@ -58,25 +58,27 @@ func (c *coalescer[T]) get(ctx context.Context, id string) (T, bool, error) {
 	}
 }
 
-// run sends batches until nobody waits.
+// run sends batches until nobody waits. The first lookup waits linger for
+// company; later batches gathered while the one before was out.
 func (c *coalescer[T]) run(ctx context.Context) {
+	if c.linger > 0 {
+		<-c.clock().After(c.linger)
+	}
 	for {
-		if c.linger > 0 {
-			<-c.clock().After(c.linger)
-		}
-		// The request's turn comes first, then the batch: what arrives
-		// while it queues rides along. fetch's request uses this turn.
-		if err := c.limiter().Wait(ctx); err != nil {
-			c.fail(err)
-			return
-		}
-		ctx := withLimiterTurn(ctx)
 		c.mu.Lock()
 		if len(c.order) == 0 {
 			c.busy = false
 			c.mu.Unlock()
 			return
 		}
+		c.mu.Unlock()
+		// The request's turn comes first, then the batch: what arrives
+		// while it queues rides along. fetch's request uses this turn.
+		if err := c.limiter().Wait(ctx); err != nil {
+			c.fail(err)
+			return
+		}
+		c.mu.Lock() // only run takes from order: it is not empty
 		n := min(len(c.order), c.max)
 		ids := append([]string(nil), c.order[:n]...)
 		c.order = c.order[n:]
@@ -86,7 +88,7 @@ func (c *coalescer[T]) run(ctx context.Context) {
 			delete(c.waiting, id)
 		}
 		c.mu.Unlock()
-		got, err := c.fetch(ctx, ids)
+		got, err := c.fetch(withLimiterTurn(ctx), ids)
 		for id, chans := range asked {
 			v, found := got[id]
 			for _, ch := range chans {

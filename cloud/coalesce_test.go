@@ -222,3 +222,27 @@ func TestLimiterTurnIsUsedOnce(t *testing.T) {
 		t.Error("a context without a turn had one")
 	}
 }
+
+// TestCoalescerTakesOneTurnPerBatch: a run takes a turn at the rate limiter
+// for each batch it sends and none to find that nobody is left waiting.
+func TestCoalescerTakesOneTurnPerBatch(t *testing.T) {
+	g := &gatedFetch{started: make(chan struct{}, 10), release: make(chan struct{})}
+	close(g.release)
+	lim := NewLimiter(0.001, 2)
+	c := &coalescer[string]{max: 10, limiter: func() *Limiter { return lim }, fetch: g.fetch}
+	if _, _, err := c.get(context.Background(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		c.mu.Lock()
+		busy := c.busy
+		c.mu.Unlock()
+		if !busy {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if tokens := lim.lim.Tokens(); tokens < 0.99 || tokens > 1.01 {
+		t.Errorf("%.2f of 2 turns left after one batch, want 1", tokens)
+	}
+}
