@@ -722,9 +722,13 @@ func (s *Server) describeInstances(p params) (any, string, *apiError) {
 	if e != nil {
 		return nil, "", e
 	}
+	candidates := w.instancesInVdc(vdcID)
+	if len(ids) > 0 {
+		candidates = w.instancesByID(ids)
+	}
 	var list []*Instance
-	for _, in := range w.instancesInVdc(vdcID) {
-		if len(ids) > 0 && !slices.Contains(ids, in.ID) {
+	for _, in := range candidates {
+		if vdcID != "" && in.VdcID != vdcID {
 			continue
 		}
 		if publicIP != "" && (in.PublicNIC == nil || in.PublicNIC.IP != publicIP) {

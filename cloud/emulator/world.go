@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 
@@ -294,6 +295,19 @@ func (w *World) instancesInVdc(vdcID string) []*Instance {
 	var out []*Instance
 	for _, in := range w.Instances {
 		if vdcID == "" || in.VdcID == vdcID {
+			out = append(out, in)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	return out
+}
+
+// instancesByID returns the instances among ids that exist, in creation
+// order, looking each up instead of listing the world.
+func (w *World) instancesByID(ids []string) []*Instance {
+	var out []*Instance
+	for _, id := range ids {
+		if in := w.Instances[id]; in != nil && !slices.Contains(out, in) {
 			out = append(out, in)
 		}
 	}
