@@ -33,12 +33,34 @@ func OpenStore(path string) (*Store, error) {
 // Close closes the file.
 func (st *Store) Close() error { return st.db.Close() }
 
+// A bucket is one persisted map of the world: its bbolt bucket, and how to
+// read it all or write the given ids.
+type bucket struct {
+	name string
+	load func(tx *bolt.Tx) error
+	save func(tx *bolt.Tx, ids map[string]bool) error
+}
+
+func bucketOf[T any](name string, m map[string]*T) bucket {
+	return bucket{name: name,
+		load: func(tx *bolt.Tx) error { return loadBucket(tx, name, m) },
+		save: func(tx *bolt.Tx, ids map[string]bool) error { return saveBucket(tx, name, m, ids) }}
+}
+
+// buckets lists every persisted map of w, once for loading and saving.
+func buckets(w *World) []bucket {
+	return []bucket{
+		bucketOf("vdc", w.VDCs), bucketOf("public", w.Publics), bucketOf("private", w.Privates),
+		bucketOf("instance", w.Instances), bucketOf("secgroup", w.Groups), bucketOf("template", w.Templates),
+		bucketOf("task", w.Tasks), bucketOf("ledger", w.Ledger), bucketOf("nonce", w.Nonces),
+	}
+}
+
 func (st *Store) load(w *World) error {
 	return st.db.View(func(tx *bolt.Tx) error {
-		errs := []error{
-			loadBucket(tx, "vdc", w.VDCs), loadBucket(tx, "public", w.Publics), loadBucket(tx, "private", w.Privates),
-			loadBucket(tx, "instance", w.Instances), loadBucket(tx, "secgroup", w.Groups), loadBucket(tx, "template", w.Templates),
-			loadBucket(tx, "task", w.Tasks), loadBucket(tx, "ledger", w.Ledger), loadBucket(tx, "nonce", w.Nonces),
+		var errs []error
+		for _, b := range buckets(w) {
+			errs = append(errs, b.load(tx))
 		}
 		if err := errors.Join(errs...); err != nil {
 			return fmt.Errorf("local cloud %s: %w", st.path, err)
@@ -52,30 +74,11 @@ func (st *Store) save(w *World) error {
 		return nil
 	}
 	return st.db.Update(func(tx *bolt.Tx) error {
-		for bucket, ids := range w.dirty {
-			var err error
-			switch bucket {
-			case "vdc":
-				err = saveBucket(tx, bucket, w.VDCs, ids)
-			case "public":
-				err = saveBucket(tx, bucket, w.Publics, ids)
-			case "private":
-				err = saveBucket(tx, bucket, w.Privates, ids)
-			case "instance":
-				err = saveBucket(tx, bucket, w.Instances, ids)
-			case "secgroup":
-				err = saveBucket(tx, bucket, w.Groups, ids)
-			case "template":
-				err = saveBucket(tx, bucket, w.Templates, ids)
-			case "task":
-				err = saveBucket(tx, bucket, w.Tasks, ids)
-			case "ledger":
-				err = saveBucket(tx, bucket, w.Ledger, ids)
-			case "nonce":
-				err = saveBucket(tx, bucket, w.Nonces, ids)
-			}
-			if err != nil {
-				return err
+		for _, b := range buckets(w) {
+			if ids := w.dirty[b.name]; len(ids) > 0 {
+				if err := b.save(tx, ids); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
