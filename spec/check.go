@@ -159,7 +159,7 @@ func (s *Stack) checkIgnoreChanges(r *Resource, path string, d *diag) {
 // reported only when they are type mismatches: anything else depends on a
 // value known after apply.
 func (s *Stack) checkSchema(d *diag) {
-	b := &docBuilder{s: s, unknown: map[string]string{}, sensitive: map[string]bool{}}
+	b := &docBuilder{s: s, unknown: map[string]string{}, sensitiveText: map[string]string{}}
 	doc := b.root()
 	violations, err := schemas.Validate(doc)
 	if err != nil {
@@ -187,8 +187,8 @@ func (s *Stack) checkSchema(d *diag) {
 		if val.TmplErr && v.Keyword == "pattern" {
 			continue // the malformed reference is reported on its own
 		}
-		if b.sensitive[key] {
-			msg = maskSensitive(msg, b.sensitiveText[key])
+		if secret, ok := b.sensitiveText[key]; ok {
+			msg = maskSensitive(msg, secret)
 		}
 		d.errorf(pos, joinPath(path), "%s", msg)
 	}
@@ -213,8 +213,20 @@ func maskSensitive(msg, secret string) string {
 type docBuilder struct {
 	s             *Stack
 	unknown       map[string]string // path → "string", "list" or "" for a placeholder
-	sensitive     map[string]bool
-	sensitiveText map[string]string
+	sensitiveText map[string]string // path → the sensitive variable's text it holds
+}
+
+// variable returns the value of variable name for the document at key, and
+// remembers a sensitive one's text so messages about key can hide it.
+func (b *docBuilder) variable(key, name string) (any, bool) {
+	vr, ok := b.s.Variables[name]
+	if !ok || vr.Value == nil {
+		return nil, false
+	}
+	if vr.Sensitive {
+		b.sensitiveText[key] = fmt.Sprint(vr.Value)
+	}
+	return vr.Value, true
 }
 
 // placeholder stands for a string known only after apply; it matches no
@@ -222,7 +234,6 @@ type docBuilder struct {
 const placeholder = "\x00known after apply"
 
 func (b *docBuilder) root() any {
-	b.sensitiveText = map[string]string{}
 	out := map[string]any{}
 	for _, k := range b.s.root.Keys {
 		switch k.Name {
@@ -272,16 +283,12 @@ func (b *docBuilder) value(v *Value, path []string) any {
 	if ref := v.Tmpl.Whole(); ref != nil {
 		switch {
 		case ref.Var != "":
-			vr, ok := b.s.Variables[ref.Var]
-			if !ok || vr.Value == nil {
+			val, ok := b.variable(key, ref.Var)
+			if !ok {
 				b.unknown[key] = ""
 				return placeholder
 			}
-			if vr.Sensitive {
-				b.sensitive[key] = true
-				b.sensitiveText[key] = fmt.Sprint(vr.Value)
-			}
-			return toJSON(vr.Value)
+			return toJSON(val)
 		case ref.Index:
 			return json.Number("0")
 		default:
@@ -311,16 +318,12 @@ func (b *docBuilder) value(v *Value, path []string) any {
 		case p.Ref.Index:
 			sb.WriteString("0")
 		case p.Ref.Var != "":
-			vr, ok := b.s.Variables[p.Ref.Var]
-			if !ok || vr.Value == nil {
+			val, ok := b.variable(key, p.Ref.Var)
+			if !ok {
 				b.unknown[key] = "string"
 				return placeholder
 			}
-			if vr.Sensitive {
-				b.sensitive[key] = true
-				b.sensitiveText[key] = fmt.Sprint(vr.Value)
-			}
-			sb.WriteString(fmt.Sprint(vr.Value))
+			sb.WriteString(fmt.Sprint(val))
 		default:
 			b.unknown[key] = "string"
 			return placeholder
