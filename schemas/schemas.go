@@ -87,6 +87,11 @@ func Validate(doc any) ([]Violation, error) {
 // leaves returns the deepest causes. Inside an anyOf whose one branch is the
 // reference form, the reference branch is dropped: a value that is not a
 // reference should hear what is wrong with it as a value.
+// without returns the errors that drop does not match, leaving errs as it is.
+func without(errs []*jsonschema.ValidationError, drop func(*jsonschema.ValidationError) bool) []*jsonschema.ValidationError {
+	return slices.DeleteFunc(slices.Clone(errs), drop)
+}
+
 func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
 	if len(ve.Causes) == 0 {
 		return []*jsonschema.ValidationError{ve}
@@ -96,24 +101,12 @@ func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
 		if xMessage(ve.AbsoluteKeywordLocation) != "" {
 			return []*jsonschema.ValidationError{ve} // the schema says in one line what it wants
 		}
-		var kept []*jsonschema.ValidationError
-		for _, c := range causes {
-			if !isReferenceBranch(c) {
-				kept = append(kept, c)
-			}
-		}
-		if len(kept) > 0 {
+		if kept := without(causes, isReferenceBranch); len(kept) > 0 {
 			causes = kept
 		}
 		// Of what is left, a type mismatch says less than a failure of the
 		// branch whose type matched: keep the most specific.
-		var specific []*jsonschema.ValidationError
-		for _, c := range causes {
-			if !isTypeOnly(c) {
-				specific = append(specific, c)
-			}
-		}
-		if len(specific) > 0 {
+		if specific := without(causes, isTypeOnly); len(specific) > 0 {
 			causes = specific
 		} else if len(causes) > 1 {
 			// Every branch failed on type: one message naming them all.
