@@ -15,8 +15,21 @@ func init() {
 	register("DescribeTemplateInfo", (*Server).describeTemplateInfo)
 }
 
-func (s *Server) templateParam(p params) (*Template, *apiError) {
-	return lookup(p, "TemplateId", s.world.Templates, "InvalidTemplateId.Malformed", notFoundAs("InvalidTemplateId.NotFound", "template"))
+// templateInRegion reads the TemplateId and RegionId that DeleteTemplate
+// and SyncTemplate both take.
+func (s *Server) templateInRegion(p params) (*Template, string, *apiError) {
+	t, e := lookup(p, "TemplateId", s.world.Templates, "InvalidTemplateId.Malformed", notFoundAs("InvalidTemplateId.NotFound", "template"))
+	if e != nil {
+		return nil, "", e
+	}
+	region, e := p.need("RegionId")
+	if e != nil {
+		return nil, "", e
+	}
+	if Regions[region] == "" {
+		return nil, "", errMalformed("InvalidRegionId.Malformed", "RegionId")
+	}
+	return t, region, nil
 }
 
 func (s *Server) createTemplate(p params) (any, string, *apiError) {
@@ -54,23 +67,8 @@ func (s *Server) createTemplate(p params) (any, string, *apiError) {
 	return nil, task.ID, nil
 }
 
-func (s *Server) templateRegion(p params) (string, *apiError) {
-	region, e := p.need("RegionId")
-	if e != nil {
-		return "", e
-	}
-	if Regions[region] == "" {
-		return "", errMalformed("InvalidRegionId.Malformed", "RegionId")
-	}
-	return region, nil
-}
-
 func (s *Server) deleteTemplate(p params) (any, string, *apiError) {
-	t, e := s.templateParam(p)
-	if e != nil {
-		return nil, "", e
-	}
-	region, e := s.templateRegion(p)
+	t, region, e := s.templateInRegion(p)
 	if e != nil {
 		return nil, "", e
 	}
@@ -92,11 +90,7 @@ func (s *Server) deleteTemplate(p params) (any, string, *apiError) {
 }
 
 func (s *Server) syncTemplate(p params) (any, string, *apiError) {
-	t, e := s.templateParam(p)
-	if e != nil {
-		return nil, "", e
-	}
-	region, e := s.templateRegion(p)
+	t, region, e := s.templateInRegion(p)
 	if e != nil {
 		return nil, "", e
 	}
