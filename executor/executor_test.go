@@ -128,9 +128,14 @@ func TestRecoverSettlesEveryKindOfEntry(t *testing.T) {
 	}
 	_ = t2
 	s, _ := spec.Parse("s.yaml", []byte("version: 1\nstack: t\nregion: CN_Beijing_A\nresources: {}\n"))
+	f.srv.ResetCalls()
 	settled, err := executor.New(c, f.store, s).Recover(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// o2 and o3 look their names up in one listing; o1 and o2 are read back.
+	if diff := cmp.Diff(map[string]int{"DescribeTask": 1, "DescribeVdc": 3}, f.srv.Calls()); diff != "" {
+		t.Errorf("calls (-want +got)\n%s", diff)
 	}
 	var outcomes []string
 	for _, st := range settled {

@@ -28,8 +28,9 @@ func (e *Executor) Recover(ctx context.Context) ([]Settlement, error) {
 	e.records = snap.Resources
 	var out []Settlement
 	var errs []error
+	listings := map[string]*resources.Live{} // scope → one listing, shared by the entries that look a name up in it
 	for _, j := range snap.Journal {
-		outcome, err := e.recoverOne(ctx, j)
+		outcome, err := e.recoverOne(ctx, j, listings)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("settle %s of %s: %w", j.APIAction, j.Addr, err))
 			continue
@@ -39,7 +40,7 @@ func (e *Executor) Recover(ctx context.Context) ([]Settlement, error) {
 	return out, errors.Join(errs...)
 }
 
-func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry) (string, error) {
+func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listings map[string]*resources.Live) (string, error) {
 	kind, ok := resources.Registry[j.Kind]
 	if !ok {
 		return "", fmt.Errorf("unknown kind %q", j.Kind)
@@ -70,10 +71,15 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry) (strin
 			id = task.ResourceID
 		}
 		if id == "" {
-			live, err := resources.Refresh(ctx, e.client, resources.Scope{VDCs: []string{j.Scope},
-				ListGroups: j.Kind == "security_group", ListTemplates: j.Kind == "template"})
-			if err != nil {
-				return "", fmt.Errorf("look for %q: %w; if a %s named %q exists, run cdstack import %s ID", j.Marker, err, j.Kind, j.Marker, j.Addr)
+			scope := resources.Scope{VDCs: []string{j.Scope}, ListGroups: j.Kind == "security_group", ListTemplates: j.Kind == "template"}
+			key := fmt.Sprint(scope)
+			live := listings[key]
+			if live == nil {
+				var err error
+				if live, err = resources.Refresh(ctx, e.client, scope); err != nil {
+					return "", fmt.Errorf("look for %q: %w; if a %s named %q exists, run cdstack import %s ID", j.Marker, err, j.Kind, j.Marker, j.Addr)
+				}
+				listings[key] = live
 			}
 			id = kind.FindByName(live, resources.Inputs(j.Inputs))
 			if id == "" {
