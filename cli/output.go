@@ -105,21 +105,16 @@ func runImport(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	name, idx := spec.SplitAddress(addr)
+	name, _ := spec.SplitAddress(addr)
 	r := s.Resources[name]
 	if r == nil || !slices.Contains(r.Addresses(), addr) {
 		return fmt.Errorf("import: %s is not an address of the stack (it has %v)", addr, s.Addresses())
 	}
-	_ = idx
-	st, err := lockState(c)
+	st, snap, err := lockedSnapshot(c)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	snap, err := st.Snapshot(c.Context)
-	if err != nil {
-		return err
-	}
 	if rec := snap.Resources[addr]; rec != nil {
 		return fmt.Errorf("import: %s is already in the state (%s); cdstack state rm %s first", addr, rec.ID, addr)
 	}

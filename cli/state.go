@@ -125,6 +125,18 @@ func lockState(c *ucli.Context) (backend, error) {
 	return st, nil
 }
 
+// lockedSnapshot locks the state and reads it; the caller closes st.
+func lockedSnapshot(c *ucli.Context) (st backend, snap *state.Snapshot, err error) {
+	if st, err = lockState(c); err != nil {
+		return nil, nil, err
+	}
+	if snap, err = st.Snapshot(c.Context); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, snap, nil
+}
+
 func readState(c *ucli.Context) (*state.Snapshot, string, error) {
 	st, err := openState(c)
 	if err != nil {
@@ -262,15 +274,11 @@ func runStateRm(c *ucli.Context) error {
 	if c.NArg() == 0 {
 		return errors.New("state rm: name at least one address")
 	}
-	st, err := lockState(c)
+	st, snap, err := lockedSnapshot(c)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	snap, err := st.Snapshot(c.Context)
-	if err != nil {
-		return err
-	}
 	var change state.Change
 	for _, addr := range c.Args().Slice() {
 		r, err := snap.Get(addr)
@@ -297,15 +305,11 @@ func runStateMv(c *ucli.Context) error {
 		return errors.New("state mv: want FROM TO")
 	}
 	from, to := c.Args().Get(0), c.Args().Get(1)
-	st, err := lockState(c)
+	st, snap, err := lockedSnapshot(c)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	snap, err := st.Snapshot(c.Context)
-	if err != nil {
-		return err
-	}
 	r, err := snap.Get(from)
 	if err != nil {
 		return unknownAddress(from, st.Path(), snap)
