@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
@@ -136,6 +137,7 @@ func runImport(c *ucli.Context) error {
 	if obs == nil {
 		return fmt.Errorf("import: no %s with id %s in the cloud", r.Kind, id)
 	}
+	assumed := assumeUnshown(s, snap, kind, r, addr, obs.Attrs)
 	now := time.Now().UTC()
 	var deps []string
 	for _, d := range s.Dependencies(name) {
@@ -147,5 +149,32 @@ func runImport(c *ucli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "Imported %s (%s %s). Run cdstack plan to see how it differs from the stack.\n", addr, r.Kind, id)
+	if len(assumed) > 0 {
+		fmt.Fprintf(c.App.Writer, "The API does not show %s: recorded as the stack has them.\n", strings.Join(assumed, ", "))
+	}
 	return nil
+}
+
+// assumeUnshown fills attrs with the stack's values of the fields the API
+// did not show (an instance's image and type, a public network's billing
+// method, …) or cannot show (security group membership) and returns their
+// names. Without them the next plan would see
+// a difference the cloud never showed and replace or reinstall what was
+// just adopted. Sensitive fields and values not yet known stay out.
+func assumeUnshown(s *spec.Stack, snap *state.Snapshot, kind resources.Kind, r *spec.Resource, addr string, attrs resources.Inputs) []string {
+	_, idx := spec.SplitAddress(addr)
+	desired, _, err := planner.Desired(s, kind, r, idx, planner.RecordResolver(s, func(a string) *state.Record { return snap.Resources[a] }))
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, f := range kind.Fields() {
+		shown := attrs.Has(f.Name) && !f.Unobservable
+		if f.Sensitive || shown || !desired.Has(f.Name) || spec.HasUnknown(desired[f.Name]) {
+			continue
+		}
+		attrs[f.Name] = desired[f.Name]
+		names = append(names, f.Name)
+	}
+	return names
 }

@@ -20,7 +20,9 @@ const (
 )
 
 // An ActionSpec says where and how an action is called. ReadOnly actions
-// change nothing in the cloud and are always safe to retry.
+// change nothing in the cloud and are always safe to retry. Async actions
+// answer a TaskId to wait on; the others take effect at once (or, for
+// DeletePublicNetwork, in the background without a task).
 type ActionSpec struct {
 	Name     string
 	Service  Service
@@ -30,8 +32,9 @@ type ActionSpec struct {
 	Async bool
 }
 
-// actions lists every action of the reference with the service path and HTTP
-// method the reference gives it.
+// actions lists every action of the 2019 reference and the ones the current
+// documents and the official SDK add, with the service path and HTTP method
+// the documents give it.
 var actions = func() map[string]ActionSpec {
 	get, post := http.MethodGet, http.MethodPost
 	list := []ActionSpec{
@@ -51,6 +54,15 @@ var actions = func() map[string]ActionSpec {
 		{"DisconnectNetworkInterface", ServiceCCS, post, false, true},
 		{"ModifyIpAddress", ServiceCCS, post, false, true},
 		{"DescribeInstanceMonitor", ServiceCCS, post, true, false},
+		// Current documents (云主机概览.md) and the official SDK.
+		{"StartInstance", ServiceCCS, get, false, true},
+		{"StopInstances", ServiceCCS, get, false, true},
+		{"StartInstances", ServiceCCS, get, false, true},
+		{"RebootInstances", ServiceCCS, get, false, true},
+		{"ModifyInstanceName", ServiceCCS, post, false, false},
+		{"ModifyInstanceHostName", ServiceCCS, post, false, false}, // SDK only
+		{"ResetInstancesPassword", ServiceCCS, post, false, true},
+		{"ExtendSystemDisk", ServiceCCS, post, false, true},
 		// 安全组相关 (security groups)
 		{"CreateSecurityGroup", ServiceCCS, post, false, true},
 		{"DeleteSecurityGroup", ServiceCCS, get, false, true},
@@ -78,10 +90,11 @@ var actions = func() map[string]ActionSpec {
 		{"ModifyPublicNetwork", ServiceNetwork, get, false, true},
 		{"AddPublicIp", ServiceNetwork, get, false, true},
 		{"DeletePublicIp", ServiceNetwork, get, false, true},
-		{"DeletePublicNetwork", ServiceNetwork, get, false, true},
+		{"DeletePublicNetwork", ServiceNetwork, get, false, false}, // deletes in the background, no TaskId
 		{"DeletePrivateNetwork", ServiceNetwork, get, false, true},
-		{"RenewPublicNetwork", ServiceNetwork, get, false, true},
+		{"RenewPublicNetwork", ServiceNetwork, get, false, false},
 		{"DescribeBandwidthTraffic", ServiceNetwork, get, true, false},
+		{"ModifyVdcName", ServiceNetwork, post, false, false},
 		// 账单相关 (billing)
 		{"DescribeBill", ServiceBilling, get, true, false},
 		{"DescribeBillInfo", ServiceBilling, get, true, false},

@@ -59,6 +59,8 @@ type BillDetail struct {
 	ResourceType  string   `json:"ResourceType,omitempty"`
 	VdcID         string   `json:"VdcId"`
 	VdcName       string   `json:"VdcName"`
+	ProjectID     string   `json:"ProjectId,omitempty"`
+	ProjectName   string   `json:"ProjectName,omitempty"`
 	CreateTime    string   `json:"CreateTime"`
 	Configuration string   `json:"Configuration"`
 	CostDetail    string   `json:"CostDetail"`

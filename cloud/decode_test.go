@@ -2,6 +2,7 @@ package cloud
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,10 +13,17 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// serveFile answers every request with the reference example of one action.
-func serveFile(t *testing.T, action string) *Client {
+// An example is how to call one action and what its example answer decodes to.
+type example struct {
+	call func(c *Client) (any, error)
+	want any
+}
+
+// serveFile answers every request with the example answer of one action
+// from testdata/dir.
+func serveFile(t *testing.T, dir, action string) *Client {
 	t.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", "reference", action+".json"))
+	body, err := os.ReadFile(filepath.Join("testdata", dir, action+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,10 +47,7 @@ func serveFile(t *testing.T, action string) *Client {
 func TestDecodeReferenceExamples(t *testing.T) {
 	ctx := context.Background()
 	const task = "bbf63749-0186-4c68-8adc-9bf584bc1376"
-	tests := map[string]struct {
-		call func(c *Client) (any, error)
-		want any
-	}{
+	tests := map[string]example{
 		"CreateInstance": {func(c *Client) (any, error) { return c.CreateInstance(ctx, CreateInstanceRequest{}) }, "63749"},
 		"DeleteInstance": {func(c *Client) (any, error) { return c.DeleteInstance(ctx, DeleteInstanceRequest{}) }, task},
 		"StopInstance":   {func(c *Client) (any, error) { return c.StopInstance(ctx, InstanceRequest{InstanceID: "i"}) }, task},
@@ -60,7 +65,7 @@ func TestDecodeReferenceExamples(t *testing.T) {
 				InstanceID: "e0dfea2e-a7b6-11e9-a7ea-0242ac1102f8", InstanceName: "root", InstanceStatus: "updating",
 				InstanceChargeType: "PostPaid", VdcID: "0bb08ed7-e686-4168-93e5-e0187579753b", VdcName: "cdsApi-testaa",
 				RegionID: "CN_Beijing_A", Disks: InstanceDisks{SystemDisk: Disk{IOPS: 600, Size: 60}, DataDisks: []Disk{}},
-				PublicNetworkInterface: &NetworkInterface{},
+				PublicNetworkInterface: nil, // {}: no public NIC
 				PrivateNetworkInterface: []NetworkInterface{{InterfaceID: "e0e12830-a7b6-11e9-a7ea-0242ac1102f8", Name: "siwang-api1",
 					IP: "10.240.59.2", MAC: "00:50:56:a5:22:22", Connected: 1, PrivateID: "4e6f6790-a6b3-11e9-8f88-0242ac110041"}},
 			}}}},
@@ -172,17 +177,29 @@ func TestDecodeReferenceExamples(t *testing.T) {
 			"high_ccs", []Image{{ImageID: "Centos_7.6_64", ImageType: "centos", GicDisplayName: "CDS-OS-CentOS7.6-64bit-General-V2"}},
 			6, DiskGoods{Type: "high_disk", MinSize: 100, MaxSize: 4000, Step: 100}}},
 		"DescribeTask": {func(c *Client) (any, error) { return c.DescribeTask(ctx, "190982") },
-			&Task{ID: "190982", Status: TaskDoing, ResourceID: "6b83fec0-ad13-11e9-adc1-0242ac11035d", TaskType: "orderCreateVM", Message: "Success."}},
+			&Task{ID: "190982", Status: TaskDoing, ResourceID: "6b83fec0-ad13-11e9-adc1-0242ac11035d",
+				ResourceIDs: []string{"6b83fec0-ad13-11e9-adc1-0242ac11035d"}, TaskType: "orderCreateVM", Message: "Success."}},
 	}
-	if len(tests) != len(Actions()) {
-		t.Errorf("%d examples tested, %d actions known", len(tests), len(Actions()))
+	runExamples(t, "reference", tests)
+}
+
+// runExamples serves each action's example from testdata/dir through its
+// typed method and compares what the caller sees; every example file of
+// the directory must be tested.
+func runExamples(t *testing.T, dir string, tests map[string]example) {
+	files, err := filepath.Glob(filepath.Join("testdata", dir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(tests) {
+		t.Errorf("%d examples in testdata/%s, %d tested", len(files), dir, len(tests))
 	}
 	for action, tc := range tests {
 		t.Run(action, func(t *testing.T) {
 			if _, ok := LookupAction(action); !ok {
 				t.Fatalf("action %s is not in the catalogue", action)
 			}
-			got, err := tc.call(serveFile(t, action))
+			got, err := tc.call(serveFile(t, dir, action))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -191,5 +208,141 @@ func TestDecodeReferenceExamples(t *testing.T) {
 				t.Errorf("(-want +got)\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestDecodeCurrentExamples decodes answers in the shapes the current
+// documents and the official SDK show (testdata/current/README.md).
+func TestDecodeCurrentExamples(t *testing.T) {
+	ctx := context.Background()
+	const (
+		i1, i2 = "5f1c1a0e-0000-4000-8000-000000000001", "5f1c1a0e-0000-4000-8000-000000000002"
+		vdc    = "5f1c1a0e-0000-4000-8000-0000000000aa"
+	)
+	tests := map[string]example{
+		"DescribeInstances": {func(c *Client) (any, error) { return c.DescribeInstances(ctx, DescribeInstancesRequest{}) },
+			&DescribeInstancesData{PageNumber: 1, PageCount: 1, Total: 2, Instances: []Instance{{
+				InstanceID: i1, InstanceName: "web-0", InstanceStatus: "running", InstanceChargeType: "PostPaid",
+				InstanceChargeStatus: "success", VdcID: vdc, VdcName: "prod", RegionID: "CN_Beijing_A", CPU: 2, RAM: 4,
+				Disks: InstanceDisks{SystemDisk: Disk{Type: "ssd_system_disk", Size: 40, IopsSize: 2, IOPS: 3200},
+					DataDisks:       []Disk{{DiskID: "5f1c1a0e-0000-4000-8000-0000000000d1", Type: "ssd_disk", Size: 100, IOPS: 3000}},
+					LeftDataDiskNum: 15},
+				PublicNetworkInterface: List[NetworkInterface]{{InterfaceID: "5f1c1a0e-0000-4000-8000-0000000000e1", Name: "wan",
+					IP: "198.18.0.6", MAC: "00:50:56:01:02:03", Connected: 1, PublicID: "5f1c1a0e-0000-4000-8000-0000000000b1"}},
+				PrivateNetworkInterface: []NetworkInterface{{InterfaceID: "5f1c1a0e-0000-4000-8000-0000000000e2", Name: "lan",
+					IP: "10.10.0.2", MAC: "00:50:56:01:02:04", Connected: 1, PrivateID: "5f1c1a0e-0000-4000-8000-0000000000c1"}},
+				Tags: []Tag{{TagID: "301", TagName: "team-web"}}, CreateTime: "2026-11-30 09:15:00",
+			}, {
+				InstanceID: i2, InstanceName: "batch-0", InstanceStatus: "stop", InstanceChargeType: "PostPaid",
+				VdcID: vdc, VdcName: "prod", RegionID: "CN_Beijing_A", CPU: 1, RAM: 2,
+				Disks:                  InstanceDisks{SystemDisk: Disk{Type: "system_disk", Size: 20, IOPS: 200}, DataDisks: []Disk{}},
+				PublicNetworkInterface: List[NetworkInterface]{}, PrivateNetworkInterface: []NetworkInterface{}, Tags: []Tag{},
+				CreateTime: "2026-11-30 09:16:00",
+			}}}},
+		"DescribeTask": {func(c *Client) (any, error) { return c.DescribeTask(ctx, "48213") },
+			&Task{ID: "48213", Status: TaskFinish, ResourceID: i1, ResourceIDs: []string{i1, i2}, TaskType: "orderCreateVM", Message: "Success."}},
+		"DescribeVdc": {func(c *Client) (any, error) { return c.DescribeVdc(ctx, DescribeVdcRequest{}) }, []Vdc{{
+			VdcID: vdc, VdcName: "prod", RegionID: "CN_Beijing_A", VdcStatus: "ok", PageNumber: 1, PageCount: 1,
+			PublicNetwork: List[PublicNetwork]{{PublicID: "5f1c1a0e-0000-4000-8000-0000000000b1", Name: "wan", Status: "ok",
+				Type: "Bandwidth_BGP", Qos: 10, UnuseIPNum: 4, Segments: []PublicSegment{{SegmentID: "5f1c1a0e-0000-4000-8000-0000000000f1",
+					Address: "198.18.0.0", Mask: 29, Gateway: "198.18.0.1"}}}},
+			PrivateNetwork: List[PrivateNetwork]{{PrivateID: "5f1c1a0e-0000-4000-8000-0000000000c1", Name: "lan", Status: "ok",
+				UnuseIPNum: 65532, Segments: []string{"10.10.0.0/16~10.10.255.255/16"}}},
+		}}},
+		"ResetInstancesPassword": {func(c *Client) (any, error) {
+			return c.ResetInstancesPassword(ctx, ResetInstancesPasswordRequest{InstanceIDs: []string{i1, i2}, Password: "Aa1!aaaa"})
+		}, []string{"70001", "70002"}},
+		"ModifyInstanceName": {func(c *Client) (any, error) {
+			return c.ModifyInstanceName(ctx, ModifyInstanceNameRequest{InstanceID: i1, InstanceName: "web-1"})
+		}, ""},
+		"ModifyVdcName": {func(c *Client) (any, error) {
+			return c.ModifyVdcName(ctx, ModifyVdcNameRequest{VdcID: vdc, VdcName: "p"})
+		}, ""},
+		"ModifyInstanceHostName": {func(c *Client) (any, error) { return c.ModifyInstanceHostName(ctx, ModifyInstanceHostNameRequest{}) }, ""},
+		"DeletePublicNetwork":    {func(c *Client) (any, error) { return c.DeletePublicNetwork(ctx, PublicNetworkRequest{}) }, ""},
+		"StartInstance":          {func(c *Client) (any, error) { return c.StartInstance(ctx, InstanceRequest{InstanceID: i1}) }, "60001"},
+		"StopInstances":          {func(c *Client) (any, error) { return c.StopInstances(ctx, InstancesRequest{InstanceIDs: []string{i1}}) }, "60002"},
+		"StartInstances": {func(c *Client) (any, error) {
+			return c.StartInstances(ctx, InstancesRequest{InstanceIDs: []string{i1}})
+		}, "60003"},
+		"RebootInstances": {func(c *Client) (any, error) {
+			return c.RebootInstances(ctx, InstancesRequest{InstanceIDs: []string{i1}})
+		}, "60004"},
+		"ExtendSystemDisk": {func(c *Client) (any, error) {
+			return c.ExtendSystemDisk(ctx, ExtendSystemDiskRequest{InstanceID: i1, Size: 60})
+		}, "60009"},
+		"DescribeAvailableResource": {func(c *Client) (any, error) {
+			return c.DescribeAvailableResource(ctx, AvailableResourceRequest{RegionID: "CN_Beijing_A"})
+		}, &AvailableResource{RegionID: "CN_Beijing_A", RegionName: "北京-可用区A", RegionStatus: "1",
+			WanGoods: []WanGood{{Type: "Bandwidth_BGP", BillingMethod: []WanBillingMethods{{"BandwIdth", 500}, {"Traffic", 500}}}},
+			InstanceGoods: []InstanceGoods{{InstanceType: "Standard",
+				ImageGoods:      ImageGoods{PublicImage: []Image{{ImageID: "Centos_7.6_64", ImageType: "centos", GicDisplayName: "CentOS 7.6 64"}}},
+				DiskGoods:       []DiskGoods{{Type: "ssd_disk", MinSize: 50, MaxSize: 4000, Step: 50}},
+				SystemDiskGoods: []DiskGoods{{Type: "ssd_system_disk", MinSize: 0, MaxSize: 500, Step: 10}}}}}},
+		"DescribeBillInfo": {func(c *Client) (any, error) { return c.DescribeBillInfo(ctx, DescribeBillInfoRequest{}) }, &BillInfo{
+			TotalCost: 1.2, BillDetail: []BillDetail{{RegionID: "CN_Beijing_A", ResourceID: i1, ResourceName: "web-0", VdcID: vdc,
+				VdcName: "prod", ProjectID: "0-0", ProjectName: "默认项目组", CreateTime: "2026-11-30 09:15:00",
+				Configuration: "Standard云主机:系统硬盘:40GB,vCPU:2C,内存:4GB", CostDetail: "单价:0.05/小时,时长:24小时",
+				StartTime: 1764464100, EndTime: 1764550500, PayType: "1", PayDesc: "按需计费", Status: "running", UnitPrice: 0.05,
+				TotalCost: 1.2, IPs: []string{"198.18.0.6"}}}}},
+	}
+	runExamples(t, "current", tests)
+}
+
+// TestEveryActionHasAnExample: each action of the catalogue decodes an
+// answer of the 2019 reference or of the current documents.
+func TestEveryActionHasAnExample(t *testing.T) {
+	for _, a := range Actions() {
+		_, errRef := os.Stat(filepath.Join("testdata", "reference", a.Name+".json"))
+		_, errCur := os.Stat(filepath.Join("testdata", "current", a.Name+".json"))
+		if errRef != nil && errCur != nil {
+			t.Errorf("%s has no example answer in testdata/reference or testdata/current", a.Name)
+		}
+	}
+}
+
+// TestDecodeTolerantShapes: the forms one field has taken decode alike.
+func TestDecodeTolerantShapes(t *testing.T) {
+	nic := NetworkInterface{InterfaceID: "n", IP: "198.18.0.6", PublicID: "p"}
+	tests := map[string]struct {
+		in   string
+		want Instance
+	}{
+		"public NIC as a list":    {`{"PublicNetworkInterface":[{"InterfaceId":"n","IP":"198.18.0.6","PublicId":"p"}]}`, Instance{PublicNetworkInterface: List[NetworkInterface]{nic}}},
+		"public NIC as an object": {`{"PublicNetworkInterface":{"InterfaceId":"n","IP":"198.18.0.6","PublicId":"p"}}`, Instance{PublicNetworkInterface: List[NetworkInterface]{nic}}},
+		"no public NIC: {}":       {`{"PublicNetworkInterface":{}}`, Instance{}},
+		"no public NIC: []":       {`{"PublicNetworkInterface":[]}`, Instance{PublicNetworkInterface: List[NetworkInterface]{}}},
+		"no public NIC: null":     {`{"PublicNetworkInterface":null}`, Instance{}},
+		"no public NIC: text":     {`{"PublicNetworkInterface":""}`, Instance{}},
+		"disk, 2019 spelling":     {`{"Disks":{"SystemDisk":{"Type":"ssd_disk","IOPS":600,"Size":60}}}`, Instance{Disks: InstanceDisks{SystemDisk: Disk{Type: "ssd_disk", IOPS: 600, Size: 60}}}},
+		"disk, lower case":        {`{"Disks":{"DataDisks":[{"size":100,"type":"high_disk"}]}}`, Instance{Disks: InstanceDisks{DataDisks: []Disk{{Type: "high_disk", Size: 100}}}}},
+		"tag id as a number":      {`{"Tags":[{"TagId":257,"TagName":"a"}]}`, Instance{Tags: []Tag{{TagID: "257", TagName: "a"}}}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var got Instance
+			if err := json.Unmarshal([]byte(tc.in), &got); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+			if got.PublicInterface() == nil != (len(tc.want.PublicNetworkInterface) == 0) {
+				t.Errorf("PublicInterface() = %+v", got.PublicInterface())
+			}
+		})
+	}
+}
+
+// TestPowerOf: every status the official provider uses reads as a settled
+// power state or as a change in progress.
+func TestPowerOf(t *testing.T) {
+	for status, want := range map[string]Power{
+		"running": PowerRunning, "Running": PowerRunning, "stop": PowerStopped, "stopped": PowerStopped,
+		"stopping": "", "starting": "", "updating": "", "creating": "", "deleting": "", "": "",
+	} {
+		if got := PowerOf(status); got != want {
+			t.Errorf("PowerOf(%q) = %q, want %q", status, got, want)
+		}
 	}
 }

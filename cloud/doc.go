@@ -1,7 +1,57 @@
 // Package cloud is the client of the CapitalOnline (CDS) public API, version
-// 2019-08-08: every action of ../shared/reference/cds-api-2019-08-08.md with
-// typed requests and answers, request signing, the shared rate limiter,
-// retries, and the one waiter for asynchronous tasks.
+// 2019-08-08: every action of the 2019 reference
+// (../shared/reference/cds-api-2019-08-08.md) and those the current official
+// documentation (capitalonline/openapi: 云主机概览.md, 虚拟数据中心概览.md,
+// 首云OpenAPI(v1.2).md) and the official Go SDK (cds-gic-sdk-go v0.3.16)
+// add, with typed requests and answers, request signing, the shared rate
+// limiter, retries, and the one waiter for asynchronous tasks.
+//
+// The real cloud is what the current documents and the SDK show. Where they
+// disagree with the 2019 reference, the client accepts every form it may
+// meet and sends the current one; the emulator answers in the current one.
+// The divergences, and which form each side uses:
+//
+//	what                           2019 reference            current (client sends / emulator answers)   client accepts
+//	DescribeInstances              one object, {} for none   a list, [] for none                          list, object, {}, null, ""
+//	  PublicNetworkInterface
+//	DescribeInstances disks        Type, IOPS                DiskType, Iops, IopsSize (packs)             both spellings, any case
+//	DescribeInstances fields       —                         Tags [{TagId text, TagName}], CreateTime,    all; TagId text or number
+//	                                                          Data.Total
+//	DescribeInstances image, type  not documented            not documented (not sent)                    used when sent; else the
+//	                                                                                                      state's value (resources)
+//	DescribeInstances filters      InstanceId list,          InstanceId, PublicIp list, VdcName,          —
+//	                               PublicIp text             RegionId, TagName
+//	instance status                running (examples)        running, stop, stopping, starting,           running; stop/stopped/
+//	                                                          updating, creating, deleting                 shutdown; others: busy
+//	DescribeTask                   ResourceId text           ResourceIds list + ResourceId comma-joined   both; ids deduplicated
+//	CreateVdc PublicNetwork        Ip (IP count)             IPNum; {} means none                         —
+//	DescribeVdc unknown VdcId      400 VDCNotFound           Success with empty Data                      both mean gone (VdcGone)
+//	DescribeVdc public network     Type (table)              Type; no BillingMethod/AutoRenew/Float…      used when sent; else the
+//	                                                                                                      state's value
+//	DescribeVdc private network    Address, Mask (table)     Segments only                                either; address/mask from
+//	                                                                                                      the first segment
+//	DeletePublicNetwork            TaskId                    no TaskId, deleted in the background         a TaskId is waited on; none:
+//	                                                                                                      WaitUntil the VDC no longer
+//	                                                                                                      lists it
+//	DescribeSecurityGroups filter  Keyword                   SDK: keyword (POST body), Keyword (GET)      —
+//	rule TargetAddress             one address or CIDR       several joined by ";", host bits allowed     —
+//	enumerations (BillingMethod…)  Bandwidth                 BandwIdth in the documents' own samples      any case (emulator and
+//	                                                                                                      resources compare folded)
+//	DescribeAvailableResource      Bandwidth keys            BandwIdth keys, SystemDiskGoods,             all
+//	                                                          RegionStatus
+//	DescribeBillInfo               —                         ProjectId, ProjectName; Currency parameter   all
+//	CreateTemplate PowerOn         1                         true                                         —
+//
+// Actions the 2019 reference lacks: StartInstance, StopInstances,
+// StartInstances, RebootInstances (GET; InstanceIds comma-joined),
+// ModifyInstanceName, ResetInstancesPassword, ExtendSystemDisk (POST),
+// ModifyInstanceHostName (POST; the SDK's, not documented), ModifyVdcName
+// (POST /network/). Synchronous mutations answer an empty TaskId (or none):
+// ModifyInstanceName, ModifyInstanceHostName, ModifyVdcName,
+// RenewPublicNetwork; the typed methods return "" and callers treat it as
+// done. ResetInstancesPassword answers Data: [{InstanceId, TaskId}] in the
+// documents and a top-level TaskId in the SDK: every id of both is returned
+// to be waited on (and journaled).
 //
 // Invariants and decisions:
 //

@@ -2,15 +2,20 @@ package cloud
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
+	"slices"
+	"strings"
 	"time"
 )
 
-// DiskSpec is a data disk to create: size in GB and a disk type such as
-// ssd_disk, high_disk or big_disk.
+// DiskSpec is a disk to create: size in GB, a disk type (data disks:
+// ssd_disk, high_disk or big_disk; system disks: system_disk or
+// ssd_system_disk) and provisioned IOPS packs.
 type DiskSpec struct {
-	Size int    `json:"Size"`
-	Type string `json:"Type"`
+	Size int    `json:"Size,omitempty"`
+	Type string `json:"Type,omitempty"`
+	IOPS int    `json:"IOPS,omitempty"`
 }
 
 // PrivateIPSpec asks for addresses on one private network; IP holds
@@ -34,10 +39,13 @@ type CreateInstanceRequest struct {
 	RAM                int             `json:"Ram,omitempty"`
 	InstanceType       string          `json:"InstanceType,omitempty"`
 	ImageID            string          `json:"ImageId,omitempty"`
+	SystemDisk         *DiskSpec       `json:"SystemDisk,omitempty"`
 	DataDisks          []DiskSpec      `json:"DataDisks,omitempty"`
 	Amount             int             `json:"Amount,omitempty"`
 	PublicIP           []string        `json:"PublicIp,omitempty"`
 	PrivateIP          []PrivateIPSpec `json:"PrivateIp,omitempty"`
+	// LabelNames tags the new instances, creating tags that do not exist.
+	LabelNames []string `json:"LabelNames,omitempty"`
 }
 
 // CreateInstance starts creating instances and returns the task id.
@@ -65,9 +73,118 @@ func (c *Client) StopInstance(ctx context.Context, r InstanceRequest) (string, e
 	return c.task(ctx, "StopInstance", r)
 }
 
-// RebootInstance powers an instance on (or restarts a running one).
+// StartInstance powers a stopped instance on.
+func (c *Client) StartInstance(ctx context.Context, r InstanceRequest) (string, error) {
+	return c.task(ctx, "StartInstance", r)
+}
+
+// RebootInstance restarts an instance.
 func (c *Client) RebootInstance(ctx context.Context, r InstanceRequest) (string, error) {
 	return c.task(ctx, "RebootInstance", r)
+}
+
+// InstancesRequest names several instances (StopInstances, StartInstances,
+// RebootInstances: GET /ccs); the service takes them as one comma-joined
+// text.
+type InstancesRequest struct {
+	InstanceIDs []string `json:"-"`
+}
+
+// MarshalJSON sends InstanceIds as the documents spell it, "a,b".
+func (r InstancesRequest) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"InstanceIds": strings.Join(r.InstanceIDs, ",")})
+}
+
+// StopInstances powers instances off with one task.
+func (c *Client) StopInstances(ctx context.Context, r InstancesRequest) (string, error) {
+	return c.task(ctx, "StopInstances", r)
+}
+
+// StartInstances powers instances on with one task.
+func (c *Client) StartInstances(ctx context.Context, r InstancesRequest) (string, error) {
+	return c.task(ctx, "StartInstances", r)
+}
+
+// RebootInstances restarts instances with one task.
+func (c *Client) RebootInstances(ctx context.Context, r InstancesRequest) (string, error) {
+	return c.task(ctx, "RebootInstances", r)
+}
+
+// ModifyInstanceNameRequest renames an instance (POST /ccs).
+type ModifyInstanceNameRequest struct {
+	InstanceID   string `json:"InstanceId"`
+	InstanceName string `json:"InstanceName"`
+}
+
+// ModifyInstanceName renames an instance. The service answers at once with
+// an empty TaskId; a task id, should one come, is returned to wait on.
+func (c *Client) ModifyInstanceName(ctx context.Context, r ModifyInstanceNameRequest) (string, error) {
+	return c.task(ctx, "ModifyInstanceName", r)
+}
+
+// ModifyInstanceHostNameRequest sets the guest's host name; the service
+// needs the instance's password to do it.
+type ModifyInstanceHostNameRequest struct {
+	InstanceID string `json:"InstanceId"`
+	HostName   string `json:"HostName"`
+	Password   string `json:"Password"`
+}
+
+// ModifyInstanceHostName sets the host name (an action of the official SDK,
+// not of the documents).
+func (c *Client) ModifyInstanceHostName(ctx context.Context, r ModifyInstanceHostNameRequest) (string, error) {
+	return c.task(ctx, "ModifyInstanceHostName", r)
+}
+
+// ResetInstancesPasswordRequest sets a new password on instances.
+type ResetInstancesPasswordRequest struct {
+	InstanceIDs []string `json:"-"`
+	Password    string   `json:"Password"`
+}
+
+// MarshalJSON sends InstanceIds comma-joined, as the documents spell it.
+func (r ResetInstancesPasswordRequest) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"InstanceIds": strings.Join(r.InstanceIDs, ","), "Password": r.Password})
+}
+
+// instanceTask is one entry of ResetInstancesPassword's Data.
+type instanceTask struct {
+	InstanceID string `json:"InstanceId"`
+	TaskID     Str    `json:"TaskId"`
+}
+
+// ResetInstancesPassword sets a new password and returns every task to wait
+// on: the documents answer Data: [{InstanceId, TaskId}], the official SDK
+// reads a top-level TaskId; both are taken, each id once.
+func (c *Client) ResetInstancesPassword(ctx context.Context, r ResetInstancesPasswordRequest) ([]string, error) {
+	var d []instanceTask
+	resp, err := c.Call(ctx, "ResetInstancesPassword", r, &d)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, t := range d {
+		if id := string(t.TaskID); id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	if resp.TaskID != "" && !slices.Contains(ids, resp.TaskID) {
+		ids = append(ids, resp.TaskID)
+	}
+	return ids, nil
+}
+
+// ExtendSystemDiskRequest grows the system disk to Size GB and/or its
+// provisioned IOPS packs (zero leaves a value as it is).
+type ExtendSystemDiskRequest struct {
+	InstanceID string `json:"InstanceId"`
+	Size       int    `json:"Size,omitempty"`
+	IOPS       int    `json:"IOPS,omitempty"`
+}
+
+// ExtendSystemDisk grows an instance's system disk.
+func (c *Client) ExtendSystemDisk(ctx context.Context, r ExtendSystemDiskRequest) (string, error) {
+	return c.task(ctx, "ExtendSystemDisk", r)
 }
 
 // ModifyInstanceChargeTypeRequest switches PostPaid/PrePaid (POST /ccs).
@@ -145,38 +262,86 @@ type DescribeInstancesRequest struct {
 	PageNumber int    `json:"PageNumber,omitempty"`
 	PageSize   int    `json:"PageSize,omitempty"`
 	VdcID      string `json:"VdcId,omitempty"`
-	// InstanceIDs narrows the listing to these instances (the documented
-	// form is a JSON list).
+	// InstanceIDs narrows the listing to these instances (the 2019
+	// reference's form is a JSON list; the current documents show one id,
+	// which the service reads as a list of one).
 	InstanceIDs []string `json:"InstanceId,omitempty"`
-	PublicIP    string   `json:"PublicIp,omitempty"`
+	// PublicIPs is a list (one address in the 2019 reference).
+	PublicIPs []string `json:"PublicIp,omitempty"`
+	VdcName   string   `json:"VdcName,omitempty"`
+	RegionID  string   `json:"RegionId,omitempty"`
+	TagName   string   `json:"TagName,omitempty"`
 }
 
-// DescribeInstancesData is one page of instances.
+// DescribeInstancesData is one page of instances. Total (the current
+// documents) counts every match; the 2019 reference has only PageCount.
 type DescribeInstancesData struct {
 	Instances  []Instance `json:"Instances"`
 	PageNumber Int        `json:"PageNumber"`
 	PageCount  Int        `json:"PageCount"`
+	Total      Int        `json:"Total"`
 }
 
-// An Instance as DescribeInstances shows it. Cpu, Ram, InstanceType and
-// ImageId are not in the reference's example answer; they are decoded when
-// the service sends them.
+// An Instance as DescribeInstances shows it. The documents list no image or
+// instance type in it: ImageID and InstanceType are empty unless a service
+// sends them.
 type Instance struct {
-	InstanceID              string             `json:"InstanceId"`
-	InstanceName            string             `json:"InstanceName"`
-	InstanceStatus          string             `json:"InstanceStatus"`
-	InstanceChargeType      string             `json:"InstanceChargeType"`
-	InstanceChargeStatus    string             `json:"InstanceChargeStatus,omitempty"`
-	VdcID                   string             `json:"VdcId"`
-	VdcName                 string             `json:"VdcName"`
-	RegionID                string             `json:"RegionId"`
-	CPU                     Int                `json:"Cpu,omitempty"`
-	RAM                     Int                `json:"Ram,omitempty"`
-	InstanceType            string             `json:"InstanceType,omitempty"`
-	ImageID                 string             `json:"ImageId,omitempty"`
-	Disks                   InstanceDisks      `json:"Disks"`
-	PublicNetworkInterface  *NetworkInterface  `json:"PublicNetworkInterface,omitempty"`
-	PrivateNetworkInterface []NetworkInterface `json:"PrivateNetworkInterface"`
+	InstanceID           string        `json:"InstanceId"`
+	InstanceName         string        `json:"InstanceName"`
+	InstanceStatus       string        `json:"InstanceStatus"`
+	InstanceChargeType   string        `json:"InstanceChargeType"`
+	InstanceChargeStatus string        `json:"InstanceChargeStatus,omitempty"`
+	VdcID                string        `json:"VdcId"`
+	VdcName              string        `json:"VdcName"`
+	RegionID             string        `json:"RegionId"`
+	CPU                  Int           `json:"Cpu,omitempty"`
+	RAM                  Int           `json:"Ram,omitempty"`
+	InstanceType         string        `json:"InstanceType,omitempty"`
+	ImageID              string        `json:"ImageId,omitempty"`
+	Disks                InstanceDisks `json:"Disks"`
+	// PublicNetworkInterface is a list now (maybe empty); the 2019
+	// reference shows one object, {} for none.
+	PublicNetworkInterface  List[NetworkInterface] `json:"PublicNetworkInterface"`
+	PrivateNetworkInterface []NetworkInterface     `json:"PrivateNetworkInterface"`
+	Tags                    []Tag                  `json:"Tags,omitempty"`
+	CreateTime              string                 `json:"CreateTime,omitempty"`
+}
+
+// PublicInterface returns the instance's public NIC, or nil.
+func (in Instance) PublicInterface() *NetworkInterface {
+	for i := range in.PublicNetworkInterface {
+		if in.PublicNetworkInterface[i].InterfaceID != "" {
+			return &in.PublicNetworkInterface[i]
+		}
+	}
+	return nil
+}
+
+// Power is an instance's power state as InstanceStatus shows it, or ""
+// while a task is changing it.
+func (in Instance) Power() Power { return PowerOf(in.InstanceStatus) }
+
+// A Power is an instance's settled power state.
+type Power string
+
+// The settled power states.
+const (
+	PowerRunning Power = "running"
+	PowerStopped Power = "stopped"
+)
+
+// PowerOf reads an InstanceStatus: "running" is running; "stop" (what the
+// current service and the official provider say) and "stopped" are
+// stopped; every other status (creating, starting, stopping, updating,
+// deleting, …) is a change in progress, "". Case is ignored.
+func PowerOf(status string) Power {
+	switch strings.ToLower(strings.TrimSpace(status)) {
+	case "running":
+		return PowerRunning
+	case "stop", "stopped", "shutdown":
+		return PowerStopped
+	}
+	return ""
 }
 
 // InstanceDisks are an instance's system and data disks.
@@ -186,7 +351,9 @@ type InstanceDisks struct {
 	LeftDataDiskNum Int    `json:"LeftDataDiskNum,omitempty"`
 }
 
-// A Disk is a system or data disk.
+// A Disk is a system or data disk. The current service spells the type
+// DiskType and the IOPS Iops (IopsSize: provisioned IOPS packs); the 2019
+// reference spells them Type and IOPS. Both decode into Type and IOPS.
 type Disk struct {
 	DiskID   string `json:"DiskId,omitempty"`
 	Size     Int    `json:"Size"`
@@ -195,16 +362,51 @@ type Disk struct {
 	IopsSize Int    `json:"IopsSize,omitempty"`
 }
 
+// UnmarshalJSON accepts both spellings, and size/type in lower case as the
+// 2019 reference's DataDisks example writes them.
+func (d *Disk) UnmarshalJSON(b []byte) error {
+	var w struct {
+		DiskID   string `json:"DiskId"`
+		Size     Int    `json:"Size"`
+		Type     string `json:"Type"`
+		DiskType string `json:"DiskType"`
+		IOPS     *Int   `json:"IOPS"`
+		Iops     *Int   `json:"Iops"`
+		IopsSize Int    `json:"IopsSize"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*d = Disk{DiskID: w.DiskID, Size: w.Size, Type: w.DiskType, IopsSize: w.IopsSize}
+	if d.Type == "" {
+		d.Type = w.Type
+	}
+	if w.Iops != nil {
+		d.IOPS = *w.Iops
+	} else if w.IOPS != nil {
+		d.IOPS = *w.IOPS
+	}
+	return nil
+}
+
 // A NetworkInterface is a public or private NIC. Connected is 1 when the
 // link is up. PublicID or PrivateID names its network.
 type NetworkInterface struct {
 	InterfaceID string `json:"InterfaceId"`
 	Name        string `json:"Name"`
 	IP          string `json:"IP"`
+	IPv6        string `json:"IPv6,omitempty"`
 	MAC         string `json:"MAC"`
 	Connected   Int    `json:"Connected"`
 	PublicID    string `json:"PublicId,omitempty"`
 	PrivateID   string `json:"PrivateId,omitempty"`
+}
+
+// A Tag is a label on an instance. TagId is text in DescribeInstances and a
+// number in DescribeTags; both decode.
+type Tag struct {
+	TagID   Str    `json:"TagId"`
+	TagName string `json:"TagName"`
 }
 
 // DescribeInstances returns one page of instances.

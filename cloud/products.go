@@ -36,6 +36,7 @@ type AvailableResourceRequest struct {
 type AvailableResource struct {
 	RegionID      string          `json:"RegionId"`
 	RegionName    string          `json:"RegionName"`
+	RegionStatus  Str             `json:"RegionStatus,omitempty"` // "1" on sale (current documents)
 	WanGoods      []WanGood       `json:"WanGoods"`
 	InstanceGoods []InstanceGoods `json:"InstanceGoods"`
 }
@@ -54,9 +55,10 @@ type WanBillingMethods struct {
 
 // InstanceGoods are the images and disks an instance type can have.
 type InstanceGoods struct {
-	InstanceType string      `json:"InstanceType"`
-	ImageGoods   ImageGoods  `json:"ImageGoods"`
-	DiskGoods    []DiskGoods `json:"DiskGoods"`
+	InstanceType    string      `json:"InstanceType"`
+	ImageGoods      ImageGoods  `json:"ImageGoods"`
+	DiskGoods       []DiskGoods `json:"DiskGoods"`
+	SystemDiskGoods []DiskGoods `json:"SystemDiskGoods,omitempty"`
 }
 
 // ImageGoods are public and private images.

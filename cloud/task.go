@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 )
@@ -25,12 +26,15 @@ const (
 func (s TaskStatus) Done() bool { return s == TaskFinish || s == TaskError }
 
 // A Task is what DescribeTask says about an asynchronous operation.
+// ResourceIDs are the resources it created or changed, ResourceID the first
+// of them.
 type Task struct {
-	ID         string
-	Status     TaskStatus
-	ResourceID string
-	TaskType   string
-	Message    string
+	ID          string
+	Status      TaskStatus
+	ResourceID  string
+	ResourceIDs []string
+	TaskType    string
+	Message     string
 	// Set by WaitTask: how long after the wait began the task was seen
 	// finished (Settled) and last seen unfinished (LastRunning; 0 when the
 	// first look at the time it was expected to end found it done). It ended
@@ -47,11 +51,31 @@ type DescribeTaskRequest struct {
 	TaskID string `json:"TaskId"`
 }
 
-// DescribeTaskData is the Data of a DescribeTask answer.
+// DescribeTaskData is the Data of a DescribeTask answer: ResourceIds is a
+// list (the current service and the official SDK), ResourceId a text that
+// may hold several comma-joined ids (the 2019 reference).
 type DescribeTaskData struct {
-	Status     Str `json:"Status"`
-	ResourceID Str `json:"ResourceId"`
-	TaskType   Str `json:"TaskType"`
+	Status      Str   `json:"Status"`
+	ResourceID  Str   `json:"ResourceId"`
+	ResourceIDs []Str `json:"ResourceIds"`
+	TaskType    Str   `json:"TaskType"`
+}
+
+// resourceIDs returns the task's resource ids from whichever field has them.
+func (d DescribeTaskData) resourceIDs() []string {
+	var ids []string
+	add := func(id string) {
+		if id = strings.TrimSpace(id); id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	for _, id := range d.ResourceIDs {
+		add(string(id))
+	}
+	for _, id := range strings.Split(string(d.ResourceID), ",") {
+		add(id)
+	}
+	return ids
 }
 
 // DescribeTask returns the state of a task.
@@ -61,14 +85,18 @@ func (c *Client) DescribeTask(ctx context.Context, taskID string) (*Task, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Task{
-		ID:         taskID,
-		Status:     TaskStatus(strings.ToUpper(strings.TrimSpace(string(d.Status)))),
-		ResourceID: string(d.ResourceID),
-		TaskType:   string(d.TaskType),
-		Message:    resp.Message,
-		Seen:       resp.Sent,
-	}, nil
+	t := &Task{
+		ID:          taskID,
+		Status:      TaskStatus(strings.ToUpper(strings.TrimSpace(string(d.Status)))),
+		ResourceIDs: d.resourceIDs(),
+		TaskType:    string(d.TaskType),
+		Message:     resp.Message,
+		Seen:        resp.Sent,
+	}
+	if len(t.ResourceIDs) > 0 {
+		t.ResourceID = t.ResourceIDs[0]
+	}
+	return t, nil
 }
 
 // A TaskDescriber reads a task's state; *Client is one.
@@ -249,4 +277,27 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		next = min(next, cfg.Timeout-waited)
 		attempt++
 	}
+}
+
+// WaitUntil polls probe on WaitTask's schedule until it reports done, the
+// timeout passes or ctx ends. It waits on a change that answered no TaskId
+// (DeletePublicNetwork deletes in the background); what names the change
+// in errors.
+func (c *Client) WaitUntil(ctx context.Context, what string, probe func(context.Context) (bool, error), opts ...WaitOption) error {
+	_, err := WaitTask(ctx, probeDescriber(probe), what, append([]WaitOption{WaitClock(c.clock)}, opts...)...)
+	return err
+}
+
+// probeDescriber shows a probe as a task: DOING until it says done.
+type probeDescriber func(context.Context) (bool, error)
+
+func (p probeDescriber) DescribeTask(ctx context.Context, id string) (*Task, error) {
+	done, err := p(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if done {
+		return &Task{ID: id, Status: TaskFinish}, nil
+	}
+	return &Task{ID: id, Status: TaskDoing}, nil
 }

@@ -2,12 +2,14 @@ package cloud
 
 import "context"
 
-// CreateTemplateRequest makes a template from an instance. PowerOn 1 keeps
-// the instance running while the template is made.
+// CreateTemplateRequest makes a template from an instance. PowerOn keeps the
+// instance running while the template is made; it is a boolean in the
+// current documents (1 or 0 in the 2019 reference, which the service also
+// reads).
 type CreateTemplateRequest struct {
 	InstanceID  string `json:"InstanceId"`
 	DisplayName string `json:"DisplayName"`
-	PowerOn     int    `json:"PowerOn"`
+	PowerOn     bool   `json:"PowerOn"`
 }
 
 // CreateTemplate makes a template from an instance.

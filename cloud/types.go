@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 )
 
@@ -75,6 +76,38 @@ func (f *Float) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("want a number, got %s", b)
 	}
 	*f = Float(v)
+	return nil
+}
+
+// List decodes a JSON list, one object (an empty one meaning none), null or
+// an empty text as a list: fields the 2019 reference shows as one object
+// (PublicNetworkInterface: {}) are lists in the current service.
+type List[T any] []T
+
+// UnmarshalJSON accepts a list, an object, null or "".
+func (l *List[T]) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0, bytes.Equal(b, []byte("null")), bytes.Equal(b, []byte(`""`)):
+		*l = nil
+	case b[0] == '[':
+		var items []T
+		if err := json.Unmarshal(b, &items); err != nil {
+			return err
+		}
+		*l = items
+	case b[0] == '{':
+		var item T
+		if err := json.Unmarshal(b, &item); err != nil {
+			return err
+		}
+		*l = nil
+		if !reflect.ValueOf(&item).Elem().IsZero() {
+			*l = List[T]{item}
+		}
+	default:
+		return fmt.Errorf("want a list or an object, got %s", snippet(b))
+	}
 	return nil
 }
 

@@ -3,7 +3,9 @@ package cloud
 import "context"
 
 // DescribeVdcRequest filters the VDC listing (GET /network). PageSize is not
-// in the reference; the emulator honours it.
+// in the reference; the emulator honours it. An unknown or deleted VdcId
+// lists nothing (the current service; the 2019 reference answers
+// VDCNotFound, which VdcGone also accepts).
 type DescribeVdcRequest struct {
 	RegionID   string `json:"RegionId,omitempty"`
 	VdcID      string `json:"VdcId,omitempty"`
@@ -15,17 +17,19 @@ type DescribeVdcRequest struct {
 // A Vdc with its networks. The service repeats the page counters inside each
 // item of the list.
 type Vdc struct {
-	VdcID          string           `json:"VdcId"`
-	VdcName        string           `json:"VdcName"`
-	RegionID       string           `json:"RegionId"`
-	VdcStatus      string           `json:"VdcStatus,omitempty"`
-	PublicNetwork  []PublicNetwork  `json:"PublicNetwork"`
-	PrivateNetwork []PrivateNetwork `json:"PrivateNetwork"`
-	PageNumber     Int              `json:"PageNumber"`
-	PageCount      Int              `json:"PageCount"`
+	VdcID          string               `json:"VdcId"`
+	VdcName        string               `json:"VdcName"`
+	RegionID       string               `json:"RegionId"`
+	VdcStatus      string               `json:"VdcStatus,omitempty"`
+	PublicNetwork  List[PublicNetwork]  `json:"PublicNetwork"`
+	PrivateNetwork List[PrivateNetwork] `json:"PrivateNetwork"`
+	PageNumber     Int                  `json:"PageNumber"`
+	PageCount      Int                  `json:"PageCount"`
 }
 
-// A PublicNetwork is a VDC's internet bandwidth and its IP segments.
+// A PublicNetwork is a VDC's internet bandwidth and its IP segments. The
+// documents show no BillingMethod, AutoRenew or FloatBandwidth in it: they
+// are empty unless a service sends them.
 type PublicNetwork struct {
 	PublicID       string          `json:"PublicId"`
 	Name           string          `json:"Name"`
@@ -33,8 +37,8 @@ type PublicNetwork struct {
 	Type           string          `json:"Type,omitempty"`
 	BillingMethod  string          `json:"BillingMethod,omitempty"`
 	Qos            Int             `json:"Qos"`
-	AutoRenew      Int             `json:"AutoRenew,omitempty"`
-	FloatBandwidth Int             `json:"FloatBandwidth,omitempty"`
+	AutoRenew      *Int            `json:"AutoRenew,omitempty"`
+	FloatBandwidth *Int            `json:"FloatBandwidth,omitempty"`
 	Segments       []PublicSegment `json:"Segments"`
 	UnuseIPNum     Int             `json:"UnuseIpNum"`
 }
@@ -48,7 +52,8 @@ type PublicSegment struct {
 }
 
 // A PrivateNetwork is a VDC's private network; Segments read like
-// "10.240.59.0/16~10.240.59.255/16".
+// "10.240.59.0/16~10.240.59.255/16". Type, Address and Mask are in the
+// 2019 table, not in the current answers.
 type PrivateNetwork struct {
 	PrivateID  string   `json:"PrivateId"`
 	Name       string   `json:"Name"`
@@ -86,15 +91,16 @@ func (c *Client) ListVdcs(ctx context.Context, r DescribeVdcRequest, pageSize in
 	}
 }
 
-// VdcPublicNetwork is the optional public network bought with a new VDC. The
-// reference spells the IP count "Ip"; FloatBandwidth is spelled as in
+// VdcPublicNetwork is the optional public network bought with a new VDC.
+// The IP count is IPNum, as the current documents and the official SDK
+// spell it (the 2019 reference: "Ip"); FloatBandwidth is spelled as in
 // CreatePublicNetwork.
 type VdcPublicNetwork struct {
 	Name           string `json:"Name,omitempty"`
 	Type           string `json:"Type"`
 	BillingMethod  string `json:"BillingMethod"`
 	Qos            int    `json:"Qos"`
-	IP             int    `json:"Ip"`
+	IPNum          int    `json:"IPNum"`
 	AutoRenew      *int   `json:"AutoRenew,omitempty"`
 	FloatBandwidth int    `json:"FloatBandwidth,omitempty"`
 }
@@ -119,6 +125,58 @@ type VdcRequest struct {
 // DeleteVdc deletes a VDC that has no networks or instances left.
 func (c *Client) DeleteVdc(ctx context.Context, r VdcRequest) (string, error) {
 	return c.task(ctx, "DeleteVdc", r)
+}
+
+// ModifyVdcNameRequest renames a VDC (POST /network).
+type ModifyVdcNameRequest struct {
+	VdcID   string `json:"VdcId"`
+	VdcName string `json:"VdcName"`
+}
+
+// ModifyVdcName renames a VDC. The service answers at once with an empty
+// TaskId; a task id, should one come, is returned to wait on.
+func (c *Client) ModifyVdcName(ctx context.Context, r ModifyVdcNameRequest) (string, error) {
+	return c.task(ctx, "ModifyVdcName", r)
+}
+
+// Vdc returns the VDC with id, or nil when the cloud has none: an empty
+// listing (the current service) and VDCNotFound (the 2019 reference) both
+// mean gone.
+func (c *Client) Vdc(ctx context.Context, id string) (*Vdc, error) {
+	list, err := c.DescribeVdc(ctx, DescribeVdcRequest{VdcID: id})
+	if VdcGone(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].VdcID == id {
+			return &list[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// PublicNetworkGone reports whether VDC vdcID no longer lists the public
+// network id (or is itself gone).
+func (c *Client) PublicNetworkGone(ctx context.Context, vdcID, id string) (bool, error) {
+	v, err := c.Vdc(ctx, vdcID)
+	if err != nil || v == nil {
+		return v == nil && err == nil, err
+	}
+	for _, p := range v.PublicNetwork {
+		if p.PublicID == id {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// VdcGone reports whether err says that a VDC does not exist (the 2019
+// reference's VDCNotFound and the VdcNotFound of its other actions).
+func VdcGone(err error) bool {
+	return IsCode(err, "VDCNotFound") || IsCode(err, "VdcNotFound")
 }
 
 // CreatePublicNetworkRequest buys bandwidth and addresses for a VDC.
@@ -189,7 +247,10 @@ type PublicNetworkRequest struct {
 	PublicID string `json:"PublicId"`
 }
 
-// DeletePublicNetwork releases a public network and its addresses.
+// DeletePublicNetwork releases a public network and its addresses. The
+// current service answers without a TaskId and deletes in the background
+// (the 2019 reference answered one): an empty id means the network must be
+// watched until it is gone (see Client.WaitUntil).
 func (c *Client) DeletePublicNetwork(ctx context.Context, r PublicNetworkRequest) (string, error) {
 	return c.task(ctx, "DeletePublicNetwork", r)
 }

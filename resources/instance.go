@@ -28,7 +28,7 @@ func (instanceKind) Fields() []Field {
 		{Name: "public_ip", Update: "ModifyIpAddress"},
 		{Name: "private_ips", Update: "ModifyIpAddress"},
 		{Name: "security_groups", Update: "JoinSecurityGroup/LeaveSecurityGroup", Unobservable: true},
-		{Name: "power", Update: "StopInstance/RebootInstance"},
+		{Name: "power", Update: "StopInstance/StartInstance"},
 	}
 }
 
@@ -81,7 +81,7 @@ func (k instanceKind) Observe(l *Live, id string, recorded *Recorded) *Observati
 	}
 	publicIP := ""
 	var interfaces []any
-	if n := in.PublicNetworkInterface; n != nil && n.InterfaceID != "" {
+	if n := in.PublicInterface(); n != nil {
 		publicIP = n.IP
 		interfaces = append(interfaces, map[string]any{"id": n.InterfaceID, "network": n.PublicID, "ip": n.IP, "mac": n.MAC, "connected": n.Connected == 1})
 	}
@@ -91,13 +91,18 @@ func (k instanceKind) Observe(l *Live, id string, recorded *Recorded) *Observati
 		privateIPs = append(privateIPs, n.IP)
 		interfaces = append(interfaces, map[string]any{"id": n.InterfaceID, "network": n.PrivateID, "ip": n.IP, "mac": n.MAC, "connected": n.Connected == 1})
 	}
-	power := ""
-	if in.InstanceStatus == "running" || in.InstanceStatus == "stopped" {
-		power = in.InstanceStatus
-	}
-	attrs := Inputs{"vdc": in.VdcID, "name": in.InstanceName, "instance_type": in.InstanceType, "cpu": int64(in.CPU), "ram": int64(in.RAM),
-		"image": in.ImageID, "region": in.RegionID, "charge_type": in.InstanceChargeType, "data_disks": disks,
+	power := string(in.Power())
+	attrs := Inputs{"vdc": in.VdcID, "name": in.InstanceName, "cpu": int64(in.CPU), "ram": int64(in.RAM),
+		"region": in.RegionID, "charge_type": in.InstanceChargeType, "data_disks": disks,
 		"public_ip": publicIP, "private_ips": privates, "power": power, "security_groups": []any{}}
+	// The documents show no image or instance type: the record's stand in
+	// unless the service sends them.
+	if in.ImageID != "" {
+		attrs["image"] = in.ImageID
+	}
+	if in.InstanceType != "" {
+		attrs["instance_type"] = in.InstanceType
+	}
 	unobserved(k, attrs, recorded)
 	return &Observation{ID: id, Busy: power == "", Attrs: attrs, Raw: in, Outputs: map[string]any{"id": id, "status": in.InstanceStatus,
 		"public_ip": publicIP, "private_ips": privateIPs, "disk_ids": diskIDs, "interfaces": orEmpty(interfaces)}}
@@ -246,13 +251,13 @@ func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, li
 			return err
 		}
 	}
-	if changed["public_ip"] && cur.PublicNetworkInterface != nil && cur.PublicNetworkInterface.InterfaceID != "" {
+	if nic := cur.PublicInterface(); changed["public_ip"] && nic != nil {
 		addr := to.String("public_ip")
 		if addr == "" {
 			addr = "None"
 		}
 		if addr != "auto" {
-			if err := step(c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: id, InterfaceID: cur.PublicNetworkInterface.InterfaceID, Address: addr})); err != nil {
+			if err := step(c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: id, InterfaceID: nic.InterfaceID, Address: addr})); err != nil {
 				return err
 			}
 		}
@@ -294,7 +299,7 @@ func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, li
 		}
 	}
 	if changed["power"] && to.String("power") == "running" {
-		if err := step(c.RebootInstance(ctx, cloud.InstanceRequest{InstanceID: id})); err != nil {
+		if err := step(c.StartInstance(ctx, cloud.InstanceRequest{InstanceID: id})); err != nil {
 			return err
 		}
 	}

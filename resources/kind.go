@@ -27,13 +27,16 @@ type Recorded struct {
 	Outputs map[string]any
 }
 
-// unobserved copies the unobservable fields of k from recorded into attrs.
+// unobserved fills attrs with what the API did not show, from recorded:
+// the kind's unobservable fields, and every field this answer left out
+// (the current service shows no instance image or type, no public network
+// billing method). A field the answer did show is never overwritten.
 func unobserved(k Kind, attrs Inputs, recorded *Recorded) {
 	if recorded == nil {
 		return
 	}
 	for _, f := range k.Fields() {
-		if f.Unobservable && recorded.Inputs.Has(f.Name) {
+		if (f.Unobservable || !attrs.Has(f.Name)) && recorded.Inputs.Has(f.Name) {
 			attrs[f.Name] = Canon(recorded.Inputs[f.Name])
 		}
 	}

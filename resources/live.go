@@ -189,7 +189,7 @@ func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, record
 		} else {
 			vdcs, err = c.DescribeVdc(ctx, cloud.DescribeVdcRequest{VdcID: vdc})
 		}
-		if err != nil && !cloud.IsCode(err, "VDCNotFound") {
+		if err != nil && !cloud.VdcGone(err) {
 			return nil, err
 		}
 		l.addVDCs(vdcs)

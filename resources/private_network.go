@@ -3,6 +3,7 @@ package resources
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/cdstack/cdstack/cloud"
@@ -29,22 +30,38 @@ func (privateKind) Normalize(in Inputs, _ string) Inputs {
 	return out
 }
 
-func (privateKind) Observe(l *Live, id string, _ *Recorded) *Observation {
+func (k privateKind) Observe(l *Live, id string, recorded *Recorded) *Observation {
 	p, ok := l.Privates[id]
 	if !ok {
 		return nil
 	}
-	cidr := ""
-	if p.Address != "" {
-		cidr = fmt.Sprintf("%s/%d", p.Address, p.Mask)
-	} else if len(p.Segments) > 0 {
+	// The 2019 table has Address and Mask; the answers show the range in
+	// Segments ("10.240.59.0/16~10.240.59.255/16").
+	addr, mask := p.Address, int(p.Mask)
+	if addr == "" && len(p.Segments) > 0 {
 		first, _, _ := strings.Cut(p.Segments[0], "~")
-		cidr = first
+		a, m, _ := strings.Cut(first, "/")
+		addr, mask = a, atoi(m)
 	}
-	addr, _, _ := strings.Cut(cidr, "/")
-	return &Observation{ID: id, Busy: p.Status != "ok",
-		Attrs:   Inputs{"vdc": p.VdcID, "name": p.Name, "type": p.Type, "address": addr, "mask": int64(p.Mask)},
-		Outputs: map[string]any{"id": id, "cidr": cidr}}
+	attrs := Inputs{"vdc": p.VdcID, "name": p.Name}
+	if addr != "" {
+		attrs["address"], attrs["mask"] = addr, int64(mask)
+	}
+	if p.Type != "" {
+		attrs["type"] = p.Type
+	}
+	unobserved(k, attrs, recorded)
+	cidr := ""
+	if addr != "" {
+		cidr = fmt.Sprintf("%s/%d", addr, mask)
+	}
+	return &Observation{ID: id, Busy: p.Status != "ok", Attrs: attrs, Outputs: map[string]any{"id": id, "cidr": cidr}}
+}
+
+// atoi reads a decimal number, 0 when it is not one.
+func atoi(s string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(s))
+	return n
 }
 
 func (k privateKind) Replaces(field string, _, _ Inputs) bool { return defaultReplaces(k, field) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/cdstack/cdstack/cloud"
 )
@@ -38,7 +39,7 @@ func (publicKind) Normalize(in Inputs, _ string) Inputs {
 	return out
 }
 
-func (publicKind) Observe(l *Live, id string, _ *Recorded) *Observation {
+func (k publicKind) Observe(l *Live, id string, recorded *Recorded) *Observation {
 	p, ok := l.Publics[id]
 	if !ok {
 		return nil
@@ -55,10 +56,24 @@ func (publicKind) Observe(l *Live, id string, _ *Recorded) *Observation {
 		}
 		ips = append(ips, usable(s.Address, size)...)
 	}
-	attrs := Inputs{"vdc": p.VdcID, "name": p.Name, "bandwidth_type": p.Type, "billing_method": p.BillingMethod,
-		"qos": int64(p.Qos), "ip_count": int64(count), "auto_renew": p.AutoRenew != 0}
-	if p.BillingMethod == "Bandwidth_95" {
-		attrs["float_bandwidth"] = int64(p.FloatBandwidth)
+	attrs := Inputs{"vdc": p.VdcID, "name": p.Name, "qos": int64(p.Qos), "ip_count": int64(count)}
+	// The documents show the type but no billing method, renewal or float
+	// bandwidth: those are taken from the record unless the service says.
+	if p.Type != "" {
+		attrs["bandwidth_type"] = p.Type
+	}
+	if p.BillingMethod != "" {
+		attrs["billing_method"] = canonicalBilling(p.BillingMethod)
+	}
+	if p.AutoRenew != nil {
+		attrs["auto_renew"] = *p.AutoRenew != 0
+	}
+	if p.FloatBandwidth != nil && attrs.String("billing_method") == "Bandwidth_95" {
+		attrs["float_bandwidth"] = int64(*p.FloatBandwidth)
+	}
+	unobserved(k, attrs, recorded)
+	if attrs.String("billing_method") != "Bandwidth_95" {
+		delete(attrs, "float_bandwidth")
 	}
 	return &Observation{ID: id, Busy: p.Status != "ok", Attrs: attrs, Raw: p,
 		Outputs: map[string]any{"id": id, "segments": orEmpty(segments), "ips": orEmpty(ips), "gateway": gateway}}
@@ -100,6 +115,17 @@ func (publicKind) FindByName(l *Live, in Inputs) string {
 		}
 	}
 	return ""
+}
+
+// canonicalBilling spells a billing method as the stack does, whatever its
+// case on the wire (the documents' own samples send BandwIdth).
+func canonicalBilling(m string) string {
+	for _, c := range []string{"Bandwidth", "Traffic", "DataPackage", "Bandwidth_95"} {
+		if strings.EqualFold(m, c) {
+			return c
+		}
+	}
+	return m
 }
 
 func boolInt(b bool) int {
@@ -196,6 +222,14 @@ func resizeSegments(ctx context.Context, c *cloud.Client, live *Observation, to 
 	return nil
 }
 
-func (publicKind) Delete(ctx context.Context, c *cloud.Client, id string, _ Inputs, wait Waiter) error {
-	return stepper(ctx, wait)(c.DeletePublicNetwork(ctx, cloud.PublicNetworkRequest{PublicID: id}))
+func (publicKind) Delete(ctx context.Context, c *cloud.Client, id string, in Inputs, wait Waiter) error {
+	task, err := c.DeletePublicNetwork(ctx, cloud.PublicNetworkRequest{PublicID: id})
+	if err != nil || task != "" {
+		return waitAll(ctx, wait, task, err)
+	}
+	// No TaskId (the current service): the network is deleted in the
+	// background; it is gone when its VDC no longer lists it.
+	return c.WaitUntil(ctx, "public network "+id+" to be deleted", func(ctx context.Context) (bool, error) {
+		return c.PublicNetworkGone(ctx, in.String("vdc"), id)
+	})
 }

@@ -78,7 +78,7 @@ func (templateKind) Create(ctx context.Context, c *cloud.Client, in Inputs, _ ma
 	if src == nil {
 		return "", fmt.Errorf("template source instance %s does not exist", in.String("instance"))
 	}
-	task, err := c.CreateTemplate(ctx, cloud.CreateTemplateRequest{InstanceID: in.String("instance"), DisplayName: in.String("name"), PowerOn: boolInt(in.Bool("power_on", true))})
+	task, err := c.CreateTemplate(ctx, cloud.CreateTemplateRequest{InstanceID: in.String("instance"), DisplayName: in.String("name"), PowerOn: in.Bool("power_on", true)})
 	if err != nil {
 		return "", err
 	}

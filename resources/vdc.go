@@ -24,13 +24,15 @@ func (vdcKind) Normalize(in Inputs, region string) Inputs {
 	return out
 }
 
-func (vdcKind) Observe(l *Live, id string, _ *Recorded) *Observation {
+func (k vdcKind) Observe(l *Live, id string, recorded *Recorded) *Observation {
 	v, ok := l.VDCs[id]
 	if !ok {
 		return nil
 	}
+	attrs := Inputs{"name": v.VdcName, "region": v.RegionID}
+	unobserved(k, attrs, recorded)
 	return &Observation{ID: id, Busy: v.VdcStatus != "" && v.VdcStatus != "ok",
-		Attrs:   Inputs{"name": v.VdcName, "region": v.RegionID},
+		Attrs:   attrs,
 		Outputs: map[string]any{"id": id, "status": v.VdcStatus}}
 }
 

@@ -63,7 +63,7 @@ func goldenPlan(t *testing.T) *planner.Document {
 	live.Privates["lan-1"] = &resources.LivePrivate{VdcID: "vdc-1", PrivateNetwork: cloud.PrivateNetwork{PrivateID: "lan-1", Name: "lan", Status: "ok", Type: "auto", Address: "10.4.0.0", Mask: 16}}
 	mk := func(id, name string, cpu int64, nics []cloud.NetworkInterface) *cloud.Instance {
 		return &cloud.Instance{InstanceID: id, InstanceName: name, InstanceStatus: "running", InstanceChargeType: "PostPaid", VdcID: "vdc-1", RegionID: "CN_Beijing_A",
-			CPU: cloud.Int(cpu), RAM: 4, InstanceType: "Standard", ImageID: "Centos_7.6_64", PublicNetworkInterface: &cloud.NetworkInterface{}, PrivateNetworkInterface: nics}
+			CPU: cloud.Int(cpu), RAM: 4, InstanceType: "Standard", ImageID: "Centos_7.6_64", PrivateNetworkInterface: nics}
 	}
 	live.Instances["i-web"] = mk("i-web", "web", 2, nil)
 	live.Instances["i-db"] = mk("i-db", "db", 2, []cloud.NetworkInterface{{InterfaceID: "n1", PrivateID: "lan-1", IP: "10.4.0.2", Connected: 1}})

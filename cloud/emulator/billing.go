@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/cdstack/cdstack/cloud"
 )
 
 func init() {
@@ -16,6 +14,12 @@ func init() {
 	register("GetMetering", (*Server).getMetering)
 	register("DescribeAvailableResource", (*Server).describeAvailableResource)
 }
+
+// The project every bill is booked to (the current documents' ProjectId).
+const (
+	defaultProjectID   = "0-0"
+	defaultProjectName = "默认项目组"
+)
 
 // beijing is the time zone bills and listings are written in.
 var beijing = time.FixedZone("CST", 8*3600)
@@ -57,7 +61,7 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
-func cents(f float64) cloud.Float { return cloud.Float(math.Round(f*100) / 100) }
+func cents(f float64) float64 { return math.Round(f*100) / 100 }
 
 func (s *Server) describeBill(p params) (any, string, *apiError) {
 	rng, e := p.need("DateFromTo")
@@ -79,7 +83,7 @@ func (s *Server) describeBill(p params) (any, string, *apiError) {
 	to = to.AddDate(0, 0, 1)
 	now := s.clock.Now()
 	type acc struct {
-		item cloud.BillItem
+		item billItemView
 		cost float64
 		seen bool
 	}
@@ -91,7 +95,7 @@ func (s *Server) describeBill(p params) (any, string, *apiError) {
 		}
 		a := byID[e.ResourceID]
 		if a == nil {
-			a = &acc{item: cloud.BillItem{RegionID: e.Region, ResourceID: e.ResourceID, ResourceName: e.Name, ResourceType: e.Type,
+			a = &acc{item: billItemView{RegionID: e.Region, ResourceID: e.ResourceID, ResourceName: e.Name, ResourceType: e.Type,
 				VdcID: e.VdcID, VdcName: e.VdcName}}
 			byID[e.ResourceID] = a
 		}
@@ -106,11 +110,11 @@ func (s *Server) describeBill(p params) (any, string, *apiError) {
 			a.seen = true
 		}
 	}
-	out := cloud.Bill{BillInfo: []cloud.BillItem{}}
+	out := billView{BillInfo: []billItemView{}}
 	total := 0.0
 	for _, a := range byID {
 		a.item.TotalCost = cents(a.cost)
-		total += float64(a.item.TotalCost)
+		total += a.item.TotalCost
 		out.BillInfo = append(out.BillInfo, a.item)
 	}
 	sort.Slice(out.BillInfo, func(i, j int) bool {
@@ -150,7 +154,7 @@ func (s *Server) describeBillInfo(p params) (any, string, *apiError) {
 	}
 	sortByCreated(periods, func(e *LedgerEntry) (time.Time, string) { return e.Created, e.Key })
 	now := s.clock.Now()
-	out := cloud.BillInfo{BillDetail: []cloud.BillDetail{}}
+	out := billInfoView{BillDetail: []billDetailView{}}
 	total := 0.0
 	payType, payDesc := "1", "按需计费"
 	if in, ok := s.world.Instances[id]; ok && in.ChargeType == "PrePaid" {
@@ -169,11 +173,12 @@ func (s *Server) describeBillInfo(p params) (any, string, *apiError) {
 			}
 			cost := hours * e.HourlyPrice
 			total += cost
-			out.BillDetail = append(out.BillDetail, cloud.BillDetail{RegionID: e.Region, ResourceID: e.ResourceID, ResourceName: e.Name,
-				ResourceType: e.Type, VdcID: e.VdcID, VdcName: e.VdcName, CreateTime: e.Created.In(beijing).Format(monitorTimeFormat),
+			out.BillDetail = append(out.BillDetail, billDetailView{RegionID: e.Region, ResourceID: e.ResourceID, ResourceName: e.Name,
+				ResourceType: e.Type, VdcID: e.VdcID, VdcName: e.VdcName, ProjectID: defaultProjectID, ProjectName: defaultProjectName,
+				CreateTime:    e.Created.In(beijing).Format(monitorTimeFormat),
 				Configuration: e.Config, CostDetail: fmt.Sprintf("单价:%.8f/小时,时长:%.4f小时", e.HourlyPrice, hours),
-				StartTime: cloud.Int(lo.Unix()), EndTime: cloud.Int(hi.Unix()), PayType: cloud.Str(payType), PayDesc: payDesc,
-				Status: status, UnitPrice: cloud.Float(e.HourlyPrice), TotalCost: cents(cost), IPs: append([]string{}, e.IPs...)})
+				StartTime: lo.Unix(), EndTime: hi.Unix(), PayType: payType, PayDesc: payDesc,
+				Status: status, UnitPrice: e.HourlyPrice, TotalCost: cents(cost), IPs: append([]string{}, e.IPs...)})
 		}
 	}
 	out.TotalCost = cents(total)
@@ -193,14 +198,14 @@ func (s *Server) getMetering(p params) (any, string, *apiError) {
 	}
 	uid := p.str("Uid")
 	days := end.Unix() / 86400
-	out := []cloud.Metering{}
+	out := []meteringView{}
 	for _, pool := range meteringPools {
 		if uid != "" && uid != pool.id {
 			continue
 		}
-		out = append(out, cloud.Metering{ID: cloud.Str(pool.id), Name: pool.name, TotalSize: cloud.Str(pool.size),
-			Cold: cloud.Float(math.Round(seriesValue(pool.id, "cold", days)*200) / 100),
-			Warm: cloud.Float(math.Round(seriesValue(pool.id, "warm", days)*50) / 100)})
+		out = append(out, meteringView{ID: pool.id, Name: pool.name, TotalSize: pool.size,
+			Cold: math.Round(seriesValue(pool.id, "cold", days)*200) / 100,
+			Warm: math.Round(seriesValue(pool.id, "warm", days)*50) / 100})
 	}
 	if len(out) == 0 {
 		return nil, "", errorf(400, "InvalidParamater", "uid不存在")
@@ -216,14 +221,16 @@ func (s *Server) describeAvailableResource(p params) (any, string, *apiError) {
 	if Regions[region] == "" {
 		return nil, "", errMalformed("InvalidRegionID.Malformed", "RegionId")
 	}
-	out := cloud.AvailableResource{RegionID: region, RegionName: Regions[region], WanGoods: []cloud.WanGood{}, InstanceGoods: []cloud.InstanceGoods{}}
+	out := availableView{RegionID: region, RegionName: Regions[region], RegionStatus: "1", RegionStatusZh: "正常",
+		WanGoods: []wanGoodView{}, InstanceGoods: []instanceGoodsView{}}
 	for _, t := range BandwidthTypes {
-		out.WanGoods = append(out.WanGoods, cloud.WanGood{Type: t, BillingMethod: []cloud.WanBillingMethods{
-			{Key: "Bandwidth", MaxQos: 500}, {Key: "Traffic", MaxQos: 500}, {Key: "DataPackage", MaxQos: 51200}, {Key: "Bandwidth_95", MaxQos: 500}}})
+		// The current documents spell the fixed-bandwidth key BandwIdth.
+		out.WanGoods = append(out.WanGoods, wanGoodView{Type: t, BillingMethod: []billingKeyView{
+			{Key: "BandwIdth", MaxQos: 500}, {Key: "Traffic", MaxQos: 500}, {Key: "DataPackage", MaxQos: 51200}, {Key: "Bandwidth_95", MaxQos: 500}}})
 	}
-	images := cloud.ImageGoods{PublicImage: []cloud.Image{}, PrivateImages: []cloud.Image{}}
+	images := imageGoodsView{PublicImage: []imageView{}, PrivateImages: []imageView{}}
 	for _, img := range PublicImages {
-		images.PublicImage = append(images.PublicImage, cloud.Image{ImageID: img, ImageType: strings.ToLower(strings.Split(img, "_")[0]), GicDisplayName: img})
+		images.PublicImage = append(images.PublicImage, imageView{ImageID: img, ImageType: strings.ToLower(strings.Split(img, "_")[0]), GicDisplayName: img})
 	}
 	var custom []*Template
 	for _, t := range s.world.Templates {
@@ -233,14 +240,18 @@ func (s *Server) describeAvailableResource(p params) (any, string, *apiError) {
 	}
 	sortByCreated(custom, func(t *Template) (time.Time, string) { return t.Created, t.ID })
 	for _, t := range custom {
-		images.PrivateImages = append(images.PrivateImages, cloud.Image{ImageID: t.ID, ImageType: strings.Split(t.OSType, " ")[0], GicDisplayName: t.Name})
+		images.PrivateImages = append(images.PrivateImages, imageView{ImageID: t.ID, ImageType: strings.Split(t.OSType, " ")[0], GicDisplayName: t.Name})
 	}
-	var disks []cloud.DiskGoods
-	for _, g := range DiskGoods {
-		disks = append(disks, cloud.DiskGoods{Type: g.Type, MinSize: cloud.Int(g.Min), MaxSize: cloud.Int(g.Max), Step: cloud.Int(g.Step)})
+	goods := func(list []DiskGood) []diskGoodView {
+		var out []diskGoodView
+		for _, g := range list {
+			out = append(out, diskGoodView{Type: g.Type, MinSize: g.Min, MaxSize: g.Max, Step: g.Step})
+		}
+		return out
 	}
 	for _, t := range InstanceTypes {
-		out.InstanceGoods = append(out.InstanceGoods, cloud.InstanceGoods{InstanceType: t, ImageGoods: images, DiskGoods: disks})
+		out.InstanceGoods = append(out.InstanceGoods, instanceGoodsView{InstanceType: t, ImageGoods: images,
+			DiskGoods: goods(DiskGoods), SystemDiskGoods: goods(SystemDiskGoods)})
 	}
 	return out, "", nil
 }

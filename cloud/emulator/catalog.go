@@ -60,11 +60,34 @@ var DiskGoods = []DiskGood{
 	{Type: "big_disk", Min: 50, Max: 4000, Step: 50, IOPSPerGB: 2, MaxIOPS: 1000},
 }
 
+// SystemDiskGoods are the system disk types: a new system disk has the
+// image's size (systemDiskSize) unless a larger one is asked for.
+var SystemDiskGoods = []DiskGood{
+	{Type: "system_disk", Min: 20, Max: 500, Step: 10, IOPSPerGB: 10, MaxIOPS: 5000},
+	{Type: "ssd_system_disk", Min: 20, Max: 500, Step: 10, IOPSPerGB: 30, MaxIOPS: 20000},
+}
+
 // MaxDataDisks is how many data disks one instance can have.
 const MaxDataDisks = 16
 
-func diskGood(t string) (DiskGood, bool) {
-	for _, g := range DiskGoods {
+// maxIOPSPacks bounds the provisioned IOPS packs of a disk; each adds
+// iopsPerPack to what its size gives.
+const (
+	maxIOPSPacks = 20
+	iopsPerPack  = 1000
+)
+
+// iops is the IOPS of a disk of g with size GB and packs provisioned packs.
+func (g DiskGood) iops(size, packs int) int {
+	return min(size*g.IOPSPerGB, g.MaxIOPS) + packs*iopsPerPack
+}
+
+func diskGood(t string) (DiskGood, bool) { return goodOf(DiskGoods, t) }
+
+func systemDiskGood(t string) (DiskGood, bool) { return goodOf(SystemDiskGoods, t) }
+
+func goodOf(goods []DiskGood, t string) (DiskGood, bool) {
+	for _, g := range goods {
 		if g.Type == t {
 			return g, true
 		}

@@ -71,9 +71,14 @@ func TestContractEveryAction(t *testing.T) {
 		t.Fatalf("RenewPublicNetwork = %q, %v (want an immediate change)", taskID, err)
 	}
 	pub = must(c.DescribeVdc(ctx, cloud.DescribeVdcRequest{VdcID: f.vdc}))[0].PublicNetwork[0]
-	if len(pub.Segments) != 1 || pub.AutoRenew != 0 {
-		t.Errorf("after DeletePublicIp and Renew: %+v", pub)
+	if len(pub.Segments) != 1 || pub.AutoRenew != nil || pub.BillingMethod != "" {
+		t.Errorf("after DeletePublicIp and Renew: %+v (the documents show no renewal or billing method)", pub)
 	}
+	e.srv.View(func(w *World) {
+		if r := w.Publics[f.public].AutoRenew; r != 0 {
+			t.Errorf("AutoRenew after RenewPublicNetwork 0 = %d", r)
+		}
+	})
 	traffic := must(c.DescribeBandwidthTraffic(ctx, cloud.BandwidthTrafficRequest{NetworkID: f.public}))
 	if traffic.MaxQos != 20 {
 		t.Errorf("DescribeBandwidthTraffic = %+v", traffic)
@@ -87,16 +92,25 @@ func TestContractEveryAction(t *testing.T) {
 		in.Disks.SystemDisk.Size != 20 || in.Disks.LeftDataDiskNum != 15 {
 		t.Fatalf("instance = %+v", in)
 	}
-	if nic := in.PublicNetworkInterface; nic == nil || nic.PublicID != f.public || nic.Connected != 1 || nic.MAC == "" || !strings.HasPrefix(nic.IP, "198.18.") {
+	if nic := in.PublicInterface(); len(in.PublicNetworkInterface) != 1 || nic.PublicID != f.public || nic.Connected != 1 || nic.MAC == "" || !strings.HasPrefix(nic.IP, "198.18.") {
 		t.Fatalf("public NIC = %+v", in.PublicNetworkInterface)
 	}
 	if nics := in.PrivateNetworkInterface; len(nics) != 1 || nics[0].IP != "10.10.0.2" || nics[0].PrivateID != f.private {
 		t.Fatalf("private NICs = %+v", nics)
 	}
+	if in.ImageID != "" || in.InstanceType != "" || in.CreateTime == "" || in.Disks.SystemDisk.Type != "system_disk" {
+		t.Errorf("instance shows image %q, type %q, create time %q, system disk %+v: want the documents' fields only",
+			in.ImageID, in.InstanceType, in.CreateTime, in.Disks.SystemDisk)
+	}
 	e.wait(c.StopInstance(ctx, cloud.InstanceRequest{InstanceID: id}))
-	if st := e.describe(id).InstanceStatus; st != "stopped" {
+	if st := e.describe(id).InstanceStatus; st != "stop" {
 		t.Errorf("after StopInstance: %s", st)
 	}
+	_, err := c.StopInstance(ctx, cloud.InstanceRequest{InstanceID: id})
+	wantCode(t, err, 403, "IncorrectInstanceStatus")
+	e.wait(c.StartInstance(ctx, cloud.InstanceRequest{InstanceID: id}))
+	_, err = c.StartInstance(ctx, cloud.InstanceRequest{InstanceID: id})
+	wantCode(t, err, 403, "IncorrectInstanceStatus")
 	e.wait(c.RebootInstance(ctx, cloud.InstanceRequest{InstanceID: id}))
 	e.wait(c.ModifyInstanceChargeType(ctx, cloud.ModifyInstanceChargeTypeRequest{InstanceID: id, InstanceChargeType: "PrePaid", AutoRenew: cloud.Ptr(0), PrepaidMonth: cloud.Ptr(1)}))
 	e.wait(c.ModifyInstanceSpec(ctx, cloud.ModifyInstanceSpecRequest{InstanceID: id, CPU: 4, RAM: 8}))
@@ -106,6 +120,18 @@ func TestContractEveryAction(t *testing.T) {
 	e.wait(c.ResizeDisk(ctx, cloud.ResizeDiskRequest{InstanceID: id, DiskID: disk, DataSize: 150}))
 	e.wait(c.DeleteDisk(ctx, cloud.DeleteDiskRequest{InstanceID: id, DiskIDs: []string{in.Disks.DataDisks[1].DiskID}}))
 	e.wait(c.ResetImage(ctx, cloud.ResetImageRequest{InstanceID: id, ImageID: "Ubuntu_16.04_64"}))
+	// The actions the current documents and the SDK add (current_test.go
+	// tests them in depth).
+	must(c.ModifyInstanceName(ctx, cloud.ModifyInstanceNameRequest{InstanceID: id, InstanceName: "web-0"}))
+	must(c.ModifyInstanceHostName(ctx, cloud.ModifyInstanceHostNameRequest{InstanceID: id, HostName: "web-0", Password: "Passw0rd!"}))
+	for _, task := range must(c.ResetInstancesPassword(ctx, cloud.ResetInstancesPasswordRequest{InstanceIDs: []string{id}, Password: "Passw0rd!"})) {
+		e.wait(task, nil)
+	}
+	e.wait(c.ExtendSystemDisk(ctx, cloud.ExtendSystemDiskRequest{InstanceID: id, Size: 30}))
+	e.wait(c.StopInstances(ctx, cloud.InstancesRequest{InstanceIDs: []string{id}}))
+	e.wait(c.StartInstances(ctx, cloud.InstancesRequest{InstanceIDs: []string{id}}))
+	e.wait(c.RebootInstances(ctx, cloud.InstancesRequest{InstanceIDs: []string{id}}))
+	must(c.ModifyVdcName(ctx, cloud.ModifyVdcNameRequest{VdcID: f.vdc, VdcName: "test"}))
 	nic := in.PrivateNetworkInterface[0].InterfaceID
 	e.wait(c.DisconnectNetworkInterface(ctx, cloud.NetworkInterfaceRequest{InterfaceID: nic, InstanceID: id}))
 	if got := e.describe(id).PrivateNetworkInterface[0].Connected; got != 0 {
@@ -121,7 +147,8 @@ func TestContractEveryAction(t *testing.T) {
 		Connected                 cloud.Int
 	}{"running", "PrePaid", "Ubuntu_16.04_64", "10.10.1.1", 4, 8, []cloud.Int{150}, 1}
 	got := want
-	got.Status, got.Charge, got.Image, got.IP = in.InstanceStatus, in.InstanceChargeType, in.ImageID, in.PrivateNetworkInterface[0].IP
+	got.Status, got.Charge, got.IP = in.InstanceStatus, in.InstanceChargeType, in.PrivateNetworkInterface[0].IP
+	e.srv.View(func(w *World) { got.Image = w.Instances[id].ImageID })
 	got.CPU, got.RAM, got.Connected = in.CPU, in.RAM, in.PrivateNetworkInterface[0].Connected
 	got.Disks = nil
 	for _, d := range in.Disks.DataDisks {
@@ -181,7 +208,7 @@ func TestContractEveryAction(t *testing.T) {
 	}
 
 	// Templates.
-	tpl := e.wait(c.CreateTemplate(ctx, cloud.CreateTemplateRequest{InstanceID: id, DisplayName: "golden", PowerOn: 1}))
+	tpl := e.wait(c.CreateTemplate(ctx, cloud.CreateTemplateRequest{InstanceID: id, DisplayName: "golden", PowerOn: true}))
 	e.wait(c.SyncTemplate(ctx, cloud.TemplateRegionRequest{TemplateID: tpl, RegionID: "CN_Shanghai_A"}))
 	tl := must(c.DescribeTemplateInfo(ctx, cloud.DescribeTemplateInfoRequest{PageNumber: 1, PageSize: 10, Keyword: "golden"}))
 	if len(tl.TemplateList) != 1 || tl.TemplateList[0].TemplateID != tpl || len(tl.TemplateList[0].Region) != 2 || tl.TemplateList[0].Region[1].Status != "normal" {
@@ -228,7 +255,7 @@ func TestContractEveryAction(t *testing.T) {
 
 	// Teardown: instance, networks, VDC.
 	e.wait(c.DeleteInstance(ctx, cloud.DeleteInstanceRequest{InstanceIDs: []string{id}}))
-	e.wait(c.DeletePublicNetwork(ctx, cloud.PublicNetworkRequest{PublicID: f.public}))
+	e.deletePublic(f)
 	e.wait(c.DeletePrivateNetwork(ctx, cloud.PrivateNetworkRequest{PrivateID: f.private}))
 	e.wait(c.DeleteVdc(ctx, cloud.VdcRequest{VdcID: f.vdc}))
 	if left := must(c.DescribeVdc(ctx, cloud.DescribeVdcRequest{})); len(left) != 0 {

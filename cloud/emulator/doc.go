@@ -1,9 +1,60 @@
 // Package emulator is the local CDS cloud: an http.Handler that serves every
-// action of the 2019-08-08 reference under /ccs/, /network/, /billing/ and
-// /ccs-product/, with the reference's parameters, answer shapes and error
-// codes, over a world of VDCs, networks, instances, security groups,
-// templates and tasks. `cdstack --endpoint local` and `cdstack emulator
-// serve` run it on loopback; tests run it in process.
+// action of the 2019-08-08 reference and those the current official
+// documentation (capitalonline/openapi) and the official Go SDK add, under
+// /ccs/, /network/, /billing/ and /ccs-product/, over a world of VDCs,
+// networks, instances, tags, security groups, templates and tasks.
+// `cdstack --endpoint local` and `cdstack emulator serve` run it on
+// loopback; tests run it in process.
+//
+// It owns its wire format: its routes (routes.go) and answer shapes
+// (views.go) are its own reading of the documents, and its production code
+// imports nothing of the client (a test checks it), so a mistake on one side
+// cannot hide behind the other. The official SDK drives it in sdk_test.go.
+//
+// Where the 2019 reference and the current documents or the SDK disagree,
+// it accepts both request forms and answers in the current one
+// (cloud/doc.go lists the divergences):
+//
+//   - DescribeInstances: PublicNetworkInterface is a list; disks carry
+//     DiskType, Size, IopsSize (provisioned packs) and Iops; Tags, CreateTime
+//     and Data.Total are sent; ImageId and InstanceType, which no document
+//     lists, are not. InstanceId is one id or a list, PublicIp one address
+//     or a list; VdcName, RegionId and TagName filter.
+//   - Instance statuses: running; stop (powered off), stopping, starting
+//     (also during a reboot), updating, creating, deleting. A power action
+//     needs a settled instance; StopInstance a running one, StartInstance a
+//     stopped one; RebootInstance either.
+//   - DescribeTask sends ResourceIds (a list) and ResourceId (the same ids
+//     comma-joined).
+//   - CreateVdc: PublicNetwork {} (what the official provider sends) means
+//     none; the IP count is IPNum or the 2019 reference's Ip; AutoRenew and
+//     FloatBandwidth may be text, as the SDK types them.
+//   - DescribeVdc: an unknown or deleted VdcId is a success with empty Data;
+//     public networks show Type but no billing method, renewal or float
+//     bandwidth; private networks show their range in Segments only.
+//   - DeletePublicNetwork answers no TaskId (the current documents' answer
+//     is {"Code":"Success"}): the network shows deleting for TaskLatency,
+//     then is gone.
+//   - DescribeSecurityGroups reads the filter as Keyword or keyword (the
+//     SDK's JSON spelling). Rule TargetAddress takes several addresses or
+//     CIDRs joined by ";", with host bits allowed.
+//   - Enumerations (BillingMethod, bandwidth Type, InstanceType,
+//     InstanceChargeType, SecurityGroupType, private network Type,
+//     Direction, Protocol, RuleType) are matched without regard to case and
+//     kept in their documented spelling; DescribeAvailableResource spells
+//     the fixed-bandwidth key BandwIdth, as the current documents do.
+//   - Bills carry ProjectId and ProjectName (one default project).
+//
+// The actions beyond the 2019 reference: StartInstance, StopInstances,
+// StartInstances, RebootInstances (one task for all; all or nothing),
+// ExtendSystemDisk (grow only: size to 500 GB in steps of 10, IOPS packs),
+// ResetInstancesPassword (one task per instance: Data [{InstanceId,
+// TaskId}] and the first task as the top-level TaskId, which the SDK
+// reads), and, answering at once with an empty TaskId, ModifyInstanceName,
+// ModifyVdcName and ModifyInstanceHostName (the SDK's; it needs the
+// instance's current password, which the emulator checks). CreateInstance
+// takes SystemDisk {Type system_disk|ssd_system_disk, Size at least the
+// image's, IOPS packs}; a reinstall keeps the system disk's type and size.
 //
 // Authentication is the real service's: the Signature is recomputed over
 // whatever query parameters arrive with the raw AccessKeySecret, by code
@@ -49,6 +100,9 @@
 // leaves the resource, an update is not applied). Security group changes take
 // effect at once and answer an already finished task; RenewPublicNetwork
 // answers no TaskId, as in the reference.
+//
+// Tags are account-wide and numbered (DescribeTags shows the id as a
+// number, DescribeInstances as text).
 //
 // Public addresses come from 198.18.0.0/15 (reserved for benchmarks, RFC
 // 2544), in aligned segments of 4–64 whose first address is the network, the

@@ -122,3 +122,22 @@ func (e *env) describe(id string) cloud.Instance {
 	}
 	return d.Instances[0]
 }
+
+// deletePublic deletes a public network and waits until its VDC no longer
+// lists it: the current service answers DeletePublicNetwork without a
+// TaskId and deletes in the background.
+func (e *env) deletePublic(f fixture) {
+	e.t.Helper()
+	if task := must(e.client.DeletePublicNetwork(e.ctx, cloud.PublicNetworkRequest{PublicID: f.public})); task != "" {
+		e.t.Fatalf("DeletePublicNetwork answered TaskId %q; the current documents answer none", task)
+	}
+	if gone := must(e.client.PublicNetworkGone(e.ctx, f.vdc, f.public)); gone && e.srv.opts.TaskLatency > 0 {
+		e.t.Fatalf("public network %s was gone at once; it should show deleting for a while", f.public)
+	}
+	err := e.client.WaitUntil(e.ctx, "public network deleted", func(ctx context.Context) (bool, error) {
+		return e.client.PublicNetworkGone(ctx, f.vdc, f.public)
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+}

@@ -6,15 +6,11 @@ import (
 	"strings"
 	"time"
 	"unicode"
-
-	"github.com/cdstack/cdstack/cloud"
 )
 
 func init() {
 	register("CreateInstance", (*Server).createInstance)
 	register("DeleteInstance", (*Server).deleteInstance)
-	register("StopInstance", (*Server).stopInstance)
-	register("RebootInstance", (*Server).rebootInstance)
 	register("ModifyInstanceChargeType", (*Server).modifyInstanceChargeType)
 	register("ModifyInstanceSpec", (*Server).modifyInstanceSpec)
 	register("CreateDisk", (*Server).createDisk)
@@ -34,25 +30,42 @@ func (s *Server) instanceParam(p params) (*Instance, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	if in.TaskID != "" || in.Status == statusCreating || in.Status == statusDeleting || in.Status == statusUpdating {
-		return nil, errInstanceBusy(in.ID, in.Status)
+	return in, idleInstance(in)
+}
+
+// idleInstance refuses an instance that is not settled running or stopped.
+func idleInstance(in *Instance) *apiError {
+	if in.TaskID != "" || in.Status != statusRunning && in.Status != statusStopped {
+		return errInstanceBusy(in.ID, in.Status)
 	}
-	return in, nil
+	return nil
 }
 
 // changeInstance starts a task that changes in. apply runs unless the task
 // will fail; next is the status once the task settles ("" keeps it).
 func (s *Server) changeInstance(action string, in *Instance, next string, apply func()) string {
-	prev := in.Status
-	t := s.newTask(action, Target{Kind: "instance", ID: in.ID, Op: opUpdate})
-	if t.Fail || next == "" {
-		next = prev
+	return s.changeInstances(action, []*Instance{in}, statusUpdating, next, apply)
+}
+
+// changeInstances starts one task that changes every instance of list,
+// each shown as busy until it settles to next ("" keeps its status).
+func (s *Server) changeInstances(action string, list []*Instance, busy, next string, apply func()) string {
+	var targets []Target
+	for _, in := range list {
+		targets = append(targets, Target{Kind: "instance", ID: in.ID, Op: opUpdate})
 	}
+	t := s.newTask(action, targets...)
 	if !t.Fail && apply != nil {
 		apply()
 	}
-	markBusy(&in.Busy, statusUpdating, next)
-	s.world.touch("instance", in.ID)
+	for _, in := range list {
+		to := next
+		if t.Fail || to == "" {
+			to = in.Status
+		}
+		markBusy(&in.Busy, busy, to)
+		s.world.touch("instance", in.ID)
+	}
 	return t.ID
 }
 
@@ -108,14 +121,19 @@ func (s *Server) imageKnown(image, region string) bool {
 	return false
 }
 
+// A diskSpec is a validated disk of a request.
+type diskSpec struct {
+	good        DiskGood
+	size, packs int
+}
+
 // parseDisks validates a DataDisks list.
-func parseDisks(p params, name string) ([]DiskGood, []int, *apiError) {
+func parseDisks(p params, name string) ([]diskSpec, *apiError) {
 	objs, e := p.objects(name)
 	if e != nil {
-		return nil, nil, e
+		return nil, e
 	}
-	var goods []DiskGood
-	var sizes []int
+	var out []diskSpec
 	for _, o := range objs {
 		// The reference spells the keys Size/Type in requests and size/type in answers.
 		for _, k := range []string{"size", "type"} {
@@ -125,20 +143,67 @@ func parseDisks(p params, name string) ([]DiskGood, []int, *apiError) {
 		}
 		g, ok := diskGood(o.str("Type"))
 		if !ok {
-			return nil, nil, errorf(400, "InvalidInstanceTypeDisk.ValueUnauthorized", "The specified disk type %q is not authorized; use one of ssd_disk, high_disk, big_disk.", o.str("Type"))
+			return nil, errorf(400, "InvalidInstanceTypeDisk.ValueUnauthorized", "The specified disk type %q is not authorized; use one of ssd_disk, high_disk, big_disk.", o.str("Type"))
 		}
 		size, has, e := o.integer("Size")
 		if e != nil || !has || size < g.Min || size > g.Max || (size-g.Min)%g.Step != 0 {
-			return nil, nil, errorf(400, "InvalidDataDiskSize.ValueNotSupported", "The specified DataDisk size %s is beyond the permitted range of %s: %d–%d GB in steps of %d.", o.str("Size"), g.Type, g.Min, g.Max, g.Step)
+			return nil, errorf(400, "InvalidDataDiskSize.ValueNotSupported", "The specified DataDisk size %s is beyond the permitted range of %s: %d–%d GB in steps of %d.", o.str("Size"), g.Type, g.Min, g.Max, g.Step)
 		}
-		goods = append(goods, g)
-		sizes = append(sizes, size)
+		packs, e := iopsPacks(o)
+		if e != nil {
+			return nil, e
+		}
+		out = append(out, diskSpec{g, size, packs})
 	}
-	return goods, sizes, nil
+	return out, nil
 }
 
-func (s *Server) newDisk(g DiskGood, size int) Disk {
-	return Disk{ID: s.world.newID(), Size: size, Type: g.Type, IOPS: min(size*g.IOPSPerGB, g.MaxIOPS)}
+// iopsPacks reads a disk's IOPS: provisioned packs, 0 when absent.
+func iopsPacks(o params) (int, *apiError) {
+	packs, _, e := o.integer("IOPS")
+	if e == nil && (packs < 0 || packs > maxIOPSPacks) {
+		e = errorf(400, "InvalidParameter.IOPS", "IOPS packs %d must be between 0 and %d.", packs, maxIOPSPacks)
+	}
+	return packs, e
+}
+
+// parseSystemDisk validates CreateInstance's SystemDisk for image: its
+// size defaults to the image's and may only be larger.
+func parseSystemDisk(p params, image string) (diskSpec, *apiError) {
+	min := systemDiskSize(image)
+	if !p.has("SystemDisk") {
+		g, _ := systemDiskGood("system_disk")
+		return diskSpec{g, min, 0}, nil
+	}
+	objs, e := p.objects("SystemDisk")
+	if e != nil || len(objs) != 1 {
+		return diskSpec{}, errMalformed("InvalidSystemDisk.Malformed", "SystemDisk")
+	}
+	o := objs[0]
+	t := o.str("Type")
+	if t == "" {
+		t = "system_disk"
+	}
+	g, ok := systemDiskGood(t)
+	if !ok {
+		return diskSpec{}, errorf(400, "InvalidInstanceTypeDisk.ValueUnauthorized", "The specified system disk type %q is not authorized; use system_disk or ssd_system_disk.", t)
+	}
+	size, has, e := o.integer("Size")
+	if e != nil {
+		return diskSpec{}, e
+	}
+	if !has || size == 0 {
+		size = min
+	}
+	if size < min || size > g.Max || size%g.Step != 0 {
+		return diskSpec{}, errorf(400, "InvalidSystemDiskSize.ValueNotSupported", "System disk size %d GB is beyond the permitted range of %s for %s: %d–%d GB in steps of %d.", size, g.Type, image, min, g.Max, g.Step)
+	}
+	packs, e := iopsPacks(o)
+	return diskSpec{g, size, packs}, e
+}
+
+func (s *Server) newDisk(d diskSpec) Disk {
+	return Disk{ID: s.world.newID(), Size: d.size, Type: d.good.Type, IOPS: d.good.iops(d.size, d.packs), IOPSPacks: d.packs}
 }
 
 // ipPlan is an address chosen for a new NIC before anything is claimed.
@@ -177,7 +242,8 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 	if charge == "" {
 		charge = "PostPaid"
 	}
-	if charge != "PostPaid" && charge != "PrePaid" {
+	charge, ok := oneOf(charge, "PostPaid", "PrePaid")
+	if !ok {
 		return nil, "", errMalformed("InvalidInstanceChargeType.Malformed", "InstanceChargeType")
 	}
 	autoRenew, prepaid := 1, 0
@@ -199,7 +265,8 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 	if itype == "" {
 		itype = "Standard"
 	}
-	if !slices.Contains(InstanceTypes, itype) {
+	itype, ok = oneOf(itype, InstanceTypes...)
+	if !ok {
 		return nil, "", errorf(400, "InvalidInstanceType.ValueUnauthorized", "The specified InstanceType %q is not authorized.", itype)
 	}
 	image := p.str("ImageId")
@@ -209,11 +276,15 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 	if !s.imageKnown(image, region) {
 		return nil, "", errorf(404, "InvalidLaunchTemplateVersion.NotFound", "Image %q is neither a public image nor a template ready in %s.", image, region)
 	}
-	goods, sizes, e := parseDisks(p, "DataDisks")
+	disks, e := parseDisks(p, "DataDisks")
 	if e != nil {
 		return nil, "", e
 	}
-	if len(goods) > MaxDataDisks {
+	system, e := parseSystemDisk(p, image)
+	if e != nil {
+		return nil, "", e
+	}
+	if len(disks) > MaxDataDisks {
 		return nil, "", errorf(400, "InvalidDataDiskSize.ValueNotSupported", "An instance can have at most %d data disks.", MaxDataDisks)
 	}
 	amount := 1
@@ -249,9 +320,9 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 		} else if amount > 1 {
 			in.Name = fmt.Sprintf("%s-%d", name, i+1)
 		}
-		in.SystemDisk = Disk{ID: w.newID(), Size: systemDiskSize(image), Type: "ssd_disk", IOPS: 600}
-		for j, g := range goods {
-			in.DataDisks = append(in.DataDisks, s.newDisk(g, sizes[j]))
+		in.SystemDisk = s.newDisk(system)
+		for _, d := range disks {
+			in.DataDisks = append(in.DataDisks, s.newDisk(d))
 		}
 		if publics != nil {
 			ip := publics[i]
@@ -515,25 +586,6 @@ func (s *Server) deleteInstance(p params) (any, string, *apiError) {
 	return nil, s.newTask("DeleteInstance", targets...).ID, nil
 }
 
-func (s *Server) stopInstance(p params) (any, string, *apiError) {
-	in, e := s.instanceParam(p)
-	if e != nil {
-		return nil, "", e
-	}
-	if in.Status != statusRunning {
-		return nil, "", errInstanceBusy(in.ID, in.Status)
-	}
-	return nil, s.changeInstance("StopInstance", in, statusStopped, nil), nil
-}
-
-func (s *Server) rebootInstance(p params) (any, string, *apiError) {
-	in, e := s.instanceParam(p)
-	if e != nil {
-		return nil, "", e
-	}
-	return nil, s.changeInstance("RebootInstance", in, statusRunning, nil), nil
-}
-
 func (s *Server) modifyInstanceChargeType(p params) (any, string, *apiError) {
 	in, e := s.instanceParam(p)
 	if e != nil {
@@ -543,7 +595,8 @@ func (s *Server) modifyInstanceChargeType(p params) (any, string, *apiError) {
 	if e != nil {
 		return nil, "", e
 	}
-	if charge != "PostPaid" && charge != "PrePaid" {
+	charge, ok := oneOf(charge, "PostPaid", "PrePaid")
+	if !ok {
 		return nil, "", errMalformed("InvalidInstanceChargeType.Malformed", "InstanceChargeType")
 	}
 	autoRenew, hasRenew, e := p.integer("AutoRenew")
@@ -591,16 +644,16 @@ func (s *Server) createDisk(p params) (any, string, *apiError) {
 	if !p.has("DataDisks") {
 		return nil, "", errIncomplete("DataDisks")
 	}
-	goods, sizes, e := parseDisks(p, "DataDisks")
+	disks, e := parseDisks(p, "DataDisks")
 	if e != nil {
 		return nil, "", e
 	}
-	if len(in.DataDisks)+len(goods) > MaxDataDisks {
-		return nil, "", errorf(400, "InvalidDataDiskSize.ValueNotSupported", "Instance %s would have %d data disks; at most %d are allowed.", in.ID, len(in.DataDisks)+len(goods), MaxDataDisks)
+	if len(in.DataDisks)+len(disks) > MaxDataDisks {
+		return nil, "", errorf(400, "InvalidDataDiskSize.ValueNotSupported", "Instance %s would have %d data disks; at most %d are allowed.", in.ID, len(in.DataDisks)+len(disks), MaxDataDisks)
 	}
 	return nil, s.changeInstance("CreateDisk", in, "", func() {
-		for i, g := range goods {
-			in.DataDisks = append(in.DataDisks, s.newDisk(g, sizes[i]))
+		for _, d := range disks {
+			in.DataDisks = append(in.DataDisks, s.newDisk(d))
 		}
 		s.rebill(in)
 	}), nil
@@ -648,7 +701,7 @@ func (s *Server) resizeDisk(p params) (any, string, *apiError) {
 	}
 	return nil, s.changeInstance("ResizeDisk", in, "", func() {
 		in.DataDisks[i].Size = size
-		in.DataDisks[i].IOPS = min(size*g.IOPSPerGB, g.MaxIOPS)
+		in.DataDisks[i].IOPS = g.iops(size, d.IOPSPacks)
 		s.rebill(in)
 	}), nil
 }
@@ -698,7 +751,11 @@ func (s *Server) resetImage(p params) (any, string, *apiError) {
 	}
 	return nil, s.changeInstance("ResetImage", in, statusRunning, func() {
 		in.ImageID = image
-		in.SystemDisk = Disk{ID: s.world.newID(), Size: systemDiskSize(image), Type: "ssd_disk", IOPS: 600}
+		// A reinstall keeps the system disk's type, packs and size (or the
+		// new image's, if larger).
+		d := in.SystemDisk
+		g, _ := systemDiskGood(d.Type)
+		in.SystemDisk = s.newDisk(diskSpec{g, max(d.Size, systemDiskSize(image)), d.IOPSPacks})
 	}), nil
 }
 
@@ -708,6 +765,7 @@ func (s *Server) describeInstances(p params) (any, string, *apiError) {
 	if vdcID != "" && !validID(vdcID) {
 		return nil, "", errMalformed("InvalidVdcId.Malformed", "VdcId")
 	}
+	// InstanceId is one id (the SDK) or a list of them (the 2019 reference).
 	ids, e := p.strings("InstanceId")
 	if e != nil {
 		return nil, "", e
@@ -717,7 +775,12 @@ func (s *Server) describeInstances(p params) (any, string, *apiError) {
 			return nil, "", errMalformed("InvalidInstanceID.Malformed", "InstanceId")
 		}
 	}
-	publicIP := p.str("PublicIp")
+	// PublicIp is a list now, one address in the 2019 reference.
+	publicIPs, e := p.strings("PublicIp")
+	if e != nil {
+		return nil, "", e
+	}
+	vdcName, region, tag := p.str("VdcName"), p.str("RegionId"), p.str("TagName")
 	number, size, e := p.page(10)
 	if e != nil {
 		return nil, "", e
@@ -728,24 +791,30 @@ func (s *Server) describeInstances(p params) (any, string, *apiError) {
 	}
 	var list []*Instance
 	for _, in := range candidates {
-		if vdcID != "" && in.VdcID != vdcID {
+		if vdcID != "" && in.VdcID != vdcID || region != "" && in.Region != region {
 			continue
 		}
-		if publicIP != "" && (in.PublicNIC == nil || in.PublicNIC.IP != publicIP) {
+		if len(publicIPs) > 0 && (in.PublicNIC == nil || !slices.Contains(publicIPs, in.PublicNIC.IP)) {
+			continue
+		}
+		if vdcName != "" && (w.VDCs[in.VdcID] == nil || w.VDCs[in.VdcID].Name != vdcName) {
+			continue
+		}
+		if tag != "" && !slices.Contains(w.tagNames(in.Tags), tag) {
 			continue
 		}
 		list = append(list, in)
 	}
 	lo, hi, pages := paginate(len(list), number, size)
-	out := cloud.DescribeInstancesData{PageNumber: cloud.Int(number), PageCount: cloud.Int(pages), Instances: []cloud.Instance{}}
+	out := instancesPage{PageNumber: number, PageCount: pages, Total: len(list), Instances: []instanceView{}}
 	for _, in := range list[lo:hi] {
 		out.Instances = append(out.Instances, s.instanceView(in))
 	}
 	return out, "", nil
 }
 
-func nicView(n NIC, public bool) cloud.NetworkInterface {
-	v := cloud.NetworkInterface{InterfaceID: n.ID, Name: n.Name, IP: n.IP, MAC: n.MAC}
+func nicOf(n NIC, public bool) nicView {
+	v := nicView{InterfaceID: n.ID, Name: n.Name, IP: n.IP, MAC: n.MAC}
 	if n.Connected {
 		v.Connected = 1
 	}
@@ -757,33 +826,37 @@ func nicView(n NIC, public bool) cloud.NetworkInterface {
 	return v
 }
 
-func diskView(d Disk) cloud.Disk {
-	return cloud.Disk{DiskID: d.ID, Size: cloud.Int(d.Size), Type: d.Type, IOPS: cloud.Int(d.IOPS)}
+func diskOf(d Disk) diskView {
+	return diskView{DiskID: d.ID, DiskType: d.Type, Size: d.Size, IopsSize: d.IOPSPacks, Iops: d.IOPS}
 }
 
-func (s *Server) instanceView(in *Instance) cloud.Instance {
-	v := s.world.VDCs[in.VdcID]
+func (s *Server) instanceView(in *Instance) instanceView {
+	w := s.world
 	vdcName := ""
-	if v != nil {
+	if v := w.VDCs[in.VdcID]; v != nil {
 		vdcName = v.Name
 	}
-	out := cloud.Instance{InstanceID: in.ID, InstanceName: in.Name, InstanceStatus: in.Status,
+	system := diskOf(in.SystemDisk)
+	system.DiskID = ""
+	out := instanceView{InstanceID: in.ID, InstanceName: in.Name, InstanceStatus: in.Status,
 		InstanceChargeType: in.ChargeType, InstanceChargeStatus: "success", VdcID: in.VdcID, VdcName: vdcName,
-		RegionID: in.Region, CPU: cloud.Int(in.CPU), RAM: cloud.Int(in.RAM), InstanceType: in.InstanceType, ImageID: in.ImageID,
-		Disks: cloud.InstanceDisks{SystemDisk: diskView(in.SystemDisk), DataDisks: []cloud.Disk{},
-			LeftDataDiskNum: cloud.Int(MaxDataDisks - len(in.DataDisks))},
-		PublicNetworkInterface:  &cloud.NetworkInterface{},
-		PrivateNetworkInterface: []cloud.NetworkInterface{},
-	}
+		RegionID: in.Region, CPU: in.CPU, RAM: in.RAM,
+		Disks:                  disksView{SystemDisk: system, DataDisks: []diskView{}, LeftDataDiskNum: MaxDataDisks - len(in.DataDisks)},
+		PublicNetworkInterface: []nicView{}, PrivateNetworkInterface: []nicView{}, Tags: []tagView{},
+		CreateTime: in.Created.In(beijing).Format(monitorTimeFormat)}
 	for _, d := range in.DataDisks {
-		out.Disks.DataDisks = append(out.Disks.DataDisks, diskView(d))
+		out.Disks.DataDisks = append(out.Disks.DataDisks, diskOf(d))
 	}
 	if in.PublicNIC != nil {
-		n := nicView(*in.PublicNIC, true)
-		out.PublicNetworkInterface = &n
+		out.PublicNetworkInterface = append(out.PublicNetworkInterface, nicOf(*in.PublicNIC, true))
 	}
 	for _, n := range in.PrivateNICs {
-		out.PrivateNetworkInterface = append(out.PrivateNetworkInterface, nicView(n, false))
+		out.PrivateNetworkInterface = append(out.PrivateNetworkInterface, nicOf(n, false))
+	}
+	for _, id := range in.Tags {
+		if t := w.Tags[id]; t != nil {
+			out.Tags = append(out.Tags, tagView{TagID: t.ID, TagName: t.Name})
+		}
 	}
 	return out
 }
@@ -926,13 +999,13 @@ func (s *Server) describeInstanceMonitor(p params) (any, string, *apiError) {
 			key += "/" + id
 		}
 	}
-	out := cloud.MonitorData{InstanceID: in.ID, Period: cloud.Str(fmt.Sprint(period)), DataPoints: []cloud.DataPoint{}}
+	out := monitorView{InstanceID: in.ID, Period: fmt.Sprint(period), DataPoints: []dataPointView{}}
 	for t := start.Truncate(time.Duration(period) * time.Second); !t.After(end); t = t.Add(time.Duration(period) * time.Second) {
 		if t.Before(start) {
 			continue
 		}
-		out.DataPoints = append(out.DataPoints, cloud.DataPoint{Timestamp: t.Format(monitorTimeFormat),
-			Value: cloud.Float(float64(int(seriesValue(key, metric, t.Unix())*100)) / 100)})
+		out.DataPoints = append(out.DataPoints, dataPointView{Timestamp: t.Format(monitorTimeFormat),
+			Value: float64(int(seriesValue(key, metric, t.Unix())*100)) / 100})
 	}
 	return out, "", nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strconv"
 )
 
 // The public address pool is 198.18.0.0/15, the block RFC 2544 reserves for
@@ -186,6 +187,11 @@ func (w *World) reindex() {
 	for _, t := range w.Tasks {
 		if t.Status == "" {
 			w.pending[t.ID] = t
+		}
+	}
+	for id := range w.Tags {
+		if n, err := strconv.Atoi(id); err == nil && n > w.tagSeq {
+			w.tagSeq = n
 		}
 	}
 }

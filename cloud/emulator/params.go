@@ -258,3 +258,25 @@ func paginate(n, number, size int) (lo, hi, pages int) {
 	hi = min(lo+size, n)
 	return lo, hi, pages
 }
+
+// oneOf returns the allowed spelling of v, matched without regard to case:
+// the documents' own samples and the official provider send BandwIdth for
+// Bandwidth.
+func oneOf(v string, allowed ...string) (string, bool) {
+	for _, a := range allowed {
+		if strings.EqualFold(v, a) {
+			return a, true
+		}
+	}
+	return v, false
+}
+
+// empty reports whether no parameter has a value.
+func (p params) empty() bool {
+	for k := range p {
+		if p.has(k) {
+			return false
+		}
+	}
+	return true
+}

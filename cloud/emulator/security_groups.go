@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/cdstack/cdstack/cloud"
 )
 
 func init() {
@@ -68,7 +66,8 @@ func (s *Server) createSecurityGroup(p params) (any, string, *apiError) {
 	if e != nil {
 		return nil, "", e
 	}
-	if typ != "public" && typ != "private" {
+	typ, ok := oneOf(typ, "public", "private")
+	if !ok {
 		return nil, "", errMalformed("InvalidSecurityGroupType.Malformed", "SecurityGroupType")
 	}
 	now := s.clock.Now()
@@ -119,10 +118,10 @@ func removeString(list []string, v string) []string {
 	return out
 }
 
-func ruleView(r Rule) cloud.SecurityGroupRule {
-	return cloud.SecurityGroupRule{RuleID: r.ID, Status: "ok", TargetAddress: r.TargetAddress, TargetPort: cloud.Str(r.TargetPort),
-		LocalPort: cloud.Str(r.LocalPort), Direction: r.Direction, Protocol: r.Protocol, Priority: cloud.Int(r.Priority),
-		Action: cloud.Int(r.Action), Type: r.Type, Description: r.Description, CreateTime: r.Created.Format(monitorTimeFormat)}
+func ruleOf(r Rule) ruleView {
+	return ruleView{RuleID: r.ID, Status: "ok", TargetAddress: r.TargetAddress, TargetPort: r.TargetPort,
+		LocalPort: r.LocalPort, Direction: r.Direction, Protocol: r.Protocol, Priority: r.Priority,
+		Action: r.Action, Type: r.Type, Description: r.Description, CreateTime: r.Created.Format(monitorTimeFormat)}
 }
 
 func (s *Server) describeSecurityGroupAttribute(p params) (any, string, *apiError) {
@@ -131,13 +130,13 @@ func (s *Server) describeSecurityGroupAttribute(p params) (any, string, *apiErro
 		return nil, "", e
 	}
 	ruleID := p.str("RuleId")
-	out := cloud.SecurityGroupAttribute{SecurityGroupName: g.Name, SecurityGroupType: g.Type,
-		SecurityGroupRuleCount: cloud.Int(len(g.Rules)), SecurityGroupRules: []cloud.SecurityGroupRule{}}
+	out := groupAttrView{SecurityGroupName: g.Name, SecurityGroupType: g.Type,
+		SecurityGroupRuleCount: len(g.Rules), SecurityGroupRules: []ruleView{}}
 	rules := append([]Rule(nil), g.Rules...)
 	sort.SliceStable(rules, func(i, j int) bool { return rules[i].Priority < rules[j].Priority })
 	for _, r := range rules {
 		if ruleID == "" || r.ID == ruleID {
-			out.SecurityGroupRules = append(out.SecurityGroupRules, ruleView(r))
+			out.SecurityGroupRules = append(out.SecurityGroupRules, ruleOf(r))
 		}
 	}
 	if ruleID != "" && len(out.SecurityGroupRules) == 0 {
@@ -164,7 +163,12 @@ func (s *Server) modifySecurityGroupAttribute(p params) (any, string, *apiError)
 
 func (s *Server) describeSecurityGroups(p params) (any, string, *apiError) {
 	typ, keyword, id := p.str("SecurityGroupType"), p.str("Keyword"), p.str("SecurityGroupId")
-	if typ != "" && typ != "public" && typ != "private" {
+	if keyword == "" {
+		keyword = p.str("keyword") // the official SDK's JSON spelling (its GET query says Keyword)
+	}
+	if t, ok := oneOf(typ, "public", "private"); ok {
+		typ = t
+	} else if typ != "" {
 		return nil, "", errMalformed("InvalidSecurityGroupType.Malformed", "SecurityGroupType")
 	}
 	number, size, e := p.page(MaxPageSize)
@@ -180,7 +184,7 @@ func (s *Server) describeSecurityGroups(p params) (any, string, *apiError) {
 	}
 	sortByCreated(list, func(g *SecGroup) (time.Time, string) { return g.Created, g.ID })
 	lo, hi, _ := paginate(len(list), number, size)
-	out := cloud.SecurityGroupList{SecurityGroupCount: cloud.Int(len(list)), SecurityGroup: []cloud.SecurityGroup{}}
+	out := groupList{SecurityGroupCount: len(list), SecurityGroup: []groupView{}}
 	for _, g := range list[lo:hi] {
 		vdcs := map[string]bool{}
 		for _, b := range g.Bindings {
@@ -188,9 +192,9 @@ func (s *Server) describeSecurityGroups(p params) (any, string, *apiError) {
 				vdcs[in.VdcID] = true
 			}
 		}
-		out.SecurityGroup = append(out.SecurityGroup, cloud.SecurityGroup{SecurityGroupID: g.ID, SecurityGroupName: g.Name,
-			SecurityGroupType: g.Type, Description: g.Description, BindInstanceCount: cloud.Int(g.boundInstances()),
-			BindInterfaceCount: cloud.Int(len(g.Bindings)), BindVdcCount: cloud.Int(len(vdcs)),
+		out.SecurityGroup = append(out.SecurityGroup, groupView{SecurityGroupID: g.ID, SecurityGroupName: g.Name,
+			SecurityGroupType: g.Type, Description: g.Description, BindInstanceCount: g.boundInstances(),
+			BindInterfaceCount: len(g.Bindings), BindVdcCount: len(vdcs),
 			CreateTime: g.Created.Format(monitorTimeFormat), UpdateTime: g.Updated.Format(monitorTimeFormat)})
 	}
 	return out, "", nil
@@ -210,12 +214,20 @@ func validPort(s string) bool {
 	return err == nil && b >= a && b <= 65535 && a > 0
 }
 
+// validTarget accepts one or more addresses or CIDRs joined by ";"; a
+// CIDR may have host bits set (120.78.170.188/28), as the official
+// provider's own tests send.
 func validTarget(s string) bool {
-	if _, err := netip.ParsePrefix(s); err == nil {
-		return true
+	for _, t := range strings.Split(s, ";") {
+		t = strings.TrimSpace(t)
+		if _, err := netip.ParsePrefix(t); err == nil {
+			continue
+		}
+		if _, err := netip.ParseAddr(t); err != nil {
+			return false
+		}
 	}
-	_, err := netip.ParseAddr(s)
-	return err == nil
+	return true
 }
 
 func (s *Server) addSecurityGroupRule(p params) (any, string, *apiError) {
@@ -229,7 +241,7 @@ func (s *Server) addSecurityGroupRule(p params) (any, string, *apiError) {
 		}
 	}
 	r := Rule{ID: s.world.newID(), Protocol: strings.ToUpper(p.str("Protocol")), LocalPort: p.str("LocalPort"),
-		TargetPort: p.str("TargetPort"), TargetAddress: p.str("TargetAddress"), Direction: p.str("Direction"),
+		TargetPort: p.str("TargetPort"), TargetAddress: p.str("TargetAddress"), Direction: strings.ToLower(p.str("Direction")),
 		Type: strings.ToLower(p.str("RuleType")), Description: p.str("Description"), Created: s.clock.Now()}
 	action, _, e := p.integer("Action")
 	if e != nil || (action != 0 && action != 1) {
@@ -244,7 +256,7 @@ func (s *Server) addSecurityGroupRule(p params) (any, string, *apiError) {
 	if !slices.Contains([]string{"TCP", "UDP", "ICMP"}, r.Protocol) {
 		return nil, "", errorf(400, "InvalidParameter.Protocol", "Protocol %q must be TCP, UDP or ICMP.", p.str("Protocol"))
 	}
-	if r.Direction != "all" {
+	if !strings.EqualFold(r.Direction, "all") {
 		return nil, "", errorf(400, "InvalidParameter.Direction", "Direction %q is not supported: only bidirectional rules (all) are.", r.Direction)
 	}
 	if r.Type != "ip" && r.Type != "mac" {

@@ -11,12 +11,14 @@ import (
 
 	"github.com/google/uuid"
 	"golang.org/x/time/rate"
-
-	"github.com/cdstack/cdstack/cloud"
 )
 
 // A Clock tells the emulator the time; cloud.FakeClock satisfies it.
 type Clock interface{ Now() time.Time }
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
 
 // Options configure a Server. The zero value is a fault-free cloud with
 // instant tasks and no credentials (set AccessKeys).
@@ -71,8 +73,8 @@ type handler func(s *Server, p params) (data any, taskID string, err *apiError)
 var handlers = map[string]handler{}
 
 func register(action string, h handler) {
-	if _, ok := cloud.LookupAction(action); !ok {
-		panic("emulator: " + action + " is not an action of the reference")
+	if _, ok := routes[action]; !ok {
+		panic("emulator: " + action + " has no route")
 	}
 	handlers[action] = h
 }
@@ -80,7 +82,7 @@ func register(action string, h handler) {
 // New returns a Server. With opts.Store the world is loaded from it.
 func New(opts Options) (*Server, error) {
 	if opts.Clock == nil {
-		opts.Clock = cloud.SystemClock{}
+		opts.Clock = systemClock{}
 	}
 	if opts.MaxVDCs == 0 {
 		opts.MaxVDCs = 100
@@ -176,9 +178,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	service := strings.Trim(r.URL.Path, "/")
-	switch cloud.Service(service) {
-	case cloud.ServiceCCS, cloud.ServiceNetwork, cloud.ServiceBilling, cloud.ServiceCCSProduct:
-	default:
+	if !knownService(service) {
 		writeError(w, requestID, errorf(http.StatusNotFound, "InvalidService.NotFound", "No service at %s; use /ccs/, /network/, /billing/ or /ccs-product/.", r.URL.Path))
 		return
 	}
@@ -192,18 +192,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action := q.Get("Action")
-	spec, ok := cloud.LookupAction(action)
+	rt, ok := routes[action]
 	h := handlers[action]
 	if !ok || h == nil {
 		writeError(w, requestID, errorf(http.StatusNotFound, "InvalidAction.NotFound", "The action %q does not exist.", action))
 		return
 	}
-	if string(spec.Service) != service {
-		writeError(w, requestID, errorf(http.StatusNotFound, "InvalidAction.NotFound", "The action %s is served under /%s/, not /%s/.", action, spec.Service, service))
+	if rt.service != service {
+		writeError(w, requestID, errorf(http.StatusNotFound, "InvalidAction.NotFound", "The action %s is served under /%s/, not /%s/.", action, rt.service, service))
 		return
 	}
-	if r.Method != spec.Method {
-		writeError(w, requestID, errBadMethod(action, spec.Method))
+	if r.Method != rt.method {
+		writeError(w, requestID, errBadMethod(action, rt.method))
 		return
 	}
 	var body = r.Body
@@ -232,7 +232,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := "Success"
-	if spec.Service == cloud.ServiceBilling {
+	if rt.service == svcBilling {
 		code = "success" // as the reference's billing examples answer
 	}
 	if data == nil {

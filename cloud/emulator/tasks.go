@@ -139,7 +139,7 @@ func (s *Server) describeTask(p params) (any, string, *apiError) {
 			ids = append(ids, tg.ID)
 		}
 	}
-	return map[string]string{"Status": s.taskStatus(t), "ResourceId": strings.Join(ids, ","), "TaskType": t.Type}, id, nil
+	return taskView{Status: s.taskStatus(t), ResourceID: strings.Join(ids, ","), ResourceIDs: orEmpty(ids), TaskType: t.Type}, id, nil
 }
 
 // busy returns the status block of a resource, or nil.
@@ -201,4 +201,12 @@ func (w *World) remove(kind, id string, now time.Time) {
 		w.ledgerClose(id, now)
 	}
 	w.touch(kind, id)
+}
+
+// orEmpty returns list, or an empty list for nil, so JSON shows [] not null.
+func orEmpty[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
 }

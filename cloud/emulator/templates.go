@@ -4,8 +4,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/cdstack/cdstack/cloud"
 )
 
 func init() {
@@ -109,16 +107,16 @@ func (s *Server) syncTemplate(p params) (any, string, *apiError) {
 	return nil, s.newTask("SyncTemplate", Target{Kind: "template", ID: t.ID, Op: opCreate, Region: region}).ID, nil
 }
 
-func templateView(t *Template) cloud.Template {
-	v := cloud.Template{TemplateID: t.ID, Name: t.Name, OSType: t.OSType, Count: cloud.Int(len(t.Regions)),
-		CreateTime: t.Created.In(beijing).Format(monitorTimeFormat), Status: "normal", Region: []cloud.TemplateRegion{}}
+func templateOf(t *Template) templateView {
+	v := templateView{TemplateID: t.ID, Name: t.Name, OSType: t.OSType, Count: len(t.Regions),
+		CreateTime: t.Created.In(beijing).Format(monitorTimeFormat), Status: "normal", Region: []templateRegionView{}}
 	regions := make([]string, 0, len(t.Regions))
 	for r := range t.Regions {
 		regions = append(regions, r)
 	}
 	sort.Strings(regions)
 	for _, r := range regions {
-		v.Region = append(v.Region, cloud.TemplateRegion{RegionID: r, RegionName: Regions[r], Status: t.Regions[r]})
+		v.Region = append(v.Region, templateRegionView{RegionID: r, RegionName: Regions[r], Status: t.Regions[r]})
 		if t.Regions[r] == "creating" {
 			v.Status = "creating"
 		}
@@ -127,18 +125,18 @@ func templateView(t *Template) cloud.Template {
 }
 
 // publicTemplates are appendix 4's images as DescribeTemplateInfo lists them.
-var publicTemplates = func() []cloud.Template {
+var publicTemplates = func() []templateView {
 	regions := make([]string, 0, len(Regions))
 	for r := range Regions {
 		regions = append(regions, r)
 	}
 	sort.Strings(regions)
-	var out []cloud.Template
+	var out []templateView
 	for _, img := range PublicImages {
-		t := cloud.Template{TemplateID: img, Name: img, Status: "normal", OSType: osType(img), Count: cloud.Int(len(regions)),
+		t := templateView{TemplateID: img, Name: img, Status: "normal", OSType: osType(img), Count: len(regions),
 			CreateTime: "2019-01-01 00:00:00"}
 		for _, r := range regions {
-			t.Region = append(t.Region, cloud.TemplateRegion{RegionID: r, RegionName: Regions[r], Status: "normal"})
+			t.Region = append(t.Region, templateRegionView{RegionID: r, RegionName: Regions[r], Status: "normal"})
 		}
 		out = append(out, t)
 	}
@@ -161,19 +159,19 @@ func (s *Server) describeTemplateInfo(p params) (any, string, *apiError) {
 		custom = append(custom, t)
 	}
 	sortByCreated(custom, func(t *Template) (time.Time, string) { return t.Created, t.ID })
-	var all []cloud.Template
+	var all []templateView
 	for _, t := range custom {
-		all = append(all, templateView(t))
+		all = append(all, templateOf(t))
 	}
 	all = append(all, publicTemplates...)
-	var list []cloud.Template
+	var list []templateView
 	for _, t := range all {
 		if keyword == "" || strings.Contains(t.Name, keyword) || strings.Contains(t.OSType, keyword) {
 			list = append(list, t)
 		}
 	}
 	lo, hi, pages := paginate(len(list), number, size)
-	out := cloud.TemplateList{TotalPage: cloud.Int(pages), TemplateList: []cloud.Template{}}
+	out := templateList{TotalPage: pages, TemplateList: []templateView{}}
 	out.TemplateList = append(out.TemplateList, list[lo:hi]...)
 	return out, "", nil
 }

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/cdstack/cdstack/cloud"
 )
 
 func init() {
@@ -24,6 +22,7 @@ func init() {
 	register("DeletePrivateNetwork", (*Server).deletePrivateNetwork)
 	register("RenewPublicNetwork", (*Server).renewPublicNetwork)
 	register("DescribeBandwidthTraffic", (*Server).describeBandwidthTraffic)
+	register("ModifyVdcName", (*Server).modifyVdcName)
 	register("DescribeTask", (*Server).describeTask)
 }
 
@@ -78,9 +77,9 @@ func (s *Server) describeVdc(p params) (any, string, *apiError) {
 			list = append(list, v)
 		}
 	}
-	if vdcID != "" && len(list) == 0 {
-		return nil, "", errorf(400, "VDCNotFound", "the VDC has deleted: %s", vdcID)
-	}
+	// An unknown or deleted VdcId is a success with no VDCs: the official
+	// provider's destroy checks rely on it (the 2019 reference documented
+	// VDCNotFound).
 	sort.Slice(list, func(i, j int) bool {
 		if !list[i].Created.Equal(list[j].Created) {
 			return list[i].Created.Before(list[j].Created)
@@ -97,27 +96,21 @@ func (s *Server) describeVdc(p params) (any, string, *apiError) {
 	for _, pn := range w.Privates {
 		privs[pn.VdcID] = append(privs[pn.VdcID], pn)
 	}
-	out := []cloud.Vdc{}
+	out := []vdcView{}
 	for _, v := range list[lo:hi] {
-		vd := cloud.Vdc{VdcID: v.ID, VdcName: v.Name, RegionID: v.Region, VdcStatus: v.Status,
-			PageNumber: cloud.Int(number), PageCount: cloud.Int(pages),
-			PublicNetwork: []cloud.PublicNetwork{}, PrivateNetwork: []cloud.PrivateNetwork{}}
+		vd := vdcView{VdcID: v.ID, VdcName: v.Name, RegionID: v.Region, VdcStatus: v.Status,
+			PageNumber: number, PageCount: pages, PublicNetwork: []publicNetView{}, PrivateNetwork: []privateNetView{}}
 		ps := pubs[v.ID]
-		sort.Slice(ps, func(i, j int) bool {
-			return ps[i].Created.Before(ps[j].Created) || ps[i].Created.Equal(ps[j].Created) && ps[i].ID < ps[j].ID
-		})
+		sortByCreated(ps, func(p *PublicNet) (time.Time, string) { return p.Created, p.ID })
 		for _, pn := range ps {
-			vd.PublicNetwork = append(vd.PublicNetwork, s.publicView(pn))
+			vd.PublicNetwork = append(vd.PublicNetwork, s.publicOf(pn))
 		}
 		qs := privs[v.ID]
-		sort.Slice(qs, func(i, j int) bool {
-			return qs[i].Created.Before(qs[j].Created) || qs[i].Created.Equal(qs[j].Created) && qs[i].ID < qs[j].ID
-		})
+		sortByCreated(qs, func(p *PrivateNet) (time.Time, string) { return p.Created, p.ID })
 		for _, pn := range qs {
 			first, last := pn.Network, pn.Network+(uint32(1)<<(32-pn.Mask))-1
-			vd.PrivateNetwork = append(vd.PrivateNetwork, cloud.PrivateNetwork{
-				PrivateID: pn.ID, Name: pn.Name, Status: pn.Status, Type: pn.Type,
-				Address: ipString(pn.Network), Mask: cloud.Int(pn.Mask), UnuseIPNum: cloud.Int(w.unusedPrivateIPs(pn)),
+			vd.PrivateNetwork = append(vd.PrivateNetwork, privateNetView{
+				PrivateID: pn.ID, Name: pn.Name, Status: pn.Status, UnuseIPNum: w.unusedPrivateIPs(pn),
 				Segments: []string{fmt.Sprintf("%s/%d~%s/%d", ipString(first), pn.Mask, ipString(last), pn.Mask)},
 			})
 		}
@@ -126,14 +119,12 @@ func (s *Server) describeVdc(p params) (any, string, *apiError) {
 	return out, "", nil
 }
 
-func (s *Server) publicView(pn *PublicNet) cloud.PublicNetwork {
-	v := cloud.PublicNetwork{PublicID: pn.ID, Name: pn.Name, Status: pn.Status, Type: pn.Type,
-		BillingMethod: pn.BillingMethod, Qos: cloud.Int(pn.Qos), AutoRenew: cloud.Int(pn.AutoRenew),
-		FloatBandwidth: cloud.Int(pn.FloatBandwidth), UnuseIPNum: cloud.Int(s.world.unusedPublicIPs(pn)),
-		Segments: []cloud.PublicSegment{}}
+func (s *Server) publicOf(pn *PublicNet) publicNetView {
+	v := publicNetView{PublicID: pn.ID, Name: pn.Name, Status: pn.Status, Type: pn.Type,
+		Qos: pn.Qos, UnuseIPNum: s.world.unusedPublicIPs(pn), Segments: []segmentView{}}
 	for _, seg := range pn.Segments {
-		v.Segments = append(v.Segments, cloud.PublicSegment{SegmentID: seg.ID, Address: ipString(seg.Network),
-			Mask: cloud.Int(segmentMask(seg.Size)), Gateway: ipString(seg.Network + 1)})
+		v.Segments = append(v.Segments, segmentView{SegmentID: seg.ID, Address: ipString(seg.Network),
+			Mask: segmentMask(seg.Size), Gateway: ipString(seg.Network + 1)})
 	}
 	return v
 }
@@ -151,14 +142,15 @@ func (s *Server) createVdc(p params) (any, string, *apiError) {
 		return nil, "", errorf(400, "QuotaExceed.Vdc", "The maximum number of Vdc (%d) is exceeded.", s.opts.MaxVDCs)
 	}
 	var pub *publicSpec
-	if p.has("PublicNetwork") {
-		objs, e := p.objects("PublicNetwork")
-		if e != nil {
-			return nil, "", e
-		}
-		if len(objs) != 1 {
-			return nil, "", errMalformed("InvalidPublicNetwork.Malformed", "PublicNetwork")
-		}
+	objs, e := p.objects("PublicNetwork")
+	if e != nil {
+		return nil, "", e
+	}
+	if len(objs) > 1 {
+		return nil, "", errMalformed("InvalidPublicNetwork.Malformed", "PublicNetwork")
+	}
+	// An empty object, as the official provider sends it, means none.
+	if len(objs) == 1 && !objs[0].empty() {
 		pp := objs[0]
 		if !pp.has("IPNum") && pp.has("Ip") {
 			pp["IPNum"] = pp["Ip"]
@@ -224,6 +216,30 @@ func (s *Server) deleteVdc(p params) (any, string, *apiError) {
 	return nil, s.newTask("DeleteVdc", Target{Kind: "vdc", ID: v.ID, Op: opDelete}).ID, nil
 }
 
+// modifyVdcName renames a VDC at once; the documents answer an empty TaskId.
+func (s *Server) modifyVdcName(p params) (any, string, *apiError) {
+	v, e := s.idleVdc(p, "InvalidVdcId.Malformed")
+	if e != nil {
+		return nil, "", e
+	}
+	name, e := p.need("VdcName")
+	if e != nil {
+		return nil, "", e
+	}
+	if len([]rune(name)) > 64 {
+		return nil, "", errMalformed("InvalidVdcName.Malformed", "VdcName")
+	}
+	v.Name = name
+	s.world.touch("vdc", v.ID)
+	for key, bill := range s.world.Ledger {
+		if bill.VdcID == v.ID && bill.Deleted.IsZero() {
+			bill.VdcName = name
+			s.world.touch("ledger", key)
+		}
+	}
+	return nil, "", nil
+}
+
 // idleVdc finds the VDC named by VdcId (malformed: the action's documented
 // code for a bad id) and refuses one that a task is changing.
 func (s *Server) idleVdc(p params, malformed string) (*VDC, *apiError) {
@@ -243,17 +259,20 @@ type publicSpec struct {
 func parsePublicSpec(p params) (*publicSpec, *apiError) {
 	spec := &publicSpec{name: p.str("Name"), autoRenew: 1}
 	var e *apiError
+	var ok bool
 	if spec.typ, e = p.need("Type"); e != nil {
 		return nil, e
 	}
-	if !slices.Contains(BandwidthTypes, spec.typ) {
+	spec.typ, ok = oneOf(spec.typ, BandwidthTypes...)
+	if !ok {
 		return nil, errMalformed("InvalidPublicNetwork.Type.Malformed", "PublicNetwork.Type")
 	}
 	spec.method = p.str("BillingMethod")
 	if spec.method == "" {
 		spec.method = "Bandwidth"
 	}
-	if !slices.Contains(BillingMethods, spec.method) {
+	spec.method, ok = oneOf(spec.method, BillingMethods...)
+	if !ok {
 		return nil, errMalformed("InvalidPublicNetwork.BillingMethod.Malformed", "PublicNetwork.BillingMethod")
 	}
 	qos, ok, e := p.integer("Qos")
@@ -367,6 +386,11 @@ func (s *Server) createPrivateNetwork(p params) (any, string, *apiError) {
 	pn := &PrivateNet{ID: w.newID(), VdcID: v.ID, Name: p.str("Name"), Type: p.str("Type"), Created: s.clock.Now()}
 	if pn.Type == "" {
 		pn.Type = "auto"
+	}
+	if t, ok := oneOf(pn.Type, "auto", "manual"); ok {
+		pn.Type = t
+	} else {
+		return nil, "", errMalformed("InvalidPrivateNetworkType.Malformed", "Type")
 	}
 	if pn.Name == "" {
 		pn.Name = fmt.Sprintf("私网%d", count+1)
@@ -508,7 +532,11 @@ func (s *Server) deletePublicNetwork(p params) (any, string, *apiError) {
 	if e != nil {
 		return nil, "", e
 	}
-	return s.deleteNetwork("DeletePublicNetwork", "public", "IncorrectPublicNetworkStatus", "Public network", &pn.Busy, pn.ID)
+	// The current documents answer {"Code":"Success"}: the network is
+	// deleted in the background, with no TaskId to wait on; it shows
+	// "deleting" until it is gone.
+	_, _, e = s.deleteNetwork("DeletePublicNetwork", "public", "IncorrectPublicNetworkStatus", "Public network", &pn.Busy, pn.ID)
+	return nil, "", e
 }
 
 // deleteNetwork refuses a network that still has addresses bound to
@@ -568,9 +596,9 @@ func (s *Server) describeBandwidthTraffic(p params) (any, string, *apiError) {
 	window := s.clock.Now().Unix() / 300
 	in := seriesValue(id, "in", window) * float64(maxQos) * 1e6 / 100
 	out := seriesValue(id, "out", window) * float64(maxQos) * 1e6 / 100
-	d := cloud.BandwidthTraffic{MaxQos: cloud.Int(maxQos)}
-	d.LastFiveMinutesUsage.Inbps = cloud.Float(round3(in))
-	d.LastFiveMinutesUsage.Outbps = cloud.Float(round3(out))
+	d := trafficView{MaxQos: maxQos}
+	d.LastFiveMinutesUsage.Inbps = round3(in)
+	d.LastFiveMinutesUsage.Outbps = round3(out)
 	return d, "", nil
 }
 

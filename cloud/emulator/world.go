@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,6 +25,7 @@ type World struct {
 	Groups    map[string]*SecGroup
 	Templates map[string]*Template
 	Tasks     map[string]*Task
+	Tags      map[string]*Tag         // account-wide labels, by (numeric) id
 	Ledger    map[string]*LedgerEntry // every billable resource ever created, by id
 	Nonces    map[string]*UsedNonce   // access key id + NUL + SignatureNonce, for nonceWindow
 
@@ -33,6 +35,7 @@ type World struct {
 	dirty   map[string]map[string]bool // bucket → ids to persist
 	rng     *rand.Rand
 	seq     uint64    // creation order of instances
+	tagSeq  int       // the last tag id handed out
 	pruneAt time.Time // when used nonces are next pruned
 }
 
@@ -62,11 +65,15 @@ func (w *World) useNonce(key string, now time.Time) bool {
 	return true
 }
 
-// Resource statuses.
+// Resource statuses. Instances show the ones the official provider waits
+// through: a powered-off instance is "stop" (the 2019 reference's examples
+// never show one), on its way there "stopping", on its way up "starting".
 const (
 	statusCreating = "creating"
 	statusRunning  = "running"
-	statusStopped  = "stopped"
+	statusStopped  = "stop"
+	statusStopping = "stopping"
+	statusStarting = "starting"
 	statusUpdating = "updating"
 	statusDeleting = "deleting"
 	statusOK       = "ok"
@@ -144,16 +151,20 @@ type Instance struct {
 	PublicNIC      *NIC      `json:"public_nic,omitempty"`
 	PrivateNICs    []NIC     `json:"private_nics"`
 	PasswordHash   string    `json:"password_hash"`
+	HostName       string    `json:"host_name,omitempty"`
 	Created        time.Time `json:"created"`
 	SecurityGroups []string  `json:"security_groups,omitempty"`
+	Tags           []string  `json:"tags,omitempty"` // tag ids, in the order they were added
 }
 
-// A Disk is a system or data disk.
+// A Disk is a system or data disk. IOPSPacks are provisioned IOPS bought
+// with it (the documents' IOPS parameter).
 type Disk struct {
-	ID   string `json:"id"`
-	Size int    `json:"size"`
-	Type string `json:"type"`
-	IOPS int    `json:"iops"`
+	ID        string `json:"id"`
+	Size      int    `json:"size"`
+	Type      string `json:"type"`
+	IOPS      int    `json:"iops"`
+	IOPSPacks int    `json:"iops_packs,omitempty"`
 }
 
 // A NIC is a network interface on a public or private network.
@@ -198,6 +209,24 @@ type Binding struct {
 	InstanceID string `json:"instance_id"`
 	PrivateID  string `json:"private_id,omitempty"`
 	PublicID   string `json:"public_id,omitempty"`
+}
+
+// A Tag is an account-wide label instances carry. The service numbers them.
+type Tag struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Created time.Time `json:"created"`
+}
+
+// tagNames returns the names of the tags with ids.
+func (w *World) tagNames(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if t := w.Tags[id]; t != nil {
+			out = append(out, t.Name)
+		}
+	}
+	return out
 }
 
 // A Template is a custom image and its copies per region.
@@ -252,7 +281,7 @@ func newWorld(seed uint64) *World {
 	return &World{
 		VDCs: map[string]*VDC{}, Publics: map[string]*PublicNet{}, Privates: map[string]*PrivateNet{},
 		Instances: map[string]*Instance{}, Groups: map[string]*SecGroup{}, Templates: map[string]*Template{},
-		Tasks: map[string]*Task{}, Ledger: map[string]*LedgerEntry{}, Nonces: map[string]*UsedNonce{},
+		Tasks: map[string]*Task{}, Tags: map[string]*Tag{}, Ledger: map[string]*LedgerEntry{}, Nonces: map[string]*UsedNonce{},
 		pending: map[string]*Task{}, dirty: map[string]map[string]bool{},
 		rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 	}
@@ -357,6 +386,25 @@ func hashSecret(secret string) string {
 	_, _ = crand.Read(salt[:])
 	sum := sha256.Sum256(append(salt[:], secret...))
 	return hex.EncodeToString(salt[:]) + ":" + hex.EncodeToString(sum[:])
+}
+
+// secretMatches reports whether secret is the one hashSecret kept as hash.
+func secretMatches(hash, secret string) bool {
+	saltHex, sumHex, ok := strings.Cut(hash, ":")
+	salt, err := hex.DecodeString(saltHex)
+	if !ok || err != nil {
+		return false
+	}
+	sum := sha256.Sum256(append(salt, secret...))
+	return hex.EncodeToString(sum[:]) == sumHex
+}
+
+// renameBill shows a renamed resource's new name on its open bill.
+func (w *World) renameBill(id, name string) {
+	if e, ok := w.Ledger[id]; ok && e.Deleted.IsZero() {
+		e.Name = name
+		w.touch("ledger", id)
+	}
 }
 
 // ledgerClose marks a billable resource deleted.

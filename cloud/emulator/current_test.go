@@ -1,0 +1,238 @@
+package emulator
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cdstack/cdstack/cloud"
+)
+
+// TestContractCurrentActions drives the actions the current documents and
+// the official SDK add to the 2019 reference, with their invariants.
+func TestContractCurrentActions(t *testing.T) {
+	e := newEnv(t, Options{TaskLatency: time.Second})
+	c, ctx := e.client, e.ctx
+	f := e.fixture()
+	a, b := e.instance(f, "a"), e.instance(f, "b")
+
+	// Renames answer at once, with no task.
+	if task := must(c.ModifyInstanceName(ctx, cloud.ModifyInstanceNameRequest{InstanceID: a, InstanceName: "a2"})); task != "" {
+		t.Errorf("ModifyInstanceName TaskId = %q, want none", task)
+	}
+	if in := e.describe(a); in.InstanceName != "a2" || in.InstanceStatus != "running" {
+		t.Errorf("after ModifyInstanceName: %s %s", in.InstanceName, in.InstanceStatus)
+	}
+	_, err := c.ModifyInstanceName(ctx, cloud.ModifyInstanceNameRequest{InstanceID: a, InstanceName: "no spaces"})
+	wantCode(t, err, 400, "InvalidInstanceName.Malformed")
+	if task := must(c.ModifyVdcName(ctx, cloud.ModifyVdcNameRequest{VdcID: f.vdc, VdcName: "renamed"})); task != "" {
+		t.Errorf("ModifyVdcName TaskId = %q, want none", task)
+	}
+	if v := must(c.Vdc(ctx, f.vdc)); v.VdcName != "renamed" || e.describe(a).VdcName != "renamed" {
+		t.Errorf("after ModifyVdcName: %+v", v)
+	}
+
+	// The host name needs the instance's password.
+	_, err = c.ModifyInstanceHostName(ctx, cloud.ModifyInstanceHostNameRequest{InstanceID: a, HostName: "web-a", Password: "Wrong0ne!"})
+	wantCode(t, err, 400, "InvalidPassword.Malformed")
+	must(c.ModifyInstanceHostName(ctx, cloud.ModifyInstanceHostNameRequest{InstanceID: a, HostName: "web-a", Password: "Passw0rd!"}))
+	e.srv.View(func(w *World) {
+		if h := w.Instances[a].HostName; h != "web-a" {
+			t.Errorf("host name = %q", h)
+		}
+	})
+
+	// A password reset is one task per instance; the new password is the
+	// one the host name change then needs.
+	tasks := must(c.ResetInstancesPassword(ctx, cloud.ResetInstancesPasswordRequest{InstanceIDs: []string{a, b}, Password: "N3w-Passw0rd"}))
+	if len(tasks) != 2 {
+		t.Fatalf("ResetInstancesPassword tasks = %v, want one per instance", tasks)
+	}
+	for _, id := range tasks {
+		e.wait(id, nil)
+	}
+	_, err = c.ModifyInstanceHostName(ctx, cloud.ModifyInstanceHostNameRequest{InstanceID: b, HostName: "web-b", Password: "Passw0rd!"})
+	wantCode(t, err, 400, "InvalidPassword.Malformed")
+	must(c.ModifyInstanceHostName(ctx, cloud.ModifyInstanceHostNameRequest{InstanceID: b, HostName: "web-b", Password: "N3w-Passw0rd"}))
+	_, err = c.ResetInstancesPassword(ctx, cloud.ResetInstancesPasswordRequest{InstanceIDs: []string{a}, Password: "short"})
+	wantCode(t, err, 400, "InvalidPassword.Malformed")
+
+	// The system disk grows, never shrinks.
+	e.wait(c.ExtendSystemDisk(ctx, cloud.ExtendSystemDiskRequest{InstanceID: a, Size: 60, IOPS: 2}))
+	if d := e.describe(a).Disks.SystemDisk; d.Size != 60 || d.IopsSize != 2 || d.Type != "system_disk" || d.IOPS <= 600 {
+		t.Errorf("system disk after ExtendSystemDisk = %+v", d)
+	}
+	_, err = c.ExtendSystemDisk(ctx, cloud.ExtendSystemDiskRequest{InstanceID: a, Size: 40})
+	wantCode(t, err, 403, "InvalidDiskSize.TooSmall")
+	_, err = c.ExtendSystemDisk(ctx, cloud.ExtendSystemDiskRequest{InstanceID: a, Size: 65})
+	wantCode(t, err, 400, "InvalidSystemDiskSize.ValueNotSupported")
+
+	// Power in batches: one task for all, all or nothing.
+	stop := must(c.StopInstances(ctx, cloud.InstancesRequest{InstanceIDs: []string{a, b}}))
+	for _, id := range []string{a, b} {
+		if st := e.describe(id).InstanceStatus; st != "stopping" {
+			t.Errorf("%s while stopping: %s", id, st)
+		}
+	}
+	task := e.waitTask(stop)
+	if !slices.Equal(task.ResourceIDs, []string{a, b}) {
+		t.Errorf("StopInstances task ResourceIds = %v", task.ResourceIDs)
+	}
+	e.wait(c.StartInstance(ctx, cloud.InstanceRequest{InstanceID: a}))
+	_, err = c.StartInstances(ctx, cloud.InstancesRequest{InstanceIDs: []string{a, b}}) // a already runs
+	wantCode(t, err, 403, "IncorrectInstanceStatus")
+	if st := e.describe(b).InstanceStatus; st != "stop" {
+		t.Errorf("a refused batch changed b: %s", st)
+	}
+	e.wait(c.StartInstances(ctx, cloud.InstancesRequest{InstanceIDs: []string{b}}))
+	e.wait(c.RebootInstances(ctx, cloud.InstancesRequest{InstanceIDs: []string{a, b}}))
+	for _, id := range []string{a, b} {
+		if st := e.describe(id).InstanceStatus; st != "running" {
+			t.Errorf("%s after RebootInstances: %s", id, st)
+		}
+	}
+}
+
+// call sends action with raw params, waits for its task and returns the
+// task's resource id.
+func (e *env) call(action string, params map[string]any) string {
+	e.t.Helper()
+	resp, err := e.client.Call(e.ctx, action, params, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return e.wait(resp.TaskID, nil)
+}
+
+// waitTask waits for a task and returns it.
+func (e *env) waitTask(id string) *cloud.Task {
+	e.t.Helper()
+	task, err := e.client.WaitTask(e.ctx, id)
+	if err != nil {
+		e.t.Fatalf("task %s: %v", id, err)
+	}
+	return task
+}
+
+// TestContractCurrentForms: requests in the forms the current documents
+// and the official clients send are accepted, and answers come in the
+// current shapes.
+func TestContractCurrentForms(t *testing.T) {
+	e := newEnv(t, Options{})
+	c, ctx := e.client, e.ctx
+	f := e.fixture()
+
+	// DescribeVdc of an unknown VDC is a success with no VDCs.
+	gone := "00000000-0000-4000-8000-000000000000"
+	if list, err := c.DescribeVdc(ctx, cloud.DescribeVdcRequest{VdcID: gone}); err != nil || len(list) != 0 {
+		t.Errorf("DescribeVdc(unknown) = %v, %v; want no VDCs and no error", list, err)
+	}
+
+	// CreateVdc: an empty PublicNetwork means none; IPNum (current) and Ip
+	// (2019) both give the IP count; BandwIdth is Bandwidth.
+	none := e.call("CreateVdc", map[string]any{"RegionId": "CN_Beijing_A", "VdcName": "bare", "PublicNetwork": map[string]any{}})
+	if v := must(c.Vdc(ctx, none)); v == nil || len(v.PublicNetwork) != 0 {
+		t.Errorf("CreateVdc with PublicNetwork {} = %+v, want a VDC without a public network", v)
+	}
+	for key, n := range map[string]int{"IPNum": 8, "Ip": 16} {
+		id := e.call("CreateVdc", map[string]any{"RegionId": "CN_Beijing_A", "VdcName": "with-" + key,
+			"PublicNetwork": map[string]any{"Name": "wan", "Type": "Bandwidth_BGP", "BillingMethod": "BandwIdth", "Qos": 10, key: n,
+				"AutoRenew": "0", "FloatBandwidth": "200"}})
+		v := must(c.Vdc(ctx, id))
+		if len(v.PublicNetwork) != 1 || len(v.PublicNetwork[0].Segments) != 1 || int(v.PublicNetwork[0].UnuseIPNum) != n-3 {
+			t.Errorf("CreateVdc with %s %d: %+v", key, n, v.PublicNetwork)
+		}
+	}
+
+	// DescribeTask names every instance of a multi-instance create.
+	created := e.waitTask(must(c.CreateInstance(ctx, cloud.CreateInstanceRequest{RegionID: "CN_Beijing_A", VdcID: f.vdc,
+		Password: "Passw0rd!", InstanceName: "many", Amount: 2, PublicIP: []string{"auto"}})))
+	if len(created.ResourceIDs) != 2 || created.ResourceID != created.ResourceIDs[0] {
+		t.Fatalf("CreateInstance Amount 2: task ids %v", created.ResourceIDs)
+	}
+	raw := must(c.Call(ctx, "DescribeTask", cloud.DescribeTaskRequest{TaskID: created.ID}, nil))
+	var d struct {
+		ResourceID  string   `json:"ResourceId"`
+		ResourceIDs []string `json:"ResourceIds"`
+	}
+	if err := json.Unmarshal(raw.Data, &d); err != nil || d.ResourceID != strings.Join(d.ResourceIDs, ",") {
+		t.Errorf("DescribeTask Data = %s: want ResourceIds and the same ids comma-joined in ResourceId", raw.Data)
+	}
+
+	// DescribeInstances filters: PublicIp as a list, VdcName, RegionId.
+	one := e.describe(created.ResourceIDs[0])
+	ip := one.PublicInterface().IP
+	byIP := must(c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{PublicIPs: []string{ip, "198.19.255.254"}}))
+	if len(byIP.Instances) != 1 || byIP.Instances[0].InstanceID != one.InstanceID || byIP.Total != 1 {
+		t.Errorf("DescribeInstances by PublicIp list = %+v", byIP)
+	}
+	byName := must(c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{VdcName: "test", RegionID: "CN_Beijing_A"}))
+	if byName.Total != 2 {
+		t.Errorf("DescribeInstances by VdcName: %d instances, want 2", byName.Total)
+	}
+	if n := must(c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{VdcName: "bare"})).Total; n != 0 {
+		t.Errorf("DescribeInstances in an empty VDC: %d", n)
+	}
+
+	// Security groups: keyword in a POST body, several targets, host bits.
+	sg := must(c.CreateSecurityGroup(ctx, cloud.CreateSecurityGroupRequest{SecurityGroupName: "web", Description: "d", SecurityGroupType: "Public"}))
+	other := must(c.CreateSecurityGroup(ctx, cloud.CreateSecurityGroupRequest{SecurityGroupName: "db", Description: "d", SecurityGroupType: "private"}))
+	var list cloud.SecurityGroupList
+	must(c.Call(ctx, "DescribeSecurityGroups", map[string]any{"keyword": "web"}, &list))
+	if len(list.SecurityGroup) != 1 || list.SecurityGroup[0].SecurityGroupID != sg.SecurityGroupID || list.SecurityGroup[0].SecurityGroupType != "public" {
+		t.Errorf("DescribeSecurityGroups keyword=web = %+v (db is %s)", list.SecurityGroup, other.SecurityGroupID)
+	}
+	e.wait(c.AddSecurityGroupRule(ctx, cloud.AddSecurityGroupRuleRequest{SecurityGroupID: sg.SecurityGroupID, Action: "1",
+		TargetAddress: "120.78.170.188/28;10.0.0.1", LocalPort: "22", Direction: "ALL", Priority: "5", Protocol: "tcp", RuleType: "IP"}))
+	attr := must(c.DescribeSecurityGroupAttribute(ctx, cloud.DescribeSecurityGroupAttributeRequest{SecurityGroupID: sg.SecurityGroupID}))
+	if r := attr.SecurityGroupRules[0]; r.TargetAddress != "120.78.170.188/28;10.0.0.1" || r.Protocol != "TCP" || r.Direction != "all" || r.Type != "ip" {
+		t.Errorf("rule = %+v", r)
+	}
+	_, err := c.AddSecurityGroupRule(ctx, cloud.AddSecurityGroupRuleRequest{SecurityGroupID: sg.SecurityGroupID, Action: "1",
+		TargetAddress: "10.0.0.1;nope", LocalPort: "22", Direction: "all", Priority: "5", Protocol: "TCP", RuleType: "ip"})
+	wantCode(t, err, 400, "InvalidParameter.TargetAddress")
+}
+
+// TestInstanceAnswerShape reads DescribeInstances as raw JSON: the public
+// interface is a list, disks use the current names, and nothing the
+// documents do not list is sent.
+func TestInstanceAnswerShape(t *testing.T) {
+	e := newEnv(t, Options{})
+	f := e.fixture()
+	id := e.instance(f, "a")
+	raw := must(e.client.Call(e.ctx, "DescribeInstances", cloud.DescribeInstancesRequest{InstanceIDs: []string{id}}, nil))
+	var d struct {
+		Instances []map[string]json.RawMessage
+		Total     *int
+	}
+	if err := json.Unmarshal(raw.Data, &d); err != nil || len(d.Instances) != 1 || d.Total == nil {
+		t.Fatalf("Data = %s (%v)", raw.Data, err)
+	}
+	var keys []string
+	for k := range d.Instances[0] {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	want := []string{"Cpu", "CreateTime", "Disks", "InstanceChargeStatus", "InstanceChargeType", "InstanceId", "InstanceName",
+		"InstanceStatus", "PrivateNetworkInterface", "PublicNetworkInterface", "Ram", "RegionId", "Tags", "VdcId", "VdcName"}
+	if diff := cmp.Diff(want, keys); diff != "" {
+		t.Errorf("instance keys (-want +got)\n%s", diff)
+	}
+	if p := string(d.Instances[0]["PublicNetworkInterface"]); !strings.HasPrefix(p, "[") {
+		t.Errorf("PublicNetworkInterface = %s, want a list", p)
+	}
+	var disks struct{ SystemDisk, DataDisks json.RawMessage }
+	_ = json.Unmarshal(d.Instances[0]["Disks"], &disks)
+	for _, k := range []string{`"DiskType"`, `"IopsSize"`, `"Iops"`} {
+		if !strings.Contains(string(disks.SystemDisk), k) || !strings.Contains(string(disks.DataDisks), k) {
+			t.Errorf("disks %s / %s lack %s", disks.SystemDisk, disks.DataDisks, k)
+		}
+	}
+	if strings.Contains(string(raw.Body), `"IOPS"`) || strings.Contains(string(raw.Body), `"Type":`) {
+		t.Errorf("answer uses the 2019 disk names: %s", raw.Body)
+	}
+}
