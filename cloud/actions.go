@@ -63,6 +63,13 @@ var actions = func() map[string]ActionSpec {
 		{"ModifyInstanceHostName", ServiceCCS, post, false, false}, // SDK only
 		{"ResetInstancesPassword", ServiceCCS, post, false, true},
 		{"ExtendSystemDisk", ServiceCCS, post, false, true},
+		{"DescribeTags", ServiceCCS, post, true, false},
+		{"CreateTag", ServiceCCS, post, false, false},
+		{"DeleteTag", ServiceCCS, post, false, false},
+		{"AddInstancesTags", ServiceCCS, post, false, false},
+		{"DeleteInstancesTags", ServiceCCS, post, false, false},
+		{"DescribeInstanceType", ServiceCCS, post, true, false},
+		{"DescribeInstancePrice", ServiceCCS, post, true, false},
 		// 安全组相关 (security groups)
 		{"CreateSecurityGroup", ServiceCCS, post, false, true},
 		{"DeleteSecurityGroup", ServiceCCS, get, false, true},
@@ -95,9 +102,13 @@ var actions = func() map[string]ActionSpec {
 		{"RenewPublicNetwork", ServiceNetwork, get, false, false},
 		{"DescribeBandwidthTraffic", ServiceNetwork, get, true, false},
 		{"ModifyVdcName", ServiceNetwork, post, false, false},
+		{"DescribePublicIp", ServiceNetwork, post, true, false},
+		{"DescribePrivateIp", ServiceNetwork, post, true, false},
+		{"VDCBandwidthUnitPrice", ServiceNetwork, get, true, false},
 		// 账单相关 (billing)
 		{"DescribeBill", ServiceBilling, get, true, false},
 		{"DescribeBillInfo", ServiceBilling, get, true, false},
+		{"DescribeAccountInfo", ServiceBilling, get, true, false},
 		// 冷云计量相关 (metering)
 		{"GetMetering", ServiceCCSProduct, get, true, false},
 		// 其他公共接口 (other)

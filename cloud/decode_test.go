@@ -285,6 +285,46 @@ func TestDecodeCurrentExamples(t *testing.T) {
 				Configuration: "Standard云主机:系统硬盘:40GB,vCPU:2C,内存:4GB", CostDetail: "单价:0.05/小时,时长:24小时",
 				StartTime: 1764464100, EndTime: 1764550500, PayType: "1", PayDesc: "按需计费", Status: "running", UnitPrice: 0.05,
 				TotalCost: 1.2, IPs: []string{"198.18.0.6"}}}}},
+		"DescribeTags": {func(c *Client) (any, error) { return c.DescribeTags(ctx) },
+			[]Tag{{TagID: "301", TagName: "team-web"}, {TagID: "302", TagName: "cost-centre-7"}}},
+		"CreateTag": {func(c *Client) (any, error) { return nil, c.CreateTag(ctx, CreateTagRequest{TagName: "x"}) }, nil},
+		"DeleteTag": {func(c *Client) (any, error) { return nil, c.DeleteTag(ctx, DeleteTagRequest{TagID: "301"}) }, nil},
+		"AddInstancesTags": {func(c *Client) (any, error) {
+			return c.AddInstancesTags(ctx, InstancesTagsRequest{InstanceIDs: []string{i1, i2}, TagIDs: []string{"301"}})
+		}, ""},
+		"DeleteInstancesTags": {func(c *Client) (any, error) {
+			return c.DeleteInstancesTags(ctx, InstancesTagsRequest{InstanceIDs: []string{i1}, TagIDs: []string{"301", "302"}})
+		}, ""},
+		"DescribeInstanceType": {func(c *Client) (any, error) {
+			return c.DescribeInstanceType(ctx, InstanceTypeRequest{RegionID: "CN_Beijing_A", InstanceType: "Standard"})
+		}, []InstanceSize{{CPU: 2, RAM: 4, Name: "2核4G"}, {CPU: 2, RAM: 8, Name: "2核8G"}}},
+		"DescribeInstancePrice": {func(c *Client) (any, error) { return c.DescribeInstancePrice(ctx, InstancePriceRequest{}) },
+			&InstancePrice{TotalPrice: 0.19}},
+		"DescribePublicIp": {func(c *Client) (any, error) {
+			u, err := c.DescribePublicIP(ctx, IPUsageRequest{VdcID: vdc, PublicID: "p"})
+			if err != nil {
+				return nil, err
+			}
+			return []any{u.UnusedList, u.UnusedTotal, u.UsedList[0].Address, u.UsedList[0].Usage, u.UsedTotal}, nil
+		}, []any{[]string{"198.18.0.3", "198.18.0.4"}, Int(2), "198.18.0.2", "云服务器使用(web-0)", Int(1)}},
+		"DescribePrivateIp": {func(c *Client) (any, error) {
+			u, err := c.DescribePrivateIP(ctx, IPUsageRequest{VdcID: vdc, PrivateID: "p"})
+			if err != nil {
+				return nil, err
+			}
+			return []any{len(u.UnusedList), u.UnusedTotal, u.UsedTotal}, nil
+		}, []any{1, Int(65532), Int(1)}},
+		"VDCBandwidthUnitPrice": {func(c *Client) (any, error) {
+			return c.VDCBandwidthUnitPrice(ctx, BandwidthPriceRequest{RegionID: "CN_Beijing_A", BandwidthType: "Bandwidth_BGP", BillScheme: "Bandwidth", Type: "wan"})
+		}, &BandwidthPrice{BandwidthPrice: UnitPrice{StdPrice: 0.72, Price: 0.72, Discount: 1, Sign: "￥", Cycle: "/天", Unit: "Mb"},
+			EIPPrice: UnitPrice{StdPrice: 0.12, Price: 0.12, Discount: 1, Sign: "￥", Cycle: "/天", Unit: "个"}}},
+		"DescribeAccountInfo": {func(c *Client) (any, error) {
+			a, err := c.DescribeAccountInfo(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return []any{a.Available(), a.MasterTotalCost, len(a.CostRecords), a.CostRecords[1].Month, a.RechargeRecord[0].Amount}, nil
+		}, []any{1480.5, Float(42.75), 2, "202611", Float(1000)}},
 	}
 	runExamples(t, "current", tests)
 }

@@ -250,6 +250,9 @@ func (s *Server) describeAvailableResource(p params) (any, string, *apiError) {
 		return out
 	}
 	for _, t := range InstanceTypes {
+		if !sells(region, t) {
+			continue
+		}
 		out.InstanceGoods = append(out.InstanceGoods, instanceGoodsView{InstanceType: t, ImageGoods: images,
 			DiskGoods: goods(DiskGoods), SystemDiskGoods: goods(SystemDiskGoods)})
 	}

@@ -1,6 +1,9 @@
 package emulator
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Regions are the region ids of appendix 1 with their display names.
 var Regions = map[string]string{
@@ -16,6 +19,26 @@ var Regions = map[string]string{
 // InstanceTypes are the compute type ids of appendix 2.
 var InstanceTypes = []string{"IO", "High", "Standard", "General", "Balance", "Compact", "Memory",
 	"Exclusive", "HighIO", "Compute", "G2_General", "G2_Compute", "G2_Memory"}
+
+// g2Regions are the only regions that sell the second-generation (G2_*)
+// types.
+var g2Regions = []string{"CN_Beijing_A", "CN_Beijing_B", "CN_Shanghai_A"}
+
+// sells reports whether region sells instance type t. CreateInstance,
+// ModifyInstanceSpec, DescribeInstanceType and DescribeAvailableResource
+// all ask it, so what is listed is what is accepted.
+func sells(region, t string) bool {
+	if strings.HasPrefix(t, "G2_") {
+		return slices.Contains(g2Regions, region)
+	}
+	return slices.Contains(InstanceTypes, t)
+}
+
+// sizeOnSale reports whether cpu/ram is a size on sale: RAM from 1× to 8×
+// the vCPUs.
+func sizeOnSale(cpu, ram int) bool {
+	return slices.Contains(CPUs, cpu) && slices.Contains(RAMs, ram) && ram >= cpu && ram <= 8*cpu
+}
 
 // BandwidthTypes are the bandwidth type ids of appendix 3.
 var BandwidthTypes = []string{"Bandwidth_CMCC", "Bandwidth_China_Unicom", "Southeast_Asia_Optimizes_Bandwidth",
@@ -134,7 +157,8 @@ func osType(image string) string {
 	return strings.ToLower(parts[0]) + " " + parts[1] + " " + bits
 }
 
-// Hourly prices (CNY) from which bills are computed.
+// The price table (CNY): bills, DescribeInstancePrice and
+// VDCBandwidthUnitPrice are all computed from it.
 const (
 	pricePerCPUHour    = 0.05
 	pricePerGBRAMHour  = 0.02
@@ -142,4 +166,12 @@ const (
 	pricePerMbpsHour   = 0.03
 	pricePerIPHour     = 0.005
 	pricePerTemplHour  = 0.001
+	pricePerTrafficGB  = 0.8 // Traffic billing, per GB sent
+	pricePerPackageGB  = 0.6 // DataPackage billing, per GB of package
+	hoursPerMonth      = 730
 )
+
+// instanceHourly is what an instance of cpu, ram and disk GB costs an hour.
+func instanceHourly(cpu, ram, disk int) float64 {
+	return float64(cpu)*pricePerCPUHour + float64(ram)*pricePerGBRAMHour + float64(disk)*pricePerGBDiskHour
+}

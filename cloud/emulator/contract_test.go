@@ -132,6 +132,17 @@ func TestContractEveryAction(t *testing.T) {
 	e.wait(c.StartInstances(ctx, cloud.InstancesRequest{InstanceIDs: []string{id}}))
 	e.wait(c.RebootInstances(ctx, cloud.InstancesRequest{InstanceIDs: []string{id}}))
 	must(c.ModifyVdcName(ctx, cloud.ModifyVdcNameRequest{VdcID: f.vdc, VdcName: "test"}))
+	must(0, c.CreateTag(ctx, cloud.CreateTagRequest{TagName: "t"}))
+	tag := string(must(c.DescribeTags(ctx))[0].TagID)
+	must(c.AddInstancesTags(ctx, cloud.InstancesTagsRequest{InstanceIDs: []string{id}, TagIDs: []string{tag}}))
+	must(c.DeleteInstancesTags(ctx, cloud.InstancesTagsRequest{InstanceIDs: []string{id}, TagIDs: []string{tag}}))
+	must(0, c.DeleteTag(ctx, cloud.DeleteTagRequest{TagID: tag}))
+	must(c.DescribeInstanceType(ctx, cloud.InstanceTypeRequest{RegionID: "CN_Beijing_A", InstanceType: "Standard"}))
+	must(c.DescribeInstancePrice(ctx, cloud.InstancePriceRequest{RegionID: "CN_Beijing_A", CPU: 2, RAM: 4, InstanceType: "Standard", ImageID: "Centos_7.6_64"}))
+	must(c.DescribePublicIP(ctx, cloud.IPUsageRequest{VdcID: f.vdc, PublicID: f.public}))
+	must(c.DescribePrivateIP(ctx, cloud.IPUsageRequest{VdcID: f.vdc, PrivateID: f.private}))
+	must(c.VDCBandwidthUnitPrice(ctx, cloud.BandwidthPriceRequest{RegionID: "CN_Beijing_A", BandwidthType: "Bandwidth_BGP", BillScheme: "Bandwidth", Type: "wan"}))
+	must(c.DescribeAccountInfo(ctx))
 	nic := in.PrivateNetworkInterface[0].InterfaceID
 	e.wait(c.DisconnectNetworkInterface(ctx, cloud.NetworkInterfaceRequest{InterfaceID: nic, InstanceID: id}))
 	if got := e.describe(id).PrivateNetworkInterface[0].Connected; got != 0 {

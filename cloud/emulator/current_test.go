@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -236,3 +237,128 @@ func TestInstanceAnswerShape(t *testing.T) {
 		t.Errorf("answer uses the 2019 disk names: %s", raw.Body)
 	}
 }
+
+// TestContractTags: tags are account-wide and numbered; CreateInstance's
+// LabelNames creates missing ones; a tag in use cannot be deleted.
+func TestContractTags(t *testing.T) {
+	e := newEnv(t, Options{})
+	c, ctx := e.client, e.ctx
+	f := e.fixture()
+	must(0, c.CreateTag(ctx, cloud.CreateTagRequest{TagName: "team-web"}))
+	wantCode(t, c.CreateTag(ctx, cloud.CreateTagRequest{TagName: "team-web"}), 400, "InvalidTagName.Duplicated")
+	id := e.wait(c.CreateInstance(ctx, cloud.CreateInstanceRequest{RegionID: "CN_Beijing_A", VdcID: f.vdc, Password: "Passw0rd!",
+		InstanceName: "a", LabelNames: []string{"team-web", "env-prod"}}))
+	tags := must(c.DescribeTags(ctx))
+	byName := map[string]string{}
+	for _, tag := range tags {
+		byName[tag.TagName] = string(tag.TagID)
+	}
+	if len(tags) != 2 || byName["team-web"] != "1" || byName["env-prod"] != "2" {
+		t.Fatalf("DescribeTags = %+v; want team-web 1 and env-prod 2 (made by LabelNames)", tags)
+	}
+	if got := e.describe(id).Tags; len(got) != 2 || got[0].TagName != "team-web" || got[0].TagID != "1" {
+		t.Errorf("instance tags = %+v", got)
+	}
+	if n := must(c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{TagName: "env-prod"})).Total; n != 1 {
+		t.Errorf("DescribeInstances TagName=env-prod: %d", n)
+	}
+	wantCode(t, c.DeleteTag(ctx, cloud.DeleteTagRequest{TagID: "2"}), 400, cloud.TagInUse)
+	must(c.DeleteInstancesTags(ctx, cloud.InstancesTagsRequest{InstanceIDs: []string{id}, TagIDs: []string{"2"}}))
+	must(0, c.DeleteTag(ctx, cloud.DeleteTagRequest{TagID: "2"}))
+	must(0, c.CreateTag(ctx, cloud.CreateTagRequest{TagName: "cost-7"}))
+	must(c.AddInstancesTags(ctx, cloud.InstancesTagsRequest{InstanceIDs: []string{id}, TagIDs: []string{"3"}}))
+	if got := e.describe(id).Tags; len(got) != 2 || got[1].TagName != "cost-7" {
+		t.Errorf("after Add/DeleteInstancesTags: %+v", got)
+	}
+	_, err := c.AddInstancesTags(ctx, cloud.InstancesTagsRequest{InstanceIDs: []string{id}, TagIDs: []string{"99"}})
+	wantCode(t, err, 400, "InvalidTagId.NotFound")
+	wantCode(t, c.DeleteTag(ctx, cloud.DeleteTagRequest{TagID: "99"}), 400, "InvalidTagId.NotFound")
+}
+
+// TestContractCatalogAndPrices: what DescribeInstanceType and
+// DescribeAvailableResource list is what CreateInstance accepts; quotes come
+// from the price table bills use; address listings agree with the VDC's
+// counts; the account's balance shows arrears.
+func TestContractCatalogAndPrices(t *testing.T) {
+	e := newEnv(t, Options{})
+	c, ctx := e.client, e.ctx
+	f := e.fixture()
+
+	sizes := must(c.DescribeInstanceType(ctx, cloud.InstanceTypeRequest{RegionID: "CN_Beijing_A", InstanceType: "Standard"}))
+	listed := map[[2]int]bool{}
+	for _, s := range sizes {
+		listed[[2]int{int(s.CPU), int(s.RAM)}] = true
+	}
+	for _, cpu := range CPUs {
+		for _, ram := range RAMs {
+			_, err := c.DescribeInstancePrice(ctx, cloud.InstancePriceRequest{RegionID: "CN_Beijing_A", CPU: cpu, RAM: ram,
+				InstanceType: "Standard", ImageID: "Centos_7.6_64", Amount: 1})
+			if (err == nil) != listed[[2]int{cpu, ram}] {
+				t.Errorf("%d vCPU %d GB: listed %v, quoted %v", cpu, ram, listed[[2]int{cpu, ram}], err)
+			}
+		}
+	}
+	_, err := c.CreateInstance(ctx, cloud.CreateInstanceRequest{RegionID: "CN_Beijing_A", VdcID: f.vdc, Password: "Passw0rd!", CPU: 1, RAM: 16})
+	wantCode(t, err, 400, "InvalidInstanceType.ValueUnauthorized")
+	if g2 := must(c.DescribeInstanceType(ctx, cloud.InstanceTypeRequest{RegionID: "US_Dallas_A", InstanceType: "G2_General"})); len(g2) != 0 {
+		t.Errorf("G2_General sizes in Dallas = %v, want none", g2)
+	}
+	dallas := must(c.DescribeAvailableResource(ctx, cloud.AvailableResourceRequest{RegionID: "US_Dallas_A"}))
+	for _, g := range dallas.InstanceGoods {
+		if strings.HasPrefix(g.InstanceType, "G2_") {
+			t.Errorf("Dallas lists %s", g.InstanceType)
+		}
+	}
+	dv := e.wait(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "US_Dallas_A", VdcName: "dallas"}))
+	_, err = c.CreateInstance(ctx, cloud.CreateInstanceRequest{RegionID: "US_Dallas_A", VdcID: dv, Password: "Passw0rd!", InstanceType: "G2_General", CPU: 2, RAM: 4})
+	wantCode(t, err, 403, "Zone.NotOnSale")
+
+	// The quote is the bill: one hour of the instance costs what was quoted.
+	quote := must(c.DescribeInstancePrice(ctx, cloud.InstancePriceRequest{RegionID: "CN_Beijing_A", CPU: 2, RAM: 4, InstanceType: "Standard",
+		ImageID: "Centos_7.6_64", DataDisks: []cloud.DiskSpec{{Size: 100, Type: "ssd_disk"}}, Amount: 1}))
+	id := e.instance(f, "priced")
+	start := e.clk.Now()
+	e.clk.Advance(time.Hour)
+	day := start.In(beijing).Format(billDate)
+	info := must(c.DescribeBillInfo(ctx, cloud.DescribeBillInfoRequest{DateFrom: day, DateTo: day, ResourceID: id}))
+	if got := float64(info.BillDetail[0].UnitPrice); got != float64(quote.TotalPrice) {
+		t.Errorf("quoted %v an hour, billed %v", quote.TotalPrice, got)
+	}
+	prepaid := must(c.DescribeInstancePrice(ctx, cloud.InstancePriceRequest{RegionID: "CN_Beijing_A", CPU: 2, RAM: 4, InstanceType: "Standard",
+		ImageID: "Centos_7.6_64", DataDisks: []cloud.DiskSpec{{Size: 100, Type: "ssd_disk"}}, Amount: 2, InstanceChargeType: "PrePaid", PrepaidMonth: cloud.Ptr(3)}))
+	if want := float64(quote.TotalPrice) * 2 * 730 * 3; abs(float64(prepaid.TotalPrice)-want) > 0.01 {
+		t.Errorf("PrePaid 2 × 3 months = %v, want %v", prepaid.TotalPrice, want)
+	}
+	bw := must(c.VDCBandwidthUnitPrice(ctx, cloud.BandwidthPriceRequest{RegionID: "CN_Beijing_A", BandwidthType: "Bandwidth_BGP", BillScheme: "BandwIdth", Type: "wan"}))
+	if bw.BandwidthPrice.Price != 0.72 || bw.BandwidthPrice.Cycle != "/天" || bw.EIPPrice.Price != 0.12 {
+		t.Errorf("VDCBandwidthUnitPrice = %+v", bw)
+	}
+	var traffic cloud.BandwidthPrice
+	must(c.Call(ctx, "VDCBandwidthUnitPrice", map[string]any{"RegionId": "CN_Beijing_A", "BandwidthType": "Bandwidth_BGP", "BillingScheme": "Traffic", "Type": "wan"}, &traffic))
+	if traffic.BandwidthPrice.Cycle != "/GB" {
+		t.Errorf("Traffic price per %s, want /GB (BillingScheme, the example's spelling)", traffic.BandwidthPrice.Cycle)
+	}
+
+	// Address listings agree with the VDC's counts.
+	v := must(c.Vdc(ctx, f.vdc))
+	pub := must(c.DescribePublicIP(ctx, cloud.IPUsageRequest{VdcID: f.vdc, PublicID: f.public}))
+	if pub.UnusedTotal != v.PublicNetwork[0].UnuseIPNum || pub.UsedTotal != 1 || len(pub.UnusedList) != int(pub.UnusedTotal) ||
+		!strings.HasPrefix(pub.UsedList[0].Usage, "云服务器使用(priced") {
+		t.Errorf("DescribePublicIp = %+v, VDC says %d free", pub, v.PublicNetwork[0].UnuseIPNum)
+	}
+	priv := must(c.DescribePrivateIP(ctx, cloud.IPUsageRequest{VdcID: f.vdc, PrivateID: f.private}))
+	if priv.UnusedTotal != v.PrivateNetwork[0].UnuseIPNum || len(priv.UnusedList) != maxUnusedListed || priv.UsedList[0].Address != "10.10.0.2" {
+		t.Errorf("DescribePrivateIp: %d free (VDC: %d), %d listed, used %+v", priv.UnusedTotal, v.PrivateNetwork[0].UnuseIPNum, len(priv.UnusedList), priv.UsedList)
+	}
+
+	acct := must(c.DescribeAccountInfo(ctx))
+	if acct.Available() != 10000 || acct.MasterTotalCost <= 0 || len(acct.CostRecords) == 0 {
+		t.Errorf("DescribeAccountInfo = %+v", acct)
+	}
+	broke := newEnv(t, Options{Arrears: true})
+	if a := must(broke.client.DescribeAccountInfo(broke.ctx)); a.Available() >= 0 {
+		t.Errorf("in arrears, available = %v", a.Available())
+	}
+}
+
+func abs(f float64) float64 { return math.Abs(f) }

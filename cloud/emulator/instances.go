@@ -266,6 +266,12 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 		itype = "Standard"
 	}
 	itype, ok = oneOf(itype, InstanceTypes...)
+	if ok && !sells(region, itype) {
+		return nil, "", errorf(403, "Zone.NotOnSale", "The instance type %s is not on sale in %s.", itype, region)
+	}
+	if !sizeOnSale(cpu, ram) {
+		return nil, "", errorf(400, "InvalidInstanceType.ValueUnauthorized", "%d vCPU with %d GB is not a size on sale: RAM must be 1 to 8 times the vCPUs.", cpu, ram)
+	}
 	if !ok {
 		return nil, "", errorf(400, "InvalidInstanceType.ValueUnauthorized", "The specified InstanceType %q is not authorized.", itype)
 	}
@@ -296,6 +302,9 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 		}
 		amount = n
 	}
+	if names, e := p.strings("LabelNames"); e != nil || len(names) > maxTagsPerInstance {
+		return nil, "", errorf(400, "InvalidParameter.TagCount", "At most %d LabelNames at once.", maxTagsPerInstance)
+	}
 	publics, e := s.planPublicIPs(p, v, amount)
 	if e != nil {
 		return nil, "", e
@@ -308,13 +317,17 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 		return nil, "", errorf(400, "NotEnoughBalance", "Your account does not have enough balance.")
 	}
 
+	tags, e := s.labelTags(p)
+	if e != nil {
+		return nil, "", e
+	}
 	now := s.clock.Now()
 	var targets []Target
 	for i := 0; i < amount; i++ {
 		w.seq++
 		in := &Instance{ID: w.newID(), Seq: w.seq, Name: name, VdcID: v.ID, Region: region, ChargeType: charge,
 			AutoRenew: autoRenew, PrepaidMonth: prepaid, InstanceType: itype, ImageID: image, CPU: cpu, RAM: ram,
-			PasswordHash: hashSecret(pw), Created: now, DataDisks: []Disk{}, PrivateNICs: []NIC{}}
+			PasswordHash: hashSecret(pw), Created: now, DataDisks: []Disk{}, PrivateNICs: []NIC{}, Tags: slices.Clone(tags)}
 		if in.Name == "" {
 			in.Name = in.ID
 		} else if amount > 1 {
@@ -373,7 +386,7 @@ func (s *Server) openInstanceBill(in *Instance, now time.Time) {
 	for _, d := range in.DataDisks {
 		disk += d.Size
 	}
-	price := float64(in.CPU)*pricePerCPUHour + float64(in.RAM)*pricePerGBRAMHour + float64(disk)*pricePerGBDiskHour
+	price := instanceHourly(in.CPU, in.RAM, disk)
 	var ips []string
 	if in.PublicNIC != nil && in.PublicNIC.IP != "" {
 		ips = append(ips, in.PublicNIC.IP)
@@ -629,6 +642,9 @@ func (s *Server) modifyInstanceSpec(p params) (any, string, *apiError) {
 	cpu, ram, e := specParams(p, in.CPU, in.RAM, false)
 	if e != nil {
 		return nil, "", e
+	}
+	if !sizeOnSale(cpu, ram) {
+		return nil, "", errorf(400, "InvalidInstanceType.ValueUnauthorized", "%d vCPU with %d GB is not a size on sale: RAM must be 1 to 8 times the vCPUs.", cpu, ram)
 	}
 	return nil, s.changeInstance("ModifyInstanceSpec", in, "", func() {
 		in.CPU, in.RAM = cpu, ram

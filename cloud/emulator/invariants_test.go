@@ -318,7 +318,7 @@ func TestFailedTasksChangeNothing(t *testing.T) {
 	f := e.fixture()
 	id := e.instance(f, "a")
 	e.srv.opts.TaskFailureRate = 1
-	spec := must(e.client.ModifyInstanceSpec(e.ctx, cloud.ModifyInstanceSpecRequest{InstanceID: id, CPU: 8}))
+	spec := must(e.client.ModifyInstanceSpec(e.ctx, cloud.ModifyInstanceSpecRequest{InstanceID: id, CPU: 8, RAM: 16}))
 	if _, err := e.client.WaitTask(e.ctx, spec); err == nil {
 		t.Fatal("want the task to fail")
 	}

@@ -32,7 +32,8 @@ var routes = func() map[string]route {
 	add(svcCCS, post, "CreateInstance", "DeleteInstance", "ModifyInstanceChargeType", "ModifyInstanceSpec",
 		"CreateDisk", "ResizeDisk", "DeleteDisk", "ResetImage", "DescribeInstances", "ConnectNetworkInterface",
 		"DisconnectNetworkInterface", "ModifyIpAddress", "DescribeInstanceMonitor", "ModifyInstanceName",
-		"ResetInstancesPassword", "ExtendSystemDisk",
+		"ResetInstancesPassword", "ExtendSystemDisk", "DescribeTags", "CreateTag", "DeleteTag", "AddInstancesTags",
+		"DeleteInstancesTags", "DescribeInstanceType", "DescribeInstancePrice",
 		// Not in the documents; the official SDK sends it with its default (POST) profile.
 		"ModifyInstanceHostName")
 	add(svcCCS, get, "StopInstance", "RebootInstance", "StartInstance", "StopInstances", "StartInstances", "RebootInstances")
@@ -46,9 +47,11 @@ var routes = func() map[string]route {
 	// 虚拟数据中心 (VDCs and networks): 虚拟数据中心概览.md.
 	add(svcNetwork, get, "DescribeVdc", "DeleteVdc", "ModifyPublicNetwork", "AddPublicIp", "DeletePublicIp",
 		"DeletePublicNetwork", "DeletePrivateNetwork", "RenewPublicNetwork", "DescribeBandwidthTraffic")
-	add(svcNetwork, post, "CreateVdc", "CreatePublicNetwork", "CreatePrivateNetwork", "ModifyVdcName")
+	add(svcNetwork, post, "CreateVdc", "CreatePublicNetwork", "CreatePrivateNetwork", "ModifyVdcName",
+		"DescribePublicIp", "DescribePrivateIp")
+	add(svcNetwork, get, "VDCBandwidthUnitPrice")
 	// 账单 (billing), 冷云计量 (metering), 其他公共接口 (other).
-	add(svcBilling, get, "DescribeBill", "DescribeBillInfo")
+	add(svcBilling, get, "DescribeBill", "DescribeBillInfo", "DescribeAccountInfo")
 	add(svcCCSProduct, get, "GetMetering")
 	add(svcCCS, get, "DescribeAvailableResource", "DescribeTask")
 	return m

@@ -47,6 +47,9 @@ type Options struct {
 	MaxPrivateNetworks int
 	// Arrears makes every purchase fail for lack of balance.
 	Arrears bool
+	// Balance and CreditLine are what DescribeAccountInfo reports (CNY;
+	// default balance 10,000).
+	Balance, CreditLine float64
 
 	// Store persists the world (nil: in memory only).
 	Store *Store
@@ -89,6 +92,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.MaxPrivateNetworks == 0 {
 		opts.MaxPrivateNetworks = 10
+	}
+	if opts.Balance == 0 {
+		opts.Balance = 10000
 	}
 	seed := opts.Seed
 	if seed == 0 {
