@@ -136,6 +136,9 @@ func runApply(c *ucli.Context, destroy bool) error {
 			fmt.Fprintf(out, "Kept %s: %s.\n", kept.Addr, kept.Detail)
 		}
 	}
+	for _, addr := range res.Kept {
+		fmt.Fprintf(out, "Kept %s: still in use outside the stack; it stays in the state and is deleted once unused.\n", addr)
+	}
 	if !destroy && len(s.Outputs) > 0 {
 		fmt.Fprintln(out, "\nOutputs:")
 		return printOutputs(c, s, "", false)
@@ -221,6 +224,11 @@ func (p *progress) StepStarted(s *planner.Step) {
 
 func (p *progress) StepFinished(s *planner.Step, err error, d time.Duration) {
 	p.count(1, -1)
+	var kept *executor.KeptError
+	if errors.As(err, &kept) {
+		p.line("%s: kept: %v", s.Change.Addr, kept.Err)
+		return
+	}
 	if err != nil {
 		p.line("%s: failed after %s: %v", s.Change.Addr, d.Round(100*time.Millisecond), err)
 		return

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -100,9 +101,53 @@ func TestCrashAnywhereConverges(t *testing.T) {
 	}
 }
 
+// TestCrashDuringRenameConverges kills an apply that renames the VDC and
+// the instances in place, before and after the rename calls; the next
+// apply converges on the new names, drift is clean and the cloud holds
+// exactly the stack.
+func TestCrashDuringRenameConverges(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test: skipped in -short mode")
+	}
+	for _, point := range []string{"journaled:1", "journaled:3", "settled:1", "settled:3"} {
+		t.Run(point, func(t *testing.T) {
+			srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
+			if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil {
+				t.Fatalf("first apply: %v\n%s", err, out)
+			}
+			renamed := strings.NewReplacer(`name: "web-${index}"`, `name: "app-${index}"`, "name: crash}", "name: crash2}").Replace(crashStack)
+			if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(renamed), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, err := runCdstack(t, dir, endpoint, []string{"CDSTACK_TEST_CRASH=" + point}, "apply", "--auto-approve", "--parallelism", "2")
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || !ee.ProcessState.Sys().(syscall.WaitStatus).Signaled() {
+				t.Fatalf("apply was not killed at %s: %v\n%s", point, err, out)
+			}
+			if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil {
+				t.Fatalf("apply after the crash: %v\n%s", err, out)
+			}
+			if out, err := runCdstack(t, dir, endpoint, nil, "drift"); err != nil {
+				t.Fatalf("drift after recovery: %v\n%s", err, out)
+			}
+			if out, err := runCdstack(t, dir, endpoint, nil, "plan", "--detailed-exitcode"); err != nil {
+				t.Fatalf("plan after recovery shows changes: %v\n%s", err, out)
+			}
+			checkWorld(t, srv, filepath.Join(dir, ".cdstack", "crash.db"), "crash2", "app-")
+		})
+	}
+}
+
 // checkWorldMatchesState: one of each resource of the stack in the cloud,
 // three instances with distinct names, and every record's id alive.
 func checkWorldMatchesState(t *testing.T, srv *emulator.Server, statePath string) {
+	t.Helper()
+	checkWorld(t, srv, statePath, "crash", "web-")
+}
+
+// checkWorld is checkWorldMatchesState with the VDC's name and the prefix of
+// the instances' names.
+func checkWorld(t *testing.T, srv *emulator.Server, statePath, vdcName, prefix string) {
 	t.Helper()
 	snap, err := state.OpenBolt(statePath).Snapshot(context.Background())
 	if err != nil {
@@ -117,8 +162,12 @@ func checkWorldMatchesState(t *testing.T, srv *emulator.Server, statePath string
 			names = append(names, in.Name)
 		}
 		sort.Strings(names)
-		got := fmt.Sprintf("vdcs=%d publics=%d privates=%d groups=%d instances=%v", len(w.VDCs), len(w.Publics), len(w.Privates), len(w.Groups), names)
-		want := "vdcs=1 publics=1 privates=1 groups=1 instances=[web-0 web-1 web-2]"
+		var vdcs []string
+		for _, v := range w.VDCs {
+			vdcs = append(vdcs, v.Name)
+		}
+		got := fmt.Sprintf("vdcs=%v publics=%d privates=%d groups=%d instances=%v", vdcs, len(w.Publics), len(w.Privates), len(w.Groups), names)
+		want := fmt.Sprintf("vdcs=[%s] publics=1 privates=1 groups=1 instances=[%[2]s0 %[2]s1 %[2]s2]", vdcName, prefix)
 		if got != want {
 			t.Errorf("cloud holds %s, want %s", got, want)
 		}

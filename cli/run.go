@@ -46,6 +46,8 @@ func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 			sc.Groups = append(sc.Groups, r.ID)
 		case "template":
 			sc.ListTemplates = true
+		case "tag":
+			sc.ListTags = true
 		}
 	}
 	for _, r := range s.Resources {
@@ -54,6 +56,8 @@ func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 			sc.ListGroups = true
 		case "template":
 			sc.ListTemplates = true
+		case "instance":
+			sc.ListTags = sc.ListTags || r.Properties != nil && r.Properties.Key("tags") != nil
 		}
 	}
 	return sc

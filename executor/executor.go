@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -60,7 +61,10 @@ type Result struct {
 	Added, Changed, Replaced, Destroyed int
 	Failed                              []*StepError
 	Skipped                             []string
-	Interrupted                         bool
+	// Kept are deletes that left the resource, and its record, in place:
+	// something outside the stack still uses it (a tag).
+	Kept        []string
+	Interrupted bool
 }
 
 // Err returns an error when anything failed, was skipped or interrupted.
@@ -202,12 +206,17 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 		}
 		running--
 		done[ev.id] = true
-		if ev.err != nil {
+		var kept *KeptError
+		switch {
+		case errors.As(ev.err, &kept):
+			res.Kept = append(res.Kept, kept.Addr)
+		case ev.err != nil:
 			res.Failed = append(res.Failed, &StepError{Step: ev.id, Err: ev.err})
 			skip(ev.id, "upstream "+ev.id+" failed")
 			return
+		default:
+			count(res, byID[ev.id])
 		}
-		count(res, byID[ev.id])
 		for _, dep := range dependents[ev.id] {
 			indeg[dep]--
 			if indeg[dep] == 0 && !done[dep] {
@@ -298,6 +307,11 @@ func (e *Executor) runStep(ctx context.Context, s *planner.Step, release func())
 // desired evaluates a change's properties against the records so far.
 func (e *Executor) desired(c *planner.Change) (resources.Kind, resources.Inputs, map[string]string, *spec.Resource, error) {
 	kind := resources.Registry[c.Kind]
+	if c.Implicit && kind != nil {
+		// A resource the planner derived (a tag): its inputs are in the plan.
+		return kind, kind.Normalize(resources.Inputs(resources.Canon(c.After).(map[string]any)), e.stack.Region), nil,
+			&spec.Resource{Name: c.Addr, Kind: c.Kind, Count: -1}, nil
+	}
 	name, idx := spec.SplitAddress(c.Addr)
 	r := e.stack.Resources[name]
 	if r == nil || kind == nil {
@@ -432,6 +446,12 @@ func (e *Executor) settle(ctx context.Context, j *state.JournalEntry, kind resou
 	if err != nil {
 		return fmt.Errorf("read %s back: %w", id, err)
 	}
+	return e.record(ctx, j, id, obs)
+}
+
+// record commits the record of id as j says, with obs's outputs, and the
+// entry's removal, in one transaction.
+func (e *Executor) record(ctx context.Context, j *state.JournalEntry, id string, obs *resources.Observation) error {
 	outputs := map[string]any{"id": id}
 	if obs != nil {
 		outputs = obs.Outputs
@@ -479,9 +499,20 @@ func (e *Executor) update(ctx context.Context, c *planner.Change, release func()
 	for _, f := range c.Fields {
 		fields = append(fields, f.Path)
 	}
-	stored, secretHashes := e.storable(r, in, rec.SecretHashes)
+	// The record keeps the hashes of the secrets this update does not set
+	// (an ignored password stays what it was).
+	hashes := maps.Clone(rec.SecretHashes)
+	for _, f := range fields {
+		if v, ok := secrets[f]; ok {
+			if hashes == nil {
+				hashes = map[string]string{}
+			}
+			hashes[f] = state.HashSecret(v)
+		}
+	}
+	stored, secretHashes := e.storable(r, in, hashes)
 	j := &state.JournalEntry{OpID: uuid.NewString(), Addr: c.Addr, Kind: c.Kind, Action: "update", APIAction: c.Detail,
-		ResourceID: rec.ID, StartedAt: time.Now().UTC(), Inputs: stored, SecretHashes: secretHashes, Deps: c.Deps, Protect: r.Protect}
+		Marker: in.String("name"), Scope: kind.Scope(in), ResourceID: rec.ID, StartedAt: time.Now().UTC(), Inputs: stored, SecretHashes: secretHashes, Deps: c.Deps, Protect: r.Protect}
 	if err := e.journal(ctx, j); err != nil {
 		return err
 	}
@@ -509,6 +540,11 @@ func (e *Executor) delete(ctx context.Context, c *planner.Change) error {
 		return err
 	}
 	err := kind.Delete(ctx, e.client, rec.ID, resources.Inputs(rec.Inputs), e.waiter(j))
+	if errors.Is(err, resources.ErrInUse) {
+		// Kept, recorded: deleted by a later run once nothing uses it.
+		_, cerr := e.store.Commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
+		return errors.Join(&KeptError{Addr: c.Addr, Err: err}, cerr)
+	}
 	if err != nil && !gone(err) {
 		if definitelyNotCreated(err) { // refused: the resource is still there, as recorded
 			_, cerr := e.store.Commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
@@ -525,6 +561,17 @@ func (e *Executor) delete(ctx context.Context, c *planner.Change) error {
 	return nil
 }
 
+// A KeptError says a delete left the resource in place, and in the state,
+// because something outside the stack still uses it. It is not a failure.
+type KeptError struct {
+	Addr string
+	Err  error
+}
+
+func (e *KeptError) Error() string { return fmt.Sprintf("%s kept: %v", e.Addr, e.Err) }
+
+func (e *KeptError) Unwrap() error { return e.Err }
+
 // gone reports an error that says the resource no longer exists.
 func gone(err error) bool {
 	for _, code := range []string{"InstanceNotFound", "VdcNotFound", "VDCNotFound", "PublicNetworkNotFound", "PrivateNetworkNotFound",
@@ -538,10 +585,10 @@ func gone(err error) bool {
 
 func createAction(kind string) string {
 	return map[string]string{"vdc": "CreateVdc", "public_network": "CreatePublicNetwork", "private_network": "CreatePrivateNetwork",
-		"instance": "CreateInstance", "security_group": "CreateSecurityGroup", "template": "CreateTemplate"}[kind]
+		"instance": "CreateInstance", "security_group": "CreateSecurityGroup", "template": "CreateTemplate", "tag": "CreateTag"}[kind]
 }
 
 func deleteAction(kind string) string {
 	return map[string]string{"vdc": "DeleteVdc", "public_network": "DeletePublicNetwork", "private_network": "DeletePrivateNetwork",
-		"instance": "DeleteInstance", "security_group": "DeleteSecurityGroup", "template": "DeleteTemplate"}[kind]
+		"instance": "DeleteInstance", "security_group": "DeleteSecurityGroup", "template": "DeleteTemplate", "tag": "DeleteTag"}[kind]
 }

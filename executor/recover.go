@@ -71,7 +71,8 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 			id = task.ResourceID
 		}
 		if id == "" {
-			scope := resources.Scope{VDCs: []string{j.Scope}, ListGroups: j.Kind == "security_group", ListTemplates: j.Kind == "template"}
+			scope := resources.Scope{VDCs: []string{j.Scope}, ListGroups: j.Kind == "security_group", ListTemplates: j.Kind == "template",
+				ListTags: j.Kind == "tag"}
 			key := fmt.Sprint(scope)
 			live := listings[key]
 			if live == nil {
@@ -95,8 +96,19 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 		if rec == nil {
 			return discard("the record is gone")
 		}
-		j.Inputs = rec.Inputs // what the cloud now has is read back; the next plan shows the rest
-		if err := e.settle(ctx, j, kind, rec.ID); err != nil {
+		// Read the resource by id and record what the cloud shows (a
+		// rename that went through is the new name); what it cannot show
+		// (a password, a group membership) stays as recorded, so the next
+		// plan sets it again.
+		obs, err := resources.ReadBack(ctx, e.client, kind, rec.ID, &resources.Recorded{Inputs: rec.Inputs, Outputs: rec.Outputs})
+		if err != nil {
+			return "", err
+		}
+		if obs == nil {
+			return e.forget(ctx, j, fmt.Sprintf("%s %s is gone; removed from the state", j.Kind, rec.ID))
+		}
+		j.Inputs, j.SecretHashes = resources.ObservedInputs(kind, rec.Inputs, obs.Attrs), rec.SecretHashes
+		if err := e.record(ctx, j, rec.ID, obs); err != nil {
 			return "", err
 		}
 		return "read back " + rec.ID, nil
@@ -108,11 +120,16 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 		if obs != nil {
 			return discard(fmt.Sprintf("%s %s still exists; it stays in the state", j.Kind, j.ResourceID))
 		}
-		if _, err := e.store.Commit(ctx, state.Change{Delete: []string{j.Addr}, JournalDelete: []string{j.OpID}}); err != nil {
-			return "", err
-		}
-		delete(e.records, j.Addr)
-		return fmt.Sprintf("%s %s is gone; removed from the state", j.Kind, j.ResourceID), nil
+		return e.forget(ctx, j, fmt.Sprintf("%s %s is gone; removed from the state", j.Kind, j.ResourceID))
 	}
 	return discard("unknown action " + j.Action)
+}
+
+// forget removes j's record and j in one transaction.
+func (e *Executor) forget(ctx context.Context, j *state.JournalEntry, outcome string) (string, error) {
+	if _, err := e.store.Commit(ctx, state.Change{Delete: []string{j.Addr}, JournalDelete: []string{j.OpID}}); err != nil {
+		return "", err
+	}
+	delete(e.records, j.Addr)
+	return outcome, nil
 }

@@ -31,7 +31,7 @@ func detectDrift(in Input, work map[string]*planned) []*DriftItem {
 		}
 		recorded := resources.Inputs(resources.Canon(rec.Inputs).(map[string]any))
 		ignored := map[string]bool{}
-		if pl := work[addr]; pl != nil {
+		if pl := work[addr]; pl != nil && pl.resource != nil {
 			for _, f := range pl.resource.IgnoreChanges {
 				ignored[f] = true
 			}

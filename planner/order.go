@@ -13,7 +13,8 @@ type Step struct {
 //
 //   - a delete step of X waits for the delete steps of the records that
 //     depended on X (they must go first: a VDC cannot be deleted while it
-//     holds networks);
+//     holds networks), and a plain delete also for their updates (an
+//     instance drops a tag before the tag is deleted);
 //   - a replacement of X is "X (delete)" then "X": the create waits for its
 //     own delete, so the name and addresses are free again;
 //   - a create or update of X waits for the create/update steps of what X
@@ -37,8 +38,11 @@ func (p *Document) Steps() []*Step {
 		if deleteStep[c.Addr] {
 			s := &Step{ID: c.Addr + " (delete)", Change: c, Op: Delete}
 			for _, d := range c.DelAfter {
-				if deleteStep[d] {
+				switch {
+				case deleteStep[d]:
 					s.Deps = append(s.Deps, d+" (delete)")
+				case createStep[d]:
+					s.Deps = append(s.Deps, d) // an update of a record that depended on it
 				}
 			}
 			steps = append(steps, s)

@@ -48,6 +48,7 @@ const (
 	ReasonProtectedKept      = "kept_because_protected"
 	ReasonDestroy            = "delete_because_destroy"
 	ReasonDependencyReplaced = "replace_because_dependency_replaced"
+	ReasonTagUnused          = "delete_because_no_instance_names_it"
 )
 
 // A FieldChange is one property's before and after.
@@ -86,6 +87,9 @@ type Change struct {
 	DelAfter []string            `json:"delete_after,omitempty"` // deletes this delete waits for
 	Protect  bool                `json:"protect,omitempty"`
 	Journal  *state.JournalEntry `json:"journal,omitempty"`
+	// Implicit changes are of resources the planner derives, not declared
+	// in the stack (the tags instances name); After holds their inputs.
+	Implicit bool `json:"implicit,omitempty"`
 }
 
 // A DriftItem is one way the cloud moved away from the state.

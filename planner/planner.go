@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -89,6 +90,12 @@ func Plan(in Input) (*Document, error) {
 		sort.Strings(protectErrs)
 		return nil, &ProtectError{Addrs: protectErrs}
 	}
+	if !in.Destroy {
+		for _, c := range planTags(in, work) {
+			work[c.Addr] = &planned{change: c}
+			p.Changes = append(p.Changes, c)
+		}
+	}
 
 	// Records that left the stack.
 	for _, addr := range snap.Addresses() {
@@ -100,6 +107,8 @@ func Plan(in Input) (*Document, error) {
 		switch {
 		case in.Destroy:
 			c.Reason = ReasonDestroy
+		case rec.Kind == "tag":
+			c.Reason, c.Implicit = ReasonTagUnused, true
 		case s.Resources[resourceName(addr)] != nil:
 			c.Reason = ReasonCountReduced
 		}
@@ -244,7 +253,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 	switch {
 	case len(immutable) > 0:
 		c.Action, c.Reason = Replace, ReasonReplaceImmutable
-		c.Detail = strings.Join(immutable, ", ")
+		c.Detail = replaceDetail(kind, immutable, desired, obs.Attrs)
 		for _, f := range immutable {
 			if spec.HasUnknown(desired[f]) {
 				c.Reason = ReasonDependencyReplaced
@@ -264,6 +273,63 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 		c.Action = NoOp
 	}
 	return pl, nil
+}
+
+// replaceDetail names the fields that force a replacement, with the kind's
+// reason where it has one ("system_disk: a system disk only grows").
+func replaceDetail(kind resources.Kind, fields []string, desired, actual resources.Inputs) string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = f
+		if ex, ok := kind.(resources.ReplaceExplainer); ok {
+			if why := ex.ReplaceReason(f, desired, actual); why != "" {
+				out[i] = why
+			}
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// planTags plans the tags the stack's instances name, as implicit
+// resources at "tag:NAME": a tag nobody has is created and recorded (cdstack
+// owns it); one that exists without a record is someone else's and only
+// used, so it is never deleted. An instance's change waits for the tags it
+// names. A recorded tag no instance names any more falls to the records
+// loop of Plan, which deletes it once the instances have dropped it.
+func planTags(in Input, work map[string]*planned) []*Change {
+	users := map[string][]string{}
+	for addr, pl := range work {
+		if pl.resource != nil && pl.resource.Kind == "instance" {
+			for _, t := range pl.desired.Strings("tags") {
+				users[t] = append(users[t], addr)
+			}
+		}
+	}
+	kind := resources.Registry["tag"]
+	var out []*Change
+	for _, name := range slices.Sorted(maps.Keys(users)) {
+		addr := resources.TagAddress(name)
+		desired := resources.Inputs{"name": name}
+		sort.Strings(users[name])
+		c := &Change{Addr: addr, Resource: addr, Kind: "tag", Implicit: true, After: desired, Action: NoOp,
+			Detail: "named by " + strings.Join(users[name], ", ")}
+		switch rec := in.Snapshot.Resources[addr]; {
+		case rec != nil:
+			c.ID = rec.ID
+			if in.Live != nil && kind.Observe(in.Live, rec.ID, nil) == nil {
+				c.Action, c.Reason = Create, ReasonDeletedOutside
+			}
+		case in.Live != nil && kind.FindByName(in.Live, desired) != "":
+			continue // someone else's tag
+		default:
+			c.Action, c.Reason = Create, ReasonNew
+		}
+		out = append(out, c)
+		for _, u := range users[name] {
+			work[u].change.Deps = append(work[u].change.Deps, addr)
+		}
+	}
+	return out
 }
 
 // A NameTakenError refuses to create a resource whose name is already used
@@ -476,21 +542,23 @@ func keepDependencies(p *Document, snap *state.Snapshot) {
 }
 
 // linkDeletes sets DelAfter: a delete (or the delete half of a replacement)
-// waits for the deletes of the records that depend on it.
+// waits for the deletes of the records that depend on it; a plain delete
+// also waits for their updates (an instance drops a tag before the tag is
+// deleted). The delete half of a replacement does not wait for updates:
+// those may wait for the replacement's create.
 func linkDeletes(p *Document, snap *state.Snapshot) {
-	deleting := map[string]bool{}
+	action := map[string]Action{}
 	for _, c := range p.Changes {
-		if c.Action == Delete || c.Action == Replace {
-			deleting[c.Addr] = true
-		}
+		action[c.Addr] = c.Action
 	}
 	for _, c := range p.Changes {
-		if !deleting[c.Addr] {
+		if c.Action != Delete && c.Action != Replace {
 			continue
 		}
 		for _, addr := range snap.Addresses() {
 			rec := snap.Resources[addr]
-			if deleting[addr] && slices.Contains(rec.Deps, c.Addr) {
+			a := action[addr]
+			if slices.Contains(rec.Deps, c.Addr) && (a == Delete || a == Replace || a == Update && c.Action == Delete) {
 				c.DelAfter = append(c.DelAfter, addr)
 			}
 		}

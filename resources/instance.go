@@ -3,6 +3,7 @@ package resources
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/cdstack/cdstack/cloud"
@@ -16,10 +17,11 @@ func (instanceKind) Name() string { return "instance" }
 
 func (instanceKind) Fields() []Field {
 	return []Field{
-		{Name: "vdc"}, {Name: "name"}, {Name: "instance_type"},
+		{Name: "vdc"}, {Name: "name", Update: "ModifyInstanceName"}, {Name: "instance_type"},
 		{Name: "cpu", Update: "ModifyInstanceSpec"}, {Name: "ram", Update: "ModifyInstanceSpec"},
 		{Name: "image", Update: "ResetImage", Destructive: true},
-		{Name: "password", Sensitive: true, Unobservable: true},
+		{Name: "password", Update: "ResetInstancesPassword", Sensitive: true, Unobservable: true},
+		{Name: "system_disk", Update: "ExtendSystemDisk"},
 		{Name: "region"},
 		{Name: "charge_type", Update: "ModifyInstanceChargeType"},
 		{Name: "auto_renew", Update: "ModifyInstanceChargeType", Unobservable: true},
@@ -29,6 +31,7 @@ func (instanceKind) Fields() []Field {
 		{Name: "private_ips", Update: "ModifyIpAddress"},
 		{Name: "security_groups", Update: "JoinSecurityGroup/LeaveSecurityGroup", Unobservable: true},
 		{Name: "power", Update: "StopInstance/StartInstance"},
+		{Name: "tags", Update: "AddInstancesTags/DeleteInstancesTags"},
 	}
 }
 
@@ -64,6 +67,14 @@ func (instanceKind) Normalize(in Inputs, region string) Inputs {
 	out["private_ips"] = orEmpty(ips)
 	if groups := out.List("security_groups"); len(out.Strings("security_groups")) == len(groups) {
 		out["security_groups"] = toAny(sortedStrings(out.Strings("security_groups")))
+	}
+	set("tags", []any{})
+	if tags := out.List("tags"); len(out.Strings("tags")) == len(tags) {
+		out["tags"] = toAny(slices.Compact(sortedStrings(out.Strings("tags"))))
+	}
+	if d := Inputs(out.Map("system_disk")); d != nil && !d.Has("type") {
+		d["type"] = "system_disk"
+		out["system_disk"] = map[string]any(d)
 	}
 	return out
 }
@@ -103,6 +114,14 @@ func (k instanceKind) Observe(l *Live, id string, recorded *Recorded) *Observati
 	if in.InstanceType != "" {
 		attrs["instance_type"] = in.InstanceType
 	}
+	if sd := in.Disks.SystemDisk; sd.Size > 0 {
+		attrs["system_disk"] = map[string]any{"size": int64(sd.Size), "type": sd.Type}
+	}
+	tags := []string{}
+	for _, t := range in.Tags {
+		tags = append(tags, t.TagName)
+	}
+	attrs["tags"] = toAny(slices.Compact(sortedStrings(tags)))
 	unobserved(k, attrs, recorded)
 	return &Observation{ID: id, Busy: power == "", Attrs: attrs, Raw: in, Outputs: map[string]any{"id": id, "status": in.InstanceStatus,
 		"public_ip": publicIP, "private_ips": privateIPs, "disk_ids": diskIDs, "interfaces": orEmpty(interfaces)}}
@@ -125,10 +144,16 @@ func (instanceKind) Differs(field string, desired, actual Inputs) bool {
 			}
 		}
 		return false
-	case "security_groups":
+	case "security_groups", "tags":
 		return !Equal(toAny(sortedStrings(desired.Strings(field))), toAny(sortedStrings(actual.Strings(field))))
 	case "password":
 		return false // compared as a hash by the planner
+	case "system_disk":
+		want, have := Inputs(desired.Map(field)), Inputs(actual.Map(field))
+		if want == nil {
+			return false // the image's default
+		}
+		return want.Int("size") != have.Int("size") && want.Has("size") || want.String("type") != have.String("type")
 	}
 	return defaultDiffers(field, desired, actual)
 }
@@ -156,10 +181,27 @@ func (k instanceKind) Replaces(field string, desired, actual Inputs) bool {
 			}
 		}
 		return false
-	case "password":
-		return true // the API cannot change it: a new password needs a new instance (or ignore_changes)
+	case "password", "tags":
+		return false // ResetInstancesPassword, Add/DeleteInstancesTags
+	case "system_disk":
+		// ExtendSystemDisk only grows it and keeps its type.
+		want, have := Inputs(desired.Map(field)), Inputs(actual.Map(field))
+		return want != nil && have != nil && (want.Int("size") < have.Int("size") || want.String("type") != have.String("type"))
 	}
 	return defaultReplaces(k, field)
+}
+
+// ReplaceReason says why changing field replaces the resource, when the
+// Field table does not say it all.
+func (instanceKind) ReplaceReason(field string, desired, actual Inputs) string {
+	if field != "system_disk" {
+		return ""
+	}
+	want, have := Inputs(desired.Map(field)), Inputs(actual.Map(field))
+	if want.String("type") != have.String("type") {
+		return fmt.Sprintf("system_disk: the type cannot change in place (%s → %s)", have.String("type"), want.String("type"))
+	}
+	return fmt.Sprintf("system_disk: a system disk only grows (%d GB → %d GB)", have.Int("size"), want.Int("size"))
 }
 
 func (instanceKind) Scope(in Inputs) string { return in.String("vdc") }
@@ -186,6 +228,10 @@ func (instanceKind) Create(ctx context.Context, c *cloud.Client, in Inputs, secr
 	if ip := in.String("public_ip"); ip != "" {
 		req.PublicIP = []string{ip}
 	}
+	if d := Inputs(in.Map("system_disk")); d != nil {
+		req.SystemDisk = &cloud.DiskSpec{Size: d.Int("size"), Type: d.String("type")}
+	}
+	req.LabelNames = in.Strings("tags")
 	for _, p := range in.Maps("private_ips") {
 		req.PrivateIP = append(req.PrivateIP, cloud.PrivateIPSpec{PrivateID: Inputs(p).String("network"), IP: []string{Inputs(p).String("ip")}})
 	}
@@ -211,11 +257,28 @@ func (instanceKind) Create(ctx context.Context, c *cloud.Client, in Inputs, secr
 	return id, nil
 }
 
-func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, live *Observation, to Inputs, fields []string, _ map[string]string, wait Waiter) error {
+func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, live *Observation, to Inputs, fields []string, secrets map[string]string, wait Waiter) error {
 	step := stepper(ctx, wait)
 	changed := map[string]bool{}
 	for _, f := range fields {
 		changed[f] = true
+	}
+	// Renames and the password answer at once or with one task each.
+	if changed["name"] {
+		if err := step(c.ModifyInstanceName(ctx, cloud.ModifyInstanceNameRequest{InstanceID: id, InstanceName: to.String("name")})); err != nil {
+			return err
+		}
+	}
+	if pw, ok := secrets["password"]; changed["password"] && ok {
+		tasks, err := c.ResetInstancesPassword(ctx, cloud.ResetInstancesPasswordRequest{InstanceIDs: []string{id}, Password: pw})
+		if err != nil {
+			return err
+		}
+		for _, t := range tasks {
+			if err := step(t, nil); err != nil {
+				return err
+			}
+		}
 	}
 	// Power off first when going to stopped, power on last when going to running.
 	if changed["power"] && to.String("power") == "stopped" {
@@ -248,6 +311,16 @@ func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, li
 	}
 	if changed["data_disks"] {
 		if err := updateDisks(ctx, c, id, cur, to.Maps("data_disks"), step); err != nil {
+			return err
+		}
+	}
+	if d := Inputs(to.Map("system_disk")); changed["system_disk"] && d != nil {
+		if err := step(c.ExtendSystemDisk(ctx, cloud.ExtendSystemDiskRequest{InstanceID: id, Size: d.Int("size")})); err != nil {
+			return err
+		}
+	}
+	if changed["tags"] {
+		if err := updateTags(ctx, c, id, live.Attrs.Strings("tags"), to.Strings("tags"), step); err != nil {
 			return err
 		}
 	}
@@ -302,6 +375,39 @@ func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, li
 		if err := step(c.StartInstance(ctx, cloud.InstanceRequest{InstanceID: id})); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// updateTags puts on the tags of want the instance lacks and takes off
+// those it has beyond want, by id (one DescribeTags). The tags exist: the
+// plan creates missing ones first.
+func updateTags(ctx context.Context, c *cloud.Client, id string, have, want []string, step func(string, error) error) error {
+	ids, err := tagIDs(ctx, c)
+	if err != nil {
+		return err
+	}
+	var add, del []string
+	for _, t := range want {
+		if !slices.Contains(have, t) {
+			if ids[t] == "" {
+				return fmt.Errorf("tag %q does not exist", t)
+			}
+			add = append(add, ids[t])
+		}
+	}
+	for _, t := range have {
+		if !slices.Contains(want, t) && ids[t] != "" {
+			del = append(del, ids[t])
+		}
+	}
+	if len(add) > 0 {
+		if err := step(c.AddInstancesTags(ctx, cloud.InstancesTagsRequest{InstanceIDs: []string{id}, TagIDs: add})); err != nil {
+			return err
+		}
+	}
+	if len(del) > 0 {
+		return step(c.DeleteInstancesTags(ctx, cloud.InstancesTagsRequest{InstanceIDs: []string{id}, TagIDs: del}))
 	}
 	return nil
 }

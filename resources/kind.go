@@ -42,6 +42,20 @@ func unobserved(k Kind, attrs Inputs, recorded *Recorded) {
 	}
 }
 
+// ObservedInputs returns recorded with every observable field the cloud
+// shows differently replaced by the cloud's value: what a record must say
+// after a change whose outcome was not seen (an interrupted update). What
+// the cloud cannot show stays as recorded.
+func ObservedInputs(k Kind, recorded, live Inputs) Inputs {
+	out := copyInputs(recorded)
+	for _, f := range k.Fields() {
+		if !f.Unobservable && !f.Sensitive && live.Has(f.Name) && k.Differs(f.Name, out, live) {
+			out[f.Name] = Canon(live[f.Name])
+		}
+	}
+	return out
+}
+
 // A Field describes one property of a kind.
 type Field struct {
 	Name string
@@ -92,6 +106,12 @@ type Kind interface {
 	Update(ctx context.Context, c *cloud.Client, id string, live *Observation, to Inputs, fields []string, secrets map[string]string, wait Waiter) error
 	// Delete removes the resource.
 	Delete(ctx context.Context, c *cloud.Client, id string, in Inputs, wait Waiter) error
+}
+
+// A ReplaceExplainer is a Kind that says why a field forces a replacement
+// when the field's name alone does not ("a system disk only grows").
+type ReplaceExplainer interface {
+	ReplaceReason(field string, desired, actual Inputs) string
 }
 
 // Registry holds the kinds by name.

@@ -15,7 +15,8 @@ func TestFieldRules(t *testing.T) {
 		"instance": {"vdc": "v", "name": "i", "instance_type": "Standard", "cpu": int64(2), "ram": int64(4), "image": "Centos_7.6_64",
 			"password": "x", "region": "CN_Beijing_A", "charge_type": "PostPaid", "auto_renew": true, "prepaid_month": int64(0),
 			"data_disks": []any{map[string]any{"size": int64(100), "type": "ssd_disk"}}, "public_ip": "198.18.0.2",
-			"private_ips": []any{map[string]any{"network": "p1", "ip": "10.0.0.2"}}, "security_groups": []any{"g1"}, "power": "running"},
+			"private_ips": []any{map[string]any{"network": "p1", "ip": "10.0.0.2"}}, "security_groups": []any{"g1"}, "power": "running",
+			"system_disk": map[string]any{"size": int64(20), "type": "system_disk"}, "tags": []any{"a"}},
 		"security_group": {"name": "g", "type": "public", "description": "d", "rules": []any{}},
 		"template":       {"instance": "i", "name": "t", "power_on": true, "sync_regions": []any{}},
 	}
@@ -26,6 +27,7 @@ func TestFieldRules(t *testing.T) {
 		"prepaid_month": int64(3), "data_disks": []any{map[string]any{"size": int64(200), "type": "ssd_disk"}}, "public_ip": "198.18.0.3",
 		"private_ips": []any{map[string]any{"network": "p1", "ip": "10.0.0.9"}}, "security_groups": []any{"g2"}, "power": "stopped",
 		"description": "e", "rules": []any{map[string]any{"protocol": "TCP"}}, "instance": "i2", "power_on": false, "sync_regions": []any{"CN_Shanghai_A"},
+		"system_disk": map[string]any{"size": int64(40), "type": "system_disk"}, "tags": []any{"a", "b"},
 	}
 	for _, name := range Names() {
 		k := Registry[name]
@@ -58,7 +60,8 @@ func TestFieldRules(t *testing.T) {
 func TestInstanceSpecialRules(t *testing.T) {
 	k := Registry["instance"]
 	live := Inputs{"public_ip": "198.18.0.2", "private_ips": []any{map[string]any{"network": "p1", "ip": "10.0.0.5"}},
-		"data_disks": []any{map[string]any{"size": int64(100), "type": "ssd_disk"}}, "security_groups": []any{"a", "b"}}
+		"data_disks": []any{map[string]any{"size": int64(100), "type": "ssd_disk"}}, "security_groups": []any{"a", "b"},
+		"tags": []any{"x", "y"}, "system_disk": map[string]any{"size": int64(40), "type": "system_disk"}}
 	tests := map[string]struct {
 		field    string
 		desired  any
@@ -74,8 +77,14 @@ func TestInstanceSpecialRules(t *testing.T) {
 		"a disk cannot change type":              {"data_disks", []any{map[string]any{"size": int64(100), "type": "big_disk"}}, true, true},
 		"a disk is added in place": {"data_disks", []any{map[string]any{"size": int64(100), "type": "ssd_disk"},
 			map[string]any{"size": int64(10), "type": "high_disk"}}, true, false},
-		"a disk is removed in place":  {"data_disks", []any{}, true, false},
-		"group order does not matter": {"security_groups", []any{"b", "a"}, false, false},
+		"a disk is removed in place":     {"data_disks", []any{}, true, false},
+		"group order does not matter":    {"security_groups", []any{"b", "a"}, false, false},
+		"tag order does not matter":      {"tags", []any{"y", "x"}, false, false},
+		"tags change in place":           {"tags", []any{"x"}, true, false},
+		"the system disk grows in place": {"system_disk", map[string]any{"size": int64(60), "type": "system_disk"}, true, false},
+		"the system disk cannot shrink":  {"system_disk", map[string]any{"size": int64(20), "type": "system_disk"}, true, true},
+		"the system disk type is fixed":  {"system_disk", map[string]any{"size": int64(40), "type": "ssd_system_disk"}, true, true},
+		"no system disk: the image's":    {"system_disk", nil, false, false},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -100,7 +109,7 @@ func TestInstanceSpecialRules(t *testing.T) {
 func TestNormalizeDefaults(t *testing.T) {
 	got := Registry["instance"].Normalize(Inputs{"name": "i", "private_ips": []any{map[string]any{"network": "p"}}, "security_groups": []any{"b", "a"}}, "CN_Beijing_A")
 	want := Inputs{"name": "i", "region": "CN_Beijing_A", "charge_type": "PostPaid", "power": "running", "public_ip": "", "data_disks": []any{},
-		"private_ips": []any{map[string]any{"network": "p", "ip": "auto"}}, "security_groups": []any{"a", "b"}}
+		"private_ips": []any{map[string]any{"network": "p", "ip": "auto"}}, "security_groups": []any{"a", "b"}, "tags": []any{}}
 	if !Equal(map[string]any(got), map[string]any(want)) {
 		t.Errorf("Normalize = %v\nwant %v", got, want)
 	}

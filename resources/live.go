@@ -19,10 +19,12 @@ type Live struct {
 	Instances map[string]*cloud.Instance
 	Groups    map[string]*LiveGroup
 	Templates map[string]*cloud.Template
+	Tags      map[string]*cloud.Tag
 	// ListedInstances holds the VDCs whose instances were listed.
 	ListedInstances map[string]bool
 	ListedGroups    bool
 	ListedTemplates bool
+	ListedTags      bool
 }
 
 // LivePublic is a public network and its VDC.
@@ -49,15 +51,15 @@ type Scope struct {
 	VDCs []string
 	// Groups whose rules are read (those in the state).
 	Groups []string
-	// Groups, Templates: list them at all.
-	ListGroups, ListTemplates bool
+	// Groups, Templates, Tags: list them at all.
+	ListGroups, ListTemplates, ListTags bool
 }
 
 // NewLive returns an empty view.
 func NewLive() *Live {
 	return &Live{VDCs: map[string]*cloud.Vdc{}, Publics: map[string]*LivePublic{}, Privates: map[string]*LivePrivate{},
 		Instances: map[string]*cloud.Instance{}, Groups: map[string]*LiveGroup{}, Templates: map[string]*cloud.Template{},
-		ListedInstances: map[string]bool{}}
+		Tags: map[string]*cloud.Tag{}, ListedInstances: map[string]bool{}}
 }
 
 // Refresh makes the batched calls for sc.
@@ -102,6 +104,11 @@ func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 			g.Attr = attr
 		}
 	}
+	if sc.ListTags {
+		if err := l.addTags(ctx, c); err != nil {
+			return nil, err
+		}
+	}
 	if sc.ListTemplates {
 		for page := 1; ; page++ {
 			tl, err := c.DescribeTemplateInfo(ctx, cloud.DescribeTemplateInfoRequest{PageNumber: page, PageSize: pageSize})
@@ -119,6 +126,19 @@ func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 		l.ListedTemplates = true
 	}
 	return l, nil
+}
+
+// addTags lists the account's tags.
+func (l *Live) addTags(ctx context.Context, c *cloud.Client) error {
+	tags, err := c.DescribeTags(ctx)
+	if err != nil {
+		return fmt.Errorf("refresh tags: %w", err)
+	}
+	for i := range tags {
+		l.Tags[string(tags[i].TagID)] = &tags[i]
+	}
+	l.ListedTags = true
+	return nil
 }
 
 // addVDCs indexes VDCs and their networks.
@@ -204,6 +224,10 @@ func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, record
 				return nil, err
 			}
 			l.Groups[g.SecurityGroupID] = lg
+		}
+	case "tag":
+		if err := l.addTags(ctx, c); err != nil {
+			return nil, err
 		}
 	case "template":
 		name := ""

@@ -109,6 +109,12 @@ func (in Inputs) Maps(key string) []map[string]any {
 	return out
 }
 
+// Map returns key as a map, or nil.
+func (in Inputs) Map(key string) map[string]any {
+	m, _ := Canon(in[key]).(map[string]any)
+	return m
+}
+
 // Has reports whether key is set.
 func (in Inputs) Has(key string) bool {
 	v, ok := in[key]

@@ -2,6 +2,7 @@ package resources
 
 import (
 	"context"
+	"slices"
 
 	"github.com/cdstack/cdstack/cloud"
 )
@@ -13,7 +14,7 @@ type vdcKind struct{}
 func (vdcKind) Name() string { return "vdc" }
 
 func (vdcKind) Fields() []Field {
-	return []Field{{Name: "name"}, {Name: "region"}}
+	return []Field{{Name: "name", Update: "ModifyVdcName"}, {Name: "region"}}
 }
 
 func (vdcKind) Normalize(in Inputs, region string) Inputs {
@@ -61,8 +62,11 @@ func (vdcKind) Create(ctx context.Context, c *cloud.Client, in Inputs, _ map[str
 	return waitID(ctx, wait, task, "")
 }
 
-func (vdcKind) Update(context.Context, *cloud.Client, string, *Observation, Inputs, []string, map[string]string, Waiter) error {
-	return nil // every field replaces
+func (vdcKind) Update(ctx context.Context, c *cloud.Client, id string, _ *Observation, to Inputs, fields []string, _ map[string]string, wait Waiter) error {
+	if !slices.Contains(fields, "name") {
+		return nil // the region replaces
+	}
+	return stepper(ctx, wait)(c.ModifyVdcName(ctx, cloud.ModifyVdcNameRequest{VdcID: id, VdcName: to.String("name")}))
 }
 
 func (vdcKind) Delete(ctx context.Context, c *cloud.Client, id string, _ Inputs, wait Waiter) error {

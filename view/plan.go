@@ -54,6 +54,7 @@ var reasonText = map[string]string{
 	planner.ReasonPendingJournal:     "an interrupted operation is settled first",
 	planner.ReasonProtectedKept:      "removed from the stack, but protected",
 	planner.ReasonDestroy:            "destroy",
+	planner.ReasonTagUnused:          "no instance of the stack names it any more",
 }
 
 // PlanText writes the human plan.
