@@ -21,12 +21,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv("CDSTACK_AS_MAIN") == "1" { // the crash test runs the binary as cdstack
 		os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 	}
-	// RunMain (not Main) returns, so the etcd the tests started is stopped.
-	code := testscript.RunMain(m, map[string]func() int{
-		"cdstack": func() int { return Main(os.Args, os.Stdin, os.Stdout, os.Stderr) },
+	// testscript.Main exits the process itself: the etcd the tests started
+	// is stopped when the tests end, before it does.
+	testscript.Main(etcdtest.StopAfter(m), map[string]func(){
+		"cdstack": func() { os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
 	})
-	etcdtest.Stop()
-	os.Exit(code)
 }
 
 // TestScripts runs testdata/script/*.txtar. Each script gets $FAKE_API, a

@@ -86,6 +86,21 @@ func start() {
 	startErr = fmt.Errorf("etcd did not start: %s", strings.TrimSpace(string(b)))
 }
 
+// A TestingM runs a package's tests (*testing.M is one).
+type TestingM interface{ Run() int }
+
+// StopAfter wraps m so that the server is stopped when m's tests end:
+// TestMain passes it to testscript.Main, which exits the process without
+// returning.
+func StopAfter(m TestingM) TestingM { return stopAfter{m} }
+
+type stopAfter struct{ m TestingM }
+
+func (s stopAfter) Run() int {
+	defer Stop()
+	return s.m.Run()
+}
+
 // Stop ends the server and removes its data (call from TestMain).
 func Stop() {
 	if cmd != nil && cmd.Process != nil {
