@@ -80,12 +80,8 @@ func runApply(c *ucli.Context, destroy bool) error {
 	out := c.App.Writer
 	hook := &progress{w: out, bar: style(c).Color}
 	ex := executor.New(client, st, s, executor.WithParallelism(c.Int("parallelism")), executor.WithHook(hook))
-	settled, err := ex.Recover(c.Context)
-	for _, done := range settled {
-		fmt.Fprintf(out, "Settled the interrupted %s of %s: %s.\n", done.Entry.APIAction, done.Entry.Addr, done.Outcome)
-	}
-	if err != nil {
-		return fmt.Errorf("an interrupted run left operations that cannot be settled yet; nothing new was started:\n%w", err)
+	if err := settle(c, ex); err != nil {
+		return err
 	}
 	var p *planner.Document
 	if saved != nil {
@@ -93,8 +89,8 @@ func runApply(c *ucli.Context, destroy bool) error {
 		if err != nil {
 			return err
 		}
-		if snap.Meta.Lineage != saved.Lineage || snap.Meta.Serial != saved.Serial {
-			return fmt.Errorf("%w: the state moved from serial %d to %d since the plan was made; plan again", planner.ErrStalePlan, saved.Serial, snap.Meta.Serial)
+		if err := planner.CheckFresh(saved, snap); err != nil {
+			return err
 		}
 		p = saved
 	} else {

@@ -39,7 +39,11 @@ func connect(c *ucli.Context, opts ...cloud.Option) (client *cloud.Client, close
 		if err != nil {
 			return nil, nil, err
 		}
-		fmt.Fprintf(c.App.ErrWriter, "cdstack: using the local cloud at %s (world in %s)\n", run.URL, path)
+		if run.Attached > 0 {
+			fmt.Fprintf(c.App.ErrWriter, "cdstack: using the local cloud at %s (served by cdstack process %d, world in %s)\n", run.URL, run.Attached, path)
+		} else {
+			fmt.Fprintf(c.App.ErrWriter, "cdstack: using the local cloud at %s (world in %s)\n", run.URL, path)
+		}
 		endpoint = run.URL
 		creds = cloud.Credentials{AccessKeyID: emulator.LocalAccessKeyID, AccessKeySecret: emulator.LocalAccessKeySecret, Source: "local cloud"}
 		closeFn = func() { _ = run.Close() }
@@ -53,6 +57,7 @@ func connect(c *ucli.Context, opts ...cloud.Option) (client *cloud.Client, close
 	}
 	base := []cloud.Option{
 		cloud.WithTimeout(c.Duration(flagTimeout)),
+		cloud.WithGiveUpAfter(c.Duration(flagOutage)),
 		cloud.WithLimiter(cloud.NewLimiter(c.Float64(flagRateLimit), 10)),
 	}
 	client, err = cloud.New(endpoint, creds, append(base, opts...)...)

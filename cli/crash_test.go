@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -43,14 +44,50 @@ resources:
 
 // runCdstack runs this test binary as cdstack in dir.
 func runCdstack(t *testing.T, dir, endpoint string, env []string, args ...string) (string, error) {
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), append([]string{"CDSTACK_AS_MAIN=1", "CDS_ENDPOINT=" + endpoint,
-		"CDS_SECRET_ID=" + testKey, "CDS_SECRET_KEY=" + testSecret}, env...)...)
+	cmd := cdstackCommand(dir, endpoint, env, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
 	return out.String(), err
+}
+
+// cdstackCommand is this test binary as cdstack in dir, not started.
+func cdstackCommand(dir, endpoint string, env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), append([]string{"CDSTACK_AS_MAIN=1", "CDS_ENDPOINT=" + endpoint,
+		"CDS_SECRET_ID=" + testKey, "CDS_SECRET_KEY=" + testSecret}, env...)...)
+	return cmd
+}
+
+// A lockedBuffer collects a running command's output.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// waitFor waits until out holds text.
+func waitFor(t *testing.T, out *lockedBuffer, text string, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !strings.Contains(out.String(), text) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q within %s:\n%s", text, limit, out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 const testKey, testSecret = "crash-key", "crash-secret"
@@ -101,40 +138,67 @@ func TestCrashAnywhereConverges(t *testing.T) {
 	}
 }
 
-// TestCrashDuringRenameConverges kills an apply that renames the VDC and
-// the instances in place, before and after the rename calls; the next
-// apply converges on the new names, drift is clean and the cloud holds
-// exactly the stack.
-func TestCrashDuringRenameConverges(t *testing.T) {
+// TestCrashDuringChangesConverges kills applies that change an applied
+// stack: renames (answered at once), an in-place update (a task), a
+// replacement and deletes, at points before and after their calls. Each
+// time the next apply converges, drift is clean (a record that disagrees
+// with the cloud would show there, where plan cannot see it) and the cloud
+// holds exactly the stack.
+func TestCrashDuringChangesConverges(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: skipped in -short mode")
 	}
-	for _, point := range []string{"journaled:1", "journaled:3", "settled:1", "settled:3"} {
-		t.Run(point, func(t *testing.T) {
-			srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
-			if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil {
-				t.Fatalf("first apply: %v\n%s", err, out)
-			}
-			renamed := strings.NewReplacer(`name: "web-${index}"`, `name: "app-${index}"`, "name: crash}", "name: crash2}").Replace(crashStack)
-			if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(renamed), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			out, err := runCdstack(t, dir, endpoint, []string{"CDSTACK_TEST_CRASH=" + point}, "apply", "--auto-approve", "--parallelism", "2")
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) || !ee.ProcessState.Sys().(syscall.WaitStatus).Signaled() {
-				t.Fatalf("apply was not killed at %s: %v\n%s", point, err, out)
-			}
-			if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil {
-				t.Fatalf("apply after the crash: %v\n%s", err, out)
-			}
-			if out, err := runCdstack(t, dir, endpoint, nil, "drift"); err != nil {
-				t.Fatalf("drift after recovery: %v\n%s", err, out)
-			}
-			if out, err := runCdstack(t, dir, endpoint, nil, "plan", "--detailed-exitcode"); err != nil {
-				t.Fatalf("plan after recovery shows changes: %v\n%s", err, out)
-			}
-			checkWorld(t, srv, filepath.Join(dir, ".cdstack", "crash.db"), "crash2", "app-")
-		})
+	type world struct {
+		vdc, prefix string
+		instances   int
+	}
+	edits := map[string]struct {
+		edit   *strings.Replacer
+		points []string
+		want   world
+	}{
+		"rename": {strings.NewReplacer(`name: "web-${index}"`, `name: "app-${index}"`, "name: crash}", "name: crash2}"),
+			[]string{"journaled:1", "journaled:3", "settled:1", "settled:3"}, world{"crash2", "app-", 3}},
+		"update": {strings.NewReplacer("ram: 1,", "ram: 2,"),
+			[]string{"journaled:2", "called:1", "waited:2", "settled:1"}, world{"crash", "web-", 3}},
+		"replace": {strings.NewReplacer("instance_type: Standard", "instance_type: Compute"),
+			[]string{"journaled:2", "called:2", "waited:3", "settled:2"}, world{"crash", "web-", 3}},
+		"delete": {strings.NewReplacer("count: 3", "count: 1"),
+			[]string{"journaled:1", "called:2", "waited:1"}, world{"crash", "web-", 1}},
+	}
+	for name, ed := range edits {
+		for _, point := range ed.points {
+			t.Run(name+"/"+point, func(t *testing.T) {
+				srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
+				if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil {
+					t.Fatalf("first apply: %v\n%s", err, out)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(ed.edit.Replace(crashStack)), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				out, err := runCdstack(t, dir, endpoint, []string{"CDSTACK_TEST_CRASH=" + point}, "apply", "--auto-approve", "--parallelism", "2")
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) || !ee.ProcessState.Sys().(syscall.WaitStatus).Signaled() {
+					t.Fatalf("apply was not killed at %s: %v\n%s", point, err, out)
+				}
+				// Before anything settles it, a reader shows the operation
+				// as pending, not as drift or a name conflict.
+				if out, err := runCdstack(t, dir, endpoint, nil, "plan"); err != nil || !strings.Contains(out, "is pending") ||
+					strings.Contains(out, "modified outside cdstack") || strings.Contains(out, "already exists") {
+					t.Errorf("plan after the crash: %v; want the interrupted operation shown as pending\n%s", err, out)
+				}
+				if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil {
+					t.Fatalf("apply after the crash: %v\n%s", err, out)
+				}
+				if out, err := runCdstack(t, dir, endpoint, nil, "drift"); err != nil {
+					t.Fatalf("drift after recovery: %v\n%s", err, out)
+				}
+				if out, err := runCdstack(t, dir, endpoint, nil, "plan", "--detailed-exitcode"); err != nil {
+					t.Fatalf("plan after recovery shows changes: %v\n%s", err, out)
+				}
+				checkWorld(t, srv, filepath.Join(dir, ".cdstack", "crash.db"), ed.want.vdc, ed.want.prefix, ed.want.instances)
+			})
+		}
 	}
 }
 
@@ -142,12 +206,12 @@ func TestCrashDuringRenameConverges(t *testing.T) {
 // three instances with distinct names, and every record's id alive.
 func checkWorldMatchesState(t *testing.T, srv *emulator.Server, statePath string) {
 	t.Helper()
-	checkWorld(t, srv, statePath, "crash", "web-")
+	checkWorld(t, srv, statePath, "crash", "web-", 3)
 }
 
-// checkWorld is checkWorldMatchesState with the VDC's name and the prefix of
-// the instances' names.
-func checkWorld(t *testing.T, srv *emulator.Server, statePath, vdcName, prefix string) {
+// checkWorld is checkWorldMatchesState with the VDC's name, the prefix of
+// the instances' names and how many there are.
+func checkWorld(t *testing.T, srv *emulator.Server, statePath, vdcName, prefix string, instances int) {
 	t.Helper()
 	snap, err := state.OpenBolt(statePath).Snapshot(context.Background())
 	if err != nil {
@@ -167,7 +231,11 @@ func checkWorld(t *testing.T, srv *emulator.Server, statePath, vdcName, prefix s
 			vdcs = append(vdcs, v.Name)
 		}
 		got := fmt.Sprintf("vdcs=%v publics=%d privates=%d groups=%d instances=%v", vdcs, len(w.Publics), len(w.Privates), len(w.Groups), names)
-		want := fmt.Sprintf("vdcs=[%s] publics=1 privates=1 groups=1 instances=[%[2]s0 %[2]s1 %[2]s2]", vdcName, prefix)
+		var wantNames []string
+		for i := 0; i < instances; i++ {
+			wantNames = append(wantNames, fmt.Sprintf("%s%d", prefix, i))
+		}
+		want := fmt.Sprintf("vdcs=[%s] publics=1 privates=1 groups=1 instances=%v", vdcName, wantNames)
 		if got != want {
 			t.Errorf("cloud holds %s, want %s", got, want)
 		}
@@ -187,8 +255,8 @@ func checkWorld(t *testing.T, srv *emulator.Server, statePath, vdcName, prefix s
 		for id := range w.Instances {
 			ids[id] = true
 		}
-		if len(snap.Resources) != 7 {
-			t.Errorf("state has %d records, want 7: %v", len(snap.Resources), snap.Addresses())
+		if len(snap.Resources) != 4+instances {
+			t.Errorf("state has %d records, want %d: %v", len(snap.Resources), 4+instances, snap.Addresses())
 		}
 		for _, addr := range snap.Addresses() {
 			if !ids[snap.Resources[addr].ID] {

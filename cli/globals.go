@@ -13,6 +13,7 @@ const (
 	flagEndpoint  = "endpoint"
 	flagTimeout   = "timeout"
 	flagRateLimit = "rate-limit"
+	flagOutage    = "outage-timeout"
 )
 
 func globalFlags() []ucli.Flag {
@@ -27,6 +28,12 @@ func globalFlags() []ucli.Flag {
 			Name:  flagTimeout,
 			Usage: "timeout of one API request",
 			Value: 60 * time.Second,
+		},
+		&ucli.DurationFlag{
+			Name:    flagOutage,
+			Usage:   "how long an API or state store that does not answer is retried before the command fails, naming it",
+			EnvVars: []string{"CDSTACK_OUTAGE_TIMEOUT"},
+			Value:   2 * time.Minute,
 		},
 		&ucli.Float64Flag{
 			Name:    flagRateLimit,

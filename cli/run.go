@@ -9,6 +9,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/cdstack/cdstack/cloud"
+	"github.com/cdstack/cdstack/executor"
 	"github.com/cdstack/cdstack/planner"
 	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
@@ -94,7 +95,15 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 			return nil, nil, err
 		}
 	}
-	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Destroy: o.destroy})
+	// Operations in flight in another process (or left by a killed one):
+	// shown as pending, with what settling them will likely do.
+	pending := map[string]string{}
+	for _, j := range snap.Journal {
+		if live != nil {
+			pending[j.Addr] = executor.Outlook(ctx, client, j, live)
+		}
+	}
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Destroy: o.destroy, Pending: pending})
 	if err != nil {
 		return nil, nil, err
 	}

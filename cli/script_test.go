@@ -49,11 +49,30 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"waitport":    cmdWaitPort,
+			"waitfile":    cmdWaitFile,
 			"seedstate":   cmdSeedState,
 			"lockstate":   cmdLockState,
 			"unlockstate": cmdUnlockState,
 		},
 	})
+}
+
+// cmdWaitFile waits up to 20 s for a file to exist (a background command
+// got that far).
+func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 || neg {
+		ts.Fatalf("usage: waitfile PATH")
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("%s did not appear", args[0])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // freePort returns a loopback port that was free a moment ago.

@@ -15,6 +15,8 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/cdstack/cdstack/cloud"
+	"github.com/cdstack/cdstack/executor"
 	"github.com/cdstack/cdstack/internal/suggest"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
@@ -65,7 +67,8 @@ func openBackend(c *ucli.Context, path string) (backend, error) {
 		return state.OpenBolt(path), nil
 	}
 	return state.OpenEtcd(path, state.EtcdOptions{TTL: c.Duration("lock-ttl"), CA: c.String("etcd-ca"), Cert: c.String("etcd-cert"),
-		Key: c.String("etcd-key"), Username: os.Getenv("CDSTACK_ETCD_USERNAME"), Password: os.Getenv("CDSTACK_ETCD_PASSWORD")})
+		Key: c.String("etcd-key"), Username: os.Getenv("CDSTACK_ETCD_USERNAME"), Password: os.Getenv("CDSTACK_ETCD_PASSWORD"),
+		OpTimeout: c.Duration(flagOutage)})
 }
 
 // statePath is --state, or .cdstack/<stack>.db beside the stack file.
@@ -125,16 +128,43 @@ func lockState(c *ucli.Context) (backend, error) {
 	return st, nil
 }
 
-// lockedSnapshot locks the state and reads it; the caller closes st.
+// lockedSnapshot locks the state, settles what an interrupted run left in
+// its journal (a writer always does, first) and reads it; the caller
+// closes st.
 func lockedSnapshot(c *ucli.Context) (st backend, snap *state.Snapshot, err error) {
 	if st, err = lockState(c); err != nil {
 		return nil, nil, err
 	}
-	if snap, err = st.Snapshot(c.Context); err != nil {
+	if snap, err = st.Snapshot(c.Context); err == nil && len(snap.Journal) > 0 {
+		var client *cloud.Client
+		var closeCloud func()
+		if client, closeCloud, err = connect(c); err == nil {
+			err = settle(c, executor.New(client, st, nil))
+			closeCloud()
+		}
+		if err == nil {
+			snap, err = st.Snapshot(c.Context)
+		}
+	}
+	if err != nil {
 		st.Close()
 		return nil, nil, err
 	}
 	return st, snap, nil
+}
+
+// settle settles the journal's leftover entries with ex, saying what
+// happened to each; entries it cannot settle yet make an error, and
+// nothing new may start.
+func settle(c *ucli.Context, ex *executor.Executor) error {
+	settled, err := ex.Recover(c.Context)
+	for _, done := range settled {
+		fmt.Fprintf(c.App.Writer, "Settled the interrupted %s of %s: %s.\n", done.Entry.APIAction, done.Entry.Addr, done.Outcome)
+	}
+	if err != nil {
+		return fmt.Errorf("an interrupted run left operations that cannot be settled yet; nothing new was started:\n%w", err)
+	}
+	return nil
 }
 
 func readState(c *ucli.Context) (*state.Snapshot, string, error) {

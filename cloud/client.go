@@ -37,6 +37,7 @@ type Client struct {
 	maxRetries int
 	backoff    Backoff
 	userAgent  string
+	giveUp     time.Duration
 	tasks      taskLearning
 	instances  coalescer[*Instance]
 }
@@ -62,6 +63,11 @@ func WithNonce(f func() string) Option { return func(c *Client) { c.nonce = f } 
 // WithRetries sets how many times a retryable request is repeated (default 4).
 func WithRetries(n int) Option { return func(c *Client) { c.maxRetries = max(n, 0) } }
 
+// WithGiveUpAfter bounds how long one request keeps trying an API that does
+// not answer, retries and their waits included (default 2 min); then the
+// call fails with an *UnreachableError.
+func WithGiveUpAfter(d time.Duration) Option { return func(c *Client) { c.giveUp = d } }
+
 // WithBackoff sets the retry backoff schedule.
 func WithBackoff(b Backoff) Option { return func(c *Client) { c.backoff = b } }
 
@@ -82,6 +88,7 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		maxRetries: 4,
 		backoff:    Backoff{Base: 200 * time.Millisecond, Cap: 5 * time.Second},
 		userAgent:  "cdstack",
+		giveUp:     2 * time.Minute,
 	}
 	c.instances = coalescer[*Instance]{max: instanceBatch, linger: instanceLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.describeInstancesByID}
@@ -297,9 +304,14 @@ func (c *Client) Call(ctx context.Context, action string, params, out any) (*Res
 		return nil, unknownAction(action)
 	}
 	var lastErr error
+	var first time.Time // when the first attempt went out: the give-up time counts from it
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
-			if err := c.sleep(ctx, c.backoff.Delay(attempt-1, retryAfter(lastErr))); err != nil {
+			delay := c.backoff.Delay(attempt-1, retryAfter(lastErr))
+			if waited := time.Since(first); c.giveUp > 0 && waited+delay > c.giveUp && Unreachable(lastErr) {
+				return nil, &UnreachableError{Endpoint: c.Endpoint(), Action: action, Waited: waited, Err: lastErr}
+			}
+			if err := c.sleep(ctx, delay); err != nil {
 				return nil, fmt.Errorf("%s: %w (last error: %v)", action, err, lastErr)
 			}
 		}
@@ -313,7 +325,10 @@ func (c *Client) Call(ctx context.Context, action string, params, out any) (*Res
 			}
 		}
 		sent := c.clock.Now()
-		resp, err := c.once(ctx, spec, params)
+		if first.IsZero() {
+			first = time.Now()
+		}
+		resp, err := c.attempt(ctx, spec, params, first)
 		if err == nil {
 			resp.Sent = sent
 			if resp.TaskID != "" {
@@ -333,9 +348,29 @@ func (c *Client) Call(ctx context.Context, action string, params, out any) (*Res
 			c.limiter.Throttled()
 		}
 		if ctx.Err() != nil || attempt >= c.maxRetries || !retryable(spec, err) {
+			if waited := time.Since(first); c.giveUp > 0 && waited >= c.giveUp && Unreachable(err) && ctx.Err() == nil {
+				return nil, &UnreachableError{Endpoint: c.Endpoint(), Action: action, Waited: waited, Err: err}
+			}
 			return nil, err
 		}
 	}
+}
+
+// attempt makes one attempt, cut off when the give-up time counted from
+// first runs out (an API that accepts connections and never answers).
+func (c *Client) attempt(ctx context.Context, spec ActionSpec, params any, first time.Time) (*Response, error) {
+	if c.giveUp <= 0 {
+		return c.once(ctx, spec, params)
+	}
+	actx, cancel := context.WithDeadline(ctx, first.Add(c.giveUp))
+	defer cancel()
+	resp, err := c.once(actx, spec, params)
+	if err != nil && ctx.Err() == nil && actx.Err() != nil {
+		// The give-up time ran out, not the caller's context: that is the
+		// API not answering, as a transport error that may have been sent.
+		return nil, &TransportError{Action: spec.Name, Sent: true, Err: fmt.Errorf("no answer within %s", c.giveUp)}
+	}
+	return resp, err
 }
 
 // retryable decides whether err may be repeated for spec.

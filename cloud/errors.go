@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // An APIError is an answer from the service that is not a success: an HTTP
@@ -76,6 +77,44 @@ func (e *DecodeError) Error() string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// An UnreachableError says the API did not answer within the client's
+// give-up time (WithGiveUpAfter), however often it was asked.
+type UnreachableError struct {
+	Endpoint string
+	Action   string
+	Waited   time.Duration
+	Err      error // the last failure
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("the API at %s is unreachable: %s gave up after %s: %v", e.Endpoint, e.Action, e.Waited.Round(time.Millisecond), e.Err)
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// A WaitError says waiting on a change failed after the change was
+// accepted: its outcome is unknown, not a failure.
+type WaitError struct {
+	What string // "task 123", "public network p to be deleted"
+	Err  error
+}
+
+func (e *WaitError) Error() string { return fmt.Sprintf("wait for %s: %v", e.What, e.Err) }
+
+func (e *WaitError) Unwrap() error { return e.Err }
+
+// Unreachable reports whether err means the API could not be reached or
+// could not serve (no answer, or a 5xx after the retries): an outage, as
+// opposed to an answer about the request.
+func Unreachable(err error) bool {
+	var ue *UnreachableError
+	var te *TransportError
+	var ae *APIError
+	var de *DecodeError
+	return errors.As(err, &ue) || errors.As(err, &te) || errors.As(err, &ae) && ae.HTTPStatus >= 500 && !ae.Throttled() ||
+		errors.As(err, &de) && de.HTTPStatus >= 500
+}
 
 // ErrUnknownAction is returned for an action name the reference does not have.
 var ErrUnknownAction = errors.New("unknown action")

@@ -231,7 +231,7 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		for {
 			select {
 			case <-ctx.Done():
-				return last, fmt.Errorf("wait for task %s: %w", taskID, ctx.Err())
+				return last, &WaitError{What: "task " + taskID, Err: ctx.Err()}
 			case <-timer:
 				break sleep
 			case d := <-expect:
@@ -251,7 +251,7 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		}
 		t, err := d.DescribeTask(ctx, taskID)
 		if err != nil {
-			return nil, fmt.Errorf("wait for task %s: %w", taskID, err)
+			return nil, &WaitError{What: "task " + taskID, Err: err}
 		}
 		last = t
 		seen := t.Seen
@@ -285,6 +285,10 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 // in errors.
 func (c *Client) WaitUntil(ctx context.Context, what string, probe func(context.Context) (bool, error), opts ...WaitOption) error {
 	_, err := WaitTask(ctx, probeDescriber(probe), what, append([]WaitOption{WaitClock(c.clock)}, opts...)...)
+	var we *WaitError
+	if errors.As(err, &we) {
+		we.What = what
+	}
 	return err
 }
 

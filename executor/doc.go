@@ -27,8 +27,34 @@
 // without a task id is resolved by looking the name up in its VDC. So no
 // resource is ever orphaned and none is created twice.
 //
+// An entry lives until its outcome is known. It goes only when the task
+// ended in ERROR, or when the call itself was refused (an API error, or a
+// connection that was never made) before any task was journaled; a call
+// the API accepted and then stopped answering about (the wait failed, the
+// answer was lost) keeps its entry for the next run.
+//
+// Who settles, who shows (DESIGN §6): every command that takes the lock
+// (apply, destroy, refresh, import, state rm/mv) settles leftover entries
+// first, for every step kind: a create is adopted or discarded; an update,
+// a rename among them, is read back by id and recorded as the cloud shows it
+// (ObservedInputs: what the cloud cannot show, a password or a group
+// membership, stays as recorded and is set again by the next plan); a
+// delete removes the record if the resource is gone. Read-only commands
+// (plan, drift, output, state list) never take the lock: they show each
+// pending entry as pending, with Outlook's likely outcome, never as drift
+// or as a name conflict.
+//
+// Outages are errors, never hangs: a request to an API that does not answer
+// gives up after --outage-timeout (cloud.UnreachableError), and the state
+// store's requests are bounded the same way. The first step that fails
+// because the API or the state store is gone stops the walk: no further
+// step starts, steps in flight end, and Result.Err is an *OutageError that
+// names what was unreachable; the journal keeps what was in flight.
+//
 // A failed step skips everything that depends on it ("upstream failed");
 // independent branches go on. On cancellation no new step starts; steps in
 // flight finish (their calls and waits use a context that is not cancelled)
-// and are committed.
+// and are committed. A delete refused because something outside the stack
+// still uses the resource (a tag) is a KeptError: the record stays and a
+// later run deletes it.
 package executor

@@ -65,12 +65,24 @@ type Result struct {
 	// something outside the stack still uses it (a tag).
 	Kept        []string
 	Interrupted bool
+	// Outage is set when the API or the state store stopped answering: no
+	// step was started after it, and the journal keeps what was in flight.
+	Outage   error
+	endpoint string
 }
 
 // Err returns an error when anything failed, was skipped or interrupted.
 func (r *Result) Err() error {
 	if len(r.Failed) == 0 && len(r.Skipped) == 0 && !r.Interrupted {
 		return nil
+	}
+	if r.Outage != nil {
+		what := "the API at " + r.endpoint
+		var se *StoreError
+		if errors.As(r.Outage, &se) {
+			what = "the state store"
+		}
+		return &OutageError{What: what, Err: r.Outage, NotStarted: len(r.Skipped), Failed: r.Failed}
 	}
 	var parts []string
 	for _, f := range r.Failed {
@@ -137,7 +149,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 	e.records = snap.Resources
 	steps := plan.Steps()
 	e.hook.Planned(len(steps))
-	res := &Result{}
+	res := &Result{endpoint: e.client.Endpoint()}
 	byID := map[string]*planner.Step{}
 	indeg := map[string]int{}
 	dependents := map[string][]string{}
@@ -212,6 +224,9 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 			res.Kept = append(res.Kept, kept.Addr)
 		case ev.err != nil:
 			res.Failed = append(res.Failed, &StepError{Step: ev.id, Err: ev.err})
+			if outage(ev.err) && res.Outage == nil {
+				res.Outage = ev.err
+			}
 			skip(ev.id, "upstream "+ev.id+" failed")
 			return
 		default:
@@ -226,9 +241,10 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 		sort.Strings(ready)
 	}
 	for len(ready) > 0 || running > 0 {
-		if ctx.Err() != nil {
-			// Interrupted: start nothing more, wait for what is in flight.
-			res.Interrupted = true
+		if ctx.Err() != nil || res.Outage != nil {
+			// Interrupted, or the cloud or the state is gone: start nothing
+			// more, wait for what is in flight.
+			res.Interrupted = res.Interrupted || ctx.Err() != nil
 			ready = nil
 			if running == 0 {
 				break
@@ -247,7 +263,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 		case <-ctx.Done():
 		}
 	}
-	if res.Interrupted {
+	if res.Interrupted || res.Outage != nil {
 		for _, st := range steps {
 			if !done[st.ID] {
 				res.Skipped = append(res.Skipped, st.ID)
@@ -338,10 +354,49 @@ func (e *Executor) attr(ref *spec.Ref) (any, error) {
 	})(ref)
 }
 
+// An OutageError ends an apply during which the API or the state store
+// stopped answering.
+type OutageError struct {
+	What       string // "the API at https://…", "the state store"
+	Err        error
+	NotStarted int
+	Failed     []*StepError
+}
+
+func (e *OutageError) Error() string {
+	return fmt.Sprintf("%s is unreachable: %v\n  %d step(s) failed and %d were not started; the journal keeps what was in flight, and the next command that takes the lock settles it",
+		e.What, e.Err, len(e.Failed), e.NotStarted)
+}
+
+func (e *OutageError) Unwrap() error { return e.Err }
+
+// outage reports whether err means the API or the state store is gone.
+func outage(err error) bool {
+	var se *StoreError
+	return errors.As(err, &se) || cloud.Unreachable(err)
+}
+
+// A StoreError says the state could not be written: the state store is
+// unreachable, or the lock was lost. Nothing can be recorded, so the apply
+// starts no further step.
+type StoreError struct{ Err error }
+
+func (e *StoreError) Error() string { return "the state could not be written: " + e.Err.Error() }
+
+func (e *StoreError) Unwrap() error { return e.Err }
+
+// commit applies c to the state in one transaction.
+func (e *Executor) commit(ctx context.Context, c state.Change) error {
+	if _, err := e.store.Commit(ctx, c); err != nil {
+		return &StoreError{Err: err}
+	}
+	return nil
+}
+
 // journal commits an entry (new, or with a task id or resource id).
 func (e *Executor) journal(ctx context.Context, j *state.JournalEntry) error {
 	cp := *j
-	_, err := e.store.Commit(ctx, state.Change{JournalPut: []*state.JournalEntry{&cp}})
+	err := e.commit(ctx, state.Change{JournalPut: []*state.JournalEntry{&cp}})
 	crashPoint("journaled")
 	return err
 }
@@ -419,8 +474,8 @@ func (e *Executor) create(ctx context.Context, c *planner.Change, release func()
 		id = j.ResourceID
 	}
 	if id == "" {
-		if definitelyNotCreated(cerr) {
-			_, err := e.store.Commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
+		if changedNothing(j, cerr) {
+			err := e.commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
 			return errors.Join(cerr, err)
 		}
 		return fmt.Errorf("%w (the journal keeps the operation; the next run settles it)", cerr)
@@ -431,13 +486,26 @@ func (e *Executor) create(ctx context.Context, c *planner.Change, release func()
 	return cerr // a follow-up call failed after the resource was made: it is recorded, and the next plan fixes the rest
 }
 
-// definitelyNotCreated reports whether err proves nothing was created: the
-// API refused the call, or the task ended in ERROR.
-func definitelyNotCreated(err error) bool {
-	var ae *cloud.APIError
+// changedNothing reports whether err proves that j's call changed nothing,
+// so its journal entry may go: the task ended in ERROR, or, before any task
+// was journaled, the API refused the call or was never reached. An API that
+// stopped answering after it accepted the call (the wait failed, the
+// answer was lost) is not an outcome: the entry stays for the next run.
+func changedNothing(j *state.JournalEntry, err error) bool {
 	var tf *cloud.TaskFailedError
+	var we *cloud.WaitError
+	var ae *cloud.APIError
 	var te *cloud.TransportError
-	return errors.As(err, &ae) || errors.As(err, &tf) || errors.As(err, &te) && !te.Sent
+	var ue *cloud.UnreachableError
+	switch {
+	case errors.As(err, &tf):
+		return true
+	case j.TaskID != "", errors.As(err, &we), errors.As(err, &ue):
+		return false
+	case errors.As(err, &te):
+		return !te.Sent
+	}
+	return errors.As(err, &ae) && ae.HTTPStatus < 500
 }
 
 // settle reads id back and commits its record with the entry's removal.
@@ -468,7 +536,7 @@ func (e *Executor) record(ctx context.Context, j *state.JournalEntry, id string,
 	}
 	e.mu.Unlock()
 	crashPoint("settled")
-	if _, err := e.store.Commit(ctx, state.Change{Put: []*state.Record{rec}, JournalDelete: []string{j.OpID}}); err != nil {
+	if err := e.commit(ctx, state.Change{Put: []*state.Record{rec}, JournalDelete: []string{j.OpID}}); err != nil {
 		return err
 	}
 	e.mu.Lock()
@@ -542,17 +610,17 @@ func (e *Executor) delete(ctx context.Context, c *planner.Change) error {
 	err := kind.Delete(ctx, e.client, rec.ID, resources.Inputs(rec.Inputs), e.waiter(j))
 	if errors.Is(err, resources.ErrInUse) {
 		// Kept, recorded: deleted by a later run once nothing uses it.
-		_, cerr := e.store.Commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
+		cerr := e.commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
 		return errors.Join(&KeptError{Addr: c.Addr, Err: err}, cerr)
 	}
 	if err != nil && !gone(err) {
-		if definitelyNotCreated(err) { // refused: the resource is still there, as recorded
-			_, cerr := e.store.Commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
+		if changedNothing(j, err) { // refused: the resource is still there, as recorded
+			cerr := e.commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
 			return errors.Join(err, cerr)
 		}
 		return err
 	}
-	if _, err := e.store.Commit(ctx, state.Change{Delete: []string{c.Addr}, JournalDelete: []string{j.OpID}}); err != nil {
+	if err := e.commit(ctx, state.Change{Delete: []string{c.Addr}, JournalDelete: []string{j.OpID}}); err != nil {
 		return err
 	}
 	e.mu.Lock()

@@ -46,7 +46,7 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 		return "", fmt.Errorf("unknown kind %q", j.Kind)
 	}
 	discard := func(why string) (string, error) {
-		_, err := e.store.Commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
+		err := e.commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
 		return why, err
 	}
 	var task *cloud.Task
@@ -127,9 +127,51 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 
 // forget removes j's record and j in one transaction.
 func (e *Executor) forget(ctx context.Context, j *state.JournalEntry, outcome string) (string, error) {
-	if _, err := e.store.Commit(ctx, state.Change{Delete: []string{j.Addr}, JournalDelete: []string{j.OpID}}); err != nil {
+	if err := e.commit(ctx, state.Change{Delete: []string{j.Addr}, JournalDelete: []string{j.OpID}}); err != nil {
 		return "", err
 	}
 	delete(e.records, j.Addr)
 	return outcome, nil
+}
+
+// Outlook says, reading the cloud only, what settling j is likely to do:
+// what a read-only command shows for an operation another process (or an
+// interrupted run) left in the journal. live is the refresh the command
+// made; a task is asked once, never waited for.
+func Outlook(ctx context.Context, c *cloud.Client, j *state.JournalEntry, live *resources.Live) string {
+	kind := resources.Registry[j.Kind]
+	if j.TaskID != "" {
+		t, err := c.DescribeTask(ctx, j.TaskID)
+		switch {
+		case err != nil:
+			return fmt.Sprintf("task %s cannot be read now (%v)", j.TaskID, err)
+		case t.Status == cloud.TaskError && j.Action == "create" && j.ResourceID == "":
+			return fmt.Sprintf("task %s failed: nothing was created; it will be discarded", j.TaskID)
+		case t.Status == cloud.TaskError:
+			return fmt.Sprintf("task %s failed; %s will be read back", j.TaskID, j.Addr)
+		case !t.Status.Done():
+			return fmt.Sprintf("task %s is still running; it will be waited for and recorded", j.TaskID)
+		}
+		return fmt.Sprintf("task %s finished; %s will be recorded as the cloud shows it", j.TaskID, j.Addr)
+	}
+	if kind == nil || live == nil {
+		return "it will be settled by the next command that takes the lock"
+	}
+	switch j.Action {
+	case "create":
+		id := j.ResourceID
+		if id == "" {
+			id = kind.FindByName(live, resources.Inputs(j.Inputs))
+		}
+		if id == "" {
+			return fmt.Sprintf("no %s named %q exists yet: the call is in flight or never took effect", j.Kind, j.Marker)
+		}
+		return fmt.Sprintf("%s %s exists: it will be adopted", j.Kind, id)
+	case "delete":
+		if kind.Observe(live, j.ResourceID, nil) != nil {
+			return fmt.Sprintf("%s %s still exists: it stays in the state unless the delete completes", j.Kind, j.ResourceID)
+		}
+		return fmt.Sprintf("%s %s is gone: it will be removed from the state", j.Kind, j.ResourceID)
+	}
+	return fmt.Sprintf("%s will be read back and recorded as the cloud shows it", j.Addr)
 }

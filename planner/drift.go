@@ -14,9 +14,24 @@ func detectDrift(in Input, work map[string]*planned) []*DriftItem {
 	items := []*DriftItem{}
 	owned := map[string]bool{}
 	var vdcs []string
+	pending := map[string]bool{}
+	for _, j := range snap.Journal {
+		pending[j.Addr] = true
+		if j.ResourceID != "" {
+			owned[j.ResourceID] = true
+		} else if k := resources.Registry[j.Kind]; k != nil && j.Action == "create" {
+			// A create in flight: what it made is not someone else's.
+			if id := k.FindByName(live, resources.Inputs(j.Inputs)); id != "" {
+				owned[id] = true
+			}
+		}
+	}
 	for _, addr := range snap.Addresses() {
 		rec := snap.Resources[addr]
 		owned[rec.ID] = true
+		if pending[addr] {
+			continue // shown as pending by the plan, not as drift
+		}
 		if rec.Kind == "vdc" {
 			vdcs = append(vdcs, rec.ID)
 		}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/cdstack/cdstack/state"
@@ -176,4 +177,23 @@ func addrLess(a, b string) bool {
 		return ra < rb
 	}
 	return ia < ib
+}
+
+// CheckFresh refuses a saved plan p whose state moved since it was made. A
+// plan made before the state existed (no lineage, serial 0) applies to a
+// state that is still empty.
+func CheckFresh(p *Document, snap *state.Snapshot) error {
+	if p.Lineage == "" && p.Serial == 0 {
+		if snap.Meta.Serial == 0 && len(snap.Resources) == 0 && len(snap.Journal) == 0 {
+			return nil
+		}
+		return fmt.Errorf("%w: the plan was made before the state existed, and the state now holds serial %d; plan again", ErrStalePlan, snap.Meta.Serial)
+	}
+	if snap.Meta.Lineage != p.Lineage {
+		return fmt.Errorf("%w: the plan was made for another state (lineage %s, not %s); plan again", ErrStalePlan, p.Lineage, snap.Meta.Lineage)
+	}
+	if snap.Meta.Serial != p.Serial {
+		return fmt.Errorf("%w: the state moved from serial %d to %d since the plan was made; plan again", ErrStalePlan, p.Serial, snap.Meta.Serial)
+	}
+	return nil
 }

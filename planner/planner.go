@@ -27,6 +27,10 @@ type Input struct {
 	Targets []string
 	// Destroy plans the deletion of everything in the state.
 	Destroy bool
+	// Pending says, by address, what settling a leftover journal entry is
+	// likely to do (executor.Outlook): a read-only command shows such an
+	// address as pending with it, instead of as drift or a name conflict.
+	Pending map[string]string
 }
 
 // A ProtectError lists protected resources the plan would replace or delete.
@@ -121,19 +125,19 @@ func Plan(in Input) (*Document, error) {
 			c.Detail = "already deleted outside cdstack; only the record is removed"
 		}
 		if j := pending[addr]; j != nil {
-			c.Journal = j
+			settleFirst(c, j, in.Pending[addr])
 		}
 		p.Changes = append(p.Changes, c)
 	}
 
-	// Interrupted operations on addresses without another change are settled first.
+	// Pending operations on addresses without another change are settled
+	// first, too.
 	for addr, j := range pending {
-		if c := p.Change(addr); c != nil {
-			c.Journal = j
-			continue
+		if p.Change(addr) == nil {
+			c := &Change{Addr: addr, Resource: resourceName(addr), Kind: j.Kind}
+			settleFirst(c, j, in.Pending[addr])
+			p.Changes = append(p.Changes, c)
 		}
-		p.Changes = append(p.Changes, &Change{Addr: addr, Resource: resourceName(addr), Kind: j.Kind, Action: Read, Reason: ReasonPendingJournal,
-			Detail: fmt.Sprintf("%s of %s was interrupted (task %q); it is settled before anything else", j.APIAction, addr, j.TaskID), Journal: j})
 	}
 
 	keepDependencies(p, snap)
@@ -185,6 +189,17 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 	pl.change = c
 
 	rec := in.Snapshot.Resources[addr]
+	if rec != nil {
+		c.ID = rec.ID
+	}
+	if journal != nil {
+		// An operation of this address is pending (in flight in another
+		// process, or interrupted): it is settled before anything else is
+		// planned for it, so nothing else is shown, and it is not a name
+		// conflict or drift.
+		settleFirst(c, journal, in.Pending[addr])
+		return pl, nil
+	}
 	if rec == nil {
 		c.Action, c.Reason = Create, ReasonNew
 		c.After = redact(desired, secrets, s.SensitiveProperties(r))
@@ -273,6 +288,20 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 		c.Action = NoOp
 	}
 	return pl, nil
+}
+
+// settleFirst makes c the settling of the pending journal entry j, with
+// what that is likely to do when a read-only command found it out.
+func settleFirst(c *Change, j *state.JournalEntry, outlook string) {
+	c.Action, c.Reason, c.Journal = Read, ReasonPendingJournal, j
+	task := ""
+	if j.TaskID != "" {
+		task = fmt.Sprintf(" (task %s)", j.TaskID)
+	}
+	c.Detail = fmt.Sprintf("%s of %s is pending%s; the next apply settles it before anything else", j.APIAction, c.Addr, task)
+	if outlook != "" {
+		c.Detail += ": " + outlook
+	}
 }
 
 // replaceDetail names the fields that force a replacement, with the kind's

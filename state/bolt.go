@@ -100,6 +100,10 @@ func (b *Bolt) Lock(ctx context.Context, info LockInfo, timeout time.Duration) (
 	if err != nil {
 		return corrupt(b.path, err)
 	}
+	if err := verify(db, b.path); err != nil {
+		db.Close()
+		return err
+	}
 	if err := initMeta(db, b.path); err != nil {
 		db.Close()
 		return err
@@ -115,11 +119,38 @@ func (b *Bolt) Lock(ctx context.Context, info LockInfo, timeout time.Duration) (
 		return tx.Bucket(bucketResources).ForEach(func(k, v []byte) error {
 			var r Record
 			if err := json.Unmarshal(v, &r); err != nil {
-				return err
+				return fmt.Errorf("state file %s is corrupt: record %q: %v; nothing was changed", b.path, k, err)
 			}
 			b.session.updated[string(k)] = r.UpdatedAt
 			return nil
 		})
+	})
+}
+
+// verify checks, before a writer's first commit, that the whole file is
+// sound: every page of every bucket is walked (a damaged page panics,
+// which Lock turns into an error) and every record, journal entry and
+// history entry decodes. A damaged file is refused, never written. (bbolt's
+// own Tx.Check panics on a damaged page in a goroutine of its own, which
+// nothing could recover.)
+func verify(db *bolt.DB, path string) error {
+	return db.View(func(tx *bolt.Tx) error {
+		decode := func(bucket []byte, what string, into func() any) error {
+			b := tx.Bucket(bucket)
+			if b == nil {
+				return nil
+			}
+			return b.ForEach(func(k, v []byte) error {
+				if err := json.Unmarshal(v, into()); err != nil {
+					return fmt.Errorf("state file %s is corrupt: %s %q cannot be read (%v); nothing was changed — restore it from a backup", path, what, k, err)
+				}
+				return nil
+			})
+		}
+		return errors.Join(
+			decode(bucketResources, "record", func() any { return &Record{} }),
+			decode(bucketJournal, "journal entry", func() any { return &JournalEntry{} }),
+			decode(bucketHistory, "history entry", func() any { return &HistoryEntry{} }))
 	})
 }
 
@@ -141,7 +172,9 @@ func (b *Bolt) checkFile() error {
 		return fmt.Errorf("state: %w", err)
 	}
 	if st.Size() == 0 {
-		return nil
+		// Only a process killed while creating the file leaves it empty;
+		// bbolt would silently make a new state of it.
+		return fmt.Errorf("state file %s is empty (0 bytes), not a cdstack state; nothing was changed — restore it from a backup, or delete it to start a new state", b.path)
 	}
 	head := make([]byte, 4096)
 	n, _ := io.ReadFull(f, head)
@@ -409,7 +442,7 @@ func (b *Bolt) Snapshot(ctx context.Context) (*Snapshot, error) {
 			if err := res.ForEach(func(k, v []byte) error {
 				var r Record
 				if err := json.Unmarshal(v, &r); err != nil {
-					return fmt.Errorf("record %s: %w", k, err)
+					return fmt.Errorf("state file %s is corrupt: record %q cannot be read (%v); restore it from a backup", b.path, k, err)
 				}
 				snap.Resources[string(k)] = &r
 				return nil
@@ -421,7 +454,7 @@ func (b *Bolt) Snapshot(ctx context.Context) (*Snapshot, error) {
 			return jr.ForEach(func(k, v []byte) error {
 				var j JournalEntry
 				if err := json.Unmarshal(v, &j); err != nil {
-					return fmt.Errorf("journal %s: %w", k, err)
+					return fmt.Errorf("state file %s is corrupt: journal entry %q cannot be read (%v); restore it from a backup", b.path, k, err)
 				}
 				snap.Journal = append(snap.Journal, &j)
 				return nil

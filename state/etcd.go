@@ -15,11 +15,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/client/v3/concurrency"
+	"go.uber.org/zap"
 )
 
 // EtcdOptions configure an etcd state.
@@ -33,6 +35,9 @@ type EtcdOptions struct {
 	Username, Password string
 	// DialTimeout bounds connecting (default 5 s).
 	DialTimeout time.Duration
+	// OpTimeout bounds every read and commit (default 2 min): an etcd that
+	// went away fails the command instead of hanging it.
+	OpTimeout time.Duration
 }
 
 // Etcd is the state in etcd under a key prefix: <prefix>/meta/…,
@@ -43,7 +48,12 @@ type Etcd struct {
 	url    string
 	prefix string
 	ttl    time.Duration
+	opTime time.Duration
 	cli    *clientv3.Client
+	// down is the error of a request etcd did not answer in time: later
+	// requests fail with it at once instead of waiting again (a command is
+	// short-lived; the next one tries afresh).
+	down atomic.Pointer[error]
 
 	mu      sync.Mutex
 	session *concurrency.Session
@@ -88,8 +98,11 @@ func OpenEtcd(rawURL string, o EtcdOptions) (*Etcd, error) {
 	if o.DialTimeout <= 0 {
 		o.DialTimeout = 5 * time.Second
 	}
+	if o.OpTimeout <= 0 {
+		o.OpTimeout = 2 * time.Minute
+	}
 	cli, err := clientv3.New(clientv3.Config{Endpoints: endpoints, DialTimeout: o.DialTimeout, TLS: tlsConf,
-		Username: o.Username, Password: o.Password})
+		Username: o.Username, Password: o.Password, Logger: zap.NewNop()})
 	if err != nil {
 		return nil, fmt.Errorf("state %s: %w", rawURL, err)
 	}
@@ -99,7 +112,7 @@ func OpenEtcd(rawURL string, o EtcdOptions) (*Etcd, error) {
 		cli.Close()
 		return nil, fmt.Errorf("state %s: cannot reach etcd: %w", rawURL, err)
 	}
-	return &Etcd{url: rawURL, prefix: "/" + prefix, ttl: o.TTL, cli: cli}, nil
+	return &Etcd{url: rawURL, prefix: "/" + prefix, ttl: o.TTL, opTime: o.OpTimeout, cli: cli}, nil
 }
 
 func etcdTLS(o EtcdOptions) (*tls.Config, error) {
@@ -127,6 +140,30 @@ func etcdTLS(o EtcdOptions) (*tls.Config, error) {
 
 // Path returns the state's URL.
 func (e *Etcd) Path() string { return e.url }
+
+// op bounds one etcd request by the store's OpTimeout; once etcd was found
+// not answering, the context is already done.
+func (e *Etcd) op(ctx context.Context) (context.Context, context.CancelFunc) {
+	if e.down.Load() != nil {
+		ctx, cancel := context.WithCancel(ctx)
+		cancel()
+		return ctx, cancel
+	}
+	return context.WithTimeout(ctx, e.opTime)
+}
+
+// unreachable says, for an error of a request op bounded, that etcd did
+// not answer in time, naming the store, and remembers it.
+func (e *Etcd) unreachable(ctx context.Context, err error) error {
+	if d := e.down.Load(); d != nil {
+		return *d
+	}
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+		err = fmt.Errorf("state %s: etcd did not answer within %s (is it down?): %w", e.url, e.opTime, err)
+		e.down.Store(&err)
+	}
+	return err
+}
 
 func (e *Etcd) key(parts ...string) string { return e.prefix + "/" + strings.Join(parts, "/") }
 
@@ -276,12 +313,14 @@ func (e *Etcd) Commit(ctx context.Context, c Change) (uint64, error) {
 	}
 	next := e.serial + 1
 	ops = append(ops, clientv3.OpPut(e.key("meta", "serial"), strconv.FormatUint(next, 10)))
-	resp, err := e.cli.Txn(ctx).If(
+	octx, cancel := e.op(ctx)
+	defer cancel()
+	resp, err := e.cli.Txn(octx).If(
 		clientv3.Compare(clientv3.Value(e.key("meta", "serial")), "=", strconv.FormatUint(e.serial, 10)),
 		e.mutex.IsOwner(),
 	).Then(ops...).Commit()
 	if err != nil {
-		return 0, fmt.Errorf("state commit: %w", err)
+		return 0, fmt.Errorf("state commit: %w", e.unreachable(octx, err))
 	}
 	if !resp.Succeeded {
 		return 0, fmt.Errorf("state commit refused: the lock was lost (lease expired?) or the state changed underneath (serial is no longer %d)", e.serial)
@@ -292,9 +331,11 @@ func (e *Etcd) Commit(ctx context.Context, c Change) (uint64, error) {
 
 // Snapshot reads the whole state at one revision.
 func (e *Etcd) Snapshot(ctx context.Context) (*Snapshot, error) {
-	resp, err := e.cli.Get(ctx, e.prefix+"/", clientv3.WithPrefix())
+	octx, cancel := e.op(ctx)
+	defer cancel()
+	resp, err := e.cli.Get(octx, e.prefix+"/", clientv3.WithPrefix())
 	if err != nil {
-		return nil, fmt.Errorf("state %s: %w", e.url, err)
+		return nil, fmt.Errorf("state %s: %w", e.url, e.unreachable(octx, err))
 	}
 	snap := &Snapshot{Resources: map[string]*Record{}, Journal: []*JournalEntry{}}
 	for _, kv := range resp.Kvs {
@@ -329,9 +370,11 @@ func (e *Etcd) Snapshot(ctx context.Context) (*Snapshot, error) {
 
 // History returns the history, newest first.
 func (e *Etcd) History(ctx context.Context) ([]HistoryEntry, error) {
-	resp, err := e.cli.Get(ctx, e.key("history")+"/", clientv3.WithPrefix(), clientv3.WithSort(clientv3.SortByKey, clientv3.SortDescend))
+	octx, cancel := e.op(ctx)
+	defer cancel()
+	resp, err := e.cli.Get(octx, e.key("history")+"/", clientv3.WithPrefix(), clientv3.WithSort(clientv3.SortByKey, clientv3.SortDescend))
 	if err != nil {
-		return nil, fmt.Errorf("state %s: %w", e.url, err)
+		return nil, fmt.Errorf("state %s: %w", e.url, e.unreachable(octx, err))
 	}
 	var out []HistoryEntry
 	for _, kv := range resp.Kvs {
@@ -351,12 +394,18 @@ func (e *Etcd) Unlock() error {
 	if e.mutex == nil {
 		return nil
 	}
-	ctx := context.Background()
+	defer func() { e.mutex, e.session = nil, nil }()
+	if d := e.down.Load(); d != nil {
+		// etcd is gone: the lease expires on its own after the lock TTL.
+		e.session.Orphan()
+		return nil
+	}
+	ctx, cancel := e.op(context.Background())
+	defer cancel()
 	err := e.recordHistory(ctx)
 	_, derr := e.cli.Delete(ctx, e.key("lockinfo"))
 	uerr := e.mutex.Unlock(ctx)
 	cerr := e.session.Close()
-	e.mutex, e.session = nil, nil
 	return errors.Join(err, derr, uerr, cerr)
 }
 

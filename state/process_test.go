@@ -259,10 +259,24 @@ func TestBadFilesAreRefusedAndUntouched(t *testing.T) {
 	db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("instance")); return err })
 	db.Close()
 
+	// A page of records zeroed, and bytes of a record flipped.
+	zeroed := append([]byte(nil), goodBytes...)
+	copy(zeroed[5*4096:6*4096], make([]byte, 4096))
+	flipped := append([]byte(nil), goodBytes...)
+	rec := bytes.Index(flipped, []byte(`"addr":"r150"`))
+	at := bytes.Index(flipped[rec:], []byte(`"created_at":"`))
+	if rec < 0 || at < 0 {
+		t.Fatal("record r150 not found in the file")
+	}
+	copy(flipped[rec+at+len(`"created_at":"`)+8:], "\xcd\xcd") // "2026-12-0\xcd\xcd…"
+
 	files := map[string]struct {
 		content []byte
 		want    string
 	}{
+		"empty.db":     {[]byte{}, "is empty (0 bytes)"},
+		"zeroed.db":    {zeroed, "corrupt"},
+		"flipped.db":   {flipped, "corrupt"},
 		"garbage.db":   {[]byte("this is not a database, it is a shopping list\n"), "not a cdstack state file (not a bbolt database)"},
 		"truncated.db": {goodBytes[:len(goodBytes)/3], "is truncated:"},
 		"newer.db":     {nil, "written by a newer cdstack (format 99"},

@@ -1,12 +1,15 @@
 package emulator
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -17,12 +20,16 @@ const (
 	LocalAccessKeySecret = "cdstack-local-secret"
 )
 
-// A Running emulator serves a Server on a loopback listener.
+// A Running emulator serves a Server on a loopback listener. An attached
+// one (Attached > 0) is another process's local cloud: URL is where that
+// process serves it, Server is nil and Close does nothing.
 type Running struct {
-	URL    string
-	Server *Server
-	srv    *http.Server
-	done   chan error
+	URL      string
+	Server   *Server
+	Attached int // the serving process's pid
+	srv      *http.Server
+	done     chan error
+	serving  string // the sidecar file naming this process, removed by Close
 }
 
 // Listen serves s on addr, which must be a loopback address (port 0 picks one).
@@ -42,6 +49,14 @@ func Listen(addr string, s *Server) (*Running, error) {
 
 // Close stops serving; the Server's store is closed too.
 func (r *Running) Close() error {
+	if r.Server == nil {
+		return nil
+	}
+	if r.serving != "" {
+		if sv, ok := readServing(r.serving); ok && sv.PID == os.Getpid() {
+			os.Remove(r.serving)
+		}
+	}
 	err := r.srv.Close()
 	if e := <-r.done; e != nil && !errors.Is(e, http.ErrServerClosed) {
 		err = errors.Join(err, e)
@@ -68,13 +83,23 @@ func checkLoopback(addr string) error {
 
 // StartLocal starts the local cloud for `--endpoint local`: world in the bbolt
 // file path (its directory is created), fixed local credentials, an ephemeral
-// loopback port.
+// loopback port. The process serving it names itself in path+".serving"
+// (pid and URL); while it lives, another process attaches to it instead of
+// opening the world file, which only one process can hold (so a cron drift
+// check runs during an apply).
 func StartLocal(path string, opts Options) (*Running, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("local cloud: %w", err)
 	}
+	servingPath := path + ".serving"
+	if sv, ok := readServing(servingPath); ok && sv.alive() {
+		return &Running{URL: sv.URL, Attached: sv.PID}, nil
+	}
 	st, err := OpenStore(path)
 	if err != nil {
+		if sv, ok := readServing(servingPath); ok && sv.alive() { // it started meanwhile
+			return &Running{URL: sv.URL, Attached: sv.PID}, nil
+		}
 		return nil, err
 	}
 	opts.Store = st
@@ -91,5 +116,53 @@ func StartLocal(path string, opts Options) (*Running, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := writeServing(servingPath, serving{PID: os.Getpid(), URL: r.URL}); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("local cloud: %w", err)
+	}
+	r.serving = servingPath
 	return r, nil
+}
+
+// serving is what the sidecar file says: who serves the local cloud, where.
+type serving struct {
+	PID int    `json:"pid"`
+	URL string `json:"url"`
+}
+
+func readServing(path string) (serving, bool) {
+	var sv serving
+	b, err := os.ReadFile(path)
+	if err != nil || json.Unmarshal(b, &sv) != nil || sv.PID <= 0 || sv.URL == "" {
+		return sv, false
+	}
+	return sv, true
+}
+
+// writeServing replaces the sidecar atomically.
+func writeServing(path string, sv serving) error {
+	b, _ := json.Marshal(sv)
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// alive reports whether the serving process still runs and answers on its
+// loopback port (a pid reused by another program does not).
+func (sv serving) alive() bool {
+	if sv.PID == os.Getpid() || syscall.Kill(sv.PID, 0) != nil {
+		return false
+	}
+	u, err := url.Parse(sv.URL)
+	if err != nil || checkLoopback(u.Host) != nil {
+		return false
+	}
+	c, err := net.DialTimeout("tcp", u.Host, time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
 }

@@ -1,5 +1,6 @@
-// Package etcdtest starts a real etcd server on loopback for tests: one per
-// test binary, in a temporary data directory, stopped by Stop.
+// Package etcdtest starts real etcd servers on loopback for tests: one
+// shared per test binary (Endpoint), stopped by Stop, and private ones a
+// test may kill and restart (Start) to play an outage.
 package etcdtest
 
 import (
@@ -14,26 +15,48 @@ import (
 	"time"
 )
 
+// A Server is an etcd process with its data directory and ports.
+type Server struct {
+	Endpoint     string // host:port for clients
+	dataDir      string
+	client, peer string
+	cmd          *exec.Cmd
+}
+
 var (
 	once     sync.Once
-	endpoint string
+	shared   *Server
 	startErr error
-	cmd      *exec.Cmd
-	dataDir  string
 )
 
-// Endpoint returns host:port of a running etcd, starting it on first use.
+// Endpoint returns host:port of the shared etcd, starting it on first use.
 // Without an etcd binary the test is skipped, except under CI, where it fails.
 func Endpoint(t testing.TB) string {
 	t.Helper()
-	once.Do(start)
+	once.Do(func() { shared, startErr = newServer() })
 	if startErr != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("etcd is required in CI: %v", startErr)
-		}
-		t.Skipf("skipping: %v (install Debian's etcd-server to run the etcd tests)", startErr)
+		skipOrFail(t, startErr)
 	}
-	return endpoint
+	return shared.Endpoint
+}
+
+func skipOrFail(t testing.TB, err error) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("etcd is required in CI: %v", err)
+	}
+	t.Skipf("skipping: %v (install Debian's etcd-server to run the etcd tests)", err)
+}
+
+// Start starts a private etcd for t, stopped and removed when t ends.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	s, err := newServer()
+	if err != nil {
+		skipOrFail(t, err)
+	}
+	t.Cleanup(s.Stop)
+	return s
 }
 
 func freePort() (int, error) {
@@ -45,53 +68,74 @@ func freePort() (int, error) {
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
-func start() {
-	bin, err := exec.LookPath("etcd")
-	if err != nil {
-		startErr = fmt.Errorf("no etcd binary on PATH")
-		return
+func newServer() (*Server, error) {
+	if _, err := exec.LookPath("etcd"); err != nil {
+		return nil, fmt.Errorf("no etcd binary on PATH")
 	}
 	client, err1 := freePort()
 	peer, err2 := freePort()
 	if err1 != nil || err2 != nil {
-		startErr = fmt.Errorf("no free port: %v %v", err1, err2)
-		return
+		return nil, fmt.Errorf("no free port: %v %v", err1, err2)
 	}
-	dataDir, err = os.MkdirTemp("", "cdstack-etcd-*")
+	dir, err := os.MkdirTemp("", "cdstack-etcd-*")
 	if err != nil {
-		startErr = err
-		return
+		return nil, err
 	}
-	c, p := fmt.Sprintf("http://127.0.0.1:%d", client), fmt.Sprintf("http://127.0.0.1:%d", peer)
-	cmd = exec.Command(bin, "--name", "cdstack-test", "--data-dir", filepath.Join(dataDir, "data"),
-		"--listen-client-urls", c, "--advertise-client-urls", c, "--listen-peer-urls", p,
-		"--initial-advertise-peer-urls", p, "--initial-cluster", "cdstack-test="+p, "--log-level", "error")
-	log, _ := os.Create(filepath.Join(dataDir, "etcd.log"))
+	s := &Server{Endpoint: fmt.Sprintf("127.0.0.1:%d", client), dataDir: dir,
+		client: fmt.Sprintf("http://127.0.0.1:%d", client), peer: fmt.Sprintf("http://127.0.0.1:%d", peer)}
+	if err := s.Restart(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return s, nil
+}
+
+// Restart starts the server again on its ports and data (after Kill).
+func (s *Server) Restart() error {
+	cmd := exec.Command("etcd", "--name", "cdstack-test", "--data-dir", filepath.Join(s.dataDir, "data"),
+		"--listen-client-urls", s.client, "--advertise-client-urls", s.client, "--listen-peer-urls", s.peer,
+		"--initial-advertise-peer-urls", s.peer, "--initial-cluster", "cdstack-test="+s.peer, "--log-level", "error")
+	log, _ := os.OpenFile(filepath.Join(s.dataDir, "etcd.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
-		startErr = fmt.Errorf("start etcd: %w", err)
-		return
+		return fmt.Errorf("start etcd: %w", err)
 	}
+	s.cmd = cmd
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		if conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", client), 100*time.Millisecond); err == nil {
+		if conn, err := net.DialTimeout("tcp", s.Endpoint, 100*time.Millisecond); err == nil {
 			conn.Close()
-			endpoint = fmt.Sprintf("127.0.0.1:%d", client)
 			time.Sleep(300 * time.Millisecond) // let it elect itself leader
-			return
+			return nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	b, _ := os.ReadFile(filepath.Join(dataDir, "etcd.log"))
-	startErr = fmt.Errorf("etcd did not start: %s", strings.TrimSpace(string(b)))
+	s.Kill()
+	b, _ := os.ReadFile(filepath.Join(s.dataDir, "etcd.log"))
+	return fmt.Errorf("etcd did not start: %s", strings.TrimSpace(string(b)))
+}
+
+// Kill ends the process at once (SIGKILL), keeping its data.
+func (s *Server) Kill() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		_ = s.cmd.Process.Kill()
+		_, _ = s.cmd.Process.Wait()
+		s.cmd = nil
+	}
+}
+
+// Stop kills the server and removes its data.
+func (s *Server) Stop() {
+	s.Kill()
+	os.RemoveAll(s.dataDir)
 }
 
 // A TestingM runs a package's tests (*testing.M is one).
 type TestingM interface{ Run() int }
 
-// StopAfter wraps m so that the server is stopped when m's tests end:
-// TestMain passes it to testscript.Main, which exits the process without
-// returning.
+// StopAfter wraps m so that the shared server is stopped when m's tests
+// end: TestMain passes it to testscript.Main, which exits the process
+// without returning.
 func StopAfter(m TestingM) TestingM { return stopAfter{m} }
 
 type stopAfter struct{ m TestingM }
@@ -101,13 +145,9 @@ func (s stopAfter) Run() int {
 	return s.m.Run()
 }
 
-// Stop ends the server and removes its data (call from TestMain).
+// Stop ends the shared server and removes its data (call from TestMain).
 func Stop() {
-	if cmd != nil && cmd.Process != nil {
-		_ = cmd.Process.Kill()
-		_, _ = cmd.Process.Wait()
-	}
-	if dataDir != "" {
-		os.RemoveAll(dataDir)
+	if shared != nil {
+		shared.Stop()
 	}
 }

@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cdstack/cdstack/cloud/emulator"
+	"github.com/cdstack/cdstack/internal/etcdtest"
+	"github.com/cdstack/cdstack/state"
+)
+
+// serveWorld serves a persisted world on addr (port 0: any) and returns
+// the running emulator.
+func serveWorld(t *testing.T, path, addr string, opts emulator.Options) *emulator.Running {
+	t.Helper()
+	st, err := emulator.OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Store = st
+	opts.AccessKeys = map[string]string{testKey: testSecret}
+	srv, err := emulator.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := emulator.Listen(addr, srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+// TestAPIOutageMidApplyConverges: the API goes away while tasks are in
+// flight. The apply fails within its outage bound, names the API, starts
+// nothing more and keeps every operation in flight in the journal; once the
+// API is back (same world), the next apply settles them and converges, with
+// nothing orphaned or duplicated and a clean drift.
+func TestAPIOutageMidApplyConverges(t *testing.T) {
+	if testing.Short() {
+		t.Skip("outage test: skipped in -short mode")
+	}
+	_, _, dir := stackInCloud(t, emulator.Options{})
+	world := filepath.Join(dir, "world.db")
+	opts := emulator.Options{TaskLatency: 700 * time.Millisecond}
+	run := serveWorld(t, world, "127.0.0.1:0", opts)
+	addr := strings.TrimPrefix(run.URL, "http://")
+
+	cmd := cdstackCommand(dir, run.URL, nil, "apply", "--auto-approve", "--outage-timeout", "3s")
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, out, "wan: creating…", 20*time.Second)
+	time.Sleep(200 * time.Millisecond) // the public network's task is in flight
+	if err := run.Close(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err := cmd.Wait()
+	took := time.Since(start)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("apply during the outage: %v, want exit 1\n%s", err, out)
+	}
+	if took > 20*time.Second {
+		t.Errorf("apply took %s to give up; its bound is about 3 s of retries", took)
+	}
+	for _, want := range []string{"is unreachable", "were not started", "the journal keeps what was in flight"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("apply's output does not say %q:\n%s", want, out)
+		}
+	}
+	snap, err := state.OpenBolt(filepath.Join(dir, ".cdstack", "crash.db")).Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Journal) == 0 {
+		t.Fatalf("the journal is empty after an outage with tasks in flight:\n%s", out)
+	}
+
+	// The API is back, on the same world.
+	run = serveWorld(t, world, addr, opts)
+	defer run.Close()
+	if out, err := runCdstack(t, dir, run.URL, nil, "plan"); err != nil || strings.Contains(out, "already exists") || !strings.Contains(out, "is pending") {
+		t.Errorf("plan before the settling apply: %v; want the pending operations shown as pending\n%s", err, out)
+	}
+	if out, err := runCdstack(t, dir, run.URL, nil, "apply", "--auto-approve"); err != nil {
+		t.Fatalf("apply after the outage: %v\n%s", err, out)
+	}
+	if out, err := runCdstack(t, dir, run.URL, nil, "drift"); err != nil {
+		t.Fatalf("drift after recovery: %v\n%s", err, out)
+	}
+	checkWorldMatchesState(t, run.Server, filepath.Join(dir, ".cdstack", "crash.db"))
+}
+
+// TestStateStoreOutageMidApply: etcd, holding the state, is killed during
+// an apply. The apply fails within its outage bound saying the state store
+// is unreachable, instead of printing "still creating…" for ever; once etcd
+// is back, the next apply settles what was in flight and converges.
+func TestStateStoreOutageMidApply(t *testing.T) {
+	if testing.Short() {
+		t.Skip("outage test: skipped in -short mode")
+	}
+	etcd := etcdtest.Start(t)
+	srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 700 * time.Millisecond})
+	env := []string{"CDSTACK_STATE=etcd://" + etcd.Endpoint + "/outage", "CDSTACK_LOCK_TTL=3s", "CDSTACK_OUTAGE_TIMEOUT=4s"}
+	cmd := cdstackCommand(dir, endpoint, env, "apply", "--auto-approve")
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, out, "net: created after", 20*time.Second)
+	etcd.Kill()
+	start := time.Now()
+	err := cmd.Wait()
+	took := time.Since(start)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("apply with etcd gone: %v, want exit 1\n%s", err, out)
+	}
+	if took > 30*time.Second {
+		t.Errorf("apply took %s to give up on etcd; its bound is 4 s per request", took)
+	}
+	if !strings.Contains(out.String(), "the state store is unreachable") || !strings.Contains(out.String(), "etcd did not answer within 4s") {
+		t.Errorf("apply's output does not name the state store:\n%s", out)
+	}
+
+	t.Logf("apply gave up after %s", took)
+	if err := etcd.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCdstack(t, dir, endpoint, append(env, "CDSTACK_LOCK_TIMEOUT=30s"), "apply", "--auto-approve", "--lock-timeout", "30s"); err != nil {
+		t.Fatalf("apply after etcd came back: %v\n%s", err, out)
+	}
+	if out, err := runCdstack(t, dir, endpoint, env, "drift"); err != nil {
+		t.Fatalf("drift after recovery: %v\n%s", err, out)
+	}
+	snapOut, err := runCdstack(t, dir, endpoint, env, "state", "list")
+	if err != nil || strings.Count(snapOut, "\n") != 7 {
+		t.Fatalf("state list: %v\n%s", err, snapOut)
+	}
+	srv.View(func(w *emulator.World) {
+		if len(w.VDCs) != 1 || len(w.Publics) != 1 || len(w.Privates) != 1 || len(w.Groups) != 1 || len(w.Instances) != 3 {
+			t.Errorf("cloud holds %d VDCs, %d public and %d private networks, %d groups, %d instances; want 1, 1, 1, 1, 3",
+				len(w.VDCs), len(w.Publics), len(w.Privates), len(w.Groups), len(w.Instances))
+		}
+	})
+}
