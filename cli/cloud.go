@@ -58,7 +58,7 @@ func connect(c *ucli.Context, opts ...cloud.Option) (client *cloud.Client, close
 	base := []cloud.Option{
 		cloud.WithTimeout(c.Duration(flagTimeout)),
 		cloud.WithGiveUpAfter(c.Duration(flagOutage)),
-		cloud.WithLimiter(cloud.NewLimiter(c.Float64(flagRateLimit), 10)),
+		cloud.WithLimiter(cloud.NewLimiter(c.Float64(flagRateLimit), cloud.DefaultBurst(c.Float64(flagRateLimit)))),
 	}
 	client, err = cloud.New(endpoint, creds, append(base, opts...)...)
 	if err != nil {

@@ -51,7 +51,7 @@ func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h
 // WithTimeout sets the per-attempt timeout (default 60 s).
 func WithTimeout(d time.Duration) Option { return func(c *Client) { c.http.Timeout = d } }
 
-// WithLimiter shares l with other clients (default: 20 requests/s, burst 10).
+// WithLimiter shares l with other clients (default: 20 requests/s, burst 5).
 func WithLimiter(l *Limiter) Option { return func(c *Client) { c.limiter = l } }
 
 // WithClock replaces the clock used for timestamps and retry sleeps.
@@ -82,7 +82,7 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		base:       base,
 		creds:      creds,
 		http:       &http.Client{Timeout: 60 * time.Second},
-		limiter:    NewLimiter(20, 10),
+		limiter:    NewLimiter(20, DefaultBurst(20)),
 		clock:      SystemClock{},
 		nonce:      randomNonce,
 		maxRetries: 4,
@@ -347,13 +347,27 @@ func (c *Client) Call(ctx context.Context, action string, params, out any) (*Res
 		if errors.As(err, &ae) && ae.Throttled() {
 			c.limiter.Throttled()
 		}
-		if ctx.Err() != nil || attempt >= c.maxRetries || !retryable(spec, err) {
+		if ctx.Err() != nil || attempt >= c.retriesFor(err) || !retryable(spec, err) {
 			if waited := time.Since(first); c.giveUp > 0 && waited >= c.giveUp && Unreachable(err) && ctx.Err() == nil {
 				return nil, &UnreachableError{Endpoint: c.Endpoint(), Action: action, Waited: waited, Err: err}
 			}
 			return nil, err
 		}
 	}
+}
+
+// throttleRetries is how often a request refused for the rate is repeated:
+// more than other failures, since the limiter slows down with each, and the
+// request was not carried out.
+const throttleRetries = 10
+
+// retriesFor is how many retries err allows.
+func (c *Client) retriesFor(err error) int {
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Throttled() && c.maxRetries > 0 {
+		return max(c.maxRetries, throttleRetries)
+	}
+	return c.maxRetries
 }
 
 // attempt makes one attempt, cut off when the give-up time counted from
@@ -373,7 +387,10 @@ func (c *Client) attempt(ctx context.Context, spec ActionSpec, params any, first
 	return resp, err
 }
 
-// retryable decides whether err may be repeated for spec.
+// retryable decides whether err may be repeated for spec: reads on
+// transport errors, 5xx and throttling; writes when they provably never
+// reached the server, or when the service refused them for its rate (429
+// Throttling is answered before anything is done).
 func retryable(spec ActionSpec, err error) bool {
 	var te *TransportError
 	if errors.As(err, &te) {
@@ -381,7 +398,7 @@ func retryable(spec ActionSpec, err error) bool {
 	}
 	var ae *APIError
 	if errors.As(err, &ae) {
-		return spec.ReadOnly && ae.Retryable()
+		return spec.ReadOnly && ae.Retryable() || ae.Throttled()
 	}
 	var de *DecodeError
 	if errors.As(err, &de) {

@@ -176,16 +176,18 @@ func TestCodeNotSuccessOn200IsAPIError(t *testing.T) {
 	}
 }
 
-func TestRetries(t *testing.T) {
-	fail := func(status int, code string, failures int) func(int, http.ResponseWriter, *http.Request) {
-		return func(n int, w http.ResponseWriter, r *http.Request) {
-			if n <= failures {
-				writeJSON(w, status, map[string]any{"Code": code, "Message": "try later"})
-				return
-			}
-			ok([]any{})(n, w, r)
+// fail answers status/code to the first failures requests, then succeeds.
+func fail(status int, code string, failures int) func(int, http.ResponseWriter, *http.Request) {
+	return func(n int, w http.ResponseWriter, r *http.Request) {
+		if n <= failures {
+			writeJSON(w, status, map[string]any{"Code": code, "Message": "try later"})
+			return
 		}
+		ok([]any{})(n, w, r)
 	}
+}
+
+func TestRetries(t *testing.T) {
 	tests := map[string]struct {
 		status    int
 		code      string
@@ -198,7 +200,7 @@ func TestRetries(t *testing.T) {
 		"read retried on throttling":               {429, "Throttling", "DescribeTask", 3, false},
 		"read retried on throttling code with 400": {400, "Throttling.User", "DescribeVdc", 3, false},
 		"write not retried on 500":                 {500, "InternalError", "CreateVdc", 1, true},
-		"write not retried on throttling":          {429, "Throttling", "DeleteInstance", 1, true},
+		"write retried on throttling":              {429, "Throttling", "DeleteInstance", 3, false},
 		"client error not retried":                 {400, "InvalidVdcId.Malformed", "DescribeVdc", 1, true},
 	}
 	for name, tc := range tests {
@@ -421,5 +423,31 @@ func TestParseEndpoint(t *testing.T) {
 		if _, err := ParseEndpoint(good); err != nil {
 			t.Errorf("ParseEndpoint(%q): %v", good, err)
 		}
+	}
+}
+
+// TestThrottledWritesRetriedBounded: a write refused for the rate is
+// repeated (the service did nothing) more often than other failures, but
+// not for ever; every refusal slows the shared limiter down.
+func TestThrottledWritesRetriedBounded(t *testing.T) {
+	for _, tc := range []struct {
+		refusals  int
+		wantCalls int
+		wantErr   bool
+	}{{8, 9, false}, {20, throttleRetries + 1, true}} {
+		rc, url := serve(t, fail(429, "Throttling", tc.refusals))
+		c, _ := newTestClient(t, url)
+		lim := NewLimiter(1e6, 10)
+		c.limiter = lim
+		_, err := c.Call(context.Background(), "CreateVdc", map[string]any{"RegionId": "r"}, nil)
+		if (err != nil) != tc.wantErr || rc.count() != tc.wantCalls {
+			t.Errorf("%d refusals: %d calls, err %v; want %d calls, error %v", tc.refusals, rc.count(), err, tc.wantCalls, tc.wantErr)
+		}
+		if lim.Rate() >= 1e6 {
+			t.Errorf("%d refusals left the limiter at %v requests/s", tc.refusals, lim.Rate())
+		}
+	}
+	if got := []int{DefaultBurst(20), DefaultBurst(5), DefaultBurst(4), DefaultBurst(1000)}; got[0] != 5 || got[1] != 2 || got[2] != 1 || got[3] != 10 {
+		t.Errorf("DefaultBurst(20, 5, 4, 1000) = %v, want [5 2 1 10]", got)
 	}
 }

@@ -10,13 +10,26 @@ import (
 
 // A Limiter is the one request budget every caller of a Client shares. It
 // starts at the configured rate; each throttling answer halves it (down to a
-// floor), and successes win it back a twentieth of the configured rate at a
-// time, so a throttled run slows down at once and speeds up gradually.
+// floor) and allows no burst, and successes win it back a twentieth of the
+// configured rate at a time, the burst returning with the full rate, so a
+// throttled run slows down at once and speeds up gradually.
 type Limiter struct {
 	mu      sync.Mutex
 	lim     *rate.Limiter
 	ceiling rate.Limit
 	floor   rate.Limit
+	burst   int
+}
+
+// DefaultBurst is a conservative burst for rps requests per second: a
+// quarter of a second's worth, 1 to 10. A service that allows rps does not
+// necessarily allow rps at once (the audit's 5-requests/s service refused a
+// burst of 10).
+func DefaultBurst(rps float64) int {
+	if rps <= 0 {
+		return 10
+	}
+	return min(max(int(math.Ceil(rps/4)), 1), 10)
 }
 
 // throttleStart is where an unlimited Limiter drops to on its first throttle.
@@ -36,7 +49,7 @@ func NewLimiter(rps float64, burst int) *Limiter {
 	if ceiling != rate.Inf && ceiling < floor {
 		floor = ceiling
 	}
-	return &Limiter{lim: rate.NewLimiter(ceiling, burst), ceiling: ceiling, floor: floor}
+	return &Limiter{lim: rate.NewLimiter(ceiling, burst), ceiling: ceiling, floor: floor, burst: burst}
 }
 
 // Wait blocks until a request may go out or ctx ends.
@@ -54,6 +67,7 @@ func (l *Limiter) Throttled() {
 	}
 	next := max(cur/2, l.floor)
 	l.lim.SetLimit(next)
+	l.lim.SetBurst(1)
 }
 
 // Succeeded moves the rate back towards the configured one.
@@ -76,6 +90,9 @@ func (l *Limiter) Succeeded() {
 		next = rate.Inf
 	}
 	l.lim.SetLimit(next)
+	if next == l.ceiling {
+		l.lim.SetBurst(l.burst)
+	}
 }
 
 // Rate returns the current requests-per-second budget (+Inf when unlimited).
