@@ -89,9 +89,9 @@ func setUsageErrors(cmds []*ucli.Command) {
 // Main runs the app on args and returns the process exit code. The first
 // Ctrl-C cancels the command's context; a second one exits at once.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := interruptContext(stderr)
-	defer stop()
 	app := NewApp(stdin, stdout, stderr)
+	ctx, stop := interruptContext(stderr, changesNothing[commandName(app, args)])
+	defer stop()
 	err := app.RunContext(ctx, permuteArgs(app, args))
 	if err == nil {
 		return 0
@@ -111,7 +111,13 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 1
 }
 
-func interruptContext(stderr io.Writer) (context.Context, func()) {
+// changesNothing are the commands that change neither the cloud nor the
+// state: the first interrupt (SIGINT or SIGTERM) ends them at once.
+var changesNothing = map[string]bool{"validate": true, "plan": true, "drift": true, "graph": true, "schema": true, "output": true}
+
+// interruptContext cancels the returned context on the first SIGINT or
+// SIGTERM and exits on the second; with readOnly, the first exits at once.
+func interruptContext(stderr io.Writer, readOnly bool) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
@@ -119,6 +125,10 @@ func interruptContext(stderr io.Writer) (context.Context, func()) {
 	go func() {
 		select {
 		case <-sig:
+			if readOnly {
+				fmt.Fprintln(stderr, "cdstack: interrupted; nothing was changed")
+				os.Exit(130)
+			}
 			fmt.Fprintln(stderr, "cdstack: interrupt received; finishing what is in flight (press Ctrl-C again to exit at once)")
 			cancel()
 		case <-done:

@@ -118,3 +118,20 @@ func takesValue(defs []ucli.Flag, a string) bool {
 	}
 	return false
 }
+
+// commandName returns the name of the top-level command args run ("" when
+// none), after the global flags.
+func commandName(app *ucli.App, args []string) string {
+	if len(args) < 2 {
+		return ""
+	}
+	rest := args[1:]
+	rest = rest[skipFlags(app.Flags, rest):]
+	if len(rest) == 0 {
+		return ""
+	}
+	if cmd := findCommand(app.Commands, rest[0]); cmd != nil {
+		return cmd.Name
+	}
+	return ""
+}

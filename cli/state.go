@@ -87,7 +87,19 @@ func statePath(c *ucli.Context) (string, error) {
 		}
 		return "", fmt.Errorf("cannot tell the state file from %s: %v", file, err)
 	}
-	return filepath.Join(filepath.Dir(file), ".cdstack", s.Name+".db"), nil
+	return stateFileOf(file, s.Name)
+}
+
+// stateFileOf is .cdstack/<name>.db beside the stack file; a name that would
+// put it anywhere else is refused (spec.CheckStackName already makes that
+// impossible: this is the proof at the point of use).
+func stateFileOf(stackFile, name string) (string, error) {
+	dir := filepath.Join(filepath.Dir(stackFile), ".cdstack")
+	path := filepath.Join(dir, name+".db")
+	if err := spec.CheckStackName(name); err != nil || filepath.Dir(path) != dir {
+		return "", fmt.Errorf("stack name %q would put the state outside %s", name, dir)
+	}
+	return path, nil
 }
 
 // lockInfo describes this command for whoever finds the state locked. It
@@ -208,11 +220,14 @@ func runStateList(c *ucli.Context) error {
 	tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
 	for _, addr := range snap.Addresses() {
 		r := snap.Resources[addr]
-		mark := ""
+		mark, id := "", r.ID
 		if r.Protect {
 			mark = "protected"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", addr, r.Kind, r.ID, mark)
+		if r.Missing {
+			id = "(missing)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", addr, r.Kind, id, mark)
 	}
 	tw.Flush()
 	if n := len(snap.Journal); n > 0 {

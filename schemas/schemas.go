@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
@@ -78,7 +79,7 @@ func Validate(doc any) ([]Violation, error) {
 	}
 	var out []Violation
 	for _, leaf := range leaves(ve) {
-		out = append(out, describe(leaf, doc))
+		out = append(out, describe(leaf, doc)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return strings.Join(out[i].Path, "/") < strings.Join(out[j].Path, "/") })
 	return dedupe(out), nil
@@ -186,8 +187,9 @@ func dedupe(in []Violation) []Violation {
 	return out
 }
 
-// describe turns a leaf error into a Violation with a readable message.
-func describe(ve *jsonschema.ValidationError, doc any) Violation {
+// describe turns a leaf error into Violations with readable messages: one,
+// or one per unknown key.
+func describe(ve *jsonschema.ValidationError, doc any) []Violation {
 	path := splitPointer(ve.InstanceLocation)
 	kw := ve.KeywordLocation[strings.LastIndex(ve.KeywordLocation, "/")+1:]
 	v := Violation{Path: path, Keyword: kw, Message: ve.Message}
@@ -195,11 +197,11 @@ func describe(ve *jsonschema.ValidationError, doc any) Violation {
 	if kw == "pattern" && strings.Contains(ve.KeywordLocation, "/propertyNames/") && len(path) > 0 {
 		v.Key = path[len(path)-1]
 		v.Message = fmt.Sprintf("name %q must start with a lower-case letter and hold only a-z, 0-9 and _", v.Key)
-		return v
+		return []Violation{v}
 	}
 	if msg := xMessage(ve.AbsoluteKeywordLocation); msg != "" && (kw == "anyOf" || kw == "pattern") {
 		v.Message = fmt.Sprintf("%s is not %s", show(value), msg)
-		return v
+		return []Violation{v}
 	}
 	switch kw {
 	case "enum":
@@ -215,13 +217,20 @@ func describe(ve *jsonschema.ValidationError, doc any) Violation {
 		missing := quoted(ve.Message)
 		v.Message = fmt.Sprintf("missing required property %s", strings.Join(missing, ", "))
 	case "additionalProperties", "false":
-		if keys := quoted(ve.Message); len(keys) > 0 {
-			v.Key = strings.Trim(keys[0], `"'`)
-			v.Path = append(path, v.Key)
-			v.Message = fmt.Sprintf("unknown property %q", v.Key)
-			if s := suggest.Closest(v.Key, siblings(ve.AbsoluteKeywordLocation), 2); s != "" {
-				v.Message += fmt.Sprintf("; did you mean %q?", s)
+		// The library names every unknown key of the map in one message.
+		var out []Violation
+		for _, k := range quoted(ve.Message) {
+			u := v
+			u.Key, _ = strconv.Unquote(k)
+			u.Path = append(slices.Clone(path), u.Key)
+			u.Message = fmt.Sprintf("unknown property %q", u.Key)
+			if s := suggest.Closest(u.Key, siblings(ve.AbsoluteKeywordLocation), 2); s != "" {
+				u.Message += fmt.Sprintf("; did you mean %q?", s)
 			}
+			out = append(out, u)
+		}
+		if len(out) > 0 {
+			return out
 		}
 	case "pattern":
 		v.Message = fmt.Sprintf("%s does not match the pattern %s", show(value), show(schemaValue(ve.AbsoluteKeywordLocation)))
@@ -238,7 +247,7 @@ func describe(ve *jsonschema.ValidationError, doc any) Violation {
 	case "uniqueItems":
 		v.Message = "has duplicate items: " + strings.TrimPrefix(ve.Message, "items at ")
 	}
-	return v
+	return []Violation{v}
 }
 
 func article(t string) string {
@@ -272,8 +281,15 @@ func typeName(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// show prints a value for a message: strings quoted, lists and maps as JSON.
+// maxShown bounds how much of a value a message quotes.
+const maxShown = 80
+
+// show prints a value for a message: strings quoted, lists and maps as
+// JSON, anything longer than maxShown cut with its length said.
 func show(v any) string {
+	if s, ok := v.(string); ok && utf8.RuneCountInString(s) > maxShown {
+		return strconv.Quote(string([]rune(s)[:maxShown])) + fmt.Sprintf("… (%d characters)", utf8.RuneCountInString(s))
+	}
 	switch t := v.(type) {
 	case string:
 		return strconv.Quote(t)

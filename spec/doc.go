@@ -6,9 +6,10 @@
 //   - Every Value keeps the file:line:col it came from; every Error carries
 //     one, with the property path, and Errors are reported all at once, sorted
 //     by position.
-//   - Load never panics on input and never hangs: files over MaxFileSize,
-//     nesting deeper than maxDepth and alias expansion beyond maxNodes are
-//     refused with a positioned error.
+//   - Load never panics on input and never hangs, and takes time linear in
+//     the file: files over MaxFileSize, nesting deeper than maxDepth and
+//     aliases that expand to more than maxExpanded values are refused with
+//     one positioned error (no follow-on errors).
 //   - Values derived from sensitive variables are marked Sensitive and never
 //     appear in messages.
 //   - No custom YAML tags; anchors and aliases are allowed, merge keys (<<) are not.

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -61,9 +62,23 @@ func TestMalformedYAML(t *testing.T) {
 func TestAliasBomb(t *testing.T) {
 	src := head + "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
 		"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\nresources: {}\n"
-	got := strings.Join(problems(t, src), "\n")
-	if !strings.Contains(got, "expands to more than") {
-		t.Errorf("problems:\n%s", got)
+	got := problems(t, src)
+	if len(got) != 1 || !strings.Contains(got[0], "aliases expand to more than 200000 values") {
+		t.Errorf("problems (want the one bomb error, no follow-on errors):\n%s", strings.Join(got, "\n"))
+	}
+}
+
+// TestLargeFileWithoutAliases: 50,000 resources without a single alias are
+// read (and checked), not taken for an alias bomb.
+func TestLargeFileWithoutAliases(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("version: 1\nstack: large\nregion: CN_Beijing_A\nresources:\n")
+	for i := 0; i < 50_000; i++ {
+		fmt.Fprintf(&b, "  net%d: {kind: vdc, properties: {name: n%d}}\n", i, i)
+	}
+	s, err := Parse("large.yaml", []byte(b.String()))
+	if err != nil || s == nil || len(s.Resources) != 50_000 {
+		t.Fatalf("50,000 resources: %v", err)
 	}
 }
 
@@ -245,4 +260,53 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHostileStackFiles: each of the audit's hostile inputs gets exactly
+// the errors it should, in file order.
+func TestHostileStackFiles(t *testing.T) {
+	tests := map[string]struct {
+		src  string
+		want []string
+	}{
+		"every unknown top-level key, in order": {head + "zeta: 1\nresources: {}\nalpha: 2\nmid: 3\nomega: 4\n", []string{
+			`s.yaml:4:1: zeta: unknown property "zeta"`, `s.yaml:6:1: alpha: unknown property "alpha"`,
+			`s.yaml:7:1: mid: unknown property "mid"`, `s.yaml:8:1: omega: unknown property "omega"`}},
+		"a stack name with a reference": {"version: 1\nstack: \"${var.x}/../../../../tmp/ESCAPED\"\nregion: CN_Beijing_A\nresources: {}\n", []string{
+			"s.yaml:2:8: stack: the stack's name takes no references (${…}): it names the state file; write a plain name"}},
+		"a stack name naming a resource": {"version: 1\nstack: \"${net.id}\"\nregion: CN_Beijing_A\nresources:\n  net: {kind: vdc, properties: {name: a}}\n", []string{
+			"s.yaml:2:8: stack: the stack's name takes no references (${…}): it names the state file; write a plain name"}},
+		"a 300-character stack name": {"version: 1\nstack: " + strings.Repeat("a", 300) + "\nregion: CN_Beijing_A\nresources: {}\n", []string{
+			`s.yaml:2:8: stack: "` + strings.Repeat("a", 80) + `"… (300 characters) is longer than 63 characters`}},
+		"a stack name with a path": {"version: 1\nstack: a/../b\nregion: CN_Beijing_A\nresources: {}\n", []string{
+			`s.yaml:2:8: stack: "a/../b" is not a name of a-z, 0-9, '_' and '-' starting with a letter or digit`}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, problems(t, tc.src)); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestDollarEscape: $${ writes a literal ${, with and without references
+// beside it.
+func TestDollarEscape(t *testing.T) {
+	src := head + "variables: {x: {default: v}}\nresources:\n  net: {kind: vdc, properties: {name: a}}\noutputs:\n  plain: \"cost: $${HOME}\"\n  mixed: \"$${x} is ${var.x}\"\n"
+	s, err := Parse("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]any{}
+	for _, o := range s.Outputs {
+		v, err := o.Value.Eval(EvalContext{Index: -1, Var: s.VarsOf()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[o.Name] = v
+	}
+	if diff := cmp.Diff(map[string]any{"plain": "cost: ${HOME}", "mixed": "${x} is v"}, got); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
 }

@@ -81,10 +81,17 @@ func parseTemplate(s string, pos Pos) (*Template, []refError) {
 	var t Template
 	var errs []refError
 	var lit strings.Builder
+	// at is where byte byteOff of s is; offsets only grow, so the column
+	// is counted on from the last one (linear in len(s), not quadratic).
+	seen, cols, multiline := 0, 0, false
 	at := func(byteOff int) Pos {
+		part := s[seen:byteOff]
+		multiline = multiline || strings.Contains(part, "\n")
+		cols += utf8.RuneCountInString(part)
+		seen = byteOff
 		p := pos
-		if !strings.Contains(s[:byteOff], "\n") {
-			p.Col += utf8.RuneCountInString(s[:byteOff])
+		if !multiline {
+			p.Col += cols
 		}
 		return p
 	}
@@ -126,6 +133,9 @@ func parseTemplate(s string, pos Pos) (*Template, []refError) {
 	}
 	return &t, errs
 }
+
+// unescape writes "$${" as "${" in a string that holds no reference.
+func unescape(s string) string { return strings.ReplaceAll(s, "$${", "${") }
 
 // parseRef parses the text inside ${…}.
 func parseRef(raw string) (*Ref, string) {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 )
 
@@ -30,17 +31,20 @@ type Stack struct {
 
 // A Resource is one entry of resources: (with count, several instances).
 type Resource struct {
-	Name          string
-	Kind          string
-	Pos           Pos
-	Count         int // -1 without count
-	CountPos      Pos
-	Properties    *Value
-	DependsOn     []string
-	Protect       bool
-	IgnoreChanges []string
-	Description   string
-	value         *Value
+	Name       string
+	Kind       string
+	Pos        Pos
+	Count      int // -1 without count
+	CountPos   Pos
+	Properties *Value
+	DependsOn  []string
+	Protect    bool
+	// CreateBeforeDestroy makes a replacement create the new resource
+	// before it deletes the old one.
+	CreateBeforeDestroy bool
+	IgnoreChanges       []string
+	Description         string
+	value               *Value
 }
 
 // HasCount reports whether the resource was declared with count.
@@ -151,6 +155,26 @@ func Parse(file string, data []byte, opts ...Option) (*Stack, error) {
 	return s, nil
 }
 
+// MaxStackName is the longest stack name.
+const MaxStackName = 63
+
+var stackName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// CheckStackName says what is wrong with a stack name, or nil: 1 to 63 of
+// a-z, 0-9, '_' and '-', starting with a letter or digit. Such a name is one
+// path element: the state file it names stays in .cdstack/.
+func CheckStackName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("the stack's name is empty")
+	case len(name) > MaxStackName:
+		return fmt.Errorf("the stack's name is %d characters long; at most %d", len(name), MaxStackName)
+	case !stackName.MatchString(name):
+		return fmt.Errorf("%q is not a stack name: a-z, 0-9, '_' and '-', starting with a letter or digit", name)
+	}
+	return nil
+}
+
 // read takes the stack apart; the schema reports structural problems, so
 // read only skips what it cannot use.
 func (s *Stack) read(d *diag) {
@@ -159,7 +183,14 @@ func (s *Stack) read(d *diag) {
 		s.Version = int(v.Int)
 	}
 	if v := r.Get("stack"); v != nil && v.Kind == String {
-		s.Name = v.Str
+		// The name becomes a file name: it takes no references and must be
+		// a plain name, or the stack has none (and nothing touches disk).
+		// (The schema reports a bad name's characters or length.)
+		if len(v.Refs()) > 0 || v.TmplErr {
+			d.errorf(v.Pos, "stack", "the stack's name takes no references (${…}): it names the state file; write a plain name")
+		} else if CheckStackName(v.Str) == nil {
+			s.Name = v.Str
+		}
 	}
 	if v := r.Get("region"); v != nil && v.Kind == String {
 		s.Region = v.Str
@@ -206,6 +237,9 @@ func readResource(k *Key) *Resource {
 	}
 	if x := v.Get("protect"); x != nil && x.Kind == Bool {
 		r.Protect = x.Bool
+	}
+	if x := v.Get("create_before_destroy"); x != nil && x.Kind == Bool {
+		r.CreateBeforeDestroy = x.Bool
 	}
 	if x := v.Get("description"); x != nil && x.Kind == String {
 		r.Description = x.Str

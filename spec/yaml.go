@@ -16,7 +16,9 @@ const (
 	// MaxFileSize is the largest stack file read.
 	MaxFileSize = 8 << 20
 	maxDepth    = 64
-	maxNodes    = 200_000
+	// maxExpanded bounds the values aliases produce: a file of any size
+	// within MaxFileSize is read, an alias bomb is not.
+	maxExpanded = 200_000
 )
 
 var yamlLine = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
@@ -48,7 +50,11 @@ func parseYAML(file string, data []byte, d *diag) *Value {
 		return nil
 	}
 	c := &converter{file: file, d: d}
-	return c.value(&doc, 0, nil)
+	v := c.value(&doc, 0, nil)
+	if c.expanded > maxExpanded {
+		return nil // reported once; the rest would only be follow-on errors
+	}
+	return v
 }
 
 // binaryAt finds the first byte that has no place in a text file.
@@ -85,19 +91,22 @@ var yamlPrefix = regexp.MustCompile(`^yaml: (line \d+(, column \d+)?: )?`)
 func yamlMessage(err error) string { return yamlPrefix.ReplaceAllString(err.Error(), "") }
 
 type converter struct {
-	file  string
-	d     *diag
-	nodes int
+	file     string
+	d        *diag
+	aliases  int // aliases being expanded around the current node
+	expanded int // values produced by alias expansion
 }
 
 func (c *converter) pos(n *yaml.Node) Pos { return Pos{File: c.file, Line: n.Line, Col: n.Column} }
 
 // value converts n; path is for messages.
 func (c *converter) value(n *yaml.Node, depth int, path []string) *Value {
-	c.nodes++
-	if c.nodes > maxNodes {
-		if c.nodes == maxNodes+1 {
-			c.d.errorf(c.pos(n), joinPath(path), "the document expands to more than %d values (aliases repeated too often?)", maxNodes)
+	if c.aliases > 0 {
+		c.expanded++
+	}
+	if c.expanded > maxExpanded {
+		if c.expanded == maxExpanded+1 {
+			c.d.errorf(c.pos(n), joinPath(path), "aliases expand to more than %d values (an alias bomb?)", maxExpanded)
 		}
 		return &Value{Kind: Null, Pos: c.pos(n)}
 	}
@@ -113,6 +122,8 @@ func (c *converter) value(n *yaml.Node, depth int, path []string) *Value {
 		}
 		return c.value(n.Content[0], depth, path)
 	case yaml.AliasNode:
+		c.aliases++
+		defer func() { c.aliases-- }()
 		return c.value(n.Alias, depth+1, path)
 	case yaml.MappingNode:
 		return c.mapping(n, depth, path)
@@ -192,6 +203,9 @@ func (c *converter) scalar(n *yaml.Node, path []string) *Value {
 			c.d.errorf(e.pos, joinPath(path), "%s", e.msg)
 		}
 		v.Tmpl, v.TmplErr = t, len(errs) > 0
+		if t == nil {
+			v.Str = unescape(v.Str)
+		}
 	default:
 		c.d.errorf(v.Pos, joinPath(path), "custom YAML tag %s is not supported: editors could not check it against the schema", n.Tag)
 		v.Kind = Null
