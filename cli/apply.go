@@ -120,7 +120,11 @@ func runApply(c *ucli.Context, destroy bool) error {
 		verb = "Destroy"
 	}
 	if ferr := res.Err(); ferr != nil {
-		fmt.Fprintf(out, "\n%s failed. Resources: %d added, %d changed, %d replaced, %d destroyed.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed)
+		lost := ""
+		if len(res.Lost) > 0 {
+			lost = fmt.Sprintf(", %d lost", len(res.Lost))
+		}
+		fmt.Fprintf(out, "\n%s failed. Resources: %d added, %d changed, %d replaced, %d destroyed%s.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed, lost)
 		if res.Interrupted {
 			return exitCode(130, ferr)
 		}
@@ -213,32 +217,41 @@ func (p *progress) count(done, running int) {
 
 func (p *progress) Planned(steps int) { p.total = steps }
 
+// stepName is the address a step works on; the halves of a replacement add
+// which half ("web (delete)") so their lines can be told apart.
+func stepName(s *planner.Step) string {
+	if s.Change.Action == planner.Replace {
+		return s.ID
+	}
+	return s.Change.Addr
+}
+
 func (p *progress) StepStarted(s *planner.Step) {
 	p.count(0, 1)
-	p.line("%s: %s…", s.Change.Addr, opWords[s.Op][0])
+	p.line("%s: %s…", stepName(s), opWords[s.Op][0])
 }
 
 func (p *progress) StepFinished(s *planner.Step, err error, d time.Duration) {
 	p.count(1, -1)
 	var kept *executor.KeptError
 	if errors.As(err, &kept) {
-		p.line("%s: kept: %v", s.Change.Addr, kept.Err)
+		p.line("%s: kept: %v", stepName(s), kept.Err)
 		return
 	}
 	if err != nil {
-		p.line("%s: failed after %s: %v", s.Change.Addr, d.Round(100*time.Millisecond), err)
+		p.line("%s: failed after %s: %v", stepName(s), d.Round(100*time.Millisecond), err)
 		return
 	}
-	p.line("%s: %s after %s", s.Change.Addr, opWords[s.Op][1], d.Round(100*time.Millisecond))
+	p.line("%s: %s after %s", stepName(s), opWords[s.Op][1], d.Round(100*time.Millisecond))
 }
 
 func (p *progress) StepSkipped(s *planner.Step, because string) {
 	p.count(1, 0)
-	p.line("%s: skipped (%s)", s.Change.Addr, because)
+	p.line("%s: skipped (%s)", stepName(s), because)
 }
 
 func (p *progress) StillRunning(s *planner.Step, d time.Duration) {
-	p.line("%s: still %s… [%s]", s.Change.Addr, opWords[s.Op][0], d.Round(time.Second))
+	p.line("%s: still %s… [%s]", stepName(s), opWords[s.Op][0], d.Round(time.Second))
 }
 
 // end clears the bar.

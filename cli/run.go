@@ -40,6 +40,9 @@ func mustStack(c *ucli.Context) (*spec.Stack, error) {
 func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 	var sc resources.Scope
 	for _, r := range snap.Resources {
+		if r.ID == "" {
+			continue // missing since a replacement
+		}
 		switch r.Kind {
 		case "vdc":
 			sc.VDCs = append(sc.VDCs, r.ID)

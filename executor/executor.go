@@ -63,7 +63,10 @@ type Result struct {
 	Skipped                             []string
 	// Kept are deletes that left the resource, and its record, in place:
 	// something outside the stack still uses it (a tag).
-	Kept        []string
+	Kept []string
+	// Lost are resources deleted for a replacement whose new resource was
+	// not created: missing now, and recorded as missing.
+	Lost        []string
 	Interrupted bool
 	// Outage is set when the API or the state store stopped answering: no
 	// step was started after it, and the journal keeps what was in flight.
@@ -73,7 +76,7 @@ type Result struct {
 
 // Err returns an error when anything failed, was skipped or interrupted.
 func (r *Result) Err() error {
-	if len(r.Failed) == 0 && len(r.Skipped) == 0 && !r.Interrupted {
+	if len(r.Failed) == 0 && len(r.Skipped) == 0 && !r.Interrupted && len(r.Lost) == 0 {
 		return nil
 	}
 	if r.Outage != nil {
@@ -89,6 +92,10 @@ func (r *Result) Err() error {
 		parts = append(parts, f.Error())
 	}
 	msg := fmt.Sprintf("%d step(s) failed", len(r.Failed))
+	if len(r.Lost) > 0 {
+		msg = fmt.Sprintf("%s missing: deleted for a replacement whose new resource was not created (the state records the gap; the next apply creates it); %s",
+			strings.Join(r.Lost, ", "), msg)
+	}
 	switch {
 	case r.Interrupted:
 		msg += fmt.Sprintf("; interrupted before the end: %d step(s) not started (the state holds everything that finished)", len(r.Skipped))
@@ -181,6 +188,9 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 		finished bool // else: the step gave its slot back early
 		err      error
 	}
+	// replaced: the replacements (delete, then create) whose delete went
+	// through, and whether their create did too.
+	replaced := map[string]bool{}
 	events := make(chan event)
 	// In-flight steps finish even after Ctrl-C: their context is not cancelled.
 	stepCtx := context.WithoutCancel(ctx)
@@ -231,6 +241,10 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 			return
 		default:
 			count(res, byID[ev.id])
+			// A replacement's delete comes before its create.
+			if st := byID[ev.id]; st.Change.Action == planner.Replace && !st.Change.CreateBeforeDestroy {
+				replaced[st.Change.Addr] = st.Op == planner.Create
+			}
 		}
 		for _, dep := range dependents[ev.id] {
 			indeg[dep]--
@@ -270,6 +284,12 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 			}
 		}
 	}
+	for addr, recreated := range replaced {
+		if !recreated {
+			res.Lost = append(res.Lost, addr)
+		}
+	}
+	sort.Strings(res.Lost)
 	sort.Strings(res.Skipped)
 	return res, nil
 }
@@ -307,12 +327,14 @@ func (e *Executor) runStep(ctx context.Context, s *planner.Step, release func())
 		}
 	}()
 	var err error
-	switch s.Op {
-	case planner.Create:
+	switch {
+	case s.Op == planner.Create:
 		err = e.create(ctx, s.Change, release)
-	case planner.Update:
+	case s.Op == planner.Update && s.Change.Action == planner.Replace:
+		err = e.rename(ctx, s.Change, release)
+	case s.Op == planner.Update:
 		err = e.update(ctx, s.Change, release)
-	case planner.Delete:
+	case s.Op == planner.Delete:
 		err = e.delete(ctx, s.Change)
 	}
 	close(stop)
@@ -460,6 +482,14 @@ func (e *Executor) create(ctx context.Context, c *planner.Change, release func()
 	if err != nil {
 		return err
 	}
+	if c.CreateBeforeDestroy {
+		if err := e.setAside(ctx, c.Addr); err != nil {
+			return err
+		}
+		if c.TempName != "" {
+			in["name"] = c.TempName // renamed once the old one is gone
+		}
+	}
 	deps := append([]string{}, c.Deps...)
 	stored, secretHashes := e.storable(r, in, hashes(secrets))
 	j := &state.JournalEntry{OpID: uuid.NewString(), Addr: c.Addr, Kind: c.Kind, Action: "create", APIAction: createAction(c.Kind),
@@ -476,6 +506,9 @@ func (e *Executor) create(ctx context.Context, c *planner.Change, release func()
 	if id == "" {
 		if changedNothing(j, cerr) {
 			err := e.commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
+			if c.CreateBeforeDestroy {
+				err = errors.Join(err, e.restoreAside(ctx, c.Addr))
+			}
 			return errors.Join(cerr, err)
 		}
 		return fmt.Errorf("%w (the journal keeps the operation; the next run settles it)", cerr)
@@ -484,6 +517,59 @@ func (e *Executor) create(ctx context.Context, c *planner.Change, release func()
 		return err
 	}
 	return cerr // a follow-up call failed after the resource was made: it is recorded, and the next plan fixes the rest
+}
+
+// setAside moves the record of addr (the resource a create-before-destroy
+// replacement replaces) to addr+state.ReplacedSuffix, in one transaction, so
+// the new resource can be recorded at addr while the old one waits for its
+// delete. A run killed in between leaves the old record there, and the next
+// plan deletes it.
+func (e *Executor) setAside(ctx context.Context, addr string) error {
+	e.mu.Lock()
+	rec := e.records[addr]
+	e.mu.Unlock()
+	if rec == nil {
+		return nil
+	}
+	old := *rec
+	old.Addr = addr + state.ReplacedSuffix
+	if err := e.commit(ctx, state.Change{Put: []*state.Record{&old}, Delete: []string{addr}}); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.records[old.Addr] = &old
+	delete(e.records, addr)
+	e.mu.Unlock()
+	return nil
+}
+
+// restoreAside undoes setAside when the new resource was not created.
+func (e *Executor) restoreAside(ctx context.Context, addr string) error {
+	e.mu.Lock()
+	old := e.records[addr+state.ReplacedSuffix]
+	e.mu.Unlock()
+	if old == nil {
+		return nil
+	}
+	back := *old
+	back.Addr = addr
+	if err := e.commit(ctx, state.Change{Put: []*state.Record{&back}, Delete: []string{old.Addr}}); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.records[addr] = &back
+	delete(e.records, old.Addr)
+	e.mu.Unlock()
+	return nil
+}
+
+// rename gives the new resource of a create-before-destroy replacement its
+// name, once the old one that held it is gone.
+func (e *Executor) rename(ctx context.Context, c *planner.Change, release func()) error {
+	named := *c
+	named.Action = planner.Update
+	named.Fields = []planner.FieldChange{{Path: "name", Update: "rename"}}
+	return e.update(ctx, &named, release)
 }
 
 // changedNothing reports whether err proves that j's call changed nothing,
@@ -595,14 +681,21 @@ func (e *Executor) update(ctx context.Context, c *planner.Change, release func()
 }
 
 func (e *Executor) delete(ctx context.Context, c *planner.Change) error {
+	addr := c.Addr
+	if c.Action == planner.Replace && c.CreateBeforeDestroy {
+		addr += state.ReplacedSuffix // set aside when the new one was created
+	}
 	e.mu.Lock()
-	rec := e.records[c.Addr]
+	rec := e.records[addr]
 	e.mu.Unlock()
 	if rec == nil {
 		return nil
 	}
+	if rec.Missing {
+		return e.forgetRecord(ctx, addr)
+	}
 	kind := resources.Registry[rec.Kind]
-	j := &state.JournalEntry{OpID: uuid.NewString(), Addr: c.Addr, Kind: rec.Kind, Action: "delete", APIAction: deleteAction(rec.Kind),
+	j := &state.JournalEntry{OpID: uuid.NewString(), Addr: addr, Kind: rec.Kind, Action: "delete", APIAction: deleteAction(rec.Kind),
 		ResourceID: rec.ID, StartedAt: time.Now().UTC()}
 	if err := e.journal(ctx, j); err != nil {
 		return err
@@ -620,11 +713,36 @@ func (e *Executor) delete(ctx context.Context, c *planner.Change) error {
 		}
 		return err
 	}
-	if err := e.commit(ctx, state.Change{Delete: []string{c.Addr}, JournalDelete: []string{j.OpID}}); err != nil {
+	if c.Action == planner.Replace && !c.CreateBeforeDestroy {
+		// The delete half of a replacement: until the new one is recorded,
+		// the record says the resource is missing, so a failed re-creation
+		// shows as a gap in the next plan instead of vanishing.
+		gap := *rec
+		gap.ID, gap.Missing, gap.Outputs, gap.UpdatedAt = "", true, nil, time.Now().UTC()
+		if err := e.commit(ctx, state.Change{Put: []*state.Record{&gap}, JournalDelete: []string{j.OpID}}); err != nil {
+			return err
+		}
+		e.mu.Lock()
+		e.records[addr] = &gap
+		e.mu.Unlock()
+		return nil
+	}
+	if err := e.commit(ctx, state.Change{Delete: []string{addr}, JournalDelete: []string{j.OpID}}); err != nil {
 		return err
 	}
 	e.mu.Lock()
-	delete(e.records, c.Addr)
+	delete(e.records, addr)
+	e.mu.Unlock()
+	return nil
+}
+
+// forgetRecord removes a record that has no resource behind it.
+func (e *Executor) forgetRecord(ctx context.Context, addr string) error {
+	if err := e.commit(ctx, state.Change{Delete: []string{addr}}); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	delete(e.records, addr)
 	e.mu.Unlock()
 	return nil
 }

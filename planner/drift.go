@@ -29,8 +29,8 @@ func detectDrift(in Input, work map[string]*planned) []*DriftItem {
 	for _, addr := range snap.Addresses() {
 		rec := snap.Resources[addr]
 		owned[rec.ID] = true
-		if pending[addr] {
-			continue // shown as pending by the plan, not as drift
+		if pending[addr] || rec.Missing {
+			continue // shown as pending, or as missing, by the plan
 		}
 		if rec.Kind == "vdc" {
 			vdcs = append(vdcs, rec.ID)

@@ -18,7 +18,11 @@ type Step struct {
 //   - a replacement of X is "X (delete)" then "X": the create waits for its
 //     own delete, so the name and addresses are free again;
 //   - a create or update of X waits for the create/update steps of what X
-//     references.
+//     references;
+//   - a replacement of X with create_before_destroy is the other way round:
+//     "X" creates the new one (under a temporary name while the old one
+//     holds the name), then "X (delete)" deletes the old one, then, with a
+//     temporary name, "X (rename)" gives the new one its name.
 //
 // Read and no-op changes make no steps: reads are settled before the walk.
 func (p *Document) Steps() []*Step {
@@ -35,6 +39,10 @@ func (p *Document) Steps() []*Step {
 		}
 	}
 	for _, c := range p.Changes {
+		if c.Action == Replace && c.CreateBeforeDestroy {
+			steps = append(steps, createFirstSteps(c, createStep, deleteStep)...)
+			continue
+		}
 		if deleteStep[c.Addr] {
 			s := &Step{ID: c.Addr + " (delete)", Change: c, Op: Delete}
 			for _, d := range c.DelAfter {
@@ -63,6 +71,29 @@ func (p *Document) Steps() []*Step {
 			}
 			steps = append(steps, s)
 		}
+	}
+	return steps
+}
+
+// createFirstSteps are the steps of a create-before-destroy replacement:
+// create, then delete the old one (after what depended on it went), then
+// rename the new one when it was made under a temporary name.
+func createFirstSteps(c *Change, createStep, deleteStep map[string]bool) []*Step {
+	create := &Step{ID: c.Addr, Change: c, Op: Create}
+	for _, d := range c.Deps {
+		if createStep[d] {
+			create.Deps = append(create.Deps, d)
+		}
+	}
+	del := &Step{ID: c.Addr + " (delete)", Change: c, Op: Delete, Deps: []string{c.Addr}}
+	for _, d := range c.DelAfter {
+		if deleteStep[d] {
+			del.Deps = append(del.Deps, d+" (delete)")
+		}
+	}
+	steps := []*Step{create, del}
+	if c.TempName != "" {
+		steps = append(steps, &Step{ID: c.Addr + " (rename)", Change: c, Op: Update, Deps: []string{del.ID}})
 	}
 	return steps
 }

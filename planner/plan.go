@@ -50,6 +50,8 @@ const (
 	ReasonDestroy            = "delete_because_destroy"
 	ReasonDependencyReplaced = "replace_because_dependency_replaced"
 	ReasonTagUnused          = "delete_because_no_instance_names_it"
+	ReasonMissing            = "create_because_missing_after_replace"
+	ReasonReplacedOld        = "delete_old_of_replacement"
 )
 
 // A FieldChange is one property's before and after.
@@ -91,6 +93,11 @@ type Change struct {
 	// Implicit changes are of resources the planner derives, not declared
 	// in the stack (the tags instances name); After holds their inputs.
 	Implicit bool `json:"implicit,omitempty"`
+	// CreateBeforeDestroy replacements create the new resource first (named
+	// TempName while the old one holds the name) and delete the old one,
+	// recorded meanwhile at Addr+state.ReplacedSuffix, after.
+	CreateBeforeDestroy bool   `json:"create_before_destroy,omitempty"`
+	TempName            string `json:"temp_name,omitempty"`
 }
 
 // A DriftItem is one way the cloud moved away from the state.

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/r3labs/diff/v3"
 
 	"github.com/cdstack/cdstack/resources"
@@ -113,6 +114,8 @@ func Plan(in Input) (*Document, error) {
 			c.Reason = ReasonDestroy
 		case rec.Kind == "tag":
 			c.Reason, c.Implicit = ReasonTagUnused, true
+		case strings.HasSuffix(addr, state.ReplacedSuffix):
+			c.Reason, c.Protect = ReasonReplacedOld, false
 		case s.Resources[resourceName(addr)] != nil:
 			c.Reason = ReasonCountReduced
 		}
@@ -120,7 +123,10 @@ func Plan(in Input) (*Document, error) {
 			c.Action, c.Reason = NoOp, ReasonProtectedKept
 			c.Detail = "protected: kept in the cloud and in the state"
 		}
-		if in.Live != nil && observe(in.Live, rec) == nil && c.Action == Delete {
+		switch {
+		case rec.Missing && c.Action == Delete:
+			c.Detail = "missing since a replacement; only the record is removed"
+		case in.Live != nil && observe(in.Live, rec) == nil && c.Action == Delete:
 			// Already gone: deleting is only forgetting.
 			c.Detail = "already deleted outside cdstack; only the record is removed"
 		}
@@ -200,8 +206,11 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 		settleFirst(c, journal, in.Pending[addr])
 		return pl, nil
 	}
-	if rec == nil {
+	if rec == nil || rec.Missing {
 		c.Action, c.Reason = Create, ReasonNew
+		if rec != nil {
+			c.Reason, c.ID = ReasonMissing, ""
+		}
 		c.After = redact(desired, secrets, s.SensitiveProperties(r))
 		if err := nameTaken(in, kind, addr, desired); err != nil {
 			return nil, err
@@ -275,6 +284,11 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 			}
 		}
 		c.After = redact(desired, secrets, sens)
+		if r.CreateBeforeDestroy {
+			if err := createFirst(c, kind, desired, obs); err != nil {
+				return nil, fmt.Errorf("%s: create_before_destroy: %w", addr, err)
+			}
+		}
 	case len(c.Fields) > 0:
 		c.Action, c.Reason = Update, ReasonUpdate
 		var actions []string
@@ -302,6 +316,46 @@ func settleFirst(c *Change, j *state.JournalEntry, outlook string) {
 	if outlook != "" {
 		c.Detail += ": " + outlook
 	}
+}
+
+// createFirst makes the replacement c create before it destroys, with a
+// temporary name while the old resource holds a name that must be unique
+// in its scope, or says why it cannot be done: the kind cannot rename what
+// it made under a temporary name, or the new resource would need an address
+// the old one holds.
+func createFirst(c *Change, kind resources.Kind, desired resources.Inputs, old *resources.Observation) error {
+	c.CreateBeforeDestroy = true
+	held := resources.Inputs(old.Outputs)
+	if ip := desired.String("public_ip"); ip != "" && ip != "auto" && (ip == held.String("public_ip") || ip == old.Attrs.String("public_ip")) {
+		return fmt.Errorf("the new %s would need public address %s, which the one it replaces holds until it is deleted; let it be auto, or remove create_before_destroy", kind.Name(), ip)
+	}
+	for _, want := range desired.Maps("private_ips") {
+		for _, have := range append(held.Maps("interfaces"), old.Attrs.Maps("private_ips")...) {
+			if ip := want["ip"]; ip != "auto" && ip == have["ip"] && want["network"] == have["network"] {
+				return fmt.Errorf("the new %s would need private address %v, which the one it replaces holds until it is deleted; let it be auto, or remove create_before_destroy", kind.Name(), ip)
+			}
+		}
+	}
+	name := desired.String("name")
+	sameScope := !spec.HasUnknown(map[string]any(desired)) && kind.Scope(desired) == kind.Scope(old.Attrs)
+	if name == "" || name != old.Attrs.String("name") || !sameScope {
+		return nil // the new one's name is free
+	}
+	if f, ok := resources.FieldOf(kind, "name"); !ok || f.Update == "" {
+		return fmt.Errorf("a %s's name must be unique in its VDC and the API cannot rename one made under a temporary name; give the new one another name, or remove create_before_destroy", kind.Name())
+	}
+	c.TempName = tempName(name)
+	return nil
+}
+
+// tempName is a name for a resource that will be renamed to name: name
+// with a short random suffix, within the 64 characters names may have.
+func tempName(name string) string {
+	suffix := "-new-" + uuid.NewString()[:6]
+	if r := []rune(name); len(r)+len(suffix) > 64 {
+		name = string(r[:64-len(suffix)])
+	}
+	return name + suffix
 }
 
 // replaceDetail names the fields that force a replacement, with the kind's
@@ -491,7 +545,7 @@ func addressed(s *spec.Stack, one func(addr, attr string) any) func(*spec.Ref) (
 func RecordResolver(s *spec.Stack, record func(addr string) *state.Record) func(*spec.Ref) (any, error) {
 	return addressed(s, func(addr, attr string) any {
 		rec := record(addr)
-		if rec == nil {
+		if rec == nil || rec.Missing {
 			return spec.Unknown{Ref: "${" + addr + "." + attr + "}"}
 		}
 		if v, ok := rec.Outputs[attr]; ok {

@@ -162,3 +162,96 @@ func TestTargets(t *testing.T) {
 		t.Errorf("(-want +got)\n%s", diff)
 	}
 }
+
+func TestCreateBeforeDestroy(t *testing.T) {
+	cbd := func(edits ...string) func(string) string {
+		return func(src string) string {
+			src = strings.Replace(src, "protect: PROTECT", "protect: false\n    create_before_destroy: true", 1)
+			src = strings.Replace(src, "protect: false", "protect: false\n    create_before_destroy: true", 1)
+			for i := 0; i+1 < len(edits); i += 2 {
+				src = strings.Replace(src, edits[i], edits[i+1], 1)
+			}
+			return src
+		}
+	}
+	held := func(snap *state.Snapshot) {
+		web := snap.Resources["web"]
+		web.Protect = false
+		web.Outputs["public_ip"] = "198.18.0.5"
+		web.Outputs["interfaces"] = []any{map[string]any{"network": "p1", "ip": "10.7.0.9"}}
+	}
+	tests := []struct {
+		name      string
+		edit      func(string) string
+		wantSteps map[string][]string
+		renamed   bool
+		wantErr   string
+	}{{
+		name:      "same name: created under a temporary name, renamed after the delete",
+		edit:      cbd("instance_type: Standard", "instance_type: Compute"),
+		wantSteps: map[string][]string{"web": nil, "web (delete)": {"web"}, "web (rename)": {"web (delete)"}},
+		renamed:   true,
+	}, {
+		name:      "new name: nothing to rename",
+		edit:      cbd("instance_type: Standard", "instance_type: Compute", "name: web,", "name: web2,"),
+		wantSteps: map[string][]string{"web": nil, "web (delete)": {"web"}},
+	}, {
+		name:    "a public address the old one holds",
+		edit:    cbd("instance_type: Standard", "instance_type: Compute", "image:", "public_ip: 198.18.0.5, image:"),
+		wantErr: "web: create_before_destroy: the new instance would need public address 198.18.0.5, which the one it replaces holds",
+	}, {
+		name:    "a private address the old one holds",
+		edit:    cbd("instance_type: Standard", "instance_type: Compute", `{network: "${lan.id}"}`, `{network: "${lan.id}", ip: 10.7.0.9}`),
+		wantErr: "web: create_before_destroy: the new instance would need private address 10.7.0.9, which the one it replaces holds",
+	}, {
+		name:      "a free fixed address",
+		edit:      cbd("instance_type: Standard", "instance_type: Compute", `{network: "${lan.id}"}`, `{network: "${lan.id}", ip: 10.7.0.10}`),
+		wantSteps: map[string][]string{"web": nil, "web (delete)": {"web"}, "web (rename)": {"web (delete)"}},
+		renamed:   true,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			snap := applied()
+			held(snap)
+			p, err := planner.Plan(planner.Input{Stack: stack(t, false, tt.edit), Snapshot: snap})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string][]string{}
+			for id, deps := range steps(p) {
+				if len(deps) == 0 {
+					deps = nil
+				}
+				got[id] = deps
+			}
+			if diff := cmp.Diff(tt.wantSteps, got); diff != "" {
+				t.Errorf("steps (-want +got)\n%s", diff)
+			}
+			c := p.Change("web")
+			if !c.CreateBeforeDestroy {
+				t.Error("change is not create-before-destroy")
+			}
+			if tt.renamed != strings.HasPrefix(c.TempName, "web-new-") {
+				t.Errorf("temporary name %q, renamed = %v", c.TempName, tt.renamed)
+			}
+		})
+	}
+}
+
+func TestMissingRecordIsCreated(t *testing.T) {
+	snap := applied()
+	snap.Resources["web"].Missing = true
+	p, err := planner.Plan(planner.Input{Stack: stack(t, true, nil), Snapshot: snap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := p.Change("web"); c.Action != planner.Create || c.Reason != planner.ReasonMissing {
+		t.Errorf("web: %s %s, want create %s", c.Action, c.Reason, planner.ReasonMissing)
+	}
+}

@@ -25,9 +25,16 @@ type Record struct {
 	// SecretHashes holds HashSecret of each sensitive input, by property
 	// path; the input itself is not in Inputs.
 	SecretHashes map[string]string `json:"secret_hashes,omitempty"`
-	CreatedAt    time.Time         `json:"created_at"`
-	UpdatedAt    time.Time         `json:"updated_at"`
+	// Missing marks a resource deleted for a replacement whose new one was
+	// not created (yet): it has no ID, and the next plan creates it.
+	Missing   bool      `json:"missing,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
+
+// ReplacedSuffix ends the address under which the old resource of a
+// create-before-destroy replacement is recorded until it is deleted.
+const ReplacedSuffix = "~replaced"
 
 // A JournalEntry is an intention written before a mutating API call and
 // settled (deleted) when its outcome is recorded.

@@ -55,6 +55,8 @@ var reasonText = map[string]string{
 	planner.ReasonProtectedKept:      "removed from the stack, but protected",
 	planner.ReasonDestroy:            "destroy",
 	planner.ReasonTagUnused:          "no instance of the stack names it any more",
+	planner.ReasonMissing:            "it was deleted for a replacement whose new resource was not created: it is missing",
+	planner.ReasonReplacedOld:        "the old resource of a replacement that created its successor first",
 }
 
 // PlanText writes the human plan.
