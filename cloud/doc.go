@@ -68,9 +68,16 @@
 //     JSON is a *DecodeError that says so.
 //   - Reads (Describe*, GetMetering) are retried with jittered exponential
 //     backoff on transport errors, 5xx and throttling. Writes are retried
-//     only when the connection was never made, so nothing is ever done twice.
-//     Every throttling answer halves the shared Limiter's rate; successes win
-//     it back gradually.
+//     when the connection was never made, and on a 429 Throttling answer:
+//     the service refuses such a request before acting on it, so a retry
+//     cannot do anything twice, and without it a throttled apply never
+//     converges. Throttled requests get a larger budget of attempts
+//     (throttleRetries) than other faults, still bounded.
+//   - Every throttling answer halves the shared Limiter's rate and drops its
+//     burst to 1; successes win the rate back gradually and the burst with
+//     it. The burst starts at DefaultBurst(rate), a quarter second's worth
+//     (1 to 10), so the first second of an apply does not trip a service
+//     limited to the rate we were given.
 //   - Each attempt gets a fresh SignatureNonce and Timestamp.
 //   - The AccessKeySecret is used only as the HMAC key: Credentials mask it in
 //     String/GoString, and transport errors are stripped of the signed URL.

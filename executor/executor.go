@@ -654,8 +654,9 @@ func (e *Executor) update(ctx context.Context, c *planner.Change, release func()
 		fields = append(fields, f.Path)
 	}
 	// The record keeps the hashes of the secrets this update does not set
-	// (an ignored password stays what it was).
-	hashes := maps.Clone(rec.SecretHashes)
+	// (an ignored password stays what it was), made again in the current
+	// form where they are older and their value is at hand.
+	hashes := maps.Clone(state.UpgradeSecretHashes(rec.SecretHashes, secrets))
 	for _, f := range fields {
 		if v, ok := secrets[f]; ok {
 			if hashes == nil {

@@ -2,9 +2,12 @@ package executor_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -62,7 +65,13 @@ func (f *fixture) apply(t *testing.T, src string) *executor.Result {
 		t.Fatal(err)
 	}
 	snap, _ := f.store.Snapshot(context.Background())
-	live, err := resources.Refresh(context.Background(), f.client, resources.Scope{})
+	var scope resources.Scope
+	for _, r := range snap.Resources {
+		if r.Kind == "vdc" {
+			scope.VDCs = append(scope.VDCs, r.ID)
+		}
+	}
+	live, err := resources.Refresh(context.Background(), f.client, scope)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,5 +242,41 @@ resources:
 	defer mu.Unlock()
 	if creates != 6 || most != parallelism-1 {
 		t.Errorf("%d creates; up to %d other tasks running at a create, want exactly %d (the others)", creates, most, parallelism-1)
+	}
+}
+
+// A fingerprint of the older form is made again in the current one when
+// its record is next written, and still tells the password unchanged.
+func TestOldSecretFingerprintUpgradedOnWrite(t *testing.T) {
+	ctx := context.Background()
+	src := replace(replace(twoBranches, "REGION_B", "CN_Beijing_A"), "ADDRESS", "10.9.0.0")
+	f := newFixture(t, emulator.Options{})
+	if res := f.apply(t, src); res.Err() != nil {
+		t.Fatalf("apply: %v %+v", res.Err(), res)
+	}
+	snap, _ := f.store.Snapshot(ctx)
+	web := snap.Resources["b_web"]
+	if h := web.SecretHashes["password"]; !strings.HasPrefix(h, "argon2id:") {
+		t.Fatalf("new record's fingerprint %q is not argon2id", h)
+	}
+	salt := []byte("0123456789abcdef")
+	sum := sha256.Sum256(append(salt, "Exec-Passw0rd"...))
+	web.SecretHashes = map[string]string{"password": "sha256:" + hex.EncodeToString(salt) + ":" + hex.EncodeToString(sum[:])}
+	if _, err := f.store.Commit(ctx, state.Change{Put: []*state.Record{web}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Reading it changes nothing: the old fingerprint still matches.
+	if res := f.apply(t, src); res.Added+res.Changed+res.Replaced+res.Destroyed != 0 {
+		t.Fatalf("an unchanged password was planned as a change: %+v", res)
+	}
+	// A rename writes the record: its fingerprint is upgraded.
+	if res := f.apply(t, replace(src, "name: web,", "name: web2,")); res.Changed != 1 {
+		t.Fatalf("rename: %+v", res)
+	}
+	snap, _ = f.store.Snapshot(ctx)
+	h := snap.Resources["b_web"].SecretHashes["password"]
+	if !strings.HasPrefix(h, "argon2id:") || !state.SecretMatches(h, "Exec-Passw0rd") {
+		t.Errorf("after a write the fingerprint is %q, want an argon2id one of the password", h)
 	}
 }

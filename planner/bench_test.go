@@ -124,3 +124,47 @@ func BenchmarkRefreshAndPlan(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPlanSharedSecret plans 1,000 instances whose password comes from
+// one sensitive variable, as a new process would: without derived keys in
+// memory. It reports the key derivations each plan ran (one: the records
+// were written by one apply) and the plan's wall time.
+func BenchmarkPlanSharedSecret(b *testing.B) {
+	const n, pw = 1000, "Shared-Passw0rd"
+	src := "version: 1\nstack: bench\nregion: CN_Beijing_A\nvariables:\n  pw: {default: " + pw + ", sensitive: true}\nresources:\n" +
+		"  net: {kind: vdc, properties: {name: bench}}\n" +
+		"  lan: {kind: private_network, properties: {vdc: \"${net.id}\", name: lan, address: 10.0.0.0, mask: 16}}\n" +
+		fmt.Sprintf("  web: {kind: instance, count: %d, properties: {vdc: \"${net.id}\", name: \"web-${index}\", instance_type: Standard, cpu: 1, ram: 1, image: Centos_7.6_64, password: \"${var.pw}\", private_ips: [{network: \"${lan.id}\"}]}}\n", n)
+	stack, err := spec.Parse("bench.yaml", []byte(src))
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap := &state.Snapshot{Meta: state.Meta{Lineage: "bench", Serial: 1, Format: 1}, Resources: map[string]*state.Record{
+		"net": {Addr: "net", Kind: "vdc", ID: "v", Inputs: map[string]any{"name": "bench", "region": "CN_Beijing_A"}, Outputs: map[string]any{"id": "v"}},
+		"lan": {Addr: "lan", Kind: "private_network", ID: "p", Inputs: map[string]any{"vdc": "v", "name": "lan", "type": "auto", "address": "10.0.0.0", "mask": int64(16)},
+			Outputs: map[string]any{"id": "p"}, Deps: []string{"net"}},
+	}}
+	for i := range n {
+		addr, id := fmt.Sprintf("web[%d]", i), fmt.Sprintf("i%d", i)
+		snap.Resources[addr] = &state.Record{Addr: addr, Kind: "instance", ID: id, Region: "CN_Beijing_A", Deps: []string{"lan", "net"},
+			Inputs: map[string]any{"vdc": "v", "name": fmt.Sprintf("web-%d", i), "instance_type": "Standard", "cpu": int64(1), "ram": int64(1),
+				"image": "Centos_7.6_64", "region": "CN_Beijing_A", "charge_type": "PostPaid", "power": "running", "public_ip": "",
+				"data_disks": []any{}, "private_ips": []any{map[string]any{"network": "p", "ip": "auto"}}, "security_groups": []any{}},
+			Outputs: map[string]any{"id": id}, SecretHashes: map[string]string{"password": state.HashSecret(pw)}}
+	}
+	derivations := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		state.ForgetKeys()
+		before := state.Derivations()
+		p, err := planner.Plan(planner.Input{Stack: stack, Snapshot: snap})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if p.HasChanges() {
+			b.Fatalf("the benchmark state is not converged: %+v", p.Changes[0])
+		}
+		derivations += state.Derivations() - before
+	}
+	b.ReportMetric(float64(derivations)/float64(b.N), "derivations/op")
+}

@@ -21,7 +21,7 @@
 //   - A file that is not a bbolt database, is truncated or corrupt, or was
 //     written by a newer format is refused with an error and left untouched.
 //   - No secret is stored: records keep salted hashes of sensitive inputs
-//     (HashSecret), never values.
+//     (HashSecret: argon2id, see secret.go), never values.
 //
 // History: one entry per locking session that changed something (one
 // command: an apply, a `state rm`), keyed by the serial it ended at, holding

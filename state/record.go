@@ -2,13 +2,8 @@ package state
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -141,32 +136,6 @@ const CurrentFormat = 1
 
 // MaxHistory is how many history entries are kept.
 const MaxHistory = 50
-
-// HashSecret returns a salted SHA-256 of value, for telling whether a
-// sensitive input changed without storing it.
-func HashSecret(value string) string {
-	var salt [16]byte
-	_, _ = rand.Read(salt[:])
-	return "sha256:" + hex.EncodeToString(salt[:]) + ":" + digest(salt[:], value)
-}
-
-// SecretMatches reports whether hash was made by HashSecret(value).
-func SecretMatches(hash, value string) bool {
-	parts := strings.Split(hash, ":")
-	if len(parts) != 3 || parts[0] != "sha256" {
-		return false
-	}
-	salt, err := hex.DecodeString(parts[1])
-	if err != nil {
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(digest(salt, value)), []byte(parts[2])) == 1
-}
-
-func digest(salt []byte, value string) string {
-	sum := sha256.Sum256(append(append([]byte{}, salt...), value...))
-	return hex.EncodeToString(sum[:])
-}
 
 // validate refuses records that would store a secret in clear.
 func (r *Record) validate() error {
