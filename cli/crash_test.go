@@ -51,15 +51,6 @@ func runCdstack(t *testing.T, dir, endpoint string, env []string, args ...string
 	return out.String(), err
 }
 
-// cdstackCommand is this test binary as cdstack in dir, not started.
-func cdstackCommand(dir, endpoint string, env []string, args ...string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), append([]string{"CDSTACK_AS_MAIN=1", "CDS_ENDPOINT=" + endpoint,
-		"CDS_SECRET_ID=" + testKey, "CDS_SECRET_KEY=" + testSecret}, env...)...)
-	return cmd
-}
-
 // A lockedBuffer collects a running command's output.
 type lockedBuffer struct {
 	mu  sync.Mutex
@@ -305,9 +296,7 @@ func TestInterruptStopsCleanly(t *testing.T) {
 		t.Skip("interrupt test: skipped in -short mode")
 	}
 	srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 300 * time.Millisecond})
-	cmd := exec.Command(os.Args[0], "apply", "--auto-approve", "--parallelism", "2")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CDSTACK_AS_MAIN=1", "CDS_ENDPOINT="+endpoint, "CDS_SECRET_ID="+testKey, "CDS_SECRET_KEY="+testSecret)
+	cmd := cdstackCommand(dir, endpoint, nil, "apply", "--auto-approve", "--parallelism", "2")
 	var out bytes.Buffer
 	pr, pw, _ := os.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, &out

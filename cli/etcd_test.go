@@ -3,8 +3,6 @@ package cli
 import (
 	"bufio"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,9 +24,7 @@ func TestEtcdStateEndToEnd(t *testing.T) {
 	env := []string{"CDSTACK_STATE=" + url, "CDSTACK_LOCK_TTL=5s"}
 
 	// Two applies at once: the second is refused and names the first.
-	first := exec.Command(os.Args[0], "apply", "--auto-approve")
-	first.Dir = dir
-	first.Env = append(os.Environ(), append([]string{"CDSTACK_AS_MAIN=1", "CDS_ENDPOINT=" + endpoint, "CDS_SECRET_ID=" + testKey, "CDS_SECRET_KEY=" + testSecret}, env...)...)
+	first := cdstackCommand(dir, endpoint, env, "apply", "--auto-approve")
 	stdout, _ := first.StdoutPipe()
 	if err := first.Start(); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,14 +19,16 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	if os.Getenv("CDSTACK_AS_MAIN") == "1" { // the crash test runs the binary as cdstack
-		os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	bin, cleanup, err := buildCdstack()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	// testscript.Main exits the process itself: the etcd the tests started
-	// is stopped when the tests end, before it does.
-	testscript.Main(etcdtest.StopAfter(m), map[string]func(){
-		"cdstack": func() { os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
-	})
+	cdstackBin = bin
+	// The etcd the tests started is stopped when they end.
+	code := etcdtest.StopAfter(m).Run()
+	cleanup()
+	os.Exit(code)
 }
 
 // TestScripts runs testdata/script/*.txtar. Each script gets $FAKE_API, a
@@ -39,6 +42,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
+			env.Setenv("PATH", filepath.Dir(cdstackBin)+string(os.PathListSeparator)+env.Getenv("PATH"))
 			env.Setenv("FAKE_API", fake.URL)
 			port, err := freePort()
 			if err != nil {
