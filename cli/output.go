@@ -47,7 +47,7 @@ func printOutputs(c *ucli.Context, s *spec.Stack, only string, asJSON bool) erro
 		if only != "" && o.Name != only {
 			continue
 		}
-		v, err := o.Value.Eval(spec.EvalContext{Index: -1, Var: s.VarsOf(), Attr: attr})
+		v, err := o.Value.Eval(s.Context(-1, attr))
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -16,7 +17,9 @@ func validateCommand() *ucli.Command {
 		Name:  "validate",
 		Usage: "check a stack file without touching the cloud",
 		Description: "Prints every problem as FILE:LINE:COL: PATH: MESSAGE, sorted by position, and exits 1\n" +
-			"if there is any error; otherwise prints a one-line summary and exits 0.",
+			"if there is any error; otherwise prints a one-line summary and exits 0.\n" +
+			"Variables need no values: without one, everything that does not depend on it is checked\n" +
+			"and the variables a plan will need are listed (a pull-request check needs no secrets).",
 		Flags:  append(stackFlags(), &ucli.BoolFlag{Name: "json", Usage: "print the result as a JSON document"}),
 		Action: runValidate,
 	}
@@ -30,6 +33,20 @@ type validateReport struct {
 	Errors        spec.Errors `json:"errors"`
 	Warnings      spec.Errors `json:"warnings"`
 	Summary       *summary    `json:"summary,omitempty"`
+	// Needs are the variables without a value: a plan needs them.
+	Needs []neededVariable `json:"needs"`
+}
+
+// neededVariable is a variable validate checked without a value.
+type neededVariable struct {
+	Name      string `json:"name"`
+	Env       string `json:"env,omitempty"`
+	Sensitive bool   `json:"sensitive,omitempty"`
+	// How says how to give it a value.
+	How string `json:"how"`
+	// Counts are the resources whose count it gives: their indexes are
+	// range-checked once it has a value.
+	Counts []string `json:"counts,omitempty"`
 }
 
 type summary struct {
@@ -41,12 +58,12 @@ type summary struct {
 }
 
 func runValidate(c *ucli.Context) error {
-	path, s, err := loadStack(c)
+	path, s, err := loadStack(c, true)
 	var problems spec.Errors
 	if err != nil && !errors.As(err, &problems) {
 		return err
 	}
-	report := validateReport{FormatVersion: "1", File: path, Valid: err == nil, Errors: spec.Errors{}, Warnings: spec.Errors{}}
+	report := validateReport{FormatVersion: "1", File: path, Valid: err == nil, Errors: spec.Errors{}, Warnings: spec.Errors{}, Needs: []neededVariable{}}
 	for _, p := range problems {
 		if p.Warning {
 			report.Warnings = append(report.Warnings, p)
@@ -58,6 +75,7 @@ func runValidate(c *ucli.Context) error {
 		report.Warnings = append(report.Warnings, s.Warnings...)
 		report.Summary = &summary{Stack: s.Name, Resources: len(s.Resources), Instances: len(s.Addresses()),
 			Variables: len(s.Variables), Outputs: len(s.Outputs)}
+		report.Needs = needs(s)
 	}
 	if c.Bool("json") {
 		enc := json.NewEncoder(c.App.Writer)
@@ -82,7 +100,32 @@ func runValidate(c *ucli.Context) error {
 	sm := report.Summary
 	fmt.Fprintf(c.App.Writer, "%s is valid: stack %s, %d resources (%d instances), %d variables, %d outputs\n",
 		path, sm.Stack, sm.Resources, sm.Instances, sm.Variables, sm.Outputs)
+	if len(report.Needs) > 0 {
+		fmt.Fprintln(c.App.Writer, "Checked without values; a plan needs:")
+		for _, n := range report.Needs {
+			fmt.Fprintf(c.App.Writer, "  %s (%s)", n.Name, n.How)
+			if len(n.Counts) > 0 {
+				fmt.Fprintf(c.App.Writer, ": the count of %s, whose indexes are checked once it is set", strings.Join(n.Counts, ", "))
+			}
+			fmt.Fprintln(c.App.Writer)
+		}
+	}
 	return nil
+}
+
+// needs lists the variables without a value and the counts they give.
+func needs(s *spec.Stack) []neededVariable {
+	out := []neededVariable{}
+	for _, v := range s.Unset() {
+		n := neededVariable{Name: v.Name, Env: v.Env, Sensitive: v.Sensitive, How: v.HowToSet()}
+		for _, name := range s.Names() {
+			if r := s.Resources[name]; r.CountUnknown && r.CountVar == v.Name {
+				n.Counts = append(n.Counts, name)
+			}
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 func schemaCommand() *ucli.Command {

@@ -73,6 +73,7 @@ func (s *Stack) checkCount(r *Resource, d *diag) {
 			return
 		}
 		vr.used = true
+		r.CountUnknown, r.CountVar = vr.Unset, vr.Name
 		n, isInt := vr.Value.(int64)
 		switch {
 		case vr.Value == nil, !isInt, n < 0 || n > 1000:
@@ -115,7 +116,7 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 			d.errorf(ref.Pos, path, "%q has count: use ${%s[0].%s} for one instance or ${%s[*].%s} for all", target.Name, target.Name, ref.Attr, target.Name, ref.Attr)
 		case !target.HasCount() && (ref.Idx >= 0 || ref.Splat):
 			d.errorf(ref.Pos, path, "%q has no count: use ${%s.%s}", target.Name, target.Name, ref.Attr)
-		case target.HasCount() && ref.Idx >= target.Count:
+		case target.HasCount() && !target.CountUnknown && ref.Idx >= target.Count:
 			d.errorf(ref.Pos, path, "%s is out of range: %q has %d instance(s)", ref, target.Name, target.Count)
 		}
 	}
@@ -291,6 +292,8 @@ func (b *docBuilder) value(v *Value, path []string) any {
 			return toJSON(val)
 		case ref.Index:
 			return json.Number("0")
+		case ref.Workspace:
+			return b.s.Workspace
 		default:
 			typ := ""
 			if r, ok := b.s.Resources[ref.Addr]; ok {
@@ -317,6 +320,8 @@ func (b *docBuilder) value(v *Value, path []string) any {
 			sb.WriteString(p.Lit)
 		case p.Ref.Index:
 			sb.WriteString("0")
+		case p.Ref.Workspace:
+			sb.WriteString(b.s.Workspace)
 		case p.Ref.Var != "":
 			val, ok := b.variable(key, p.Ref.Var)
 			if !ok {

@@ -9,11 +9,19 @@ import (
 type EvalContext struct {
 	// Index is the copy number for ${index} (-1 outside count).
 	Index int
+	// Workspace is what ${workspace} stands for.
+	Workspace string
 	// Var returns a variable's value.
 	Var func(name string) (any, bool)
 	// Attr returns a resource attribute: a value, Unknown when it is known
 	// only after apply, or an error.
 	Attr func(ref *Ref) (any, error)
+}
+
+// Context is the EvalContext of the stack's values: its variables, its
+// workspace, copy number index (-1 outside count) and attr for resources.
+func (s *Stack) Context(index int, attr func(*Ref) (any, error)) EvalContext {
+	return EvalContext{Index: index, Var: s.VarsOf(), Workspace: s.Workspace, Attr: attr}
 }
 
 // VarsOf returns a Var function over the stack's resolved variables.
@@ -95,6 +103,8 @@ func (ctx EvalContext) ref(r *Ref) (any, error) {
 			return nil, fmt.Errorf("%s: ${index} outside a resource with count", r.Pos)
 		}
 		return int64(ctx.Index), nil
+	case r.Workspace:
+		return ctx.Workspace, nil
 	case r.Var != "":
 		if ctx.Var != nil {
 			if x, ok := ctx.Var(r.Var); ok {

@@ -46,8 +46,9 @@ type Ref struct {
 	Raw string // the text between ${ and }
 	Pos Pos
 
-	Var   string // ${var.name}
-	Index bool   // ${index}
+	Var       string // ${var.name}
+	Index     bool   // ${index}
+	Workspace bool   // ${workspace}
 
 	Addr  string // ${addr.attr}, ${addr[i].attr}, ${addr[*].attr}
 	Idx   int    // -1 when no [i]
@@ -62,9 +63,10 @@ func (r *Ref) String() string { return "${" + r.Raw + "}" }
 func (r *Ref) IsResource() bool { return r.Addr != "" }
 
 var (
-	refVar   = regexp.MustCompile(`^var\.([a-z][a-z0-9_]*)$`)
-	refAttr  = regexp.MustCompile(`^([a-z][a-z0-9_]*)(?:\[(\*|[0-9]+)\])?\.([a-z][a-z0-9_]*)$`)
-	refIndex = "index"
+	refVar       = regexp.MustCompile(`^var\.([a-z][a-z0-9_]*)$`)
+	refAttr      = regexp.MustCompile(`^([a-z][a-z0-9_]*)(?:\[(\*|[0-9]+)\])?\.([a-z][a-z0-9_]*)$`)
+	refIndex     = "index"
+	refWorkspace = "workspace"
 )
 
 type refError struct {
@@ -143,6 +145,8 @@ func parseRef(raw string) (*Ref, string) {
 	switch {
 	case raw == refIndex:
 		r.Index = true
+	case raw == refWorkspace:
+		r.Workspace = true
 	case refVar.MatchString(raw):
 		r.Var = refVar.FindStringSubmatch(raw)[1]
 	case refAttr.MatchString(raw):
@@ -162,7 +166,7 @@ func parseRef(raw string) (*Ref, string) {
 	case raw == "":
 		return nil, "empty reference ${}"
 	default:
-		return nil, "malformed reference ${" + raw + "}: want ${address.attribute}, ${address[0].attribute}, ${address[*].attribute}, ${var.name} or ${index}"
+		return nil, "malformed reference ${" + raw + "}: want ${address.attribute}, ${address[0].attribute}, ${address[*].attribute}, ${var.name}, ${index} or ${workspace}"
 	}
 	return r, ""
 }

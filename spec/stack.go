@@ -19,6 +19,8 @@ type Stack struct {
 	Version int
 	Name    string
 	Region  string
+	// Workspace is what ${workspace} stands for.
+	Workspace string
 
 	Variables map[string]*Variable
 	Resources map[string]*Resource
@@ -31,11 +33,16 @@ type Stack struct {
 
 // A Resource is one entry of resources: (with count, several instances).
 type Resource struct {
-	Name       string
-	Kind       string
-	Pos        Pos
-	Count      int // -1 without count
-	CountPos   Pos
+	Name     string
+	Kind     string
+	Pos      Pos
+	Count    int // -1 without count
+	CountPos Pos
+	// CountUnknown: count comes from a variable without a value (only
+	// with AllowUnset); Count is then 0 and indexes are not range-checked.
+	CountUnknown bool
+	// CountVar is the variable count comes from, if it does.
+	CountVar   string
 	Properties *Value
 	DependsOn  []string
 	Protect    bool
@@ -75,12 +82,30 @@ type Output struct {
 type Option func(*loadConfig)
 
 type loadConfig struct {
-	vars   map[string]string
-	getenv func(string) string
+	vars       map[string]string
+	files      []*VarFile
+	getenv     func(string) string
+	allowUnset bool
+	workspace  string
 }
 
 // WithVars sets variables as --var name=value does.
 func WithVars(vars map[string]string) Option { return func(c *loadConfig) { c.vars = vars } }
+
+// WithVarFiles sets variables from files, as --var-file does: a later file
+// wins over an earlier one; --var wins over all.
+func WithVarFiles(files ...*VarFile) Option { return func(c *loadConfig) { c.files = files } }
+
+// AllowUnset lets variables have no value: they are marked Unset, and what
+// depends on them is checked only for what it can be without the value
+// (validate without values, as a pull-request check needs no secrets).
+func AllowUnset() Option { return func(c *loadConfig) { c.allowUnset = true } }
+
+// WithWorkspace sets what ${workspace} is (default: DefaultWorkspace).
+func WithWorkspace(name string) Option { return func(c *loadConfig) { c.workspace = name } }
+
+// DefaultWorkspace is the workspace when none is chosen.
+const DefaultWorkspace = "default"
 
 // WithEnv replaces os.Getenv for env: variables.
 func WithEnv(getenv func(string) string) Option { return func(c *loadConfig) { c.getenv = getenv } }
@@ -123,13 +148,13 @@ func Load(path string, opts ...Option) (*Stack, error) {
 
 // Parse checks a stack file's content; file names it in positions.
 func Parse(file string, data []byte, opts ...Option) (*Stack, error) {
-	cfg := loadConfig{getenv: os.Getenv}
+	cfg := loadConfig{getenv: os.Getenv, workspace: DefaultWorkspace}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	d := &diag{}
 	sum := sha256.Sum256(data)
-	s := &Stack{File: file, Hash: hex.EncodeToString(sum[:]), Variables: map[string]*Variable{}, Resources: map[string]*Resource{}}
+	s := &Stack{File: file, Hash: hex.EncodeToString(sum[:]), Workspace: cfg.workspace, Variables: map[string]*Variable{}, Resources: map[string]*Resource{}}
 	s.root = parseYAML(file, data, d)
 	if s.root != nil {
 		if s.root.Kind != Map {
@@ -141,8 +166,11 @@ func Parse(file string, data []byte, opts ...Option) (*Stack, error) {
 					d.errorf(Pos{File: file, Line: 1, Col: 1}, "", "--var %s: the stack declares no variable %q", name, name)
 				}
 			}
+			for _, f := range cfg.files {
+				f.checkNames(s, d)
+			}
 			for _, name := range sortedKeys(s.Variables) {
-				s.Variables[name].resolve(cfg.vars, cfg.getenv, d)
+				s.Variables[name].resolve(&cfg, d)
 			}
 			s.check(d)
 		}
@@ -163,14 +191,20 @@ var stackName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 // CheckStackName says what is wrong with a stack name, or nil: 1 to 63 of
 // a-z, 0-9, '_' and '-', starting with a letter or digit. Such a name is one
 // path element: the state file it names stays in .cdstack/.
-func CheckStackName(name string) error {
+func CheckStackName(name string) error { return checkName("stack", name) }
+
+// CheckWorkspaceName says what is wrong with a workspace name, or nil: the
+// same rule as a stack name, as it becomes part of the state file's name.
+func CheckWorkspaceName(name string) error { return checkName("workspace", name) }
+
+func checkName(what, name string) error {
 	switch {
 	case name == "":
-		return errors.New("the stack's name is empty")
+		return fmt.Errorf("the %s's name is empty", what)
 	case len(name) > MaxStackName:
-		return fmt.Errorf("the stack's name is %d characters long; at most %d", len(name), MaxStackName)
+		return fmt.Errorf("the %s's name is %d characters long; at most %d", what, len(name), MaxStackName)
 	case !stackName.MatchString(name):
-		return fmt.Errorf("%q is not a stack name: a-z, 0-9, '_' and '-', starting with a letter or digit", name)
+		return fmt.Errorf("%q is not a %s name: a-z, 0-9, '_' and '-', starting with a letter or digit", name, what)
 	}
 	return nil
 }
@@ -269,6 +303,18 @@ func (s *Stack) Addresses() []string {
 	var out []string
 	for _, name := range s.Names() {
 		out = append(out, s.Resources[name].Addresses()...)
+	}
+	return out
+}
+
+// Unset returns the variables that have no value, sorted (only with
+// AllowUnset).
+func (s *Stack) Unset() []*Variable {
+	var out []*Variable
+	for _, name := range sortedKeys(s.Variables) {
+		if v := s.Variables[name]; v.Unset {
+			out = append(out, v)
+		}
 	}
 	return out
 }

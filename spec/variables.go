@@ -18,9 +18,11 @@ type Variable struct {
 	Pos         Pos
 
 	// Value is the resolved value (string, int64, float64, bool, []any,
-	// map[string]any); Source says where it came from.
+	// map[string]any); Source says where it came from. Unset: no value was
+	// given and Load was told to allow that (validate without values).
 	Value  any
 	Source string
+	Unset  bool
 	used   bool
 }
 
@@ -65,15 +67,23 @@ func readVariable(k *Key) *Variable {
 	return v
 }
 
-// resolve sets v.Value from --var, then the environment, then the default.
-func (v *Variable) resolve(vars map[string]string, getenv func(string) string, d *diag) {
+// resolve sets v.Value from --var, then the variable files (the last that
+// sets it), then the environment, then the default. Without any, it is an
+// error, or with allowUnset the variable stays without a value (Unset).
+func (v *Variable) resolve(cfg *loadConfig, d *diag) {
 	path := "variables." + v.Name
-	if s, ok := vars[v.Name]; ok {
+	if s, ok := cfg.vars[v.Name]; ok {
 		v.convert(s, "--var "+v.Name, d)
 		return
 	}
+	for i := len(cfg.files) - 1; i >= 0; i-- {
+		if val, ok := cfg.files[i].value(v.Name); ok {
+			v.setPlain(val, "variable file "+cfg.files[i].Path, "the value", d)
+			return
+		}
+	}
 	if v.Env != "" {
-		if s := getenv(v.Env); s != "" {
+		if s := cfg.getenv(v.Env); s != "" {
 			v.convert(s, "environment variable "+v.Env, d)
 			return
 		}
@@ -83,24 +93,48 @@ func (v *Variable) resolve(vars map[string]string, getenv func(string) string, d
 			d.errorf(v.Default.Pos, path+".default", "a default cannot hold references")
 			return
 		}
-		val := v.Default.Plain()
-		if !typeMatches(v.Type, val) {
-			d.errorf(v.Default.Pos, path+".default", "the default is a %s, but the variable's type is %s", kindOf(val), v.Type)
-			return
-		}
-		if v.Type == "number" {
-			if i, ok := val.(int64); ok {
-				val = float64(i)
-			}
-		}
-		v.Value, v.Source = val, "default"
+		v.setPlain(v.Default, "default", "the default", d)
 		return
 	}
-	how := "--var " + v.Name + "=…"
-	if v.Env != "" {
-		how += " or $" + v.Env
+	if cfg.allowUnset {
+		v.Unset = true
+		return
 	}
-	d.errorf(v.Pos, path, "variable %q has no value: set it with %s, or give it a default", v.Name, how)
+	d.errorf(v.Pos, path, "variable %q has no value: set it with %s, or give it a default", v.Name, v.HowToSet())
+}
+
+// HowToSet says how a value is given: "--var name=… or $ENV".
+func (v *Variable) HowToSet() string {
+	if v.Env == "" {
+		return "--var " + v.Name + "=… or a --var-file"
+	}
+	return "--var " + v.Name + "=…, a --var-file or $" + v.Env
+}
+
+// setPlain takes a YAML value (a default, or a variable file's) if its type
+// is the variable's; what names it in an error ("the default").
+func (v *Variable) setPlain(val *Value, source, what string, d *diag) {
+	x := val.Plain()
+	if !typeMatches(v.Type, x) {
+		path := "variables." + v.Name
+		if source != "default" {
+			path = v.Name
+		} else {
+			path += ".default"
+		}
+		hint := ""
+		if v.Type == "string" && val.Kind != String && val.Kind != List && val.Kind != Map {
+			hint = "; quote it to make it text"
+		}
+		d.errorf(val.Pos, path, "%s is %s, but the variable's type is %s%s", what, withArticle(kindOf(x)), v.Type, hint)
+		return
+	}
+	if v.Type == "number" {
+		if i, ok := x.(int64); ok {
+			x = float64(i)
+		}
+	}
+	v.Value, v.Source = x, source
 }
 
 func (v *Variable) convert(s, source string, d *diag) {
@@ -120,7 +154,7 @@ func (v *Variable) convert(s, source string, d *diag) {
 		err = json.Unmarshal([]byte(s), &x)
 		val = normalizeJSON(x)
 		if err == nil && !typeMatches(v.Type, val) {
-			err = fmt.Errorf("it is a %s", kindOf(val))
+			err = fmt.Errorf("it is %s", withArticle(kindOf(val)))
 		}
 	}
 	if err != nil {
@@ -128,7 +162,7 @@ func (v *Variable) convert(s, source string, d *diag) {
 		if v.Sensitive {
 			shown = "(sensitive)"
 		}
-		d.errorf(v.Pos, "variables."+v.Name, "%s gives %s, which is not a %s", source, shown, v.Type)
+		d.errorf(v.Pos, "variables."+v.Name, "%s gives %s, which is not %s", source, shown, withArticle(v.Type))
 		return
 	}
 	v.Value, v.Source = val, source
@@ -169,6 +203,14 @@ func typeMatches(typ string, val any) bool {
 		return typ == "map"
 	}
 	return false
+}
+
+// withArticle is "an integer", "a string".
+func withArticle(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }
 
 func kindOf(val any) string {
