@@ -58,6 +58,9 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			graphCommand(),
 			outputCommand(),
 			importCommand(),
+			showCommand(),
+			refreshCommand(),
+			completionCommand(),
 		},
 		// Errors are printed by Main, once.
 		ExitErrHandler: func(*ucli.Context, error) {},
@@ -70,10 +73,10 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 // usageError turns a flag parsing error into one line instead of the full help.
 func usageError(c *ucli.Context, err error, _ bool) error {
 	name := "cdstack"
-	if c.Command != nil && c.Command.FullName() != "" {
+	if c.Command != nil && c.Command.FullName() != "" && c.Command.FullName() != c.App.Name {
 		name += " " + c.Command.FullName()
 	}
-	return fmt.Errorf("%w (see %s --help)", err, name)
+	return fmt.Errorf("%w%s (see %s --help)", err, flagSuggestion(c, err), name)
 }
 
 func setUsageErrors(cmds []*ucli.Command) {
@@ -90,6 +93,10 @@ func setUsageErrors(cmds []*ucli.Command) {
 // Ctrl-C cancels the command's context; a second one exits at once.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := NewApp(stdin, stdout, stderr)
+	if err := unknownCommand(app, args); err != nil {
+		fmt.Fprintf(stderr, "cdstack: %v\n", err)
+		return 1
+	}
 	ctx, stop := interruptContext(stderr, changesNothing[commandName(app, args)])
 	defer stop()
 	err := app.RunContext(ctx, permuteArgs(app, args))
@@ -122,21 +129,27 @@ func interruptContext(stderr io.Writer, readOnly bool) (context.Context, func())
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
+	say := func(msg string) {
+		if isTerminal(stderr) {
+			msg = "\r\033[K" + msg // on its own line, not after the progress bar
+		}
+		fmt.Fprintln(stderr, msg)
+	}
 	go func() {
 		select {
 		case <-sig:
 			if readOnly {
-				fmt.Fprintln(stderr, "cdstack: interrupted; nothing was changed")
+				say("cdstack: interrupted; nothing was changed")
 				os.Exit(130)
 			}
-			fmt.Fprintln(stderr, "cdstack: interrupt received; finishing what is in flight (press Ctrl-C again to exit at once)")
+			say("cdstack: interrupt received; finishing what is in flight (press Ctrl-C again to exit at once)")
 			cancel()
 		case <-done:
 			return
 		}
 		select {
 		case <-sig:
-			fmt.Fprintln(stderr, "cdstack: second interrupt; exiting now")
+			say("cdstack: second interrupt; exiting now")
 			os.Exit(130)
 		case <-done:
 		}

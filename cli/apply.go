@@ -30,7 +30,7 @@ func applyCommand() *ucli.Command {
 		Name:      "apply",
 		Usage:     "make the cloud match the stack (or carry out a saved plan)",
 		ArgsUsage: "[plan.json]",
-		Flags:     applyFlags(),
+		Flags:     append(applyFlags(), replaceFlag),
 		Action:    func(c *ucli.Context) error { return runApply(c, false) },
 	}
 }
@@ -54,10 +54,13 @@ func runApply(c *ucli.Context, destroy bool) error {
 		if saved, err = readPlan(c.Args().First()); err != nil {
 			return err
 		}
-		if !c.IsSet("file") {
-			if err := c.Set("file", saved.StackFile); err != nil {
+		if !c.IsSet(flagFile) {
+			if err := c.Set(flagFile, saved.StackFile); err != nil {
 				return err
 			}
+		}
+		if err := sameWorkspace(c, saved); err != nil {
+			return err
 		}
 	}
 	s, err := mustStack(c)
@@ -72,6 +75,7 @@ func runApply(c *ucli.Context, destroy bool) error {
 		return err
 	}
 	defer st.Close()
+	announce(c, st)
 	client, closeCloud, err := connect(c)
 	if err != nil {
 		return err
@@ -105,13 +109,19 @@ func runApply(c *ucli.Context, destroy bool) error {
 		return nil
 	}
 	if !c.Bool("auto-approve") {
-		if err := confirm(c, destroy); err != nil {
+		q := "Do you want to perform these actions? Only 'yes' is accepted: "
+		if destroy {
+			q = "Do you really want to destroy these resources? Only 'yes' is accepted: "
+		}
+		if err := confirm(c, q); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintln(out)
+	start := time.Now()
 	res, err := ex.Apply(c.Context, p)
 	hook.end()
+	took := time.Since(start).Round(100 * time.Millisecond)
 	if err != nil {
 		return err
 	}
@@ -124,13 +134,13 @@ func runApply(c *ucli.Context, destroy bool) error {
 		if len(res.Lost) > 0 {
 			lost = fmt.Sprintf(", %d lost", len(res.Lost))
 		}
-		fmt.Fprintf(out, "\n%s failed. Resources: %d added, %d changed, %d replaced, %d destroyed%s.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed, lost)
+		fmt.Fprintf(out, "\n%s failed. Resources: %d added, %d changed, %d replaced, %d destroyed%s. Took %s.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed, lost, took)
 		if res.Interrupted {
 			return exitCode(130, ferr)
 		}
 		return ferr
 	}
-	fmt.Fprintf(out, "\n%s complete! Resources: %d added, %d changed, %d replaced, %d destroyed.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed)
+	fmt.Fprintf(out, "\n%s complete! Resources: %d added, %d changed, %d replaced, %d destroyed. Took %s.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed, took)
 	for _, kept := range p.Changes {
 		if kept.Reason == planner.ReasonProtectedKept {
 			fmt.Fprintf(out, "Kept %s: %s.\n", kept.Addr, kept.Detail)
@@ -142,6 +152,21 @@ func runApply(c *ucli.Context, destroy bool) error {
 	if !destroy && len(s.Outputs) > 0 {
 		fmt.Fprintln(out, "\nOutputs:")
 		return printOutputs(c, s, "", false)
+	}
+	return nil
+}
+
+// sameWorkspace takes a saved plan's workspace when none was chosen, and
+// refuses to apply it to another.
+func sameWorkspace(c *ucli.Context, saved *planner.Document) error {
+	if saved.Workspace == "" {
+		return nil
+	}
+	if !c.IsSet(flagWorkspace) || c.String(flagWorkspace) == "" { // none chosen (an empty CDSTACK_WORKSPACE is none)
+		return c.Set(flagWorkspace, saved.Workspace)
+	}
+	if ws, _ := workspace(c); ws != saved.Workspace {
+		return fmt.Errorf("%w: the plan was made in workspace %s, not %s", planner.ErrStalePlan, saved.Workspace, ws)
 	}
 	return nil
 }
@@ -161,16 +186,13 @@ func readPlan(path string) (*planner.Document, error) {
 	return &p, nil
 }
 
-// confirm asks for "yes" on a terminal and refuses without one.
-func confirm(c *ucli.Context, destroy bool) error {
+// confirm asks question on a terminal, goes ahead only on "yes", and
+// refuses without a terminal.
+func confirm(c *ucli.Context, question string) error {
 	if !isTerminal(c.App.Reader) {
-		return errors.New("refusing to change the cloud without confirmation: stdin is not a terminal; pass --auto-approve")
+		return errors.New("refusing to go ahead without confirmation: stdin is not a terminal; pass --auto-approve")
 	}
-	q := "Do you want to perform these actions? Only 'yes' is accepted: "
-	if destroy {
-		q = "Do you really want to destroy these resources? Only 'yes' is accepted: "
-	}
-	fmt.Fprint(c.App.Writer, q)
+	fmt.Fprint(c.App.Writer, question)
 	line, err := bufio.NewReader(c.App.Reader).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return err

@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"fmt"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
+
+	"github.com/cdstack/cdstack/internal/suggest"
 )
 
 // permuteArgs moves a command's flags in front of its positional arguments,
@@ -117,6 +120,71 @@ func takesValue(defs []ucli.Flag, a string) bool {
 		}
 	}
 	return false
+}
+
+// unknownCommand says which word of args is not a command where one is
+// expected, with the closest command, or nil.
+func unknownCommand(app *ucli.App, args []string) error {
+	if len(args) < 2 {
+		return nil
+	}
+	rest := args[1:]
+	n := skipFlags(app.Flags, rest)
+	for _, a := range rest[:n] {
+		if isFlag(a) && !hasFlag(app.Flags, a) {
+			return nil // the flag parser reports it
+		}
+	}
+	rest = rest[n:]
+	cmds, path := app.Commands, ""
+	for len(rest) > 0 && !isFlag(rest[0]) && len(cmds) > 0 {
+		word := rest[0]
+		cmd := findCommand(cmds, word)
+		if cmd == nil {
+			var names []string
+			for _, c := range cmds {
+				if !c.Hidden {
+					names = append(names, c.Name)
+				}
+			}
+			msg := fmt.Sprintf("unknown command %q", path+word)
+			if best := suggest.Closest(word, names, 2); best != "" {
+				msg += fmt.Sprintf("; did you mean %q?", path+best)
+			}
+			return fmt.Errorf("%s (see cdstack %s--help)", msg, path)
+		}
+		if cmd.Action != nil {
+			return nil // its own arguments follow
+		}
+		cmds, path, rest = cmd.Subcommands, path+cmd.Name+" ", rest[1:]
+	}
+	return nil
+}
+
+// flagSuggestion is "; did you mean --x?" for the flag an error from the
+// flag parser names, among the command's and the global flags, or "".
+func flagSuggestion(c *ucli.Context, err error) string {
+	_, bad, ok := strings.Cut(err.Error(), "flag provided but not defined: ")
+	if !ok {
+		return ""
+	}
+	var names []string
+	for _, fs := range [][]ucli.Flag{c.App.Flags, commandFlags(c)} {
+		for _, f := range fs {
+			names = append(names, f.Names()...)
+		}
+	}
+	if best := suggest.Closest(strings.TrimLeft(bad, "-"), names, 2); best != "" {
+		return fmt.Sprintf("; did you mean --%s?", best)
+	}
+	return ""
+}
+
+func commandFlags(c *ucli.Context) []ucli.Flag {
+	if c.Command == nil {
+		return nil
+	}
+	return c.Command.Flags
 }
 
 // commandName returns the name of the top-level command args run ("" when

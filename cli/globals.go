@@ -14,6 +14,7 @@ const (
 	flagTimeout   = "timeout"
 	flagRateLimit = "rate-limit"
 	flagOutage    = "outage-timeout"
+	flagNoColor   = "no-color"
 )
 
 func globalFlags() []ucli.Flag {
@@ -34,6 +35,10 @@ func globalFlags() []ucli.Flag {
 			Usage:   "how long an API or state store that does not answer is retried before the command fails, naming it",
 			EnvVars: []string{"CDSTACK_OUTAGE_TIMEOUT"},
 			Value:   2 * time.Minute,
+		},
+		&ucli.BoolFlag{
+			Name:  flagNoColor,
+			Usage: "no colours or progress bar, even on a terminal (also: NO_COLOR=1)",
 		},
 		&ucli.Float64Flag{
 			Name:    flagRateLimit,

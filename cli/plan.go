@@ -21,13 +21,59 @@ func planCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "plan",
 		Usage: "show what apply would change, and why",
-		Flags: append(planFlags(),
-			&ucli.StringFlag{Name: "out", Usage: "save the plan to FILE for apply"},
-			&ucli.BoolFlag{Name: "json", Usage: "print the plan as a versioned JSON document"},
+		Flags: append(planFlags(), replaceFlag,
+			&ucli.StringFlag{Name: "out", Usage: "save the plan to FILE for apply (cdstack show FILE displays it)"},
+			formatFlag, jsonFlag,
 			&ucli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when there are changes, 0 when none"},
 		),
 		Action: runPlan,
 	}
+}
+
+// formatFlag and jsonFlag choose how plan and show print a plan.
+var (
+	formatFlag = &ucli.StringFlag{Name: "format", Value: "text", Usage: "text, json (a versioned document) or markdown (for a pull-request comment)"}
+	jsonFlag   = &ucli.BoolFlag{Name: "json", Usage: "same as --format json"}
+)
+
+// planFormat is --format, or json with --json.
+func planFormat(c *ucli.Context) (string, error) {
+	format := c.String("format")
+	if c.Bool("json") {
+		if c.IsSet("format") && format != "json" {
+			return "", fmt.Errorf("--json and --format %s say different things; give one", format)
+		}
+		format = "json"
+	}
+	switch format {
+	case "text", "json", "markdown":
+		return format, nil
+	}
+	return "", fmt.Errorf("--format %q: want text, json or markdown", format)
+}
+
+// printPlan writes p in format.
+func printPlan(c *ucli.Context, p *planner.Document, format string) error {
+	w := c.App.Writer
+	switch format {
+	case "json":
+		return view.JSON(w, p)
+	case "markdown":
+		view.PlanMarkdown(w, p)
+		return nil
+	}
+	view.PlanText(w, p, style(c))
+	if len(p.Drift) > 0 {
+		fmt.Fprintln(w)
+		view.DriftText(w, p.Drift, style(c))
+	}
+	return nil
+}
+
+// announce says on stderr which workspace and state a command acts on.
+func announce(c *ucli.Context, st backend) {
+	ws, _ := workspace(c)
+	fmt.Fprintf(c.App.ErrWriter, "cdstack: workspace %s, state %s\n", ws, st.Path())
 }
 
 // readOnlySession loads the stack, finds the state and connects: what plan
@@ -41,6 +87,7 @@ func readOnlySession(c *ucli.Context) (*spec.Stack, state.Reader, *cloud.Client,
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
+	announce(c, st)
 	client, closeCloud, err := connect(c)
 	if err != nil {
 		st.Close()
@@ -50,6 +97,10 @@ func readOnlySession(c *ucli.Context) (*spec.Stack, state.Reader, *cloud.Client,
 }
 
 func runPlan(c *ucli.Context) error {
+	format, err := planFormat(c)
+	if err != nil {
+		return err
+	}
 	s, st, client, closeCloud, err := readOnlySession(c)
 	if err != nil {
 		return err
@@ -72,19 +123,11 @@ func runPlan(c *ucli.Context) error {
 			return err
 		}
 	}
-	if c.Bool("json") {
-		if err := view.JSON(c.App.Writer, p); err != nil {
-			return err
-		}
-	} else {
-		view.PlanText(c.App.Writer, p, style(c))
-		if len(p.Drift) > 0 {
-			fmt.Fprintln(c.App.Writer)
-			view.DriftText(c.App.Writer, p.Drift, style(c))
-		}
-		if out := c.String("out"); out != "" {
-			fmt.Fprintf(c.App.Writer, "\nSaved the plan to %s; cdstack apply %s carries it out.\n", out, out)
-		}
+	if err := printPlan(c, p, format); err != nil {
+		return err
+	}
+	if out := c.String("out"); out != "" && format == "text" {
+		fmt.Fprintf(c.App.Writer, "\nSaved the plan to %s; cdstack show %s displays it, cdstack apply %s carries it out.\n", out, out, out)
 	}
 	if c.Bool("detailed-exitcode") && p.HasChanges() {
 		return exitCode(2, nil)

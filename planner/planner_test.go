@@ -255,3 +255,35 @@ func TestMissingRecordIsCreated(t *testing.T) {
 		t.Errorf("web: %s %s, want create %s", c.Action, c.Reason, planner.ReasonMissing)
 	}
 }
+
+func TestReplaceRequested(t *testing.T) {
+	snap := applied()
+	snap.Resources["web"].Protect = false
+	p, err := planner.Plan(planner.Input{Stack: stack(t, false, nil), Snapshot: snap, Replace: []string{"lan"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range p.Changes {
+		got[c.Addr] = string(c.Action) + " " + c.Reason
+	}
+	want := map[string]string{
+		"net": "no-op ",
+		"lan": "replace replace_because_requested",
+		"web": "replace replace_because_dependency_replaced", // its network is new
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+	for _, bad := range []struct{ addr, want string }{
+		{"nett", `the stack has no resource "nett"; did you mean "net"?`},
+		{"net[1]", "net has no count"},
+	} {
+		if _, err := planner.Plan(planner.Input{Stack: stack(t, false, nil), Snapshot: snap, Replace: []string{bad.addr}}); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("--replace %s: %v, want %q", bad.addr, err, bad.want)
+		}
+	}
+	if _, err := planner.Plan(planner.Input{Stack: stack(t, true, nil), Snapshot: applied(), Replace: []string{"web"}}); err == nil || !strings.Contains(err.Error(), "protected") {
+		t.Errorf("--replace of a protected resource: %v", err)
+	}
+}

@@ -57,67 +57,90 @@ var reasonText = map[string]string{
 	planner.ReasonTagUnused:          "no instance of the stack names it any more",
 	planner.ReasonMissing:            "it was deleted for a replacement whose new resource was not created: it is missing",
 	planner.ReasonReplacedOld:        "the old resource of a replacement that created its successor first",
+	planner.ReasonReplaceRequested:   "its replacement was requested",
+}
+
+// shown reports whether a change appears in a plan: every action, and
+// the resources kept because they are protected.
+func shown(c *planner.Change) bool {
+	return c.Action != planner.NoOp || c.Reason == planner.ReasonProtectedKept
+}
+
+var verbs = map[planner.Action]string{planner.Create: "will be created", planner.Update: "will be updated in place",
+	planner.Replace: "will be replaced", planner.Delete: "will be destroyed", planner.Read: "will be settled", planner.NoOp: "will be kept"}
+
+// Why says why a change is planned, in words.
+func Why(c *planner.Change) string {
+	why := reasonText[c.Reason]
+	if c.Detail != "" {
+		why += ": " + c.Detail
+	}
+	return why
 }
 
 // PlanText writes the human plan.
 func PlanText(w io.Writer, p *planner.Document, st Style) {
 	changed := 0
 	for _, c := range p.Changes {
-		if c.Action == planner.NoOp && c.Reason != planner.ReasonProtectedKept {
+		if !shown(c) {
 			continue
 		}
 		changed++
-		sym := st.action(c.Action)
-		verb := map[planner.Action]string{planner.Create: "will be created", planner.Update: "will be updated in place",
-			planner.Replace: "will be replaced", planner.Delete: "will be destroyed", planner.Read: "will be settled", planner.NoOp: "will be kept"}[c.Action]
 		id := ""
 		if c.ID != "" {
 			id = " (" + c.ID + ")"
 		}
-		fmt.Fprintf(w, "%s %s %s%s %s\n", sym, st.paint("1", c.Addr), c.Kind, id, verb)
-		why := reasonText[c.Reason]
-		if c.Detail != "" {
-			why += ": " + c.Detail
-		}
-		fmt.Fprintf(w, "    # because %s\n", why)
-		for _, f := range c.Fields {
-			mark := "~"
-			note := ""
-			switch {
-			case f.Replace:
-				mark, note = st.paint("35", "!"), "   # forces replacement"
-			case f.Update != "":
-				note = "   # " + f.Update
-			}
-			if f.Destructive && !f.Replace {
-				note += " (reinstalls the system disk)"
-			}
-			fmt.Fprintf(w, "    %s %s: %s → %s%s\n", mark, f.Path, Value(f.Before), Value(f.After), note)
-			for _, d := range f.Details {
-				fmt.Fprintf(w, "        %s %s: %s → %s\n", map[string]string{"create": "+", "delete": "-"}[d.Type]+map[bool]string{true: "~"}[d.Type == "update"], d.Path, Value(d.From), Value(d.To))
-			}
-		}
-		if c.Action == planner.Create || c.Action == planner.Replace {
-			keys := make([]string, 0, len(c.After))
-			for k := range c.After {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				if c.Action == planner.Replace && fieldListed(c, k) {
-					continue
-				}
-				fmt.Fprintf(w, "    + %s: %s\n", k, Value(c.After[k]))
-			}
-		}
+		fmt.Fprintf(w, "%s %s %s%s %s\n", st.action(c.Action), st.paint("1", c.Addr), c.Kind, id, verbs[c.Action])
+		fmt.Fprintf(w, "    # because %s\n", Why(c))
+		changeBody(w, c, "    ", st)
 		fmt.Fprintln(w)
 	}
-	add, change, replace, destroy := p.Counts()
 	if changed == 0 {
 		fmt.Fprintln(w, "No changes. The cloud matches the stack.")
 		return
 	}
-	fmt.Fprintf(w, "Plan: %d to add, %d to change, %d to replace, %d to destroy.\n", add, change, replace, destroy)
+	fmt.Fprintln(w, summaryLine(p))
+}
+
+// summaryLine is "Plan: N to add, N to change, N to replace, N to destroy."
+func summaryLine(p *planner.Document) string {
+	add, change, replace, destroy := p.Counts()
+	return fmt.Sprintf("Plan: %d to add, %d to change, %d to replace, %d to destroy.", add, change, replace, destroy)
+}
+
+// changeBody writes a change's field lines, each after indent: what
+// changes (and how), then what a new resource gets.
+func changeBody(w io.Writer, c *planner.Change, indent string, st Style) {
+	for _, f := range c.Fields {
+		mark := "~"
+		note := ""
+		switch {
+		case f.Replace:
+			mark, note = st.paint("35", "!"), "   # forces replacement"
+		case f.Update != "":
+			note = "   # " + f.Update
+		}
+		if f.Destructive && !f.Replace {
+			note += " (reinstalls the system disk)"
+		}
+		fmt.Fprintf(w, "%s%s %s: %s → %s%s\n", indent, mark, f.Path, Value(f.Before), Value(f.After), note)
+		for _, d := range f.Details {
+			fmt.Fprintf(w, "%s    %s %s: %s → %s\n", indent, map[string]string{"create": "+", "delete": "-"}[d.Type]+map[bool]string{true: "~"}[d.Type == "update"], d.Path, Value(d.From), Value(d.To))
+		}
+	}
+	if c.Action == planner.Create || c.Action == planner.Replace {
+		keys := make([]string, 0, len(c.After))
+		for k := range c.After {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if c.Action == planner.Replace && fieldListed(c, k) {
+				continue
+			}
+			fmt.Fprintf(w, "%s+ %s: %s\n", indent, k, Value(c.After[k]))
+		}
+	}
 }
 
 func fieldListed(c *planner.Change, k string) bool {
@@ -154,7 +177,7 @@ func DriftText(w io.Writer, items []*planner.DriftItem, st Style) {
 				fmt.Fprintf(w, "    ~ %s: recorded %s, live %s\n", f.Path, Value(f.Before), Value(f.After))
 			}
 		case planner.DriftUnmanaged:
-			fmt.Fprintf(w, "%s %s %s %q %s: not managed by this stack\n", st.paint("36", "?"), d.Kind, d.ID, d.Name, d.Addr)
+			fmt.Fprintf(w, "%s %s %s %q (in VDC %s): not managed by this stack\n", st.paint("36", "?"), d.Kind, d.ID, d.Name, d.VDC)
 		}
 	}
 	var parts []string

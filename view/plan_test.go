@@ -116,3 +116,18 @@ func TestPlanJSONGolden(t *testing.T) {
 		t.Error("the password is in the plan")
 	}
 }
+
+func TestPlanMarkdownGolden(t *testing.T) {
+	var b bytes.Buffer
+	p := goldenPlan(t)
+	// A value that would close a code block or break a table.
+	p.Changes[0].After["name"] = "ca```che|x"
+	view.PlanMarkdown(&b, p)
+	golden(t, "plan.md", b.Bytes())
+	if bytes.Contains(b.Bytes(), []byte("Golden-Passw0rd")) {
+		t.Error("the password is in the plan")
+	}
+	if !bytes.Contains(b.Bytes(), []byte("````diff\n")) {
+		t.Error("a value with ``` is not fenced by a longer fence")
+	}
+}
