@@ -30,7 +30,7 @@ func applyCommand() *ucli.Command {
 		Name:      "apply",
 		Usage:     "make the cloud match the stack (or carry out a saved plan)",
 		ArgsUsage: "[plan.json]",
-		Flags:     append(applyFlags(), replaceFlag),
+		Flags:     append(applyFlags(), replaceFlag()),
 		Action:    func(c *ucli.Context) error { return runApply(c, false) },
 	}
 }

@@ -108,10 +108,12 @@ func TestCrashAnywhereConverges(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: skipped in -short mode")
 	}
+	t.Parallel() // waits more than it works: overlaps with the others
 	points := []string{"journaled:1", "journaled:5", "journaled:11", "called:1", "called:4", "called:9",
 		"waited:2", "waited:7", "waited:10", "settled:1", "settled:4", "settled:7"}
 	for _, point := range points {
 		t.Run(point, func(t *testing.T) {
+			t.Parallel()
 			srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
 			out, err := runCdstack(t, dir, endpoint, []string{"CDSTACK_TEST_CRASH=" + point}, "apply", "--auto-approve", "--parallelism", "4")
 			var ee *exec.ExitError
@@ -139,6 +141,7 @@ func TestCrashDuringChangesConverges(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: skipped in -short mode")
 	}
+	t.Parallel() // waits more than it works: overlaps with the others
 	type world struct {
 		vdc, prefix string
 		instances   int
@@ -160,6 +163,7 @@ func TestCrashDuringChangesConverges(t *testing.T) {
 	for name, ed := range edits {
 		for _, point := range ed.points {
 			t.Run(name+"/"+point, func(t *testing.T) {
+				t.Parallel()
 				srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
 				if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil {
 					t.Fatalf("first apply: %v\n%s", err, out)
@@ -264,6 +268,7 @@ func TestFaultsConverge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault test: skipped in -short mode")
 	}
+	t.Parallel() // waits more than it works: overlaps with the others
 	srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 10 * time.Millisecond,
 		FaultRate: 0.05, TaskFailureRate: 0.02, ThrottleQPS: 15, Seed: 11})
 	converged := false
@@ -295,6 +300,7 @@ func TestInterruptStopsCleanly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("interrupt test: skipped in -short mode")
 	}
+	t.Parallel() // waits more than it works: overlaps with the others
 	srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 300 * time.Millisecond})
 	cmd := cdstackCommand(dir, endpoint, nil, "apply", "--auto-approve", "--parallelism", "2")
 	var out bytes.Buffer

@@ -19,6 +19,7 @@ func TestEtcdStateEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("etcd end-to-end: skipped in -short mode")
 	}
+	t.Parallel() // waits more than it works: overlaps with the others
 	url := fmt.Sprintf("etcd://%s/e2e/%d", etcdtest.Endpoint(t), time.Now().UnixNano())
 	_, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 400 * time.Millisecond})
 	env := []string{"CDSTACK_STATE=" + url, "CDSTACK_LOCK_TTL=5s"}

@@ -45,6 +45,7 @@ func TestAPIOutageMidApplyConverges(t *testing.T) {
 	if testing.Short() {
 		t.Skip("outage test: skipped in -short mode")
 	}
+	t.Parallel() // waits more than it works: overlaps with the others
 	_, _, dir := stackInCloud(t, emulator.Options{})
 	world := filepath.Join(dir, "world.db")
 	opts := emulator.Options{TaskLatency: 700 * time.Millisecond}
@@ -108,6 +109,7 @@ func TestStateStoreOutageMidApply(t *testing.T) {
 	if testing.Short() {
 		t.Skip("outage test: skipped in -short mode")
 	}
+	t.Parallel() // waits more than it works: overlaps with the others
 	etcd := etcdtest.Start(t)
 	srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 700 * time.Millisecond})
 	env := []string{"CDSTACK_STATE=etcd://" + etcd.Endpoint + "/outage", "CDSTACK_LOCK_TTL=3s", "CDSTACK_OUTAGE_TIMEOUT=4s"}
@@ -163,6 +165,7 @@ func TestThrottledAPIConverges(t *testing.T) {
 	if testing.Short() {
 		t.Skip("throttling test: skipped in -short mode")
 	}
+	t.Parallel() // waits more than it works: overlaps with the others
 	srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 50 * time.Millisecond, ThrottleQPS: 5})
 	twelve := strings.NewReplacer("count: 3", "count: 12", "ip_count: 8", "ip_count: 16").Replace(crashStack)
 	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(twelve), 0o600); err != nil {

@@ -21,20 +21,21 @@ func planCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "plan",
 		Usage: "show what apply would change, and why",
-		Flags: append(planFlags(), replaceFlag,
+		Flags: append(append(planFlags(), replaceFlag(),
 			&ucli.StringFlag{Name: "out", Usage: "save the plan to FILE for apply (cdstack show FILE displays it)"},
-			formatFlag, jsonFlag,
 			&ucli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when there are changes, 0 when none"},
-		),
+		), planFormatFlags()...),
 		Action: runPlan,
 	}
 }
 
-// formatFlag and jsonFlag choose how plan and show print a plan.
-var (
-	formatFlag = &ucli.StringFlag{Name: "format", Value: "text", Usage: "text, json (a versioned document) or markdown (for a pull-request comment)"}
-	jsonFlag   = &ucli.BoolFlag{Name: "json", Usage: "same as --format json"}
-)
+// planFormatFlags choose how plan and show print a plan.
+func planFormatFlags() []ucli.Flag {
+	return []ucli.Flag{
+		&ucli.StringFlag{Name: "format", Value: "text", Usage: "text, json (a versioned document) or markdown (for a pull-request comment)"},
+		&ucli.BoolFlag{Name: "json", Usage: "same as --format json"},
+	}
+}
 
 // planFormat is --format, or json with --json.
 func planFormat(c *ucli.Context) (string, error) {

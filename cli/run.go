@@ -77,7 +77,9 @@ func planFlags() []ucli.Flag {
 }
 
 // replaceFlag is --replace, of plan and apply.
-var replaceFlag = &ucli.StringSliceFlag{Name: "replace", Usage: "replace this address even though nothing forces it (repeatable; protect refuses it)"}
+func replaceFlag() ucli.Flag {
+	return &ucli.StringSliceFlag{Name: "replace", Usage: "replace this address even though nothing forces it (repeatable; protect refuses it)"}
+}
 
 // planOptions are what the commands that plan choose.
 type planOptions struct {

@@ -13,7 +13,7 @@ func showCommand() *ucli.Command {
 		ArgsUsage: "plan.json",
 		Description: "Prints the plan that plan --out saved, as text, as JSON, or as Markdown for a pull-request\n" +
 			"comment. It reads nothing else: no stack, state or cloud.",
-		Flags: []ucli.Flag{formatFlag, jsonFlag},
+		Flags: planFormatFlags(),
 		Action: func(c *ucli.Context) error {
 			if c.NArg() != 1 {
 				return errors.New("show: name one saved plan (the file plan --out wrote)")
