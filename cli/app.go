@@ -59,6 +59,7 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			outputCommand(),
 			importCommand(),
 			showCommand(),
+			costCommand(),
 			refreshCommand(),
 			completionCommand(),
 		},
@@ -120,7 +121,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // changesNothing are the commands that change neither the cloud nor the
 // state: the first interrupt (SIGINT or SIGTERM) ends them at once.
-var changesNothing = map[string]bool{"validate": true, "plan": true, "drift": true, "graph": true, "schema": true, "output": true}
+var changesNothing = map[string]bool{"validate": true, "plan": true, "drift": true, "graph": true, "schema": true, "output": true, "show": true, "cost": true}
 
 // interruptContext cancels the returned context on the first SIGINT or
 // SIGTERM and exits on the second; with readOnly, the first exits at once.

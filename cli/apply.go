@@ -96,6 +96,12 @@ func runApply(c *ucli.Context, destroy bool) error {
 		if err := planner.CheckFresh(saved, snap); err != nil {
 			return err
 		}
+		// The cloud may have changed since: check what it can deliver now.
+		o := optionsFrom(c)
+		o.targets, o.replace = saved.Targets, saved.Replace
+		if _, _, err := makePlan(c.Context, s, st, client, o); err != nil {
+			return err
+		}
 		p = saved
 	} else {
 		o := optionsFrom(c)

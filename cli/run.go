@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	ucli "github.com/urfave/cli/v2"
@@ -12,6 +13,8 @@ import (
 	"github.com/cdstack/cdstack/cloud"
 	"github.com/cdstack/cdstack/executor"
 	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/preflight"
+	"github.com/cdstack/cdstack/pricing"
 	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
@@ -72,7 +75,8 @@ func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 func planFlags() []ucli.Flag {
 	return append(append(stackFlags(), stateFlags()...),
 		&ucli.StringSliceFlag{Name: "target", Usage: "limit to this address and what it depends on (repeatable)"},
-		&ucli.BoolFlag{Name: "refresh", Value: true, Usage: "look at the cloud (false: plan from the state alone)"},
+		&ucli.BoolFlag{Name: "refresh", Value: true, Usage: "look at the cloud (false: plan from the state alone, unpriced and unchecked)"},
+		skipPreflightFlag(),
 	)
 }
 
@@ -81,15 +85,62 @@ func replaceFlag() ucli.Flag {
 	return &ucli.StringSliceFlag{Name: "replace", Usage: "replace this address even though nothing forces it (repeatable; protect refuses it)"}
 }
 
+// skipPreflightFlag is --skip-preflight, of plan and apply.
+func skipPreflightFlag() ucli.Flag {
+	return &ucli.BoolFlag{Name: "skip-preflight", Usage: "do not check the plan against the catalogue, capacity and balance first (emergencies: the API's own errors then tell)"}
+}
+
 // planOptions are what the commands that plan choose.
 type planOptions struct {
 	refresh, destroy bool
 	targets, replace []string
+	// check prices the plan and runs preflight (unless skipPreflight);
+	// warnings are written to warn.
+	check, skipPreflight bool
+	warn                 io.Writer
 }
 
-// optionsFrom reads --refresh, --target and --replace.
+// optionsFrom reads --refresh, --target, --replace and --skip-preflight:
+// the plan is priced and checked.
 func optionsFrom(c *ucli.Context) planOptions {
-	return planOptions{refresh: c.Bool("refresh"), targets: c.StringSlice("target"), replace: c.StringSlice("replace")}
+	return planOptions{refresh: c.Bool("refresh"), targets: c.StringSlice("target"), replace: c.StringSlice("replace"),
+		check: true, skipPreflight: c.Bool("skip-preflight"), warn: c.App.ErrWriter}
+}
+
+// check checks p against what the cloud can deliver (unless
+// --skip-preflight), then prices it and holds it to the stack's budget.
+// Problems and warnings are written to o.warn; problems end the command.
+func check(ctx context.Context, s *spec.Stack, p *planner.Document, snap *state.Snapshot, live *resources.Live, client *cloud.Client, o planOptions) error {
+	var problems spec.Errors
+	var facts *preflight.Facts
+	if !o.skipPreflight {
+		var err error
+		if facts, err = preflight.Gather(ctx, client, p, snap, live); err != nil {
+			return fmt.Errorf("preflight: %w (--skip-preflight plans without it)", err)
+		}
+		problems = preflight.Check(s, p, snap, live, facts)
+	}
+	if !problems.HasErrors() {
+		if err := pricing.Estimate(ctx, client, p, snap, live, s.Budget); err != nil {
+			fmt.Fprintf(o.warn, "cdstack: the plan is not priced: %v\n", err)
+		}
+		if e := pricing.OverBudget(s, p); e != nil {
+			problems = append(problems, e)
+		}
+		if facts != nil {
+			if w := preflight.LowBalance(s, p, facts); w != nil {
+				problems = append(problems, w)
+			}
+		}
+	}
+	problems.Sort()
+	for _, e := range problems {
+		fmt.Fprintln(o.warn, e.Error())
+	}
+	if n := len(problems) - len(problems.Warnings()); n > 0 {
+		return exitCode(1, fmt.Errorf("%d problem(s) found before anything changed; nothing was changed (--skip-preflight skips the checks against the cloud, not the budget)", n))
+	}
+	return nil
 }
 
 // makePlan refreshes and plans.
@@ -115,6 +166,11 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending})
 	if err != nil {
 		return nil, nil, err
+	}
+	if o.check && o.refresh {
+		if err := check(ctx, s, p, snap, live, client, o); err != nil {
+			return nil, nil, err
+		}
 	}
 	return p, snap, nil
 }

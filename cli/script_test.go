@@ -44,6 +44,14 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", filepath.Dir(cdstackBin)+string(os.PathListSeparator)+env.Getenv("PATH"))
 			env.Setenv("FAKE_API", fake.URL)
+			// The README's example, as $WORK/quickstart.yaml.
+			quickstart, err := os.ReadFile(filepath.Join("..", "examples", "quickstart.yaml"))
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(env.WorkDir, "quickstart.yaml"), quickstart, 0o644); err != nil {
+				return err
+			}
 			port, err := freePort()
 			if err != nil {
 				return err

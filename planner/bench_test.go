@@ -12,28 +12,52 @@ import (
 	"github.com/cdstack/cdstack/cloud"
 	"github.com/cdstack/cdstack/cloud/emulator"
 	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/preflight"
+	"github.com/cdstack/cdstack/pricing"
 	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
 )
+
+// benchSource is the stack of benchWorld with n resources.
+func benchSource(n int) string {
+	var src strings.Builder
+	src.WriteString("version: 1\nstack: bench\nregion: CN_Beijing_A\nresources:\n")
+	src.WriteString("  net: {kind: vdc, properties: {name: bench}}\n")
+	src.WriteString("  lan: {kind: private_network, properties: {vdc: \"${net.id}\", name: lan, address: 10.0.0.0, mask: 16}}\n")
+	for g, count := range benchGroups(n) {
+		fmt.Fprintf(&src, "  web%d: {kind: instance, count: %d, properties: {vdc: \"${net.id}\", name: \"web%d-${index}\", instance_type: Standard, cpu: 1, ram: 1, image: Centos_7.6_64, private_ips: [{network: \"${lan.id}\"}]}}\n", g, count, g)
+	}
+	return src.String()
+}
+
+// benchGroups splits n-2 instances in groups of up to 1000.
+func benchGroups(n int) []int {
+	groups := []int{}
+	for left := n - 2; left > 0; left -= 1000 {
+		groups = append(groups, min(left, 1000))
+	}
+	return groups
+}
+
+// resizedBenchStack is benchWorld's stack of 1,002 resources with every
+// instance at 2 GB of RAM and with a data disk: 1,000 in-place updates.
+func resizedBenchStack(b *testing.B) *spec.Stack {
+	src := strings.ReplaceAll(benchSource(1002), "ram: 1,", "ram: 2, data_disks: [{size: 100, type: ssd_disk}],")
+	s, err := spec.Parse("bench.yaml", []byte(src))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
 
 // benchWorld builds a stack of n resources (a VDC, a private network and
 // n-2 instances in groups of up to 1000), the same resources in the
 // emulator, and a state that records them: a plan over them has no changes.
 func benchWorld(b *testing.B, n int) (*spec.Stack, *state.Snapshot, *emulator.Server, *cloud.Client) {
 	b.Helper()
-	var src strings.Builder
-	src.WriteString("version: 1\nstack: bench\nregion: CN_Beijing_A\nresources:\n")
-	src.WriteString("  net: {kind: vdc, properties: {name: bench}}\n")
-	src.WriteString("  lan: {kind: private_network, properties: {vdc: \"${net.id}\", name: lan, address: 10.0.0.0, mask: 16}}\n")
-	groups := []int{}
-	for left := n - 2; left > 0; left -= 1000 {
-		groups = append(groups, min(left, 1000))
-	}
-	for g, count := range groups {
-		fmt.Fprintf(&src, "  web%d: {kind: instance, count: %d, properties: {vdc: \"${net.id}\", name: \"web%d-${index}\", instance_type: Standard, cpu: 1, ram: 1, image: Centos_7.6_64, private_ips: [{network: \"${lan.id}\"}]}}\n", g, count, g)
-	}
-	stack, err := spec.Parse("bench.yaml", []byte(src.String()))
+	groups := benchGroups(n)
+	stack, err := spec.Parse("bench.yaml", []byte(benchSource(n)))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -167,4 +191,51 @@ func BenchmarkPlanSharedSecret(b *testing.B) {
 		derivations += state.Derivations() - before
 	}
 	b.ReportMetric(float64(derivations)/float64(b.N), "derivations/op")
+}
+
+// BenchmarkPreflight1000 plans 1,000 instances that all change size (and a
+// new data disk each), then checks the plan against the cloud and prices
+// it: it reports the refresh and plan time, what preflight and pricing add
+// to it, and their API calls.
+func BenchmarkPreflight1000(b *testing.B) {
+	_, snap, _, c := benchWorld(b, 1002)
+	stack := resizedBenchStack(b)
+	scope := resources.Scope{VDCs: []string{snap.Resources["net"].ID}}
+	ctx := context.Background()
+	var planTime, checkTime, priceTime time.Duration
+	calls := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		live, err := resources.Refresh(ctx, c, scope)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := planner.Plan(planner.Input{Stack: stack, Snapshot: snap, Live: live})
+		if err != nil {
+			b.Fatal(err)
+		}
+		planTime += time.Since(start)
+		start = time.Now()
+		facts, err := preflight.Gather(ctx, c, p, snap, live)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if problems := preflight.Check(stack, p, snap, live, facts); problems.HasErrors() {
+			b.Fatalf("the benchmark plan has problems: %v", problems)
+		}
+		checkTime += time.Since(start)
+		start = time.Now()
+		if err := pricing.Estimate(ctx, c, p, snap, live, 0); err != nil {
+			b.Fatal(err)
+		}
+		priceTime += time.Since(start)
+		calls = facts.Calls
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(planTime.Microseconds())/1000/n, "plan-ms")
+	b.ReportMetric(float64(checkTime.Microseconds())/1000/n, "preflight-ms")
+	b.ReportMetric(100*float64(checkTime)/float64(planTime), "preflight-%")
+	b.ReportMetric(100*float64(priceTime)/float64(planTime), "pricing-%")
+	b.ReportMetric(float64(calls), "preflight-calls")
 }

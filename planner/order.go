@@ -18,7 +18,7 @@ type Step struct {
 //   - a replacement of X is "X (delete)" then "X": the create waits for its
 //     own delete, so the name and addresses are free again;
 //   - a create or update of X waits for the create/update steps of what X
-//     references;
+//     references, and for the steps of its WaitsFor;
 //   - a replacement of X with create_before_destroy is the other way round:
 //     "X" creates the new one (under a temporary name while the old one
 //     holds the name), then "X (delete)" deletes the old one, then, with a
@@ -69,6 +69,9 @@ func (p *Document) Steps() []*Step {
 					s.Deps = append(s.Deps, d)
 				}
 			}
+			for _, w := range c.WaitsFor {
+				s.Deps = append(s.Deps, w.Step)
+			}
 			steps = append(steps, s)
 		}
 	}
@@ -84,6 +87,9 @@ func createFirstSteps(c *Change, createStep, deleteStep map[string]bool) []*Step
 		if createStep[d] {
 			create.Deps = append(create.Deps, d)
 		}
+	}
+	for _, w := range c.WaitsFor {
+		create.Deps = append(create.Deps, w.Step)
 	}
 	del := &Step{ID: c.Addr + " (delete)", Change: c, Op: Delete, Deps: []string{c.Addr}}
 	for _, d := range c.DelAfter {

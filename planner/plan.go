@@ -99,6 +99,49 @@ type Change struct {
 	// recorded meanwhile at Addr+state.ReplacedSuffix, after.
 	CreateBeforeDestroy bool   `json:"create_before_destroy,omitempty"`
 	TempName            string `json:"temp_name,omitempty"`
+	// WaitsFor are steps this change's create or update waits for beyond
+	// its references, with why: preflight adds them where the cloud's
+	// capacity needs an order (an address freed by a delete, a network
+	// created first).
+	WaitsFor []Wait `json:"waits_for,omitempty"`
+	// Cost is the change's estimated monthly price, when priced.
+	Cost *Cost `json:"cost,omitempty"`
+}
+
+// A Wait is an ordering edge a plan adds: the step it waits for and why.
+type Wait struct {
+	Step   string `json:"step"`
+	Reason string `json:"reason"`
+}
+
+// A Cost is a resource's estimated price per month of 730 hours, before
+// and after the change, in the plan's currency. Usage-based prices
+// (traffic, data packages, 95th percentile bandwidth) are outside the
+// figures and listed in Usage.
+type Cost struct {
+	Before float64  `json:"monthly_before"`
+	After  float64  `json:"monthly_after"`
+	Usage  []string `json:"usage_based,omitempty"`
+}
+
+// Delta is what the change adds to the monthly cost.
+func (c *Cost) Delta() float64 { return c.After - c.Before }
+
+// Money writes an amount in currency: ¥12.34, -¥3.00.
+func Money(currency string, amount float64) string {
+	if amount < 0 {
+		return "-" + Money(currency, -amount)
+	}
+	return fmt.Sprintf("%s%.2f", currency, amount)
+}
+
+// A CostSummary is the plan's monthly estimate, before and after.
+type CostSummary struct {
+	Currency string  `json:"currency"`
+	Before   float64 `json:"monthly_before"`
+	After    float64 `json:"monthly_after"`
+	// Budget is the stack's monthly budget, when it has one.
+	Budget float64 `json:"budget,omitempty"`
 }
 
 // A DriftItem is one way the cloud moved away from the state.
@@ -134,9 +177,11 @@ type Document struct {
 	Replace       []string `json:"replace,omitempty"`
 	// Workspace is the workspace the plan was made in; apply of a saved
 	// plan refuses another.
-	Workspace string       `json:"workspace,omitempty"`
-	Changes   []*Change    `json:"changes"`
-	Drift     []*DriftItem `json:"drift"`
+	Workspace string `json:"workspace,omitempty"`
+	// Cost is the plan's monthly estimate, when it was priced.
+	Cost    *CostSummary `json:"cost,omitempty"`
+	Changes []*Change    `json:"changes"`
+	Drift   []*DriftItem `json:"drift"`
 }
 
 // FormatVersion of saved plans and --json output.

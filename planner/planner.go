@@ -309,6 +309,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 			}
 		}
 		c.Detail = "in place: " + strings.Join(actions, ", ")
+		c.After = redact(desired, secrets, sens) // what preflight and pricing look at
 	default:
 		c.Action = NoOp
 	}

@@ -7,14 +7,20 @@ import (
 	"strings"
 )
 
-// A Pos is a place in a file; Line and Col count from 1.
+// A Pos is a place in a file; Line and Col count from 1. Line 0 is the
+// file as a whole (a problem of the account, not of a line).
 type Pos struct {
 	File string `json:"file"`
 	Line int    `json:"line"`
 	Col  int    `json:"column"`
 }
 
-func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
 
 // An Error is one problem in a stack file. Warnings do not stop a command.
 type Error struct {

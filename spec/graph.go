@@ -6,8 +6,11 @@ import (
 )
 
 // Dependencies returns the resources name must come after: those its
-// properties reference, and its depends_on. Self-references and unknown
-// names are left out (they are errors of their own).
+// properties reference, its depends_on, and, for an instance with a
+// public_ip, the public networks of the stack in the same VDC (its address
+// comes from one of them: they are created before it and deleted after).
+// Self-references and unknown names are left out (they are errors of their
+// own).
 func (s *Stack) Dependencies(name string) []string {
 	r, ok := s.Resources[name]
 	if !ok {
@@ -24,7 +27,26 @@ func (s *Stack) Dependencies(name string) []string {
 			set[dep] = true
 		}
 	}
+	for _, pn := range s.publicNetworksOf(r) {
+		set[pn] = true
+	}
 	return sortedKeys(set)
+}
+
+// publicNetworksOf are the public networks an instance with a public_ip
+// draws its address from: those whose vdc is written as the instance's.
+func (s *Stack) publicNetworksOf(r *Resource) []string {
+	ip, vdc := r.Properties.Get("public_ip"), r.Properties.Get("vdc")
+	if r.Kind != "instance" || ip == nil || ip.Kind == String && ip.Str == "" || vdc == nil || vdc.Kind != String {
+		return nil
+	}
+	var out []string
+	for name, other := range s.Resources {
+		if v := other.Properties.Get("vdc"); other.Kind == "public_network" && v != nil && v.Kind == String && v.Str == vdc.Str {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // Graph returns every resource's dependencies.

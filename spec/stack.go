@@ -21,6 +21,9 @@ type Stack struct {
 	Region  string
 	// Workspace is what ${workspace} stands for.
 	Workspace string
+	// Budget is budget.monthly (0: none), at BudgetPos.
+	Budget    float64
+	BudgetPos Pos
 
 	Variables map[string]*Variable
 	Resources map[string]*Resource
@@ -228,6 +231,11 @@ func (s *Stack) read(d *diag) {
 	}
 	if v := r.Get("region"); v != nil && v.Kind == String {
 		s.Region = v.Str
+	}
+	if b := r.Get("budget"); b != nil && b.Kind == Map {
+		if m := b.Get("monthly"); m != nil && (m.Kind == Int || m.Kind == Float) {
+			s.Budget, s.BudgetPos = float64(m.Int)+m.Float, m.Pos
+		}
 	}
 	if vars := r.Get("variables"); vars != nil && vars.Kind == Map {
 		for _, k := range vars.Keys {

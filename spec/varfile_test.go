@@ -157,3 +157,23 @@ func TestWorkspaceReference(t *testing.T) {
 		t.Errorf("workspace in the stack name: %v", err)
 	}
 }
+
+// An instance with a public address depends on the public networks of its
+// VDC: they are built before it and deleted after it.
+func TestInstanceDependsOnItsPublicNetworks(t *testing.T) {
+	src := head + "resources:\n  net: {kind: vdc, properties: {name: a}}\n  other: {kind: vdc, properties: {name: b}}\n" +
+		"  wan: {kind: public_network, properties: {vdc: \"${net.id}\", name: w, bandwidth_type: Bandwidth_BGP, qos: 5, ip_count: 4}}\n" +
+		"  wan2: {kind: public_network, properties: {vdc: \"${other.id}\", name: w, bandwidth_type: Bandwidth_BGP, qos: 5, ip_count: 4}}\n" +
+		"  web: {kind: instance, properties: {vdc: \"${net.id}\", name: w, instance_type: Standard, cpu: 1, ram: 1, image: x, public_ip: auto}}\n" +
+		"  db: {kind: instance, properties: {vdc: \"${net.id}\", name: d, instance_type: Standard, cpu: 1, ram: 1, image: x}}\n"
+	s, err := Parse("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"net", "wan"}, s.Dependencies("web")); diff != "" {
+		t.Errorf("web (-want +got)\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"net"}, s.Dependencies("db")); diff != "" {
+		t.Errorf("db, without a public address (-want +got)\n%s", diff)
+	}
+}

@@ -27,14 +27,27 @@ func PlanMarkdown(w io.Writer, p *planner.Document) {
 	}
 	if len(changes) == 0 {
 		fmt.Fprint(w, "**No changes.** The cloud matches the stack.\n")
+		if line := costLine(p); line != "" {
+			fmt.Fprintf(w, "\n%s\n", line)
+		}
 	} else {
 		fmt.Fprintf(w, "**%s**\n\n", summaryLine(p))
-		fmt.Fprint(w, "| | Address | Kind | Action | Why |\n|---|---|---|---|---|\n")
+		if line := costLine(p); line != "" {
+			fmt.Fprintf(w, "%s\n\n", line)
+		}
+		fmt.Fprint(w, "| | Address | Kind | Action | Why | Monthly cost |\n|---|---|---|---|---|---|\n")
 		for _, c := range changes {
-			fmt.Fprintf(w, "| `%s` | `%s` | %s | %s | %s |\n", c.Action.Symbol(), c.Addr, c.Kind, c.Action, cell(Why(c)))
+			cost := ""
+			if c.Cost != nil {
+				cost = signed(p.Cost.Currency, c.Cost.Delta())
+			}
+			fmt.Fprintf(w, "| `%s` | `%s` | %s | %s | %s | %s |\n", c.Action.Symbol(), c.Addr, c.Kind, c.Action, cell(Why(c)), cost)
 		}
 		for _, c := range changes {
 			var body bytes.Buffer
+			for _, line := range notes(p, c) {
+				fmt.Fprintf(&body, "# %s\n", line)
+			}
 			changeBody(&body, c, "", Style{})
 			if body.Len() == 0 {
 				continue

@@ -92,14 +92,57 @@ func PlanText(w io.Writer, p *planner.Document, st Style) {
 		}
 		fmt.Fprintf(w, "%s %s %s%s %s\n", st.action(c.Action), st.paint("1", c.Addr), c.Kind, id, verbs[c.Action])
 		fmt.Fprintf(w, "    # because %s\n", Why(c))
+		for _, line := range notes(p, c) {
+			fmt.Fprintf(w, "    # %s\n", line)
+		}
 		changeBody(w, c, "    ", st)
 		fmt.Fprintln(w)
 	}
 	if changed == 0 {
 		fmt.Fprintln(w, "No changes. The cloud matches the stack.")
-		return
+	} else {
+		fmt.Fprintln(w, summaryLine(p))
 	}
-	fmt.Fprintln(w, summaryLine(p))
+	if line := costLine(p); line != "" {
+		fmt.Fprintln(w, line)
+	}
+}
+
+// notes are a change's price and the ordering preflight added to it.
+func notes(p *planner.Document, c *planner.Change) []string {
+	var out []string
+	if c.Cost != nil {
+		cur := p.Cost.Currency
+		out = append(out, fmt.Sprintf("cost: %s a month (%s → %s)", signed(cur, c.Cost.Delta()), planner.Money(cur, c.Cost.Before), planner.Money(cur, c.Cost.After)))
+		for _, u := range c.Cost.Usage {
+			out = append(out, "usage-based, not in the estimate: "+u)
+		}
+	}
+	for _, wt := range c.WaitsFor {
+		out = append(out, fmt.Sprintf("waits for %s: %s", wt.Step, wt.Reason))
+	}
+	return out
+}
+
+// costLine is the plan's monthly estimate, or "" when it was not priced.
+func costLine(p *planner.Document) string {
+	c := p.Cost
+	if c == nil {
+		return ""
+	}
+	line := fmt.Sprintf("Monthly cost: %s → %s (%s), months of 730 hours, usage-based billing not included.", planner.Money(c.Currency, c.Before), planner.Money(c.Currency, c.After), signed(c.Currency, c.After-c.Before))
+	if c.Budget > 0 {
+		line += fmt.Sprintf(" Budget: %s.", planner.Money(c.Currency, c.Budget))
+	}
+	return line
+}
+
+// signed is an amount with its sign: +¥1.20, -¥3.00.
+func signed(cur string, v float64) string {
+	if v < 0 {
+		return planner.Money(cur, v)
+	}
+	return "+" + planner.Money(cur, v)
 }
 
 // summaryLine is "Plan: N to add, N to change, N to replace, N to destroy."

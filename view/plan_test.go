@@ -117,9 +117,27 @@ func TestPlanJSONGolden(t *testing.T) {
 	}
 }
 
+// priced adds what pricing and preflight add to a plan: costs, a
+// usage-based price and an ordering edge.
+func priced(p *planner.Document) *planner.Document {
+	p.Cost = &planner.CostSummary{Currency: "¥", Before: 146, After: 248.2, Budget: 300}
+	p.Change("cache").Cost = &planner.Cost{After: 36.5}
+	p.Change("web").Cost = &planner.Cost{Before: 73, After: 146}
+	p.Change("old").Cost = &planner.Cost{Before: 36.5}
+	p.Change("db").Cost = &planner.Cost{Before: 36.5, After: 66.2, Usage: []string{"Traffic bandwidth: ¥0.8 per GB"}}
+	p.Change("cache").WaitsFor = []planner.Wait{{Step: "old (delete)", Reason: "it frees an address this needs"}}
+	return p
+}
+
+func TestPlanTextCostGolden(t *testing.T) {
+	var b bytes.Buffer
+	view.PlanText(&b, priced(goldenPlan(t)), view.Style{})
+	golden(t, "plan_cost.txt", b.Bytes())
+}
+
 func TestPlanMarkdownGolden(t *testing.T) {
 	var b bytes.Buffer
-	p := goldenPlan(t)
+	p := priced(goldenPlan(t))
 	// A value that would close a code block or break a table.
 	p.Changes[0].After["name"] = "ca```che|x"
 	view.PlanMarkdown(&b, p)

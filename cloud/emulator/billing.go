@@ -81,7 +81,7 @@ func (s *Server) describeBill(p params) (any, string, *apiError) {
 		return nil, "", e
 	}
 	to = to.AddDate(0, 0, 1)
-	now := s.clock.Now()
+	now := s.now()
 	type acc struct {
 		item billItemView
 		cost float64
@@ -153,7 +153,7 @@ func (s *Server) describeBillInfo(p params) (any, string, *apiError) {
 		return nil, "", errorf(400, "InvalidResourceId.NotFound", "Resource %s has never been billed.", id)
 	}
 	sortByCreated(periods, func(e *LedgerEntry) (time.Time, string) { return e.Created, e.Key })
-	now := s.clock.Now()
+	now := s.now()
 	out := billInfoView{BillDetail: []billDetailView{}}
 	total := 0.0
 	payType, payDesc := "1", "按需计费"

@@ -111,7 +111,15 @@
 //
 // Read-only products are deterministic functions of the world: bills from
 // each resource's lifetime and a price table (CNY per hour), monitoring and
-// traffic from a seeded hash of (resource, metric, time slot).
+// traffic from a seeded hash of (resource, metric, time slot). Bills, quotes
+// (DescribeInstancePrice, VDCBandwidthUnitPrice) and DescribeAccountInfo
+// come from that one table; DescribeAvailableResource and
+// DescribeInstanceType list what CreateInstance and CreatePublicNetwork
+// accept (catalog.go), so a client's preflight and the emulator agree.
+//
+// Server.Advance moves the world's time (tasks, bills) ahead of the clock,
+// for a month of spend in a test; signature timestamps are still checked
+// against the clock.
 //
 // Persistence: with a Store, one bbolt bucket per kind and one key per
 // entity; each request writes only what it touched, in one transaction.

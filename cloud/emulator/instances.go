@@ -321,7 +321,7 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 	if e != nil {
 		return nil, "", e
 	}
-	now := s.clock.Now()
+	now := s.now()
 	var targets []Target
 	for i := 0; i < amount; i++ {
 		w.seq++
@@ -398,7 +398,7 @@ func (s *Server) openInstanceBill(in *Instance, now time.Time) {
 
 // rebill closes an instance's bill at its old price and opens one at the new.
 func (s *Server) rebill(in *Instance) {
-	now := s.clock.Now()
+	now := s.now()
 	if s.world.archiveBill(in.ID, now) {
 		s.openInstanceBill(in, now)
 	}

@@ -163,7 +163,7 @@ func (s *Server) describeAccountInfo(params) (any, string, *apiError) {
 		Currency string  `json:"Currency"`
 		Month    string  `json:"Month"`
 	}
-	now := s.clock.Now()
+	now := s.now()
 	costs := map[string]float64{}
 	total := 0.0
 	for _, e := range s.world.Ledger {

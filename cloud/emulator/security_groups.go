@@ -49,7 +49,7 @@ func (s *Server) groupParam(p params) (*SecGroup, *apiError) {
 // groupChanged records a change to g; group changes take effect at once and
 // answer with an already finished task.
 func (s *Server) groupChanged(action string, g *SecGroup) string {
-	g.Updated = s.clock.Now()
+	g.Updated = s.now()
 	s.world.touch("secgroup", g.ID)
 	return s.finishedTask(action, Target{Kind: "secgroup", ID: g.ID, Op: opUpdate}).ID
 }
@@ -70,7 +70,7 @@ func (s *Server) createSecurityGroup(p params) (any, string, *apiError) {
 	if !ok {
 		return nil, "", errMalformed("InvalidSecurityGroupType.Malformed", "SecurityGroupType")
 	}
-	now := s.clock.Now()
+	now := s.now()
 	g := &SecGroup{ID: s.world.newID(), Name: name, Description: p.str("Description"), Type: typ, Created: now, Updated: now,
 		Rules: []Rule{}, Bindings: []Binding{}}
 	s.world.Groups[g.ID] = g
@@ -242,7 +242,7 @@ func (s *Server) addSecurityGroupRule(p params) (any, string, *apiError) {
 	}
 	r := Rule{ID: s.world.newID(), Protocol: strings.ToUpper(p.str("Protocol")), LocalPort: p.str("LocalPort"),
 		TargetPort: p.str("TargetPort"), TargetAddress: p.str("TargetAddress"), Direction: strings.ToLower(p.str("Direction")),
-		Type: strings.ToLower(p.str("RuleType")), Description: p.str("Description"), Created: s.clock.Now()}
+		Type: strings.ToLower(p.str("RuleType")), Description: p.str("Description"), Created: s.now()}
 	action, _, e := p.integer("Action")
 	if e != nil || (action != 0 && action != 1) {
 		return nil, "", errMalformed("InvalidParameter.Action", "Action")

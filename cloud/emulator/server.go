@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -68,7 +69,18 @@ type Server struct {
 
 	faultMu  sync.Mutex
 	faultRng *rand.Rand
+
+	// ahead is how far the world's time runs ahead of the clock (Advance).
+	ahead atomic.Int64
 }
+
+// now is the world's time: the clock, plus what Advance added. Signatures
+// are checked against the clock alone, so a client's timestamps stay good.
+func (s *Server) now() time.Time { return s.clock.Now().Add(time.Duration(s.ahead.Load())) }
+
+// Advance moves the world's time forward by d: tasks due meanwhile are
+// done, and resources are billed for it (a month of spend in a test).
+func (s *Server) Advance(d time.Duration) { s.ahead.Add(int64(d)) }
 
 type handler func(s *Server, p params) (data any, taskID string, err *apiError)
 

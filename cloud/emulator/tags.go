@@ -54,7 +54,7 @@ func (w *World) tagNamed(name string) *Tag {
 func (s *Server) newTag(name string) *Tag {
 	w := s.world
 	w.tagSeq++
-	t := &Tag{ID: strconv.Itoa(w.tagSeq), Name: name, Created: s.clock.Now()}
+	t := &Tag{ID: strconv.Itoa(w.tagSeq), Name: name, Created: s.now()}
 	w.Tags[t.ID] = t
 	w.touch("tag", t.ID)
 	return t

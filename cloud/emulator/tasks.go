@@ -18,7 +18,7 @@ const (
 // change never half-happens.
 func (s *Server) newTask(typ string, targets ...Target) *Task {
 	w := s.world
-	now := s.clock.Now()
+	now := s.now()
 	lat := s.opts.TaskLatency
 	if j := s.opts.TaskJitter; j > 0 {
 		lat += time.Duration(w.rng.Int64N(int64(j)))
@@ -42,7 +42,7 @@ func (s *Server) newTask(typ string, targets ...Target) *Task {
 // finishedTask records an operation that took effect at once, so callers
 // still get a TaskId to wait on.
 func (s *Server) finishedTask(typ string, targets ...Target) *Task {
-	now := s.clock.Now()
+	now := s.now()
 	t := &Task{ID: s.world.newID(), Type: typ, Targets: targets, Created: now, Due: now, Status: "FINISH"}
 	s.world.Tasks[t.ID] = t
 	s.world.touch("task", t.ID)
@@ -58,7 +58,7 @@ func markBusy(b *Busy, status, next string) {
 // settle completes every task whose time has come.
 func (s *Server) settle() {
 	w := s.world
-	now := s.clock.Now()
+	now := s.now()
 	for id, t := range w.pending {
 		if now.Before(t.Due) {
 			continue
@@ -114,7 +114,7 @@ func (s *Server) taskStatus(t *Task) string {
 	if t.Status != "" {
 		return t.Status
 	}
-	if s.clock.Now().Before(t.Created.Add(t.Due.Sub(t.Created) / 10)) {
+	if s.now().Before(t.Created.Add(t.Due.Sub(t.Created) / 10)) {
 		return "NEW"
 	}
 	return "DOING"

@@ -49,7 +49,7 @@ func (s *Server) createTemplate(p params) (any, string, *apiError) {
 	if s.opts.Arrears {
 		return nil, "", errorf(400, "NotEnoughBalance", "Your account does not have enough balance.")
 	}
-	now := s.clock.Now()
+	now := s.now()
 	t := &Template{ID: s.world.newID(), Name: name, InstanceID: in.ID, OSType: osType(in.ImageID),
 		Regions: map[string]string{in.Region: "creating"}, Created: now}
 	prev := in.Status

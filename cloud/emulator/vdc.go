@@ -162,7 +162,7 @@ func (s *Server) createVdc(p params) (any, string, *apiError) {
 	if s.opts.Arrears {
 		return nil, "", errorf(400, "Account.Arrearage", "Your account has been in arrears.")
 	}
-	now := s.clock.Now()
+	now := s.now()
 	v := &VDC{ID: w.newID(), Region: region, Name: p.str("VdcName"), Created: now}
 	if v.Name == "" {
 		v.Name = v.ID
@@ -359,7 +359,7 @@ func (s *Server) createPublicNetwork(p params) (any, string, *apiError) {
 	if s.opts.Arrears {
 		return nil, "", errorf(400, "Account.Arrearage", "Your account has been in arrears.")
 	}
-	now := s.clock.Now()
+	now := s.now()
 	pn, e := s.buildPublicNet(v, spec, now)
 	if e != nil {
 		return nil, "", e
@@ -383,7 +383,7 @@ func (s *Server) createPrivateNetwork(p params) (any, string, *apiError) {
 	if count >= s.opts.MaxPrivateNetworks {
 		return nil, "", errorf(400, "QuotaExceed.PrivateNetwork", "The maximum number of PrivateNetwork (%d) is exceeded.", s.opts.MaxPrivateNetworks)
 	}
-	pn := &PrivateNet{ID: w.newID(), VdcID: v.ID, Name: p.str("Name"), Type: p.str("Type"), Created: s.clock.Now()}
+	pn := &PrivateNet{ID: w.newID(), VdcID: v.ID, Name: p.str("Name"), Type: p.str("Type"), Created: s.now()}
 	if pn.Type == "" {
 		pn.Type = "auto"
 	}
@@ -457,7 +457,7 @@ func (s *Server) modifyPublicNetwork(p params) (any, string, *apiError) {
 	if !qosValid(pn.BillingMethod, qos) {
 		return nil, "", errMalformed("InvalidPublicNetwork.Bandwidth.Malformed", "Qos")
 	}
-	now := s.clock.Now()
+	now := s.now()
 	return nil, s.updatePublic("ModifyPublicNetwork", pn, func() {
 		pn.Qos = qos
 		// Bill the old bandwidth until now, the new one from now on.
@@ -484,7 +484,7 @@ func (s *Server) addPublicIP(p params) (any, string, *apiError) {
 	if !ok {
 		return nil, "", errorf(403, "InvalidPublicNetwork.Ip.NotEnough", "No public addresses are left in the pool.")
 	}
-	now := s.clock.Now()
+	now := s.now()
 	return nil, s.updatePublic("AddPublicIp", pn, func() {
 		seg := Segment{ID: s.world.newID(), Network: network, Size: n}
 		pn.Segments = append(pn.Segments, seg)
@@ -517,7 +517,7 @@ func (s *Server) deletePublicIP(p params) (any, string, *apiError) {
 			if len(pn.Segments) == 1 {
 				return nil, "", errorf(403, "IncorrectPublicNetworkStatus", "Segment %s is the last of public network %s; delete the network instead.", id, pn.ID)
 			}
-			now := s.clock.Now()
+			now := s.now()
 			return nil, s.updatePublic("DeletePublicIp", pn, func() {
 				pn.Segments = append(pn.Segments[:i:i], pn.Segments[i+1:]...)
 				w.ledgerClose(id, now)
@@ -593,7 +593,7 @@ func (s *Server) describeBandwidthTraffic(p params) (any, string, *apiError) {
 		return nil, "", notFoundAs("InvalidPublicId.NotFound", "network")(id)
 	}
 	// A seeded series: the same network and five-minute window always give the same numbers.
-	window := s.clock.Now().Unix() / 300
+	window := s.now().Unix() / 300
 	in := seriesValue(id, "in", window) * float64(maxQos) * 1e6 / 100
 	out := seriesValue(id, "out", window) * float64(maxQos) * 1e6 / 100
 	d := trafficView{MaxQos: maxQos}

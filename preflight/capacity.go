@@ -1,0 +1,250 @@
+package preflight
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/resources"
+	"github.com/cdstack/cdstack/spec"
+)
+
+// IPCounts are the sizes of a public address segment; each has three
+// addresses no instance gets (network, gateway, broadcast).
+var IPCounts = []int{4, 8, 16, 32, 64}
+
+// usable is how many addresses a block of size gives instances.
+func usable(size int) int { return max(size-3, 0) }
+
+// A pool is the addresses some instances draw from: the public addresses
+// of one VDC, or one private network.
+type pool struct {
+	name     string // what the message calls it
+	supply   int    // free before the plan, plus what its builds add
+	built    *planner.Change
+	builders []string          // steps that build it: the takers wait for them
+	takers   []*planner.Change // one entry per address taken
+	freers   []string          // delete steps that free an address
+}
+
+// key names a VDC or network given as an id, or as a reference to one the
+// plan builds ("${lan.id}").
+func key(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case spec.Unknown:
+		return t.Ref
+	}
+	return ""
+}
+
+// idOf is "${addr.id}": how the plan's other resources name addr before it
+// exists.
+func idOf(addr string) string { return "${" + addr + ".id}" }
+
+// byID is the address of the record with id, or "".
+func (c *checker) byID(id string) string {
+	for addr, r := range c.snap.Resources {
+		if r.ID == id {
+			return addr
+		}
+	}
+	return ""
+}
+
+// nameOf is the address of the resource k names, or k.
+func (c *checker) nameOf(k string) string {
+	if addr, ok := strings.CutPrefix(k, "${"); ok {
+		addr, _, _ = strings.Cut(addr, ".")
+		return addr
+	}
+	if addr := c.byID(k); addr != "" {
+		return addr
+	}
+	return k
+}
+
+// rebuilt reports whether the plan deletes or replaces the record at addr:
+// what it has free now does not count.
+func (c *checker) rebuilt(addr string) bool {
+	ch := c.p.Change(addr)
+	return ch != nil && (ch.Action == planner.Delete || ch.Action == planner.Replace)
+}
+
+func (c *checker) publicAddresses() {
+	pools := map[string]*pool{}
+	get := func(k string) *pool {
+		if pools[k] == nil {
+			pools[k] = &pool{name: "the public networks of VDC " + c.nameOf(k)}
+		}
+		return pools[k]
+	}
+	for id, pn := range c.live.Publics {
+		if addr := c.byID(id); addr == "" || !c.rebuilt(addr) {
+			get(pn.VdcID).supply += int(pn.UnuseIPNum)
+		}
+	}
+	for _, ch := range c.p.Changes {
+		in := resources.Inputs(ch.After)
+		switch {
+		case ch.Kind == "public_network" && (ch.Action == planner.Create || ch.Action == planner.Replace):
+			p := get(key(in["vdc"]))
+			p.supply += usable(in.Int("ip_count"))
+			p.builders = append(p.builders, ch.Addr)
+			p.built = ch
+		case ch.Kind == "public_network" && ch.Action == planner.Update:
+			if rec := c.snap.Resources[ch.Addr]; rec != nil {
+				if grow := in.Int("ip_count") - resources.Inputs(rec.Inputs).Int("ip_count"); grow > 0 {
+					p := get(key(in["vdc"]))
+					p.supply += grow
+					p.builders = append(p.builders, ch.Addr)
+				}
+			}
+		case ch.Kind == "instance":
+			c.publicTaker(ch, get)
+		}
+	}
+	for _, p := range pools {
+		if p.built != nil && p.supply == usable(resources.Inputs(p.built.After).Int("ip_count")) {
+			p.name = p.built.Addr
+		}
+		c.settle(p, "public_ip", "a public address")
+	}
+}
+
+// publicTaker counts what an instance change takes from or gives back to
+// its VDC's public addresses.
+func (c *checker) publicTaker(ch *planner.Change, get func(string) *pool) {
+	in := resources.Inputs(ch.After)
+	rec := c.snap.Resources[ch.Addr]
+	had := rec != nil && !rec.Missing && (resources.Inputs(rec.Outputs).String("public_ip") != "" || resources.Inputs(rec.Inputs).String("public_ip") != "")
+	wants := in["public_ip"] != nil && in.String("public_ip") != ""
+	sameVDC := rec != nil && key(in["vdc"]) == resources.Inputs(rec.Inputs).String("vdc")
+	switch ch.Action {
+	case planner.Create:
+		if wants {
+			get(key(in["vdc"])).takers = append(get(key(in["vdc"])).takers, ch)
+		}
+	case planner.Replace:
+		// Deleted first, the old one gives its address back to itself.
+		if wants && (ch.CreateBeforeDestroy || !had || !sameVDC) {
+			get(key(in["vdc"])).takers = append(get(key(in["vdc"])).takers, ch)
+		}
+	case planner.Update:
+		if wants && !had {
+			get(key(in["vdc"])).takers = append(get(key(in["vdc"])).takers, ch)
+		}
+	case planner.Delete:
+		if had {
+			p := get(resources.Inputs(rec.Inputs).String("vdc"))
+			p.freers = append(p.freers, ch.Addr+" (delete)")
+		}
+	}
+}
+
+func (c *checker) privateAddresses() {
+	pools := map[string]*pool{}
+	for id, pn := range c.live.Privates {
+		if addr := c.byID(id); addr == "" || !c.rebuilt(addr) {
+			name := addr
+			if name == "" {
+				name = pn.Name
+			}
+			pools[id] = &pool{name: name, supply: int(pn.UnuseIPNum)}
+		}
+	}
+	for _, ch := range c.p.Changes {
+		in := resources.Inputs(ch.After)
+		if ch.Kind == "private_network" && (ch.Action == planner.Create || ch.Action == planner.Replace) && known(in["mask"]) {
+			pools[idOf(ch.Addr)] = &pool{name: ch.Addr, supply: usable(1 << (32 - in.Int("mask"))), builders: []string{ch.Addr}}
+		}
+	}
+	for _, ch := range c.p.Changes {
+		if ch.Kind != "instance" || !builds(ch) {
+			continue
+		}
+		var before []string
+		if rec := c.snap.Resources[ch.Addr]; rec != nil && !rec.Missing && ch.Action == planner.Replace && !ch.CreateBeforeDestroy {
+			for _, m := range resources.Inputs(rec.Inputs).Maps("private_ips") {
+				before = append(before, key(m["network"]))
+			}
+		}
+		if ch.Action == planner.Update && !changedFields(ch)("private_ips") {
+			continue
+		}
+		for _, m := range resources.Inputs(ch.After).Maps("private_ips") {
+			k := key(m["network"])
+			if p := pools[k]; p != nil && !slices.Contains(before, k) {
+				p.takers = append(p.takers, ch)
+			}
+		}
+	}
+	for _, p := range pools {
+		c.settle(p, "private_ips", "an address on "+p.name)
+	}
+}
+
+// settle checks that p has an address for each taker: with the addresses
+// deletes free, by making the takers wait for those deletes; and makes the
+// takers wait for what builds p.
+func (c *checker) settle(p *pool, prop, what string) {
+	if len(p.takers) == 0 {
+		return
+	}
+	var waits []planner.Wait
+	for _, b := range p.builders {
+		waits = append(waits, planner.Wait{Step: b, Reason: "it builds where the address comes from"})
+	}
+	need := len(p.takers)
+	switch {
+	case need <= p.supply:
+	case need <= p.supply+len(p.freers):
+		for _, f := range p.freers {
+			waits = append(waits, planner.Wait{Step: f, Reason: "it frees an address this needs"})
+		}
+	default:
+		c.problem(p.takers[0], "%s", []string{prop}, c.shortage(p, need, what))
+		return
+	}
+	for _, t := range p.takers {
+		for _, w := range waits {
+			if w.Step != t.Addr && !slices.Contains(t.Deps, w.Step) && !slices.ContainsFunc(t.WaitsFor, func(x planner.Wait) bool { return x.Step == w.Step }) {
+				t.WaitsFor = append(t.WaitsFor, w)
+			}
+		}
+	}
+}
+
+// shortage says how many addresses are missing and, for a public network
+// the plan builds alone, which ip_count would do.
+func (c *checker) shortage(p *pool, need int, what string) string {
+	noun := "instances need"
+	if need == 1 {
+		noun = "instance needs"
+	}
+	msg := fmt.Sprintf("%d %s %s but %s %s %d free", need, noun, what, p.name, map[bool]string{true: "has", false: "have"}[!strings.HasPrefix(p.name, "the ")], p.supply)
+	if len(p.freers) > 0 {
+		msg += fmt.Sprintf(" (and deletes free %d)", len(p.freers))
+	}
+	if p.built == nil || p.name != p.built.Addr {
+		return msg
+	}
+	size := resources.Inputs(p.built.After).Int("ip_count")
+	msg += fmt.Sprintf(" (ip_count %d is a /%d with %d usable address%s)", size, 32-log2(size), usable(size), map[bool]string{true: "", false: "es"}[usable(size) == 1])
+	for _, n := range IPCounts {
+		if usable(n)+len(p.freers) >= need {
+			return msg + fmt.Sprintf("; raise ip_count to %d", n)
+		}
+	}
+	return msg + "; add another public network"
+}
+
+func log2(n int) int {
+	b := 0
+	for ; n > 1; n >>= 1 {
+		b++
+	}
+	return b
+}

@@ -1,0 +1,30 @@
+// Package preflight checks a plan against what the cloud can deliver,
+// before anything changes: a plan that cannot be applied fails at plan
+// time with every problem at its stack line, instead of halfway through
+// an apply after some resources exist.
+//
+// Gather asks the cloud once per plan, batched like the refresh: one
+// DescribeAvailableResource per region the plan builds in, one
+// DescribeInstanceType per distinct (region, instance type) it builds or
+// resizes, one DescribeAccountInfo. Addresses come from the refresh that
+// planned (each network's UnuseIpNum): no call per resource. Check is pure.
+//
+// What is checked, for what the plan creates, replaces or changes:
+//   - catalogue: region on sale; instance type on sale in the region; the
+//     cpu/ram combination among its sizes; the image among its images;
+//     data and system disk types, sizes and steps; bandwidth type, billing
+//     method and its largest Qos;
+//   - capacity: public addresses per VDC (what its networks have free, what
+//     the plan's new networks add, what its instances take) and private
+//     addresses per network. An address a deleted instance frees counts
+//     only when the plan waits for that delete: where the free ones do not
+//     suffice and the deletes make up for it, the creates get that ordering
+//     edge (Change.WaitsFor). Creates that need a public address also wait
+//     for the public networks the plan builds in their VDC.
+//   - account: MasterTotalBalance + CreditLine − ToDeduct < 0 is arrears, an
+//     error when the plan buys anything; a balance below the plan's
+//     estimated first month is a warning.
+//
+// The emulator serves the same catalogue it enforces (cloud/emulator
+// catalog.go), so preflight and apply never disagree there.
+package preflight

@@ -1,0 +1,111 @@
+package preflight
+
+import (
+	"context"
+	"sort"
+
+	"github.com/cdstack/cdstack/cloud"
+	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/resources"
+	"github.com/cdstack/cdstack/state"
+)
+
+// Facts are what the cloud says about what a plan needs.
+type Facts struct {
+	// Catalog is DescribeAvailableResource by region.
+	Catalog map[string]*cloud.AvailableResource
+	// Sizes is DescribeInstanceType by region and instance type.
+	Sizes map[SizeKey][]cloud.InstanceSize
+	// Account is DescribeAccountInfo; nil when the plan buys nothing.
+	Account *cloud.AccountInfo
+	// Calls counts the requests Gather made.
+	Calls int
+}
+
+// A SizeKey names the sizes of an instance type in a region.
+type SizeKey struct{ Region, Type string }
+
+// builds reports whether c creates or changes a resource.
+func builds(c *planner.Change) bool {
+	switch c.Action {
+	case planner.Create, planner.Update, planner.Replace:
+		return !c.Implicit
+	}
+	return false
+}
+
+// Gather asks the cloud what p needs: the catalogue of each region p
+// builds in, the sizes of each instance type it builds or resizes, and the
+// account, once each.
+func Gather(ctx context.Context, c *cloud.Client, p *planner.Document, snap *state.Snapshot, live *resources.Live) (*Facts, error) {
+	f := &Facts{Catalog: map[string]*cloud.AvailableResource{}, Sizes: map[SizeKey][]cloud.InstanceSize{}}
+	regions := map[string]bool{}
+	sizes := map[SizeKey]bool{}
+	buys := false
+	for _, ch := range p.Changes {
+		if !builds(ch) {
+			continue
+		}
+		buys = true
+		in := resources.Inputs(ch.After)
+		region := regionOf(p, ch, snap, live)
+		if region != "" {
+			regions[region] = true
+		}
+		if ch.Kind == "instance" && region != "" && known(in["instance_type"]) {
+			sizes[SizeKey{region, in.String("instance_type")}] = true
+		}
+	}
+	for _, region := range sortedKeys(regions) {
+		cat, err := c.DescribeAvailableResource(ctx, cloud.AvailableResourceRequest{RegionID: region})
+		f.Calls++
+		if err != nil {
+			return nil, err
+		}
+		f.Catalog[region] = cat
+	}
+	keys := make([]SizeKey, 0, len(sizes))
+	for k := range sizes {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].Region+keys[i].Type < keys[j].Region+keys[j].Type })
+	for _, k := range keys {
+		list, err := c.DescribeInstanceType(ctx, cloud.InstanceTypeRequest{RegionID: k.Region, InstanceType: k.Type})
+		f.Calls++
+		if err != nil {
+			return nil, err
+		}
+		f.Sizes[k] = list
+	}
+	if buys {
+		acct, err := c.DescribeAccountInfo(ctx)
+		f.Calls++
+		if err != nil {
+			return nil, err
+		}
+		f.Account = acct
+	}
+	return f, nil
+}
+
+// regionOf is the region a change builds in: its own region property, or
+// its VDC's.
+func regionOf(p *planner.Document, ch *planner.Change, snap *state.Snapshot, live *resources.Live) string {
+	in := resources.Inputs(ch.After)
+	if r := in["region"]; known(r) && in.String("region") != "" {
+		return in.String("region")
+	}
+	if v, ok := in["vdc"]; ok {
+		return p.RegionOfVDC(v, snap, live)
+	}
+	return ""
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

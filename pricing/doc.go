@@ -1,0 +1,23 @@
+// Package pricing says what a stack costs: the monthly estimate of a plan,
+// change by change, from the API's own quotes, and what the stack actually
+// spent in a month, from the bill.
+//
+// Estimates:
+//   - A month is 730 hours. DescribeInstancePrice quotes PostPaid instances
+//     by the hour (× 730) and PrePaid ones for the months bought (÷ the
+//     months); VDCBandwidthUnitPrice quotes fixed bandwidth per Mbps and
+//     addresses per address, by the day (× 730/24).
+//   - Traffic, DataPackage and Bandwidth_95 bandwidth is billed by use: its
+//     unit price is shown, marked usage-based, and left out of the figures
+//     (the addresses of such a network are still priced by the day).
+//   - One quote per distinct configuration and per (region, bandwidth type,
+//     billing method): a thousand identical instances cost one call.
+//   - VDCs, private networks, security groups and tags have no price;
+//     templates have no quote action, so they are not priced.
+//   - The currency is the one the quotes name (¥ when none does).
+//
+// Spend (cdstack cost): one DescribeBill for the month, joined with the
+// state's resource ids; a public network's address segments are billed
+// under their own ids and are counted to their network. Bill items in the
+// stack's VDCs that no record holds are the unmanaged spend.
+package pricing

@@ -1,0 +1,240 @@
+package pricing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/cdstack/cdstack/cloud"
+	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/resources"
+	"github.com/cdstack/cdstack/spec"
+	"github.com/cdstack/cdstack/state"
+)
+
+// HoursPerMonth is the month prices are converted to.
+const HoursPerMonth = 730
+
+// Estimate prices p: each change of a priced kind gets its monthly cost
+// before and after, and p.Cost the totals (the records' prices now, and
+// with the plan's changes). live tells the region of existing VDCs.
+func Estimate(ctx context.Context, c *cloud.Client, p *planner.Document, snap *state.Snapshot, live *resources.Live, budget float64) error {
+	pr := &pricer{client: c, instances: map[string]float64{}, bandwidth: map[string]*cloud.BandwidthPrice{}, plan: p, live: live, snap: snap}
+	sum := &planner.CostSummary{Budget: budget}
+	for _, addr := range snap.Addresses() {
+		rec := snap.Resources[addr]
+		if rec.Missing || strings.HasSuffix(addr, state.ReplacedSuffix) && p.Change(addr) == nil {
+			continue
+		}
+		m, _, err := pr.monthly(ctx, rec.Kind, rec.Inputs)
+		if err != nil {
+			return fmt.Errorf("price of %s: %w", addr, err)
+		}
+		sum.Before += m
+	}
+	sum.After = sum.Before
+	for _, ch := range p.Changes {
+		cost, err := pr.change(ctx, ch, snap.Resources[ch.Addr])
+		if err != nil {
+			return fmt.Errorf("price of %s: %w", ch.Addr, err)
+		}
+		if cost != nil {
+			ch.Cost = cost
+			sum.After += cost.Delta()
+		}
+	}
+	sum.Before, sum.After = round(sum.Before), round(sum.After)
+	sum.Currency = pr.currency()
+	p.Cost = sum
+	return nil
+}
+
+// OverBudget says, positioned at the stack's budget, when p's estimate
+// exceeds it; nil otherwise.
+func OverBudget(s *spec.Stack, p *planner.Document) *spec.Error {
+	if s.Budget <= 0 || p.Cost == nil || p.Cost.After <= s.Budget {
+		return nil
+	}
+	c := p.Cost
+	return &spec.Error{Pos: s.BudgetPos, Path: "budget.monthly", Msg: fmt.Sprintf("the plan's estimated monthly cost %s exceeds the budget %s (now %s); usage-based billing is not counted",
+		planner.Money(c.Currency, c.After), planner.Money(c.Currency, s.Budget), planner.Money(c.Currency, c.Before))}
+}
+
+func round(f float64) float64 { return math.Round(f*100) / 100 }
+
+// pricer quotes configurations once each.
+type pricer struct {
+	client    *cloud.Client
+	instances map[string]float64
+	bandwidth map[string]*cloud.BandwidthPrice
+	sign      string
+	plan      *planner.Document
+	live      *resources.Live
+	snap      *state.Snapshot
+}
+
+// change prices one change, or returns nil for kinds without a price and
+// changes that do not move it.
+func (pr *pricer) change(ctx context.Context, ch *planner.Change, rec *state.Record) (*planner.Cost, error) {
+	if !priced(ch.Kind) {
+		return nil, nil
+	}
+	cost := &planner.Cost{}
+	var err error
+	switch ch.Action {
+	case planner.Create:
+		cost.After, cost.Usage, err = pr.monthly(ctx, ch.Kind, ch.After)
+	case planner.Update, planner.Replace:
+		if rec != nil && !rec.Missing {
+			if cost.Before, _, err = pr.monthly(ctx, ch.Kind, rec.Inputs); err != nil {
+				return nil, err
+			}
+		}
+		cost.After, cost.Usage, err = pr.monthly(ctx, ch.Kind, ch.After)
+	case planner.Delete:
+		if rec != nil && !rec.Missing {
+			cost.Before, _, err = pr.monthly(ctx, ch.Kind, rec.Inputs)
+		}
+	default:
+		return nil, nil
+	}
+	cost.Before, cost.After = round(cost.Before), round(cost.After)
+	return cost, err
+}
+
+func priced(kind string) bool { return kind == "instance" || kind == "public_network" }
+
+// monthly is the monthly price of a resource of kind with inputs in, and
+// its usage-based prices; 0 for kinds without a price or with values known
+// only after apply.
+func (pr *pricer) monthly(ctx context.Context, kind string, in map[string]any) (float64, []string, error) {
+	switch kind {
+	case "instance":
+		return pr.instance(ctx, resources.Inputs(in))
+	case "public_network":
+		return pr.publicNetwork(ctx, resources.Inputs(in))
+	}
+	return 0, nil, nil
+}
+
+func (pr *pricer) instance(ctx context.Context, in resources.Inputs) (float64, []string, error) {
+	if !known(in, "region", "cpu", "ram", "instance_type") {
+		return 0, []string{"instance: priced once its size is known"}, nil
+	}
+	req := cloud.InstancePriceRequest{RegionID: in.String("region"), InstanceChargeType: in.String("charge_type"),
+		CPU: in.Int("cpu"), RAM: in.Int("ram"), InstanceType: in.String("instance_type")}
+	if known(in, "image") {
+		req.ImageID = in.String("image")
+	}
+	months := 1
+	if req.InstanceChargeType == "PrePaid" {
+		months = max(in.Int("prepaid_month"), 1)
+		req.PrepaidMonth = &months
+	}
+	if d := resources.Inputs(in.Map("system_disk")); d != nil && known(d, "size") {
+		req.SystemDisk = cloud.DiskSpec{Size: d.Int("size"), Type: d.String("type")}
+	}
+	for _, m := range in.Maps("data_disks") {
+		d := resources.Inputs(m)
+		if !known(d, "size", "type") {
+			return 0, []string{"instance: priced once its disks are known"}, nil
+		}
+		req.DataDisks = append(req.DataDisks, cloud.DiskSpec{Size: d.Int("size"), Type: d.String("type")})
+	}
+	key, _ := json.Marshal(req)
+	price, ok := pr.instances[string(key)]
+	if !ok {
+		q, err := pr.client.DescribeInstancePrice(ctx, req)
+		if err != nil {
+			return 0, nil, err
+		}
+		price = float64(q.TotalPrice)
+		pr.instances[string(key)] = price
+	}
+	if req.InstanceChargeType == "PrePaid" {
+		return price / float64(months), nil, nil
+	}
+	return price * HoursPerMonth, nil, nil
+}
+
+func (pr *pricer) publicNetwork(ctx context.Context, in resources.Inputs) (float64, []string, error) {
+	region := pr.plan.RegionOfVDC(in["vdc"], pr.snap, pr.live)
+	if region == "" || !known(in, "bandwidth_type", "qos", "ip_count") {
+		return 0, []string{"public network: priced once its VDC's region is known"}, nil
+	}
+	method := in.String("billing_method")
+	if method == "" {
+		method = "Bandwidth"
+	}
+	key := region + "|" + in.String("bandwidth_type") + "|" + method
+	q, ok := pr.bandwidth[key]
+	if !ok {
+		var err error
+		q, err = pr.client.VDCBandwidthUnitPrice(ctx, cloud.BandwidthPriceRequest{RegionID: region, BandwidthType: in.String("bandwidth_type"), BillScheme: method, Type: "wan"})
+		if err != nil {
+			return 0, nil, err
+		}
+		pr.bandwidth[key] = q
+		if pr.sign == "" {
+			pr.sign = q.EIPPrice.Sign
+		}
+	}
+	total, usage := 0.0, []string(nil)
+	if m, ok := perMonth(q.EIPPrice); ok {
+		total += m * float64(in.Int("ip_count"))
+	}
+	bw, ok := perMonth(q.BandwidthPrice)
+	if ok && method == "Bandwidth" {
+		total += bw * float64(in.Int("qos"))
+	} else {
+		p := q.BandwidthPrice
+		usage = append(usage, fmt.Sprintf("%s bandwidth: %s%g per %s", method, normalSign(p.Sign), float64(p.Price), per(p)))
+	}
+	return total, usage, nil
+}
+
+// per says what a unit price is for: "GB", "Mb a day".
+func per(p cloud.UnitPrice) string {
+	cycle := strings.TrimPrefix(strings.TrimSpace(p.Cycle), "/")
+	word := map[string]string{"天": "day", "小时": "hour", "月": "month", "day": "day", "hour": "hour", "month": "month"}[cycle]
+	if word == "" {
+		return cycle
+	}
+	return p.Unit + " a " + word
+}
+
+// perMonth converts a time-based unit price to a month; false for prices
+// by use (per GB).
+func perMonth(p cloud.UnitPrice) (float64, bool) {
+	switch strings.TrimSpace(p.Cycle) {
+	case "/天", "/day", "天", "day":
+		return float64(p.Price) * HoursPerMonth / 24, true
+	case "/小时", "/hour", "小时", "hour":
+		return float64(p.Price) * HoursPerMonth, true
+	case "/月", "/month", "月", "month":
+		return float64(p.Price), true
+	}
+	return 0, false
+}
+
+func (pr *pricer) currency() string { return normalSign(pr.sign) }
+
+func normalSign(s string) string {
+	if s == "" || s == "￥" {
+		return "¥"
+	}
+	return s
+}
+
+// known reports whether every key of in holds a value known now.
+func known(in resources.Inputs, keys ...string) bool {
+	for _, k := range keys {
+		v, ok := in[k]
+		if !ok || v == nil || spec.HasUnknown(v) || v == "(known after apply)" {
+			return false
+		}
+	}
+	return true
+}
