@@ -1,5 +1,7 @@
 package planner
 
+import "slices"
+
 // A Step is one node of the execution DAG: the create or update of an
 // address, or a delete (the delete half of a replacement is its own step).
 type Step struct {
@@ -74,6 +76,19 @@ func (p *Document) Steps() []*Step {
 			}
 			steps = append(steps, s)
 		}
+	}
+	return dropMissing(steps)
+}
+
+// dropMissing removes dependencies on steps the plan does not have (a
+// WaitsFor edge to a step --target left out).
+func dropMissing(steps []*Step) []*Step {
+	ids := map[string]bool{}
+	for _, s := range steps {
+		ids[s.ID] = true
+	}
+	for _, s := range steps {
+		s.Deps = slices.DeleteFunc(s.Deps, func(d string) bool { return !ids[d] })
 	}
 	return steps
 }
