@@ -60,11 +60,18 @@ func connect(c *ucli.Context, opts ...cloud.Option) (client *cloud.Client, close
 		cloud.WithGiveUpAfter(c.Duration(flagOutage)),
 		cloud.WithLimiter(cloud.NewLimiter(c.Float64(flagRateLimit), cloud.DefaultBurst(c.Float64(flagRateLimit)))),
 	}
+	if cache := cloud.DefaultTaskCache(); cache != "" {
+		base = append(base, cloud.WithTaskCache(cache))
+	}
 	client, err = cloud.New(endpoint, creds, append(base, opts...)...)
 	if err != nil {
 		closeFn()
 		return nil, nil, fmt.Errorf("--endpoint: %w", err)
 	}
+	// What the waits learned of task durations is kept for the next run
+	// (never an error of the command: the cache only ever makes waits slower).
+	stop := closeFn
+	closeFn = func() { _ = client.SaveLearned(); stop() }
 	return client, closeFn, nil
 }
 

@@ -19,6 +19,13 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// What the commands learn of task durations stays with the tests.
+	cache, err := os.MkdirTemp("", "cdstack-test-cache-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("CDSTACK_CACHE_DIR", cache)
 	bin, cleanup, err := buildCdstack()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -28,6 +35,7 @@ func TestMain(m *testing.M) {
 	// The etcd the tests started is stopped when they end.
 	code := etcdtest.StopAfter(m).Run()
 	cleanup()
+	os.RemoveAll(cache)
 	os.Exit(code)
 }
 
@@ -44,6 +52,7 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", filepath.Dir(cdstackBin)+string(os.PathListSeparator)+env.Getenv("PATH"))
 			env.Setenv("FAKE_API", fake.URL)
+			env.Setenv("CDSTACK_CACHE_DIR", filepath.Join(env.WorkDir, ".cache"))
 			// The README's example, as $WORK/quickstart.yaml.
 			quickstart, err := os.ReadFile(filepath.Join("..", "examples", "quickstart.yaml"))
 			if err != nil {

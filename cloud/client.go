@@ -40,6 +40,7 @@ type Client struct {
 	giveUp     time.Duration
 	tasks      taskLearning
 	instances  coalescer[*Instance]
+	listings   vdcListings
 }
 
 // An Option configures a Client.
@@ -90,8 +91,11 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		userAgent:  "cdstack",
 		giveUp:     2 * time.Minute,
 	}
+	c.tasks.host = base.Hostname()
 	c.instances = coalescer[*Instance]{max: instanceBatch, linger: instanceLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.describeInstancesByID}
+	c.listings.coalescer = coalescer[[]Instance]{max: instanceBatch, linger: listingLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCInstances}
 	for _, o := range opts {
 		o(c)
 	}
@@ -332,7 +336,7 @@ func (c *Client) Call(ctx context.Context, action string, params, out any) (*Res
 		if err == nil {
 			resp.Sent = sent
 			if resp.TaskID != "" {
-				c.tasks.record(resp.TaskID, action)
+				c.tasks.record(resp.TaskID, action, params)
 			}
 			c.limiter.Succeeded()
 			if out != nil && len(resp.Data) > 0 && string(resp.Data) != "null" {

@@ -82,10 +82,24 @@
 //   - The AccessKeySecret is used only as the HMAC key: Credentials mask it in
 //     String/GoString, and transport errors are stripped of the signed URL.
 //   - WaitTask is the only place that waits on the cloud; it takes a Clock so
-//     tests run schedules without sleeping. Its intervals double from ~250 ms
+//     tests run schedules without sleeping. Its intervals grow from ~250 ms
 //     to 10 s, each wait scaled once by a factor in [0.5, 1): many waits begun
 //     together then look at moments spread evenly over time, instead of
 //     bunching where jittered sums of intervals pile up.
+//   - The schedule comes from what is known of the tasks of the action that
+//     started the task, in its region (Client.WaitTask):
+//       - nothing: intervals grow by a quarter (coldGrowth 1.25), so a look
+//         comes at most a quarter of the time waited after the task ended
+//         (about 13 looks for a 5 s task; the waits begun with it share
+//         them, below);
+//       - earlier runs (the task cache, WithTaskCache; cdstack keeps it in
+//         the user's cache directory, one file, the last 32 durations per
+//         endpoint host, action and region): the first look at the 10th
+//         percentile of the durations seen, then looks a quarter of the
+//         10th–90th percentile spread apart (at least 1/50 of the 10th) up
+//         to the 90th, then backing off;
+//       - this run (three tasks or more): the first look when such tasks
+//         end, learned as below.
 //   - A Client remembers which action started each task and learns, per
 //     action, when such tasks end (timed from when each DescribeTask left the
 //     rate limiter, not when it came back), so the first look usually finds
@@ -93,6 +107,15 @@
 //     early to keep the estimate honest. Waits that began before anything
 //     was known are told when the first task of their action is seen done;
 //     while one such wait is looking, the others skip their first look.
+//   - One look answers many waits (WatchInstance): a wait on an instance's
+//     create or delete looks at its VDC's instance listing first, and asks
+//     its task only once the listing shows the instance running or stopped
+//     (or gone). Looks fall on a grid (a fortieth of the expected duration,
+//     25 ms to 1 s) and a listing waits 10 ms for company, so the waits
+//     looking at one moment share one DescribeInstances: status requests
+//     grow with time, not with the number of tasks. The ids still come from
+//     the task. An instance the listing showed settled answers the
+//     read-back that follows without a request.
 //   - Client.Instance coalesces concurrent reads of single instances into one
 //     DescribeInstances with a list of ids (the documented form of
 //     InstanceId). A read waits 25 ms for company, then for its turn at the

@@ -450,6 +450,9 @@ const instanceLinger = 25 * time.Millisecond
 // id. Concurrent calls are answered together by one DescribeInstances that
 // lists their ids, so fifty readbacks after fifty creates cost a few calls.
 func (c *Client) Instance(ctx context.Context, id string) (*Instance, error) {
+	if in, ok := c.listings.take(id, c.clock.Now()); ok {
+		return in, nil // a wait's listing just showed it settled
+	}
 	in, found, err := c.instances.get(ctx, id)
 	if !found {
 		in = nil

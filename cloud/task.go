@@ -151,6 +151,22 @@ type WaitConfig struct {
 	// the wait (learned from a similar task that just ended): the next look
 	// moves up to that time if it is sooner, as if it had been FirstPoll.
 	Expect <-chan time.Duration
+	// Growth is how much each interval grows over the one before (default
+	// 2: doubling).
+	Growth float64
+	// Step and Steps: after the look at FirstPoll, Steps more looks Step
+	// apart, then backing off from Step.
+	Step  time.Duration
+	Steps int
+	// Align puts every look on a multiple of Align of the clock, so that
+	// the looks of waits begun at different moments coincide (and Ready
+	// answers them with one request).
+	Align time.Duration
+	// Ready, if set, is asked at each look before the task: while it says
+	// the task's resource has not settled, the task is not asked (the look
+	// counts as one that saw it running). An error from it is ignored: the
+	// task is asked.
+	Ready func(ctx context.Context) (bool, error)
 }
 
 // A WaitOption changes a WaitConfig.
@@ -196,18 +212,45 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		random = cfg.Rand
 	}
 	scale := math.Exp2(random() - 1)
+	growth := cfg.Growth
+	if growth <= 1 {
+		growth = 2
+	}
 	base := cfg.Initial
+	steps, stepped := 0, 0 // fixed Step looks still to come, and taken
 	interval := func(attempt int) time.Duration {
-		d := base
-		for i := 0; i < attempt && d < cfg.Cap; i++ {
-			d *= 2
+		if steps > 0 {
+			steps--
+			stepped++
+			return cfg.Step
 		}
-		return time.Duration(float64(min(d, cfg.Cap)) * scale)
+		d, grow := float64(base), attempt-stepped
+		if stepped > 0 {
+			grow++ // the steps were at base: back off from there
+		}
+		for i := 0; i < grow && d < float64(cfg.Cap); i++ {
+			d *= growth
+		}
+		return time.Duration(min(d, float64(cfg.Cap)) * scale)
 	}
 	// Looking at the expected end: if the task is not done yet it is about
-	// to be, so the next looks come quickly (from a quarter of Initial) and
-	// back off from there.
-	nearEnd := func() { base = max(cfg.Initial/4, time.Millisecond) }
+	// to be, so the next looks come quickly (Step apart when the spread of
+	// such tasks is known, else from a quarter of Initial) and back off
+	// from there.
+	nearEnd := func() {
+		base = max(cfg.Initial/4, time.Millisecond)
+		if cfg.Step > 0 {
+			base, steps, stepped = cfg.Step, cfg.Steps, 0
+		}
+	}
+	// align moves a look planned after d to the next multiple of Align.
+	align := func(d time.Duration) time.Duration {
+		if cfg.Align <= 0 {
+			return d
+		}
+		at := cfg.Clock.Now().Add(d)
+		return d + at.Truncate(cfg.Align).Add(cfg.Align).Sub(at)%cfg.Align
+	}
 	start := cfg.Clock.Now()
 	// A task that was just started is never done: the first look comes after
 	// the first interval (or the expected duration), which saves DescribeTask
@@ -225,6 +268,7 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 	var last *Task
 	var lastRunning time.Duration
 	for {
+		next = align(next)
 		deadline := cfg.Clock.Now().Add(next)
 		timer := cfg.Clock.After(next)
 	sleep:
@@ -247,6 +291,18 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 					// Looks before the expected end say nothing about it.
 					lastRunning = 0
 				}
+			}
+		}
+		if cfg.Ready != nil {
+			if ready, err := cfg.Ready(ctx); err == nil && !ready {
+				lastRunning = cfg.Clock.Now().Sub(start)
+				if lastRunning >= cfg.Timeout {
+					return last, &TaskTimeoutError{TaskID: taskID, Waited: lastRunning, LastStatus: TaskDoing}
+				}
+				next = max(interval(attempt), expected.Sub(cfg.Clock.Now()))
+				next = min(next, cfg.Timeout-lastRunning)
+				attempt++
+				continue
 			}
 		}
 		t, err := d.DescribeTask(ctx, taskID)

@@ -2,28 +2,38 @@ package cloud
 
 import (
 	"context"
+	"encoding/json"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 )
 
-// WaitTask is the package WaitTask with this client as the describer. It
-// learns how long the tasks of each action take (CreateInstance, CreateVdc,
-// …) and makes the first look when a task of that action should be done, so
-// a run of similar tasks needs about one DescribeTask each. Waits that began
-// before anything was learned hear of the first task of their action seen
-// to end, and move their next look up to its duration: tasks started
-// together tend to end together, and the first one seen done speaks for the
-// rest.
+// WaitTask is the package WaitTask with this client as the describer, on a
+// schedule from what is known of the tasks of the action that started it
+// (CreateInstance, CreateVdc, …) in its region:
+//   - learned in this run (three tasks or more): the first look when such
+//     tasks end (see estimate.observe), then quick looks;
+//   - learned in earlier runs (the task cache): the first look at the 10th
+//     percentile of the durations seen, then looks every quarter of the
+//     10th–90th percentile spread until the 90th, then backing off;
+//   - nothing: looks whose spacing grows by coldGrowth, so a look comes at
+//     most a quarter of the elapsed time after the task ended. Waits that
+//     began together hear of the first such task seen to end and move
+//     their next look up to its duration: tasks started together tend to
+//     end together, and the first one seen done speaks for the rest.
 func (c *Client) WaitTask(ctx context.Context, taskID string, opts ...WaitOption) (*Task, error) {
 	est := c.tasks.estimateFor(taskID)
 	base := []WaitOption{WaitClock(c.clock)}
-	if eta := est.firstLook(); eta > 0 {
-		base = append(base, WaitFirstPoll(eta))
-	} else {
+	switch first, step, steps := est.plan(); {
+	case first > 0:
+		base = append(base, WaitFirstPoll(first), func(cfg *WaitConfig) { cfg.Step, cfg.Steps = step, steps })
+	default:
 		ch, watched := est.listen()
 		defer est.forget(ch)
 		base = append(base, func(cfg *WaitConfig) {
+			cfg.Growth = coldGrowth
 			cfg.Expect = ch
 			if watched {
 				cfg.Skip = 1
@@ -37,49 +47,72 @@ func (c *Client) WaitTask(ctx context.Context, taskID string, opts ...WaitOption
 	return t, err
 }
 
+// coldGrowth is how much each look's spacing grows when nothing is known of
+// a task: the overshoot stays under coldGrowth−1 of the time waited.
+const coldGrowth = 1.25
+
 // taskLearning remembers which action started each task and what was
-// learned about each action's tasks.
+// learned about each action's tasks, in this run and (with a cache) before.
 type taskLearning struct {
-	mu       sync.Mutex
-	started  map[string]string // task id → action, until the task is waited on
-	byAction map[string]*estimate
+	mu      sync.Mutex
+	host    string            // the endpoint's host: part of every key
+	started map[string]string // task id → key, until the task is waited on
+	byKey   map[string]*estimate
+	cache   *taskCache
 }
 
 // maxStartedTasks bounds the task ids remembered for tasks nobody waits on.
 const maxStartedTasks = 10000
 
-// record notes that action started taskID.
-func (l *taskLearning) record(taskID, action string) {
+// record notes that action, asked with params, started taskID.
+func (l *taskLearning) record(taskID, action string, params any) {
+	key := l.host + "|" + action + "|" + regionOf(params)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.started == nil || len(l.started) >= maxStartedTasks {
 		l.started = map[string]string{}
 	}
-	l.started[taskID] = action
+	l.started[taskID] = key
 }
 
-// estimateFor returns the estimate for the action that started taskID (one
-// shared estimate for tasks whose action is not known).
+// regionOf is the RegionId of a request's parameters, or "".
+func regionOf(params any) string {
+	var r struct {
+		RegionID string `json:"RegionId"`
+	}
+	if b, err := json.Marshal(params); err == nil {
+		_ = json.Unmarshal(b, &r)
+	}
+	return r.RegionID
+}
+
+// estimateFor returns the estimate for the key of the task (one shared
+// estimate for tasks whose action is not known).
 func (l *taskLearning) estimateFor(taskID string) *estimate {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	action := l.started[taskID]
+	key := l.started[taskID]
 	delete(l.started, taskID)
-	if l.byAction == nil {
-		l.byAction = map[string]*estimate{}
+	if l.byKey == nil {
+		l.byKey = map[string]*estimate{}
 	}
-	e := l.byAction[action]
+	e := l.byKey[key]
 	if e == nil {
-		e = &estimate{}
-		l.byAction[action] = e
+		e = &estimate{key: key, cache: l.cache, prior: l.cache.samples(key)}
+		slices.Sort(e.prior)
+		l.byKey[key] = e
 	}
 	return e
 }
 
-// An estimate is how long one action's tasks take: a moving average of when
-// the last ones ended, and the waits still to be told a first duration.
+// An estimate is how long one action's tasks take: what earlier runs saw,
+// a moving average of when this run's ended, and the waits still to be
+// told a first duration.
 type estimate struct {
 	mu      sync.Mutex
+	key     string
+	cache   *taskCache
+	prior   []time.Duration // sorted
 	avg     time.Duration
 	seen    int
 	looks   int
@@ -105,19 +138,31 @@ const (
 // may look.
 const toldSpread = 0.05
 
-// firstLook returns when a new wait should first look, or 0 when nothing is
-// known yet.
-func (e *estimate) firstLook() time.Duration {
+// plan returns when a new wait should first look, and the spacing and
+// number of the looks after it (0: the wait's own backoff); first is 0
+// when nothing is known yet.
+func (e *estimate) plan() (first, step time.Duration, steps int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.seen < 3 {
-		return 0
+	switch {
+	case e.seen >= 3:
+		e.looks++
+		if e.looks%probeEvery == 0 {
+			return e.avg - time.Duration(float64(e.avg)*probeEarly), 0, 0
+		}
+		return e.avg, 0, 0
+	case len(e.prior) > 0:
+		lo, hi := quantile(e.prior, 0.1), quantile(e.prior, 0.9)
+		step = max((hi-lo)/4, lo/50, 20*time.Millisecond)
+		return lo, step, int((hi-lo)/step) + 2
 	}
-	e.looks++
-	if e.looks%probeEvery == 0 {
-		return e.avg - time.Duration(float64(e.avg)*probeEarly)
-	}
-	return e.avg
+	return 0, 0, 0
+}
+
+// quantile is the q-th quantile of sorted durations (nearest rank).
+func quantile(sorted []time.Duration, q float64) time.Duration {
+	i := int(math.Ceil(q*float64(len(sorted)))) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
 }
 
 // listen registers a wait that has no expected duration yet; the channel
@@ -145,7 +190,8 @@ func (e *estimate) forget(ch chan time.Duration) {
 // observe learns from a finished wait: the task ended after lastRunning (the
 // last look that saw it unfinished, 0 if none did since the end was
 // expected) and by settled. Every wait still without an expected duration is
-// told about settled. Then:
+// told about settled. The cache keeps when it ended: between the looks, or
+// by settled. Then:
 //   - the first task of an action gives the estimate its settled time (of
 //     many tasks started together, it is the one looked at soonest after
 //     its end);
@@ -155,6 +201,11 @@ func (e *estimate) forget(ch chan time.Duration) {
 //     early: the estimate never moves later for it, and creeps earlier by a
 //     hair.
 func (e *estimate) observe(lastRunning, settled time.Duration) {
+	ended := settled
+	if lastRunning > 0 {
+		ended = (lastRunning + settled) / 2
+	}
+	e.cache.add(e.key, ended)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for ch := range e.waiting {

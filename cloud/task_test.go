@@ -247,14 +247,14 @@ func TestEstimateFirstLooks(t *testing.T) {
 	var e estimate
 	for range 2 {
 		e.observe(900*time.Millisecond, time.Second)
-		if e.firstLook() != 0 {
+		if first, _, _ := e.plan(); first != 0 {
 			t.Fatal("a first look planned before three tasks were seen")
 		}
 	}
 	e.observe(900*time.Millisecond, time.Second)
 	probes := 0
 	for range 8 * probeEvery {
-		switch d := e.firstLook(); {
+		switch d, _, _ := e.plan(); {
 		case d == e.avg:
 		case d < e.avg && d >= e.avg-time.Duration(float64(e.avg)*probeEarly):
 			probes++
@@ -302,8 +302,8 @@ func TestEstimateTellsWaitsWithoutOne(t *testing.T) {
 
 func TestTaskLearningKeepsActionsApart(t *testing.T) {
 	var l taskLearning
-	l.record("t-vdc", "CreateVdc")
-	l.record("t-vm", "CreateInstance")
+	l.record("t-vdc", "CreateVdc", nil)
+	l.record("t-vm", "CreateInstance", nil)
 	vdc := l.estimateFor("t-vdc")
 	vdc.observe(0, 5*time.Second)
 	if vm := l.estimateFor("t-vm"); vm == vdc || vm.seen != 0 {
@@ -312,7 +312,7 @@ func TestTaskLearningKeepsActionsApart(t *testing.T) {
 	if again := l.estimateFor("t-other-vdc"); again == vdc {
 		t.Error("a task of unknown action got the CreateVdc estimate")
 	}
-	l.record("t-vdc-2", "CreateVdc")
+	l.record("t-vdc-2", "CreateVdc", nil)
 	if l.estimateFor("t-vdc-2") != vdc {
 		t.Error("two CreateVdc tasks do not share an estimate")
 	}

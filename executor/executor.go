@@ -434,7 +434,7 @@ func (e *Executor) waiter(j *state.JournalEntry) resources.Waiter {
 		if err := e.journal(ctx, j); err != nil {
 			return nil, err
 		}
-		t, err := e.client.WaitTask(ctx, taskID, e.waitOpts...)
+		t, err := e.client.WaitTask(ctx, taskID, append(e.watch(j), e.waitOpts...)...)
 		crashPoint("waited")
 		if err == nil && j.ResourceID == "" && t.ResourceID != "" && j.Action == "create" {
 			j.ResourceID = t.ResourceID
@@ -444,6 +444,21 @@ func (e *Executor) waiter(j *state.JournalEntry) resources.Waiter {
 		}
 		return t, err
 	}
+}
+
+// watch lets the wait on an instance's create or delete look at its VDC's
+// instance listing, shared with the other waits, before it asks its task.
+func (e *Executor) watch(j *state.JournalEntry) []cloud.WaitOption {
+	if j.Kind != "instance" || j.Scope == "" {
+		return nil
+	}
+	switch j.Action {
+	case "create":
+		return []cloud.WaitOption{e.client.WatchInstance(j.Scope, j.Marker, "", false)}
+	case "delete":
+		return []cloud.WaitOption{e.client.WatchInstance(j.Scope, "", j.ResourceID, true)}
+	}
+	return nil
 }
 
 func hashes(secrets map[string]string) map[string]string {
@@ -699,7 +714,7 @@ func (e *Executor) delete(ctx context.Context, c *planner.Change) error {
 	}
 	kind := resources.Registry[rec.Kind]
 	j := &state.JournalEntry{OpID: uuid.NewString(), Addr: addr, Kind: rec.Kind, Action: "delete", APIAction: deleteAction(rec.Kind),
-		ResourceID: rec.ID, StartedAt: time.Now().UTC()}
+		ResourceID: rec.ID, Scope: kind.Scope(resources.Inputs(rec.Inputs)), StartedAt: time.Now().UTC()}
 	if err := e.journal(ctx, j); err != nil {
 		return err
 	}

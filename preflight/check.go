@@ -110,6 +110,9 @@ func (c *checker) at(ch *planner.Change, path []string) (spec.Pos, string) {
 func (c *checker) instance(ch *planner.Change, region string, cat *cloud.AvailableResource) {
 	in := resources.Inputs(ch.After)
 	changed := changedFields(ch)
+	if ch.Action != planner.Update && in.String("password") == "" {
+		c.problem(ch, "CreateInstance needs a password (at least 8 characters, letters and digits); use a sensitive variable", []string{"password"})
+	}
 	itype := in.String("instance_type")
 	if !known(in["instance_type"]) {
 		return

@@ -55,7 +55,7 @@ func newWorld(t *testing.T) *world {
 	web := func(i string) *planner.Change {
 		return &planner.Change{Addr: "web[" + i + "]", Resource: "web", Kind: "instance", Action: planner.Create, Deps: []string{"net", "wan"},
 			After: map[string]any{"vdc": spec.Unknown{Ref: "${net.id}"}, "name": "web-" + i, "region": "CN_Beijing_A", "instance_type": "Standard",
-				"cpu": int64(1), "ram": int64(2), "image": "Centos_7.6_64", "public_ip": "auto",
+				"cpu": int64(1), "ram": int64(2), "image": "Centos_7.6_64", "public_ip": "auto", "password": "(sensitive)",
 				"data_disks": []any{map[string]any{"size": int64(100), "type": "ssd_disk"}}}}
 	}
 	p := &planner.Document{Changes: []*planner.Change{
@@ -134,17 +134,20 @@ func TestCheck(t *testing.T) {
 			w.withOld()
 			w.p.Changes = append(w.p.Changes, &planner.Change{Addr: "old", Kind: "instance", Action: planner.Delete},
 				&planner.Change{Addr: "new", Resource: "old", Kind: "instance", Action: planner.Create,
-					After: map[string]any{"vdc": "v1", "region": "CN_Beijing_A", "instance_type": "Standard", "cpu": int64(1), "ram": int64(1), "image": "Centos_7.6_64", "public_ip": "auto"}},
+					After: map[string]any{"vdc": "v1", "region": "CN_Beijing_A", "instance_type": "Standard", "cpu": int64(1), "ram": int64(1), "image": "Centos_7.6_64", "public_ip": "auto", "password": "(sensitive)"}},
 				&planner.Change{Addr: "new2", Resource: "old", Kind: "instance", Action: planner.Create,
-					After: map[string]any{"vdc": "v1", "region": "CN_Beijing_A", "instance_type": "Standard", "cpu": int64(1), "ram": int64(1), "image": "Centos_7.6_64", "public_ip": "auto"}})
+					After: map[string]any{"vdc": "v1", "region": "CN_Beijing_A", "instance_type": "Standard", "cpu": int64(1), "ram": int64(1), "image": "Centos_7.6_64", "public_ip": "auto", "password": "(sensitive)"}})
 		}, waits: map[string][]string{"new": {"old (delete)"}, "new2": {"old (delete)"}}},
 		{name: "not even with what deletes free", edit: func(w *world) {
 			w.withOld()
 			for _, a := range []string{"new", "new2", "new3"} {
 				w.p.Changes = append(w.p.Changes, &planner.Change{Addr: a, Resource: "old", Kind: "instance", Action: planner.Create,
-					After: map[string]any{"vdc": "v1", "region": "CN_Beijing_A", "instance_type": "Standard", "cpu": int64(1), "ram": int64(1), "image": "Centos_7.6_64", "public_ip": "auto"}})
+					After: map[string]any{"vdc": "v1", "region": "CN_Beijing_A", "instance_type": "Standard", "cpu": int64(1), "ram": int64(1), "image": "Centos_7.6_64", "public_ip": "auto", "password": "(sensitive)"}})
 			}
 		}, want: []string{"stack.yaml:21:112: resources.old.properties.public_ip: 3 instances need a public address but the public networks of VDC v1 have 1 free"}},
+		{name: "a new instance without a password", edit: func(w *world) {
+			delete(w.change("web[0]").After, "password")
+		}, want: []string{"stack.yaml:11:7: resources.web.properties.password: CreateInstance needs a password (at least 8 characters, letters and digits); use a sensitive variable"}},
 		{name: "an account in arrears", edit: func(w *world) {
 			w.facts.Account = &cloud.AccountInfo{MasterTotalBalance: 10, CreditLine: 5, ToDeduct: 40}
 		}, want: []string{"stack.yaml: account: the account is in arrears (balance 10.00 + credit line 5.00 − to deduct 40.00 = -25.00): the cloud refuses every purchase; recharge it first"}},

@@ -10,6 +10,8 @@
 // planned (each network's UnuseIpNum): no call per resource. Check is pure.
 //
 // What is checked, for what the plan creates, replaces or changes:
+//   - what CreateInstance requires that the schema cannot (an instance
+//     imported or made before needs none): a password for a new instance;
 //   - catalogue: region on sale; instance type on sale in the region; the
 //     cpu/ram combination among its sizes; the image among its images;
 //     data and system disk types, sizes and steps; bandwidth type, billing

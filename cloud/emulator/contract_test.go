@@ -1,9 +1,12 @@
 package emulator
 
 import (
+	"context"
 	"fmt"
+	"net/http/httptest"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -306,5 +309,76 @@ func TestClientLearnsHowLongTasksTake(t *testing.T) {
 	t.Logf("DescribeTask calls for %d learned tasks: %d", learned, n)
 	if n > 2*learned {
 		t.Errorf("%d DescribeTask calls for %d learned tasks, want at most %d (the schedule alone needs three or four each)", n, learned, 2*learned)
+	}
+}
+
+// TestWatchedWaitsShareListings: waits on many instance creates and deletes
+// in one VDC look at its instance listing together and ask each task once,
+// when the listing shows it settled; the read-backs that follow cost no
+// request. (Real time: the waits run side by side.)
+func TestWatchedWaitsShareListings(t *testing.T) {
+	srv, err := New(Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: 300 * time.Millisecond, TaskJitter: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	c := must(cloud.New(hs.URL, cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret}, cloud.WithLimiter(cloud.NewLimiter(0, 1))))
+	ctx := context.Background()
+	vdc := must(c.WaitTask(ctx, must(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "watch"})))).ResourceID
+	const n = 20
+	run := func(f func(i int) error) {
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := range n {
+			wg.Add(1)
+			go func() { defer wg.Done(); errs <- f(i) }()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ids := make([]string, n)
+	srv.ResetCalls()
+	run(func(i int) error {
+		name := fmt.Sprintf("w-%d", i)
+		task, err := c.CreateInstance(ctx, cloud.CreateInstanceRequest{RegionID: "CN_Beijing_A", VdcID: vdc, InstanceName: name, CPU: 1, RAM: 1, Password: "Watch-Passw0rd"})
+		if err != nil {
+			return err
+		}
+		done, err := c.WaitTask(ctx, task, c.WatchInstance(vdc, name, "", false))
+		if err != nil {
+			return err
+		}
+		ids[i] = done.ResourceID
+		in, err := c.Instance(ctx, done.ResourceID)
+		if err != nil || in == nil || in.InstanceName != name || in.Power() != cloud.PowerRunning {
+			return fmt.Errorf("read-back of %s: %+v %v", name, in, err)
+		}
+		return nil
+	})
+	created := srv.Calls()
+	srv.ResetCalls()
+	run(func(i int) error {
+		task, err := c.DeleteInstance(ctx, cloud.DeleteInstanceRequest{InstanceIDs: []string{ids[i]}})
+		if err != nil {
+			return err
+		}
+		_, err = c.WaitTask(ctx, task, c.WatchInstance(vdc, "", ids[i], true))
+		return err
+	})
+	deleted := srv.Calls()
+	t.Logf("creates: %v; deletes: %v", created, deleted)
+	for what, calls := range map[string]map[string]int{"creates": created, "deletes": deleted} {
+		if calls["DescribeTask"] != n {
+			t.Errorf("%s: %d DescribeTask for %d tasks, want one each", what, calls["DescribeTask"], n)
+		}
+		if calls["DescribeInstances"] > n/2 {
+			t.Errorf("%s: %d listings for %d waits, want them shared", what, calls["DescribeInstances"], n)
+		}
 	}
 }

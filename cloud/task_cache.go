@@ -1,0 +1,161 @@
+package cloud
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+)
+
+// The task duration cache keeps, across runs, how long the cloud's tasks
+// took: per endpoint host, action and region, the last maxSamples waits
+// (from the wait's start to the look that found the task done). It lives
+// outside the state (the user's cache directory) and never moves its
+// serial; read-only commands update it too. A missing, unreadable or
+// corrupt cache is an empty one: it only ever makes waits slower.
+type taskCache struct {
+	path  string
+	mu    sync.Mutex
+	prior map[string][]time.Duration // read at start
+	fresh map[string][]time.Duration // seen in this run, not yet saved
+}
+
+// maxSamples is how many durations the cache keeps per key.
+const maxSamples = 32
+
+// taskCacheFile is the cache's format on disk.
+type taskCacheFile struct {
+	Version   int                `json:"version"`
+	Durations map[string][]int64 `json:"durations_ms"`
+}
+
+// WithTaskCache keeps what the client learns of task durations in the file
+// at path across runs, and starts from what earlier runs learned.
+func WithTaskCache(path string) Option {
+	return func(c *Client) { c.tasks.cache = loadTaskCache(path) }
+}
+
+// DefaultTaskCache is where cdstack keeps task durations:
+// $CDSTACK_CACHE_DIR/task-durations.json, or cdstack/task-durations.json in
+// the user's cache directory; "" when there is none.
+func DefaultTaskCache() string {
+	dir := os.Getenv("CDSTACK_CACHE_DIR")
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(base, "cdstack")
+	}
+	return filepath.Join(dir, "task-durations.json")
+}
+
+func loadTaskCache(path string) *taskCache {
+	tc := &taskCache{path: path, prior: readTaskCache(path), fresh: map[string][]time.Duration{}}
+	return tc
+}
+
+func readTaskCache(path string) map[string][]time.Duration {
+	out := map[string][]time.Duration{}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return out
+	}
+	var f taskCacheFile
+	if json.Unmarshal(b, &f) != nil || f.Version != 1 {
+		return out
+	}
+	for k, ms := range f.Durations {
+		for _, v := range ms {
+			if v > 0 {
+				out[k] = append(out[k], time.Duration(v)*time.Millisecond)
+			}
+		}
+	}
+	return out
+}
+
+// samples are the durations known for key: earlier runs', then this one's.
+func (tc *taskCache) samples(key string) []time.Duration {
+	if tc == nil {
+		return nil
+	}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	all := append(append([]time.Duration{}, tc.prior[key]...), tc.fresh[key]...)
+	return all[max(len(all)-maxSamples, 0):]
+}
+
+// add notes a duration seen for key in this run.
+func (tc *taskCache) add(key string, d time.Duration) {
+	if tc == nil || d <= 0 {
+		return
+	}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	tc.fresh[key] = append(tc.fresh[key], d)
+}
+
+// save merges this run's durations into the file (as another process may
+// have written it meanwhile) and replaces it atomically.
+func (tc *taskCache) save() error {
+	if tc == nil || tc.path == "" {
+		return nil
+	}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if len(tc.fresh) == 0 {
+		return nil
+	}
+	merged := readTaskCache(tc.path)
+	for k, ds := range tc.fresh {
+		merged[k] = append(merged[k], ds...)
+	}
+	f := taskCacheFile{Version: 1, Durations: map[string][]int64{}}
+	keys := make([]string, 0, len(merged))
+	for k := range merged {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ds := merged[k]
+		for _, d := range ds[max(len(ds)-maxSamples, 0):] {
+			f.Durations[k] = append(f.Durations[k], d.Milliseconds())
+		}
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(tc.path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(tc.path), ".task-durations-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), tc.path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	for k, ds := range tc.fresh {
+		tc.prior[k] = append(tc.prior[k], ds...)
+	}
+	tc.fresh = map[string][]time.Duration{}
+	return nil
+}
+
+// SaveLearned writes what this client learned of task durations to its
+// cache (WithTaskCache); without one it does nothing.
+func (c *Client) SaveLearned() error { return c.tasks.cache.save() }
