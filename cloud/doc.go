@@ -87,19 +87,17 @@
 //     together then look at moments spread evenly over time, instead of
 //     bunching where jittered sums of intervals pile up.
 //   - The schedule comes from what is known of the tasks of the action that
-//     started the task, in its region (Client.WaitTask):
-//       - nothing: intervals grow by a quarter (coldGrowth 1.25), so a look
-//         comes at most a quarter of the time waited after the task ended
-//         (about 13 looks for a 5 s task; the waits begun with it share
-//         them, below);
-//       - earlier runs (the task cache, WithTaskCache; cdstack keeps it in
-//         the user's cache directory, one file, the last 32 durations per
-//         endpoint host, action and region): the first look at the 10th
-//         percentile of the durations seen, then looks a quarter of the
-//         10th–90th percentile spread apart (at least 1/50 of the 10th) up
-//         to the 90th, then backing off;
-//       - this run (three tasks or more): the first look when such tasks
-//         end, learned as below.
+//     started the task, in its region (Client.WaitTask). With nothing known,
+//     intervals grow by a quarter (coldGrowth 1.25), so a look comes at most
+//     a quarter of the time waited after the task ended (about 13 looks for
+//     a 5 s task, shared by the waits begun with it, below). From earlier
+//     runs (the task cache, WithTaskCache; cdstack keeps it in the user's
+//     cache directory, one file, the last 32 durations per endpoint host,
+//     action and region): the first look at the 10th percentile of the
+//     durations seen, then looks a quarter of the 10th–90th percentile
+//     spread apart (at least 1/50 of the 10th) up to the 90th, then backing
+//     off. From this run (three tasks or more): the first look when such
+//     tasks end, learned as below.
 //   - A Client remembers which action started each task and learns, per
 //     action, when such tasks end (timed from when each DescribeTask left the
 //     rate limiter, not when it came back), so the first look usually finds
