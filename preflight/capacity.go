@@ -157,7 +157,7 @@ func (c *checker) privateAddresses() {
 	}
 	for _, ch := range c.p.Changes {
 		in := resources.Inputs(ch.After)
-		if ch.Kind == "private_network" && (ch.Action == planner.Create || ch.Action == planner.Replace) && known(in["mask"]) {
+		if ch.Kind == "private_network" && (ch.Action == planner.Create || ch.Action == planner.Replace) && spec.Known(in["mask"]) {
 			pools[idOf(ch.Addr)] = &pool{name: ch.Addr, supply: usable(1 << (32 - in.Int("mask"))), builders: []string{ch.Addr}}
 		}
 	}

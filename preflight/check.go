@@ -114,7 +114,7 @@ func (c *checker) instance(ch *planner.Change, region string, cat *cloud.Availab
 		c.problem(ch, "CreateInstance needs a password (at least 8 characters, letters and digits); use a sensitive variable", []string{"password"})
 	}
 	itype := in.String("instance_type")
-	if !known(in["instance_type"]) {
+	if !spec.Known(in["instance_type"]) {
 		return
 	}
 	var goods *cloud.InstanceGoods
@@ -132,7 +132,7 @@ func (c *checker) instance(ch *planner.Change, region string, cat *cloud.Availab
 		c.problem(ch, "instance type %s is not on sale in %s; on sale there: %s", []string{"instance_type"}, itype, region, strings.Join(sold, ", "))
 		return
 	}
-	if (changed("cpu") || changed("ram") || changed("instance_type")) && known(in["cpu"]) && known(in["ram"]) && len(sizes) > 0 {
+	if (changed("cpu") || changed("ram") || changed("instance_type")) && spec.Known(in["cpu"]) && spec.Known(in["ram"]) && len(sizes) > 0 {
 		cpu, ram := in.Int("cpu"), in.Int("ram")
 		var rams []string
 		found := false
@@ -153,7 +153,7 @@ func (c *checker) instance(ch *planner.Change, region string, cat *cloud.Availab
 	if goods == nil {
 		return
 	}
-	if img := in.String("image"); changed("image") && known(in["image"]) && img != "" && !hasImage(goods.ImageGoods, img) {
+	if img := in.String("image"); changed("image") && spec.Known(in["image"]) && img != "" && !hasImage(goods.ImageGoods, img) {
 		c.problem(ch, "image %s is not among the images of %s in %s", []string{"image"}, img, itype, region)
 	}
 	if changed("data_disks") {
@@ -168,7 +168,7 @@ func (c *checker) instance(ch *planner.Change, region string, cat *cloud.Availab
 
 // disk checks a disk's type and size against the goods of its kind.
 func (c *checker) disk(ch *planner.Change, d resources.Inputs, goods []cloud.DiskGoods, path []string, itype, region string) {
-	if !known(d["type"]) || !known(d["size"]) {
+	if !spec.Known(d["type"]) || !spec.Known(d["size"]) {
 		return
 	}
 	t, size := d.String("type"), d.Int("size")
@@ -207,7 +207,7 @@ func hasImage(g cloud.ImageGoods, id string) bool {
 
 func (c *checker) publicNetwork(ch *planner.Change, region string, cat *cloud.AvailableResource) {
 	in := resources.Inputs(ch.After)
-	if !known(in["bandwidth_type"]) {
+	if !spec.Known(in["bandwidth_type"]) {
 		return
 	}
 	bt := in.String("bandwidth_type")
@@ -230,7 +230,7 @@ func (c *checker) publicNetwork(ch *planner.Change, region string, cat *cloud.Av
 		if !strings.EqualFold(m.Key, method) {
 			continue
 		}
-		if qos := in.Int("qos"); known(in["qos"]) && int(m.MaxQos) > 0 && qos > int(m.MaxQos) {
+		if qos := in.Int("qos"); spec.Known(in["qos"]) && int(m.MaxQos) > 0 && qos > int(m.MaxQos) {
 			c.problem(ch, "%d is more than %s billed by %s allows in %s (%d)", []string{"qos"}, qos, bt, method, region, int(m.MaxQos))
 		}
 		return
@@ -273,14 +273,4 @@ func changedFields(ch *planner.Change) func(string) bool {
 		set[f.Path] = true
 	}
 	return func(name string) bool { return set[name] }
-}
-
-// known reports whether v is a value known now (not one known only after
-// apply).
-func known(v any) bool {
-	if v == nil || spec.HasUnknown(v) {
-		return false
-	}
-	s, ok := v.(string)
-	return !ok || s != "(known after apply)"
 }

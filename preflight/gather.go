@@ -7,6 +7,7 @@ import (
 	"github.com/cdstack/cdstack/cloud"
 	"github.com/cdstack/cdstack/planner"
 	"github.com/cdstack/cdstack/resources"
+	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
 )
 
@@ -52,7 +53,7 @@ func Gather(ctx context.Context, c *cloud.Client, p *planner.Document, snap *sta
 		if region != "" {
 			regions[region] = true
 		}
-		if ch.Kind == "instance" && region != "" && known(in["instance_type"]) {
+		if ch.Kind == "instance" && region != "" && spec.Known(in["instance_type"]) {
 			sizes[SizeKey{region, in.String("instance_type")}] = true
 		}
 	}
@@ -92,7 +93,7 @@ func Gather(ctx context.Context, c *cloud.Client, p *planner.Document, snap *sta
 // its VDC's.
 func regionOf(p *planner.Document, ch *planner.Change, snap *state.Snapshot, live *resources.Live) string {
 	in := resources.Inputs(ch.After)
-	if r := in["region"]; known(r) && in.String("region") != "" {
+	if r := in["region"]; spec.Known(r) && in.String("region") != "" {
 		return in.String("region")
 	}
 	if v, ok := in["vdc"]; ok {

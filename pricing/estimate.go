@@ -231,8 +231,7 @@ func normalSign(s string) string {
 // known reports whether every key of in holds a value known now.
 func known(in resources.Inputs, keys ...string) bool {
 	for _, k := range keys {
-		v, ok := in[k]
-		if !ok || v == nil || spec.HasUnknown(v) || v == "(known after apply)" {
+		if !spec.Known(in[k]) {
 			return false
 		}
 	}

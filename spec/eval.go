@@ -120,6 +120,16 @@ func (ctx EvalContext) ref(r *Ref) (any, error) {
 	}
 }
 
+// Known reports whether x is a value known now: not nil, holding no
+// Unknown, and not the text a saved plan writes for one.
+func Known(x any) bool {
+	if x == nil || HasUnknown(x) {
+		return false
+	}
+	s, ok := x.(string)
+	return !ok || s != unknownText
+}
+
 // HasUnknown reports whether x holds an Unknown anywhere.
 func HasUnknown(x any) bool {
 	switch t := x.(type) {

@@ -200,7 +200,10 @@ func (v *Value) at(path []string) (*Value, *Key) {
 // resource not yet created).
 type Unknown struct{ Ref string }
 
-// MarshalJSON writes an unknown value as the string "(known after apply)".
-func (u Unknown) MarshalJSON() ([]byte, error) { return json.Marshal("(known after apply)") }
+// unknownText is how an Unknown is written.
+const unknownText = "(known after apply)"
 
-func (u Unknown) String() string { return "(known after apply)" }
+// MarshalJSON writes an unknown value as the string "(known after apply)".
+func (u Unknown) MarshalJSON() ([]byte, error) { return json.Marshal(unknownText) }
+
+func (u Unknown) String() string { return unknownText }
