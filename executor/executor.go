@@ -537,45 +537,36 @@ func (e *Executor) create(ctx context.Context, c *planner.Change, release func()
 }
 
 // setAside moves the record of addr (the resource a create-before-destroy
-// replacement replaces) to addr+state.ReplacedSuffix, in one transaction, so
-// the new resource can be recorded at addr while the old one waits for its
-// delete. A run killed in between leaves the old record there, and the next
-// plan deletes it.
+// replacement replaces) to addr+state.ReplacedSuffix, so the new resource
+// can be recorded at addr while the old one waits for its delete. A run
+// killed in between leaves the old record there, and the next plan deletes
+// it.
 func (e *Executor) setAside(ctx context.Context, addr string) error {
-	e.mu.Lock()
-	rec := e.records[addr]
-	e.mu.Unlock()
-	if rec == nil {
-		return nil
-	}
-	old := *rec
-	old.Addr = addr + state.ReplacedSuffix
-	if err := e.commit(ctx, state.Change{Put: []*state.Record{&old}, Delete: []string{addr}}); err != nil {
-		return err
-	}
-	e.mu.Lock()
-	e.records[old.Addr] = &old
-	delete(e.records, addr)
-	e.mu.Unlock()
-	return nil
+	return e.moveRecord(ctx, addr, addr+state.ReplacedSuffix)
 }
 
 // restoreAside undoes setAside when the new resource was not created.
 func (e *Executor) restoreAside(ctx context.Context, addr string) error {
+	return e.moveRecord(ctx, addr+state.ReplacedSuffix, addr)
+}
+
+// moveRecord moves the record at from to to, in one transaction; nothing
+// when there is none.
+func (e *Executor) moveRecord(ctx context.Context, from, to string) error {
 	e.mu.Lock()
-	old := e.records[addr+state.ReplacedSuffix]
+	rec := e.records[from]
 	e.mu.Unlock()
-	if old == nil {
+	if rec == nil {
 		return nil
 	}
-	back := *old
-	back.Addr = addr
-	if err := e.commit(ctx, state.Change{Put: []*state.Record{&back}, Delete: []string{old.Addr}}); err != nil {
+	moved := *rec
+	moved.Addr = to
+	if err := e.commit(ctx, state.Change{Put: []*state.Record{&moved}, Delete: []string{from}}); err != nil {
 		return err
 	}
 	e.mu.Lock()
-	e.records[addr] = &back
-	delete(e.records, old.Addr)
+	e.records[to] = &moved
+	delete(e.records, from)
 	e.mu.Unlock()
 	return nil
 }
