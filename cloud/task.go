@@ -263,6 +263,16 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		next, attempt = min(cfg.FirstPoll, cfg.Timeout), 0
 		nearEnd()
 	}
+	// askTask says whether a look asks the task: always, unless Ready says
+	// its resource has not settled yet (a Ready that cannot tell is no
+	// reason not to ask).
+	askTask := func() bool {
+		if cfg.Ready == nil {
+			return true
+		}
+		ready, err := cfg.Ready(ctx)
+		return err != nil || ready
+	}
 	expect := cfg.Expect
 	var expected time.Time // when Expect said the task should end
 	var last *Task
@@ -293,41 +303,34 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 				}
 			}
 		}
-		if cfg.Ready != nil {
-			if ready, err := cfg.Ready(ctx); err == nil && !ready {
-				lastRunning = cfg.Clock.Now().Sub(start)
-				if lastRunning >= cfg.Timeout {
-					return last, &TaskTimeoutError{TaskID: taskID, Waited: lastRunning, LastStatus: TaskDoing}
-				}
-				next = max(interval(attempt), expected.Sub(cfg.Clock.Now()))
-				next = min(next, cfg.Timeout-lastRunning)
-				attempt++
-				continue
+		// A look: the task, unless Ready says its resource has not settled
+		// (then the look saw it running).
+		status, waited := TaskDoing, cfg.Clock.Now().Sub(start)
+		if askTask() {
+			t, err := d.DescribeTask(ctx, taskID)
+			if err != nil {
+				return nil, &WaitError{What: "task " + taskID, Err: err}
 			}
-		}
-		t, err := d.DescribeTask(ctx, taskID)
-		if err != nil {
-			return nil, &WaitError{What: "task " + taskID, Err: err}
-		}
-		last = t
-		seen := t.Seen
-		if seen.IsZero() {
-			seen = cfg.Clock.Now()
-		}
-		waited := seen.Sub(start)
-		t.LastRunning, t.Settled = lastRunning, waited
-		if cfg.OnPoll != nil {
-			cfg.OnPoll(*t)
-		}
-		switch t.Status {
-		case TaskFinish:
-			return t, nil
-		case TaskError:
-			return t, &TaskFailedError{Task: *t}
+			last = t
+			seen := t.Seen
+			if seen.IsZero() {
+				seen = cfg.Clock.Now()
+			}
+			status, waited = t.Status, seen.Sub(start)
+			t.LastRunning, t.Settled = lastRunning, waited
+			if cfg.OnPoll != nil {
+				cfg.OnPoll(*t)
+			}
+			switch status {
+			case TaskFinish:
+				return t, nil
+			case TaskError:
+				return t, &TaskFailedError{Task: *t}
+			}
 		}
 		lastRunning = waited
 		if waited >= cfg.Timeout {
-			return t, &TaskTimeoutError{TaskID: taskID, Waited: waited, LastStatus: t.Status}
+			return last, &TaskTimeoutError{TaskID: taskID, Waited: waited, LastStatus: status}
 		}
 		next = max(interval(attempt), expected.Sub(cfg.Clock.Now()))
 		next = min(next, cfg.Timeout-waited)
