@@ -23,20 +23,24 @@ const HoursPerMonth = 730
 func Estimate(ctx context.Context, c *cloud.Client, p *planner.Document, snap *state.Snapshot, live *resources.Live, budget float64) error {
 	pr := &pricer{client: c, instances: map[string]float64{}, bandwidth: map[string]*cloud.BandwidthPrice{}, plan: p, live: live, snap: snap}
 	sum := &planner.CostSummary{Budget: budget}
+	// What each record costs now: the total before, and each change's
+	// price before.
+	now := map[string]float64{}
 	for _, addr := range snap.Addresses() {
 		rec := snap.Resources[addr]
-		if rec.Missing || strings.HasSuffix(addr, state.ReplacedSuffix) && p.Change(addr) == nil {
+		if rec.Missing || !priced(rec.Kind) {
 			continue
 		}
 		m, _, err := pr.monthly(ctx, rec.Kind, rec.Inputs)
 		if err != nil {
 			return fmt.Errorf("price of %s: %w", addr, err)
 		}
+		now[addr] = m
 		sum.Before += m
 	}
 	sum.After = sum.Before
 	for _, ch := range p.Changes {
-		cost, err := pr.change(ctx, ch, snap.Resources[ch.Addr])
+		cost, err := pr.change(ctx, ch, now[ch.Addr])
 		if err != nil {
 			return fmt.Errorf("price of %s: %w", ch.Addr, err)
 		}
@@ -75,33 +79,26 @@ type pricer struct {
 	snap      *state.Snapshot
 }
 
-// change prices one change, or returns nil for kinds without a price and
-// changes that do not move it.
-func (pr *pricer) change(ctx context.Context, ch *planner.Change, rec *state.Record) (*planner.Cost, error) {
+// change prices one change whose resource costs before now (0 without a
+// record), or returns nil for kinds without a price and changes that do
+// not move it.
+func (pr *pricer) change(ctx context.Context, ch *planner.Change, before float64) (*planner.Cost, error) {
 	if !priced(ch.Kind) {
 		return nil, nil
 	}
-	cost := &planner.Cost{}
-	var err error
+	cost := &planner.Cost{Before: round(before)}
 	switch ch.Action {
-	case planner.Create:
-		cost.After, cost.Usage, err = pr.monthly(ctx, ch.Kind, ch.After)
-	case planner.Update, planner.Replace:
-		if rec != nil && !rec.Missing {
-			if cost.Before, _, err = pr.monthly(ctx, ch.Kind, rec.Inputs); err != nil {
-				return nil, err
-			}
+	case planner.Create, planner.Update, planner.Replace:
+		after, usage, err := pr.monthly(ctx, ch.Kind, ch.After)
+		if err != nil {
+			return nil, err
 		}
-		cost.After, cost.Usage, err = pr.monthly(ctx, ch.Kind, ch.After)
+		cost.After, cost.Usage = round(after), usage
 	case planner.Delete:
-		if rec != nil && !rec.Missing {
-			cost.Before, _, err = pr.monthly(ctx, ch.Kind, rec.Inputs)
-		}
 	default:
 		return nil, nil
 	}
-	cost.Before, cost.After = round(cost.Before), round(cost.After)
-	return cost, err
+	return cost, nil
 }
 
 func priced(kind string) bool { return kind == "instance" || kind == "public_network" }

@@ -40,11 +40,19 @@ type Spend struct {
 // billKinds name the bill's resource types as the stack's kinds.
 var billKinds = map[string]string{"vm": "instance", "wan": "public_network", "ip": "public_network", "template": "template"}
 
+// billDate is how bills write a day.
+const billDate = "2006.01.02"
+
+// monthDays are the first and the last day of the month that holds t.
+func monthDays(t time.Time) (first, last string) {
+	day := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
+	return day.Format(billDate), day.AddDate(0, 1, -1).Format(billDate)
+}
+
 // MonthRange is the bill's DateFromTo of the month that holds t.
 func MonthRange(t time.Time) string {
-	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
-	last := first.AddDate(0, 1, -1)
-	return first.Format("2006.01.02") + " - " + last.Format("2006.01.02")
+	first, last := monthDays(t)
+	return first + " - " + last
 }
 
 // MonthSpend reads the bill of the month that holds month (one
@@ -117,9 +125,8 @@ func MonthSpend(ctx context.Context, c *cloud.Client, month time.Time, snap *sta
 // ResourceBill is DescribeBillInfo of one resource over the month that
 // holds month: its billing periods.
 func ResourceBill(ctx context.Context, c *cloud.Client, month time.Time, id string) (*cloud.BillInfo, error) {
-	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, month.Location())
-	info, err := c.DescribeBillInfo(ctx, cloud.DescribeBillInfoRequest{DateFrom: first.Format("2006.01.02"),
-		DateTo: first.AddDate(0, 1, -1).Format("2006.01.02"), ResourceID: id})
+	first, last := monthDays(month)
+	info, err := c.DescribeBillInfo(ctx, cloud.DescribeBillInfoRequest{DateFrom: first, DateTo: last, ResourceID: id})
 	if err != nil {
 		return nil, fmt.Errorf("bill of %s: %w", id, err)
 	}
