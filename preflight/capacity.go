@@ -46,12 +46,13 @@ func idOf(addr string) string { return "${" + addr + ".id}" }
 
 // byID is the address of the record with id, or "".
 func (c *checker) byID(id string) string {
-	for addr, r := range c.snap.Resources {
-		if r.ID == id {
-			return addr
+	if c.owner == nil {
+		c.owner = map[string]string{}
+		for addr, r := range c.snap.Resources {
+			c.owner[r.ID] = addr
 		}
 	}
-	return ""
+	return c.owner[id]
 }
 
 // nameOf is the address of the resource k names, or k.
@@ -69,7 +70,13 @@ func (c *checker) nameOf(k string) string {
 // rebuilt reports whether the plan deletes or replaces the record at addr:
 // what it has free now does not count.
 func (c *checker) rebuilt(addr string) bool {
-	ch := c.p.Change(addr)
+	if c.changes == nil {
+		c.changes = map[string]*planner.Change{}
+		for _, ch := range c.p.Changes {
+			c.changes[ch.Addr] = ch
+		}
+	}
+	ch := c.changes[addr]
 	return ch != nil && (ch.Action == planner.Delete || ch.Action == planner.Replace)
 }
 

@@ -58,6 +58,10 @@ type checker struct {
 	f    *Facts
 	errs spec.Errors
 	seen map[string]bool
+	// owner (record id → address) and changes (address → change) index
+	// the state and the plan, built on first use.
+	owner   map[string]string
+	changes map[string]*planner.Change
 }
 
 // problem reports a problem of ch at a property path of its resource (the
