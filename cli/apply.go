@@ -97,8 +97,10 @@ func runApply(c *ucli.Context, destroy bool) error {
 			return err
 		}
 		// The cloud may have changed since: check what it can deliver now.
+		// The saved plan carries its prices (and met the budget of the
+		// same stack file): they are not asked for again.
 		o := optionsFrom(c)
-		o.targets, o.replace = saved.Targets, saved.Replace
+		o.targets, o.replace, o.price = saved.Targets, saved.Replace, false
 		if _, _, err := makePlan(c.Context, s, st, client, o); err != nil {
 			return err
 		}

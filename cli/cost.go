@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -9,7 +8,6 @@ import (
 
 	"github.com/cdstack/cdstack/pricing"
 	"github.com/cdstack/cdstack/resources"
-	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/view"
 )
 
@@ -43,14 +41,7 @@ func runCost(c *ucli.Context) error {
 		return fmt.Errorf("--format %q: want text, json or prometheus", format)
 	}
 	// No value is needed: only the resources' kinds and the state are read.
-	path, s, err := loadStack(c, true)
-	var problems spec.Errors
-	if errors.As(err, &problems) {
-		for _, p := range problems {
-			fmt.Fprintln(c.App.ErrWriter, p.Error())
-		}
-		return exitCode(1, fmt.Errorf("%s: %d error(s)", path, len(problems)-len(problems.Warnings())))
-	}
+	s, err := stackOrProblems(c, true)
 	if err != nil {
 		return err
 	}

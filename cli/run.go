@@ -22,8 +22,11 @@ import (
 )
 
 // mustStack loads the stack; a file with problems prints them all and exits 1.
-func mustStack(c *ucli.Context) (*spec.Stack, error) {
-	path, s, err := loadStack(c, false)
+func mustStack(c *ucli.Context) (*spec.Stack, error) { return stackOrProblems(c, false) }
+
+// stackOrProblems is mustStack; with allowUnset, variables need no value.
+func stackOrProblems(c *ucli.Context, allowUnset bool) (*spec.Stack, error) {
+	path, s, err := loadStack(c, allowUnset)
 	var problems spec.Errors
 	if errors.As(err, &problems) {
 		for _, p := range problems {
@@ -94,21 +97,22 @@ func skipPreflightFlag() ucli.Flag {
 type planOptions struct {
 	refresh, destroy bool
 	targets, replace []string
-	// check prices the plan and runs preflight (unless skipPreflight);
-	// warnings are written to warn.
-	check, skipPreflight bool
-	warn                 io.Writer
+	// check runs preflight (unless skipPreflight) and, with price, prices
+	// the plan; warnings are written to warn.
+	check, skipPreflight, price bool
+	warn                        io.Writer
 }
 
 // optionsFrom reads --refresh, --target, --replace and --skip-preflight:
 // the plan is priced and checked.
 func optionsFrom(c *ucli.Context) planOptions {
 	return planOptions{refresh: c.Bool("refresh"), targets: c.StringSlice("target"), replace: c.StringSlice("replace"),
-		check: true, skipPreflight: c.Bool("skip-preflight"), warn: c.App.ErrWriter}
+		check: true, skipPreflight: c.Bool("skip-preflight"), price: true, warn: c.App.ErrWriter}
 }
 
 // check checks p against what the cloud can deliver (unless
-// --skip-preflight), then prices it and holds it to the stack's budget.
+// --skip-preflight), then (with o.price) prices it and holds it to the
+// stack's budget.
 // Problems and warnings are written to o.warn; problems end the command.
 func check(ctx context.Context, s *spec.Stack, p *planner.Document, snap *state.Snapshot, live *resources.Live, client *cloud.Client, o planOptions) error {
 	var problems spec.Errors
@@ -120,7 +124,7 @@ func check(ctx context.Context, s *spec.Stack, p *planner.Document, snap *state.
 		}
 		problems = preflight.Check(s, p, snap, live, facts)
 	}
-	if !problems.HasErrors() {
+	if o.price && !problems.HasErrors() {
 		if err := pricing.Estimate(ctx, client, p, snap, live, s.Budget); err != nil {
 			fmt.Fprintf(o.warn, "cdstack: the plan is not priced: %v\n", err)
 		}
