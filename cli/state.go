@@ -352,10 +352,7 @@ func unknownAddress(addr, path string, snap *state.Snapshot) error {
 	if len(copies) > 0 {
 		return fmt.Errorf("%s; %s has count: name one of %s", msg, addr, strings.Join(copies, ", "))
 	}
-	if best := suggest.Closest(addr, snap.Addresses(), 2); best != "" {
-		msg += fmt.Sprintf("; did you mean %q?", best)
-	}
-	return errors.New(msg)
+	return errors.New(msg + suggest.DidYouMean(addr, snap.Addresses()))
 }
 
 func runStateRm(c *ucli.Context) error {

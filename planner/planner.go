@@ -322,11 +322,7 @@ func checkReplace(in Input) error {
 		name, idx := spec.SplitAddress(a)
 		r := in.Stack.Resources[name]
 		if r == nil {
-			msg := fmt.Sprintf("--replace %s: the stack has no resource %q", a, name)
-			if best := suggest.Closest(name, in.Stack.Names(), 2); best != "" {
-				msg += fmt.Sprintf("; did you mean %q?", best)
-			}
-			return errors.New(msg)
+			return fmt.Errorf("--replace %s: the stack has no resource %q%s", a, name, suggest.DidYouMean(name, in.Stack.Names()))
 		}
 		if idx >= 0 && !r.HasCount() {
 			return fmt.Errorf("--replace %s: %s has no count; name it %s", a, name, name)

@@ -69,7 +69,7 @@ func (s *Stack) checkCount(r *Resource, d *diag) {
 		}
 		vr, ok := s.Variables[ref.Var]
 		if !ok {
-			d.errorf(ref.Pos, path, "unknown variable %q in %s%s", ref.Var, ref, didYouMean(ref.Var, sortedKeys(s.Variables)))
+			d.errorf(ref.Pos, path, "unknown variable %q in %s%s", ref.Var, ref, suggest.DidYouMean(ref.Var, sortedKeys(s.Variables)))
 			return
 		}
 		vr.used = true
@@ -90,7 +90,7 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 	case ref.Var != "":
 		v, ok := s.Variables[ref.Var]
 		if !ok {
-			d.errorf(ref.Pos, path, "unknown variable %q in %s%s", ref.Var, ref, didYouMean(ref.Var, sortedKeys(s.Variables)))
+			d.errorf(ref.Pos, path, "unknown variable %q in %s%s", ref.Var, ref, suggest.DidYouMean(ref.Var, sortedKeys(s.Variables)))
 			return
 		}
 		v.used = true
@@ -101,7 +101,7 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 	case ref.IsResource():
 		target, ok := s.Resources[ref.Addr]
 		if !ok {
-			d.errorf(ref.Pos, path, "unknown resource %q in %s%s", ref.Addr, ref, didYouMean(ref.Addr, s.Names()))
+			d.errorf(ref.Pos, path, "unknown resource %q in %s%s", ref.Addr, ref, suggest.DidYouMean(ref.Addr, s.Names()))
 			return
 		}
 		if from != nil && target == from {
@@ -136,7 +136,7 @@ func (s *Stack) checkDependsOn(r *Resource, path string, d *diag) {
 		case e.Str == r.Name:
 			d.errorf(e.Pos, p, "resource %q cannot depend on itself", r.Name)
 		case s.Resources[e.Str] == nil:
-			d.errorf(e.Pos, p, "unknown resource %q%s", e.Str, didYouMean(e.Str, s.Names()))
+			d.errorf(e.Pos, p, "unknown resource %q%s", e.Str, suggest.DidYouMean(e.Str, s.Names()))
 		}
 	}
 }
@@ -149,7 +149,7 @@ func (s *Stack) checkIgnoreChanges(r *Resource, path string, d *diag) {
 	}
 	for i, e := range list.List {
 		if e.Kind == String && !slices.Contains(props, e.Str) {
-			d.errorf(e.Pos, fmt.Sprintf("%s.ignore_changes[%d]", path, i), "%s has no property %q%s", r.Kind, e.Str, didYouMean(e.Str, props))
+			d.errorf(e.Pos, fmt.Sprintf("%s.ignore_changes[%d]", path, i), "%s has no property %q%s", r.Kind, e.Str, suggest.DidYouMean(e.Str, props))
 		}
 	}
 }
@@ -360,12 +360,4 @@ func toJSON(x any) any {
 		return out
 	}
 	return x
-}
-
-// didYouMean returns "; did you mean "x"?" for a close candidate, or "".
-func didYouMean(s string, candidates []string) string {
-	if best := suggest.Closest(s, candidates, 2); best != "" {
-		return fmt.Sprintf("; did you mean %q?", best)
-	}
-	return ""
 }

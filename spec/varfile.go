@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+
+	"github.com/cdstack/cdstack/internal/suggest"
 )
 
 // A VarFile is a YAML file of variable values (name: value), as given with
@@ -55,7 +57,7 @@ func (f *VarFile) value(name string) (*Value, bool) {
 func (f *VarFile) checkNames(s *Stack, d *diag) {
 	for _, k := range f.values.Keys {
 		if _, ok := s.Variables[k.Name]; !ok {
-			d.errorf(k.Pos, k.Name, "the stack declares no variable %q%s", k.Name, didYouMean(k.Name, sortedKeys(s.Variables)))
+			d.errorf(k.Pos, k.Name, "the stack declares no variable %q%s", k.Name, suggest.DidYouMean(k.Name, sortedKeys(s.Variables)))
 		}
 	}
 }

@@ -2,7 +2,10 @@
 // hints in error messages.
 package suggest
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+)
 
 // Distance is the Levenshtein edit distance between a and b (in bytes).
 func Distance(a, b string) int {
@@ -38,4 +41,13 @@ func Closest(s string, candidates []string, maxDist int) string {
 		}
 	}
 	return best
+}
+
+// DidYouMean is `; did you mean "x"?` for the candidate within two edits of
+// s, or "": the tail of an error message.
+func DidYouMean(s string, candidates []string) string {
+	if best := Closest(s, candidates, 2); best != "" {
+		return fmt.Sprintf("; did you mean %q?", best)
+	}
+	return ""
 }
