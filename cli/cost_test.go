@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"regexp"
@@ -37,13 +38,16 @@ func TestCostAfterAMonth(t *testing.T) {
 	srv.Advance(next.Sub(now) / 2)
 	month := now.Format("2006-01")
 
-	out, err = runCdstack(t, dir, endpoint, []string{"TZ=Asia/Shanghai"}, "cost", "--month", month, "--format", "json")
+	cmd := cdstackCommand(dir, endpoint, []string{"TZ=Asia/Shanghai"}, "cost", "--month", month, "--format", "json")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("cost: %v\n%s", err, out)
+		t.Fatalf("cost: %v\n%s%s", err, stdout, stderr.String())
 	}
 	var sp pricing.Spend
-	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &sp); err != nil {
-		t.Fatalf("%v\n%s", err, out)
+	if err := json.Unmarshal(stdout, &sp); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
 	}
 	got := map[string]bool{}
 	sum := 0.0
