@@ -4,7 +4,7 @@ BIN     ?= bin/cdstack
 PKGS    := ./...
 FUZZTIME ?= 20s
 
-.PHONY: build test demo bench fuzz lint clean
+.PHONY: build test demo bench fuzz stress lint clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -23,6 +23,15 @@ demo: build
 # Benchmarks print their figures; nothing is asserted on time.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# Every test STRESS_COUNT times (default 20), with the race detector, in a
+# shuffled order: a failing package prints "-test.shuffle SEED" first, and
+# `go test -race -shuffle=SEED -run TestName ./pkg` replays that order. Run
+# it before resolving an issue that touches waits, the executor or the
+# emulator's tasks. PKGS narrows it: make stress PKGS=./cloud/...
+STRESS_COUNT ?= 20
+stress:
+	$(GO) test -race -count=$(STRESS_COUNT) -shuffle=on -parallel 4 -timeout 3h $(PKGS)
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzPercentEncode$$' -fuzztime $(FUZZTIME) ./cloud

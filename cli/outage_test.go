@@ -36,6 +36,18 @@ func serveWorld(t *testing.T, path, addr string, opts emulator.Options) *emulato
 	return run
 }
 
+// waitForCall waits until srv has been asked action at least once.
+func waitForCall(t *testing.T, srv *emulator.Server, action string, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for srv.Calls()[action] == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s within %s", action, limit)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // TestAPIOutageMidApplyConverges: the API goes away while tasks are in
 // flight. The apply fails within its outage bound, names the API, starts
 // nothing more and keeps every operation in flight in the journal; once the
@@ -48,7 +60,9 @@ func TestAPIOutageMidApplyConverges(t *testing.T) {
 	t.Parallel() // waits more than it works: overlaps with the others
 	_, _, dir := stackInCloud(t, emulator.Options{})
 	world := filepath.Join(dir, "world.db")
-	opts := emulator.Options{TaskLatency: 700 * time.Millisecond}
+	// Tasks outlast the moment between the public network's create reaching
+	// the API and the API going away, however slow the machine.
+	opts := emulator.Options{TaskLatency: 3 * time.Second}
 	run := serveWorld(t, world, "127.0.0.1:0", opts)
 	addr := strings.TrimPrefix(run.URL, "http://")
 
@@ -59,7 +73,7 @@ func TestAPIOutageMidApplyConverges(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, out, "wan: creating…", 20*time.Second)
-	time.Sleep(200 * time.Millisecond) // the public network's task is in flight
+	waitForCall(t, run.Server, "CreatePublicNetwork", 20*time.Second) // its task is in flight
 	if err := run.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -335,8 +336,10 @@ func (c thresholdClock) After(d time.Duration) <-chan time.Time {
 	return make(chan time.Time)
 }
 
-// lateClock is a FakeClock whose sleeps end a little later in real time, so
-// a value already waiting on another channel is always taken first.
+// lateClock is a FakeClock whose sleeps end a little later, so a value
+// already waiting on another channel is always taken first. Tests that use
+// it run in a synctest bubble, where "later" is fake time that passes only
+// once the wait is blocked: the order never depends on the scheduler.
 type lateClock struct{ *FakeClock }
 
 func (c lateClock) After(d time.Duration) <-chan time.Time {
@@ -352,6 +355,10 @@ func (c lateClock) After(d time.Duration) <-chan time.Time {
 // its planned look keeps that look, and if the task is still running it
 // looks next at the told end, not a whole backoff interval later.
 func TestWaitTaskToldOfALaterEndLooksAgainThen(t *testing.T) {
+	synctest.Test(t, waitTaskToldOfALaterEndLooksAgainThen)
+}
+
+func waitTaskToldOfALaterEndLooksAgainThen(t *testing.T) {
 	clk := lateClock{NewFakeClock(time.Unix(0, 0))}
 	told := make(chan time.Duration, 1)
 	told <- 300 * time.Millisecond

@@ -124,11 +124,11 @@ func TestTwoProcessesOneWriter(t *testing.T) {
 	if _, err := s.Snapshot(context.Background()); err != nil {
 		t.Errorf("reader blocked by the writer: %v", err)
 	}
+	start := time.Now() // before the release is even planned: it comes 300 ms later at the earliest
 	go func() {
 		time.Sleep(300 * time.Millisecond)
 		release.Close()
 	}()
-	start := time.Now()
 	if err := s.Lock(context.Background(), state.LockInfo{Command: "cdstack apply"}, 10*time.Second); err != nil {
 		t.Fatalf("waiting Lock: %v", err)
 	}

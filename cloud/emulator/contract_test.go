@@ -3,11 +3,13 @@ package emulator
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
+	"math/rand/v2"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -315,70 +317,82 @@ func TestClientLearnsHowLongTasksTake(t *testing.T) {
 // TestWatchedWaitsShareListings: waits on many instance creates and deletes
 // in one VDC look at its instance listing together and ask each task once,
 // when the listing shows it settled; the read-backs that follow cost no
-// request. (Real time: the waits run side by side.)
+// request. The waits run side by side in a synctest bubble: time is fake
+// and moves only when every goroutine waits on it, and requests are served
+// in memory, so the schedule (and so the count) is the design's, never the
+// machine's.
 func TestWatchedWaitsShareListings(t *testing.T) {
-	srv, err := New(Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: 300 * time.Millisecond, TaskJitter: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	c := must(cloud.New(hs.URL, cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret}, cloud.WithLimiter(cloud.NewLimiter(0, 1))))
-	ctx := context.Background()
-	vdc := must(c.WaitTask(ctx, must(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "watch"})))).ResourceID
-	const n = 20
-	run := func(f func(i int) error) {
-		var wg sync.WaitGroup
-		errs := make(chan error, n)
-		for i := range n {
-			wg.Add(1)
-			go func() { defer wg.Done(); errs <- f(i) }()
+	synctest.Test(t, func(t *testing.T) {
+		srv, err := New(Options{AccessKeys: map[string]string{testKey: testSecret}, Seed: 7,
+			TaskLatency: 300 * time.Millisecond, TaskJitter: 200 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
 		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Fatal(err)
+		c := must(cloud.New("http://127.0.0.1", cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret},
+			cloud.WithHTTPClient(&http.Client{Transport: handlerTransport{srv}}), cloud.WithLimiter(cloud.NewLimiter(0, 1))))
+		ctx := context.Background()
+		vdc := must(c.WaitTask(ctx, must(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "watch"})))).ResourceID
+		const n = 20
+		// Each wait draws its schedule's scale from its own seeded source.
+		scale := func(i int) cloud.WaitOption {
+			r := rand.New(rand.NewPCG(uint64(i), 1))
+			return func(cfg *cloud.WaitConfig) { cfg.Rand = r.Float64 }
+		}
+		run := func(f func(i int) error) {
+			var wg sync.WaitGroup
+			errs := make(chan error, n)
+			for i := range n {
+				wg.Go(func() { errs <- f(i) })
+				synctest.Wait() // each wait starts, in order, before the next
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
-	}
-	ids := make([]string, n)
-	srv.ResetCalls()
-	run(func(i int) error {
-		name := fmt.Sprintf("w-%d", i)
-		task, err := c.CreateInstance(ctx, cloud.CreateInstanceRequest{RegionID: "CN_Beijing_A", VdcID: vdc, InstanceName: name, CPU: 1, RAM: 1, Password: "Watch-Passw0rd"})
-		if err != nil {
+		// The requests go out one by one (all at the same fake instant), so
+		// every task draws the same jitter on every run; the waits run side
+		// by side.
+		tasks := make([]string, n)
+		name := func(i int) string { return fmt.Sprintf("w-%d", i) }
+		srv.ResetCalls()
+		for i := range n {
+			tasks[i] = must(c.CreateInstance(ctx, cloud.CreateInstanceRequest{RegionID: "CN_Beijing_A", VdcID: vdc, InstanceName: name(i), CPU: 1, RAM: 1, Password: "Watch-Passw0rd"}))
+		}
+		ids := make([]string, n)
+		run(func(i int) error {
+			done, err := c.WaitTask(ctx, tasks[i], c.WatchInstance(vdc, name(i), "", false), scale(i))
+			if err != nil {
+				return err
+			}
+			ids[i] = done.ResourceID
+			in, err := c.Instance(ctx, done.ResourceID)
+			if err != nil || in == nil || in.InstanceName != name(i) || in.Power() != cloud.PowerRunning {
+				return fmt.Errorf("read-back of %s: %+v %v", name(i), in, err)
+			}
+			return nil
+		})
+		created := srv.Calls()
+		srv.ResetCalls()
+		for i := range n {
+			tasks[i] = must(c.DeleteInstance(ctx, cloud.DeleteInstanceRequest{InstanceIDs: []string{ids[i]}}))
+		}
+		run(func(i int) error {
+			_, err := c.WaitTask(ctx, tasks[i], c.WatchInstance(vdc, "", ids[i], true), scale(i))
 			return err
+		})
+		deleted := srv.Calls()
+		t.Logf("creates: %v; deletes: %v", created, deleted)
+		for what, calls := range map[string]map[string]int{"creates": created, "deletes": deleted} {
+			if calls["DescribeTask"] != n {
+				t.Errorf("%s: %d DescribeTask for %d tasks, want one each", what, calls["DescribeTask"], n)
+			}
+			if calls["DescribeInstances"] > n/2 {
+				t.Errorf("%s: %d listings for %d waits, want them shared", what, calls["DescribeInstances"], n)
+			}
 		}
-		done, err := c.WaitTask(ctx, task, c.WatchInstance(vdc, name, "", false))
-		if err != nil {
-			return err
-		}
-		ids[i] = done.ResourceID
-		in, err := c.Instance(ctx, done.ResourceID)
-		if err != nil || in == nil || in.InstanceName != name || in.Power() != cloud.PowerRunning {
-			return fmt.Errorf("read-back of %s: %+v %v", name, in, err)
-		}
-		return nil
 	})
-	created := srv.Calls()
-	srv.ResetCalls()
-	run(func(i int) error {
-		task, err := c.DeleteInstance(ctx, cloud.DeleteInstanceRequest{InstanceIDs: []string{ids[i]}})
-		if err != nil {
-			return err
-		}
-		_, err = c.WaitTask(ctx, task, c.WatchInstance(vdc, "", ids[i], true))
-		return err
-	})
-	deleted := srv.Calls()
-	t.Logf("creates: %v; deletes: %v", created, deleted)
-	for what, calls := range map[string]map[string]int{"creates": created, "deletes": deleted} {
-		if calls["DescribeTask"] != n {
-			t.Errorf("%s: %d DescribeTask for %d tasks, want one each", what, calls["DescribeTask"], n)
-		}
-		if calls["DescribeInstances"] > n/2 {
-			t.Errorf("%s: %d listings for %d waits, want them shared", what, calls["DescribeInstances"], n)
-		}
-	}
 }

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -140,4 +141,14 @@ func (e *env) deletePublic(f fixture) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+}
+
+// handlerTransport serves a client's requests in memory with h: no socket,
+// so inside a synctest bubble the fake clock governs the whole exchange.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, req)
+	return rec.Result(), nil
 }
