@@ -63,13 +63,17 @@ func connect(c *ucli.Context, opts ...cloud.Option) (client *cloud.Client, close
 	if cache := cloud.DefaultTaskCache(); cache != "" {
 		base = append(base, cloud.WithTaskCache(cache))
 	}
+	if cache, ttl := cloud.DefaultCatalogCache(), c.Duration(flagCatalogTTL); cache != "" && ttl > 0 {
+		base = append(base, cloud.WithCatalogCache(cache, ttl, c.Bool(flagRefreshCatalog)))
+	}
 	client, err = cloud.New(endpoint, creds, append(base, opts...)...)
 	if err != nil {
 		closeFn()
 		return nil, nil, fmt.Errorf("--endpoint: %w", err)
 	}
-	// What the waits learned of task durations is kept for the next run
-	// (never an error of the command: the cache only ever makes waits slower).
+	// What the waits learned of task durations, and the catalogue answers,
+	// are kept for the next run (never an error of the command: the caches
+	// only ever cost time and requests).
 	stop := closeFn
 	closeFn = func() { _ = client.SaveLearned(); stop() }
 	return client, closeFn, nil

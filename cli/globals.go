@@ -15,6 +15,9 @@ const (
 	flagRateLimit = "rate-limit"
 	flagOutage    = "outage-timeout"
 	flagNoColor   = "no-color"
+
+	flagRefreshCatalog = "refresh-catalog"
+	flagCatalogTTL     = "catalog-ttl"
 )
 
 func globalFlags() []ucli.Flag {
@@ -45,6 +48,16 @@ func globalFlags() []ucli.Flag {
 			Usage:   "API requests per second shared by everything the command does (0: no limit until the API throttles)",
 			EnvVars: []string{"CDSTACK_RATE_LIMIT"},
 			Value:   20,
+		},
+		&ucli.BoolFlag{
+			Name:  flagRefreshCatalog,
+			Usage: "ask the cloud for the catalogue and prices even when answers from the last hour are cached",
+		},
+		&ucli.DurationFlag{
+			Name:    flagCatalogTTL,
+			Usage:   "how long catalogue and price answers are reused from the cache (0: never cached)",
+			EnvVars: []string{"CDSTACK_CATALOG_TTL"},
+			Value:   cloud.DefaultCatalogTTL,
 		},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	ucli "github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -125,7 +126,14 @@ func check(ctx context.Context, s *spec.Stack, p *planner.Document, snap *state.
 		problems = preflight.Check(s, p, snap, live, facts)
 	}
 	if o.price && !problems.HasErrors() {
-		if err := pricing.Estimate(ctx, client, p, snap, live, s.Budget); err != nil {
+		switch err := pricing.Estimate(ctx, client, p, snap, live, s.Budget); {
+		case errors.Is(err, cloud.ErrNotCached):
+			// A plan that buys nothing asks for no price; only one that
+			// removes something has a price worth the words.
+			if slices.ContainsFunc(p.Changes, func(ch *planner.Change) bool { return ch.Action == planner.Delete }) {
+				fmt.Fprintln(o.warn, "cdstack: the plan is not priced: it buys nothing, so it asks the cloud for no price, and the catalogue cache holds none for what it removes")
+			}
+		case err != nil:
 			fmt.Fprintf(o.warn, "cdstack: the plan is not priced: %v\n", err)
 		}
 		if e := pricing.OverBudget(s, p); e != nil {

@@ -41,6 +41,7 @@ type Client struct {
 	tasks      taskLearning
 	instances  coalescer[*Instance]
 	listings   vdcListings
+	catalog    *catalogCache
 }
 
 // An Option configures a Client.

@@ -27,7 +27,7 @@ type InstanceSize struct {
 // region (POST /ccs).
 func (c *Client) DescribeInstanceType(ctx context.Context, r InstanceTypeRequest) ([]InstanceSize, error) {
 	var d []InstanceSize
-	if _, err := c.Call(ctx, "DescribeInstanceType", r, &d); err != nil {
+	if err := c.callCatalog(ctx, "DescribeInstanceType", r, &d); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -59,7 +59,7 @@ type InstancePrice struct {
 func (c *Client) DescribeInstancePrice(ctx context.Context, r InstancePriceRequest) (*InstancePrice, error) {
 	r.Amount = max(r.Amount, 1)
 	var d InstancePrice
-	if _, err := c.Call(ctx, "DescribeInstancePrice", r, &d); err != nil {
+	if err := c.callCatalog(ctx, "DescribeInstancePrice", r, &d); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -95,7 +95,7 @@ type BandwidthPrice struct {
 // VDCBandwidthUnitPrice quotes public bandwidth (GET /network).
 func (c *Client) VDCBandwidthUnitPrice(ctx context.Context, r BandwidthPriceRequest) (*BandwidthPrice, error) {
 	var d BandwidthPrice
-	if _, err := c.Call(ctx, "VDCBandwidthUnitPrice", r, &d); err != nil {
+	if err := c.callCatalog(ctx, "VDCBandwidthUnitPrice", r, &d); err != nil {
 		return nil, err
 	}
 	return &d, nil

@@ -85,7 +85,7 @@ type DiskGoods struct {
 // DescribeAvailableResource returns what a region sells.
 func (c *Client) DescribeAvailableResource(ctx context.Context, r AvailableResourceRequest) (*AvailableResource, error) {
 	var d AvailableResource
-	if _, err := c.Call(ctx, "DescribeAvailableResource", r, &d); err != nil {
+	if err := c.callCatalog(ctx, "DescribeAvailableResource", r, &d); err != nil {
 		return nil, err
 	}
 	return &d, nil

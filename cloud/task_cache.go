@@ -2,6 +2,7 @@ package cloud
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -129,10 +130,31 @@ func (tc *taskCache) save() error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(tc.path), 0o700); err != nil {
+	if err := writeFileAtomic(tc.path, b); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(tc.path), ".task-durations-*")
+	for k, ds := range tc.fresh {
+		tc.prior[k] = append(tc.prior[k], ds...)
+	}
+	tc.fresh = map[string][]time.Duration{}
+	return nil
+}
+
+// SaveLearned writes what this client learned of task durations and the
+// catalogue answers it asked to their caches (WithTaskCache,
+// WithCatalogCache); without them it does nothing.
+func (c *Client) SaveLearned() error {
+	return errors.Join(c.tasks.cache.save(), c.catalog.save(c.clock.Now()))
+}
+
+// writeFileAtomic replaces the file at path with b (0600, in a 0700
+// directory it makes if needed) through a temporary file and a rename, so
+// a reader sees the old file or the new one, never half of one.
+func writeFileAtomic(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
 	if err != nil {
 		return err
 	}
@@ -145,17 +167,9 @@ func (tc *taskCache) save() error {
 		os.Remove(tmp.Name())
 		return err
 	}
-	if err := os.Rename(tmp.Name(), tc.path); err != nil {
+	if err := os.Rename(tmp.Name(), path); err != nil {
 		os.Remove(tmp.Name())
 		return err
 	}
-	for k, ds := range tc.fresh {
-		tc.prior[k] = append(tc.prior[k], ds...)
-	}
-	tc.fresh = map[string][]time.Duration{}
 	return nil
 }
-
-// SaveLearned writes what this client learned of task durations to its
-// cache (WithTaskCache); without one it does nothing.
-func (c *Client) SaveLearned() error { return c.tasks.cache.save() }

@@ -15,6 +15,12 @@
 //   - VDCs, private networks, security groups and tags have no price;
 //     templates have no quote action, so they are not priced.
 //   - The currency is the one the quotes name (¥ when none does).
+//   - Quotes come through the client's catalogue cache. A plan that buys
+//     nothing (Buys false: no changes, or only deletes) asks for none: it is
+//     priced from the cache whatever the quotes' age, or not at all
+//     (cloud.ErrNotCached).
+//   - Before: a record the plan updates or replaces is priced as the cloud
+//     shows it (a size changed by hand), every other as recorded.
 //
 // Spend (cdstack cost): one DescribeBill for the month, joined with the
 // state's resource ids; a public network's address segments are billed

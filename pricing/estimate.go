@@ -20,18 +20,38 @@ const HoursPerMonth = 730
 // Estimate prices p: each change of a priced kind gets its monthly cost
 // before and after, and p.Cost the totals (the records' prices now, and
 // with the plan's changes). live tells the region of existing VDCs.
+//
+// A plan that buys nothing (no create, update or replace: a destroy, a plan
+// with no changes) asks the cloud for no price: it is priced from the
+// catalogue cache, whatever the cached prices' age, and an error wrapping
+// cloud.ErrNotCached says a price was not there.
 func Estimate(ctx context.Context, c *cloud.Client, p *planner.Document, snap *state.Snapshot, live *resources.Live, budget float64) error {
+	if !Buys(p) {
+		ctx = cloud.CachedCatalogOnly(ctx)
+	}
 	pr := &pricer{client: c, instances: map[string]float64{}, bandwidth: map[string]*cloud.BandwidthPrice{}, plan: p, live: live, snap: snap}
 	sum := &planner.CostSummary{Budget: budget}
 	// What each record costs now: the total before, and each change's
-	// price before.
+	// price before. A resource the plan updates or replaces is priced as
+	// the cloud shows it (a size changed by hand costs what it costs now);
+	// the others as recorded, which is what the plan that made them priced.
+	changing := map[string]bool{}
+	for _, ch := range p.Changes {
+		changing[ch.Addr] = ch.Action == planner.Update || ch.Action == planner.Replace
+	}
 	now := map[string]float64{}
 	for _, addr := range snap.Addresses() {
 		rec := snap.Resources[addr]
 		if rec.Missing || !priced(rec.Kind) {
 			continue
 		}
-		m, _, err := pr.monthly(ctx, rec.Kind, rec.Inputs)
+		in := map[string]any(rec.Inputs)
+		if k, ok := resources.Registry[rec.Kind]; ok && live != nil && changing[addr] {
+			if obs := k.Observe(live, rec.ID, &resources.Recorded{Inputs: resources.Inputs(rec.Inputs), Outputs: rec.Outputs}); obs != nil {
+				in = obs.Attrs
+			}
+		}
+		m, _, err := pr.monthly(ctx, rec.Kind, in)
 		if err != nil {
 			return fmt.Errorf("price of %s: %w", addr, err)
 		}
@@ -53,6 +73,20 @@ func Estimate(ctx context.Context, c *cloud.Client, p *planner.Document, snap *s
 	sum.Currency = pr.currency()
 	p.Cost = sum
 	return nil
+}
+
+// Buys reports whether p creates, updates or replaces anything: whether
+// pricing it needs the cloud's prices now.
+func Buys(p *planner.Document) bool {
+	for _, ch := range p.Changes {
+		switch ch.Action {
+		case planner.Create, planner.Update, planner.Replace:
+			if !ch.Implicit {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // OverBudget says, positioned at the stack's budget, when p's estimate
