@@ -3,9 +3,9 @@ package spec
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"math"
-	"fmt"
 	"regexp"
 	"strconv"
 	"unicode/utf8"
