@@ -435,6 +435,7 @@ func (c *Client) once(ctx context.Context, spec ActionSpec, params any) (*Respon
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", spec.Name, err)
 	}
+	oneShot(req)
 	if p.Body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -457,6 +458,26 @@ func (c *Client) once(ctx context.Context, spec ActionSpec, params any) (*Respon
 	}
 	return decodeAnswer(spec.Name, hr, raw)
 }
+
+// oneShot makes a request one that net/http never sends twice. Its
+// Transport repeats a "replayable" request (a GET, or a body it can rewind)
+// by itself when a reused connection fails before the answer: with the
+// same signature and nonce, after the server may already have acted. A
+// body with no GetBody that is not http.NoBody is not replayable; for a GET
+// it is empty, so nothing more goes on the wire. Every repeat is then the
+// Client's, freshly signed (a read the transport repeated was refused as
+// SignatureNonceUsed), or the executor's, after reading the cloud.
+func oneShot(req *http.Request) {
+	if req.Body == nil || req.Body == http.NoBody {
+		req.Body = io.NopCloser(emptyReader{})
+	}
+	req.GetBody = nil
+}
+
+// emptyReader is an empty body that is not http.NoBody.
+type emptyReader struct{}
+
+func (emptyReader) Read([]byte) (int, error) { return 0, io.EOF }
 
 // decodeAnswer turns an HTTP answer into a Response or an error.
 func decodeAnswer(action string, hr *http.Response, raw []byte) (*Response, error) {

@@ -451,3 +451,65 @@ func TestThrottledWritesRetriedBounded(t *testing.T) {
 		t.Errorf("DefaultBurst(20, 5, 4, 1000) = %v, want [5 2 1 10]", got)
 	}
 }
+
+// TestWriteNeverResentByTheTransport: a GET write whose connection (a
+// reused, keep-alive one) drops after the server read it is not sent again
+// by net/http with the same signature: the server sees it once, and the
+// caller hears that the outcome is unknown.
+func TestWriteNeverResentByTheTransport(t *testing.T) {
+	var writes atomic.Int32
+	rc, url := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("Action") == "StopInstance" {
+			writes.Add(1)
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close() // the server acted, and the answer is lost
+			}
+			return
+		}
+		io.WriteString(w, `{"Code":"Success","Data":{"VdcList":[]}}`)
+	})
+	c, _ := newTestClient(t, url)
+	ctx := context.Background()
+	if _, err := c.Call(ctx, "DescribeVdc", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.Call(ctx, "StopInstance", map[string]any{"InstanceId": "i-1"}, nil)
+	if err == nil {
+		t.Fatal("StopInstance succeeded on a dropped connection")
+	}
+	if got := writes.Load(); got != 1 {
+		t.Errorf("the server saw the write %d times, want once (%d requests in all)", got, rc.count())
+	}
+	if !OutcomeUnknown(err) {
+		t.Errorf("error %v: want an outcome-unknown error", err)
+	}
+	if !strings.Contains(err.Error(), "may have been carried out") {
+		t.Errorf("error %q does not say the request may have been carried out", err)
+	}
+}
+
+// TestOutcomeUnknown: which write errors leave the outcome to be read.
+func TestOutcomeUnknown(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{&APIError{HTTPStatus: 500, Code: "InternalError"}, true},
+		{&APIError{HTTPStatus: 503, Code: "ServiceUnavailable"}, true},
+		{&APIError{HTTPStatus: 400, Code: "SignatureNonceUsed"}, true},
+		{&APIError{HTTPStatus: 400, Code: "InvalidParameter"}, false},
+		{&APIError{HTTPStatus: 429, Code: "Throttling"}, false},
+		{&TransportError{Sent: true, Err: io.ErrUnexpectedEOF}, true},
+		{&TransportError{Sent: false, Err: errors.New("connection refused")}, false},
+		{&DecodeError{HTTPStatus: 200, Reason: "body is truncated"}, true},
+		{&WaitError{What: "task 1", Err: io.EOF}, true},
+		{&UnreachableError{Err: &TransportError{Sent: true}}, false},
+		{errors.New("other"), false},
+	}
+	for _, tc := range tests {
+		if got := OutcomeUnknown(tc.err); got != tc.want {
+			t.Errorf("OutcomeUnknown(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}

@@ -73,6 +73,10 @@
 //     cannot do anything twice, and without it a throttled apply never
 //     converges. Throttled requests get a larger budget of attempts
 //     (throttleRetries) than other faults, still bounded.
+//   - net/http never repeats a request by itself (oneShot): every retry is a
+//     new attempt, signed with a fresh nonce. Any other failure of a write
+//     leaves its outcome unknown (OutcomeUnknown, SignatureNonceUsed among
+//     them: the first attempt arrived); the executor settles it by reading.
 //   - Every throttling answer halves the shared Limiter's rate and drops its
 //     burst to 1; successes win the rate back gradually and the burst with
 //     it. The burst starts at DefaultBurst(rate), a quarter second's worth

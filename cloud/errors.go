@@ -118,3 +118,32 @@ func Unreachable(err error) bool {
 
 // ErrUnknownAction is returned for an action name the reference does not have.
 var ErrUnknownAction = errors.New("unknown action")
+
+// OutcomeUnknown reports whether err, from a write, leaves unknown whether
+// the cloud carried the write out: no answer after the request went out, a
+// 5xx or an answer that is not the envelope (the server may have acted
+// before it failed), a wait that failed after the call was accepted, or
+// SignatureNonceUsed (the nonce is fresh for every attempt, so the server
+// saw this request before: the first attempt arrived). Such an outcome is
+// settled by reading the resource, never guessed; an API that stayed
+// unreachable (*UnreachableError) is left to the next run.
+func OutcomeUnknown(err error) bool {
+	var te *TransportError
+	var ae *APIError
+	var de *DecodeError
+	var we *WaitError
+	var ue *UnreachableError
+	switch {
+	case errors.As(err, &ue):
+		return false
+	case errors.As(err, &we):
+		return true
+	case errors.As(err, &te):
+		return te.Sent
+	case errors.As(err, &ae):
+		return ae.HTTPStatus >= 500 && !ae.Throttled() || strings.EqualFold(ae.Code, "SignatureNonceUsed")
+	case errors.As(err, &de):
+		return true
+	}
+	return false
+}

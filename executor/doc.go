@@ -33,6 +33,16 @@
 // the API accepted and then stopped answering about (the wait failed, the
 // answer was lost) keeps its entry for the next run.
 //
+// A write whose outcome is unknown (cloud.OutcomeUnknown: a 5xx, a dropped
+// connection or timeout after the request went out, SignatureNonceUsed, a
+// failed wait) is settled at once, by the same reading Recover does: a
+// create is looked up (by its task, else by name, then waited on until the
+// cloud shows it made), an update read back, a delete looked for. What the
+// cloud shows is recorded; only a write that did not happen is made again,
+// journaled and signed afresh, up to MaxAttempts times. So one lost answer
+// neither aborts the apply nor leaves a stale record; only when the cloud
+// cannot be read either does the entry wait for the next run.
+//
 // Who settles, who shows (DESIGN §6): every command that takes the lock
 // (apply, destroy, refresh, import, state rm/mv) settles leftover entries
 // first, for every step kind: a create is adopted or discarded; an update,

@@ -328,17 +328,7 @@ func (e *Executor) runStep(ctx context.Context, s *planner.Step, release func())
 			}
 		}
 	}()
-	var err error
-	switch {
-	case s.Op == planner.Create:
-		err = e.create(ctx, s.Change, release)
-	case s.Op == planner.Update && s.Change.Action == planner.Replace:
-		err = e.rename(ctx, s.Change, release)
-	case s.Op == planner.Update:
-		err = e.update(ctx, s.Change, release)
-	case s.Op == planner.Delete:
-		err = e.delete(ctx, s.Change)
-	}
+	err := e.attempts(ctx, s, release)
 	close(stop)
 	e.hook.StepFinished(s, err, time.Since(start))
 	return err
@@ -528,7 +518,7 @@ func (e *Executor) create(ctx context.Context, c *planner.Change, release func()
 			}
 			return errors.Join(cerr, err)
 		}
-		return fmt.Errorf("%w (the journal keeps the operation; the next run settles it)", cerr)
+		return unsettled(j, cerr)
 	}
 	if err := e.settle(ctx, j, kind, id); err != nil {
 		return err
@@ -594,7 +584,7 @@ func changedNothing(j *state.JournalEntry, err error) bool {
 	switch {
 	case errors.As(err, &tf):
 		return true
-	case j.TaskID != "", errors.As(err, &we), errors.As(err, &ue):
+	case j.TaskID != "", errors.As(err, &we), errors.As(err, &ue), cloud.OutcomeUnknown(err):
 		return false
 	case errors.As(err, &te):
 		return !te.Sent
@@ -681,6 +671,9 @@ func (e *Executor) update(ctx context.Context, c *planner.Change, release func()
 	}
 	uerr := kind.Update(ctx, e.client, rec.ID, before, in, fields, secrets, e.waiter(j))
 	release()
+	if uerr != nil && cloud.OutcomeUnknown(uerr) {
+		return unsettled(j, uerr) // j.Inputs: what the update wanted
+	}
 	if uerr != nil {
 		// Record what the cloud has now; the next plan shows what is left.
 		j.Inputs = rec.Inputs
@@ -720,7 +713,7 @@ func (e *Executor) delete(ctx context.Context, c *planner.Change) error {
 			cerr := e.commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
 			return errors.Join(err, cerr)
 		}
-		return err
+		return unsettled(j, err)
 	}
 	if c.Action == planner.Replace && !c.CreateBeforeDestroy {
 		// The delete half of a replacement: until the new one is recorded,

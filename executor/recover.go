@@ -30,7 +30,11 @@ func (e *Executor) Recover(ctx context.Context) ([]Settlement, error) {
 	var errs []error
 	listings := map[string]*resources.Live{} // scope → one listing, shared by the entries that look a name up in it
 	for _, j := range snap.Journal {
-		outcome, err := e.recoverOne(ctx, j, listings)
+		outcome, _, err := e.recoverOne(ctx, j, listings)
+		var failed *TaskFailedOutcome
+		if errors.As(err, &failed) {
+			err = nil // settled: nothing was done
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("settle %s of %s: %w", j.APIAction, j.Addr, err))
 			continue
@@ -40,14 +44,22 @@ func (e *Executor) Recover(ctx context.Context) ([]Settlement, error) {
 	return out, errors.Join(errs...)
 }
 
-func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listings map[string]*resources.Live) (string, error) {
+// recoverOne settles j by reading the cloud. redo says that j's write
+// did not take effect, so the step may be made again (the entry is gone);
+// otherwise the cloud's answer is recorded, or the task failed (an error
+// when the caller is the step itself).
+func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listings map[string]*resources.Live) (string, bool, error) {
 	kind, ok := resources.Registry[j.Kind]
 	if !ok {
-		return "", fmt.Errorf("unknown kind %q", j.Kind)
+		return "", false, fmt.Errorf("unknown kind %q", j.Kind)
 	}
-	discard := func(why string) (string, error) {
+	discard := func(why string) (string, bool, error) {
 		err := e.commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
-		return why, err
+		return why, false, err
+	}
+	redo := func(why string) (string, bool, error) {
+		err := e.commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
+		return why, err == nil, err
 	}
 	var task *cloud.Task
 	if j.TaskID != "" {
@@ -56,17 +68,21 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 		switch {
 		case errors.As(err, &failed):
 			if j.Action == "create" && j.ResourceID == "" {
-				return discard("task " + j.TaskID + " failed: nothing was created")
+				why, _, cerr := discard("task " + j.TaskID + " failed: nothing was created")
+				if cerr != nil {
+					return "", false, cerr
+				}
+				return why, false, &TaskFailedOutcome{Err: failed}
 			}
 		case err != nil:
-			return "", err
+			return "", false, err
 		default:
 			task = t
 		}
 	}
 	switch j.Action {
 	case "create":
-		id := j.ResourceID
+		id, ready := j.ResourceID, false
 		if id == "" && task != nil {
 			id = task.ResourceID
 		}
@@ -78,21 +94,34 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 			if live == nil {
 				var err error
 				if live, err = resources.Refresh(ctx, e.client, scope); err != nil {
-					return "", fmt.Errorf("look for %q: %w; if a %s named %q exists, run cdstack import %s ID", j.Marker, err, j.Kind, j.Marker, j.Addr)
+					return "", false, fmt.Errorf("look for %q: %w; if a %s named %q exists, run cdstack import %s ID", j.Marker, err, j.Kind, j.Marker, j.Addr)
 				}
 				listings[key] = live
 			}
 			id = kind.FindByName(live, resources.Inputs(j.Inputs))
 			if id == "" {
-				return discard(fmt.Sprintf("no %s named %q exists: the call never took effect", j.Kind, j.Marker))
+				return redo(fmt.Sprintf("no %s named %q exists: the call never took effect", j.Kind, j.Marker))
+			}
+			if obs := kind.Observe(live, id, nil); obs != nil && !obs.Busy {
+				ready = true // the listing shows it made
+			}
+		}
+		if task == nil && !ready {
+			// Found without its task: wait until the cloud has finished
+			// making it, as the task's wait would have, before it is
+			// recorded and used.
+			if _, err := cloud.WaitTask(ctx, readiness{client: e.client, kind: kind, id: id}, "ready "+id, e.waitOpts...); err != nil {
+				return "", false, fmt.Errorf("wait for %s %s to be ready: %w", j.Kind, id, err)
 			}
 		}
 		if err := e.settle(ctx, j, kind, id); err != nil {
-			return "", err
+			return "", false, err
 		}
-		return fmt.Sprintf("adopted %s %s", j.Kind, id), nil
+		return fmt.Sprintf("adopted %s %s", j.Kind, id), false, nil
 	case "update":
+		e.mu.Lock()
 		rec := e.records[j.Addr]
+		e.mu.Unlock()
 		if rec == nil {
 			return discard("the record is gone")
 		}
@@ -102,35 +131,51 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 		// plan sets it again.
 		obs, err := resources.ReadBack(ctx, e.client, kind, rec.ID, &resources.Recorded{Inputs: rec.Inputs, Outputs: rec.Outputs})
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
 		if obs == nil {
-			return e.forget(ctx, j, fmt.Sprintf("%s %s is gone; removed from the state", j.Kind, rec.ID))
+			why, err := e.forget(ctx, j, fmt.Sprintf("%s %s is gone; removed from the state", j.Kind, rec.ID))
+			return why, false, err
 		}
+		// The update did not (all) happen when what it wanted differs from
+		// what the cloud shows, in what the cloud can show.
+		wanted := resources.Inputs(j.Inputs)
+		missed := wanted != nil && !resources.Equal(map[string]any(resources.ObservedInputs(kind, wanted, obs.Attrs)), map[string]any(wanted))
 		j.Inputs, j.SecretHashes = resources.ObservedInputs(kind, rec.Inputs, obs.Attrs), rec.SecretHashes
 		if err := e.record(ctx, j, rec.ID, obs); err != nil {
-			return "", err
+			return "", false, err
 		}
-		return "read back " + rec.ID, nil
+		return "read back " + rec.ID, missed, nil
 	case "delete":
 		obs, err := resources.ReadBack(ctx, e.client, kind, j.ResourceID, &resources.Recorded{Inputs: resources.Inputs{}, Outputs: map[string]any{}})
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
 		if obs != nil {
-			return discard(fmt.Sprintf("%s %s still exists; it stays in the state", j.Kind, j.ResourceID))
+			return redo(fmt.Sprintf("%s %s still exists; it stays in the state", j.Kind, j.ResourceID))
 		}
-		return e.forget(ctx, j, fmt.Sprintf("%s %s is gone; removed from the state", j.Kind, j.ResourceID))
+		why, err := e.forget(ctx, j, fmt.Sprintf("%s %s is gone; removed from the state", j.Kind, j.ResourceID))
+		return why, false, err
 	}
 	return discard("unknown action " + j.Action)
 }
+
+// A TaskFailedOutcome says settling an entry found its task ended in
+// ERROR: nothing was done, and the step failed.
+type TaskFailedOutcome struct{ Err error }
+
+func (e *TaskFailedOutcome) Error() string { return e.Err.Error() }
+
+func (e *TaskFailedOutcome) Unwrap() error { return e.Err }
 
 // forget removes j's record and j in one transaction.
 func (e *Executor) forget(ctx context.Context, j *state.JournalEntry, outcome string) (string, error) {
 	if err := e.commit(ctx, state.Change{Delete: []string{j.Addr}, JournalDelete: []string{j.OpID}}); err != nil {
 		return "", err
 	}
+	e.mu.Lock()
 	delete(e.records, j.Addr)
+	e.mu.Unlock()
 	return outcome, nil
 }
 
@@ -174,4 +219,24 @@ func Outlook(ctx context.Context, c *cloud.Client, j *state.JournalEntry, live *
 		return fmt.Sprintf("%s %s is gone: it will be removed from the state", j.Kind, j.ResourceID)
 	}
 	return fmt.Sprintf("%s will be read back and recorded as the cloud shows it", j.Addr)
+}
+
+// readiness stands in for the task of a resource found by name: it is
+// finished once reading the resource shows it is no longer busy (or gone).
+type readiness struct {
+	client *cloud.Client
+	kind   resources.Kind
+	id     string
+}
+
+// DescribeTask reads the resource.
+func (r readiness) DescribeTask(ctx context.Context, taskID string) (*cloud.Task, error) {
+	obs, err := resources.ReadBack(ctx, r.client, r.kind, r.id, &resources.Recorded{Inputs: resources.Inputs{}, Outputs: map[string]any{}})
+	if err != nil {
+		return nil, err
+	}
+	if obs != nil && obs.Busy {
+		return &cloud.Task{ID: taskID, Status: cloud.TaskDoing}, nil
+	}
+	return &cloud.Task{ID: taskID, Status: cloud.TaskFinish, ResourceID: r.id}, nil
 }

@@ -3,6 +3,7 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,6 +44,9 @@ func (s *Stack) check(d *diag) {
 	}
 }
 
+// MaxCount is the most copies one resource may have (the schema's maximum).
+const MaxCount = 1000
+
 // checkCount resolves count: a non-negative integer or ${var.x}.
 func (s *Stack) checkCount(r *Resource, d *diag) {
 	if r.value == nil || r.value.Kind != Map {
@@ -58,9 +62,14 @@ func (s *Stack) checkCount(r *Resource, d *diag) {
 	path := "resources." + r.Name + ".count"
 	switch {
 	case v.Kind == Int:
-		if v.Int >= 0 {
+		if v.Int >= 0 && v.Int <= MaxCount {
 			r.Count = int(v.Int)
 		}
+	case v.Kind == Float:
+		// Not a whole number (3.0 and 1e1 are Int by now): the schema
+		// refuses a fraction, the reader an infinity, NaN or 1e300. The
+		// copies' number is then unknown: no follow-on range errors.
+		r.CountUnknown = true
 	case v.Tmpl != nil:
 		ref := v.Tmpl.Whole()
 		if ref == nil || ref.Var == "" {
@@ -75,9 +84,14 @@ func (s *Stack) checkCount(r *Resource, d *diag) {
 		vr.used = true
 		r.CountUnknown, r.CountVar = vr.Unset, vr.Name
 		n, isInt := vr.Value.(int64)
+		if f, isFloat := vr.Value.(float64); isFloat && f == math.Trunc(f) && math.Abs(f) <= MaxExactInt {
+			n, isInt = int64(f), true
+		}
 		switch {
-		case vr.Value == nil, !isInt, n < 0 || n > 1000:
-			// No value is reported with the variable; a wrong one by the schema.
+		case vr.Value == nil:
+			// No value is reported with the variable.
+		case !isInt, n < 0 || n > MaxCount:
+			// Reported by the schema.
 		default:
 			r.Count = int(n)
 		}
@@ -278,6 +292,12 @@ func (b *docBuilder) value(v *Value, path []string) any {
 		if v.Tmpl == nil {
 			return v.Str
 		}
+	case Float:
+		if !finite(v.Float) || math.Abs(v.Float) > MaxExactInt {
+			b.unknown[key] = "" // reported where it was read
+			return placeholder
+		}
+		return jsonPlain(v)
 	default:
 		return jsonPlain(v)
 	}
@@ -345,6 +365,9 @@ func toJSON(x any) any {
 	case int64:
 		return json.Number(strconv.FormatInt(t, 10))
 	case float64:
+		if !finite(t) {
+			return nil // refused where it was read; the schema must not see it
+		}
 		return json.Number(strconv.FormatFloat(t, 'f', -1, 64))
 	case []any:
 		out := make([]any, len(t))
@@ -361,3 +384,5 @@ func toJSON(x any) any {
 	}
 	return x
 }
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

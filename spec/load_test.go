@@ -243,6 +243,12 @@ func FuzzLoad(f *testing.F) {
 		"x: &a [*a]", "\t", head + "variables: {v: {default: [1]}}\nresources: {a: {kind: vdc, properties: {name: \"${var.v}\"}}}\n"} {
 		f.Add(seed)
 	}
+	// Numbers YAML reads as floats, in count, an integer property, a
+	// variable's default and the budget.
+	for _, n := range []string{"3.0", "1e3", "2e0", "1.5e1", "2.5", ".inf", "-.inf", ".nan", ".NaN", "1e300", "-0.0", "9007199254740993.0", "0x10", "0o7", "1_000", "+1"} {
+		f.Add(head + "budget: {monthly: " + n + "}\nvariables: {v: {default: " + n + "}}\nresources:\n  a: {kind: vdc, count: " + n + ", properties: {name: \"a${index}\"}}\n" +
+			"  l: {kind: private_network, count: \"${var.v}\", properties: {vdc: \"${a[0].id}\", name: l, address: 10.0.0.0, mask: " + n + "}}\n")
+	}
 	if b, err := os.ReadFile("../examples/quickstart.yaml"); err == nil {
 		f.Add(string(b))
 	}
@@ -308,5 +314,55 @@ func TestDollarEscape(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[string]any{"plain": "cost: ${HOME}", "mixed": "${x} is v"}, got); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+
+// TestNumbersWithoutFraction: a float with no fraction is the integer it is,
+// in count, in an integer property and in a variable; anything else that is
+// not an integer is refused at its position.
+func TestNumbersWithoutFraction(t *testing.T) {
+	counts := map[string]int{"3.0": 3, "1e1": 10, "2e0": 2, "1.5e1": 15, "1e3": 1000, "-0.0": 0}
+	for src, want := range counts {
+		s, err := Parse("s.yaml", []byte(head+"resources:\n  a: {kind: vdc, count: "+src+", properties: {name: \"a${index}\"}}\n"))
+		if err != nil {
+			t.Errorf("count: %s: %v", src, err)
+			continue
+		}
+		if got := s.Resources["a"].Count; got != want {
+			t.Errorf("count: %s is %d copies, want %d", src, got, want)
+		}
+	}
+	refused := map[string]string{
+		"2.5":   "s.yaml:5:25: resources.a.count: 2.5 is a number, want an integer",
+		".inf":  "s.yaml:5:25: resources.a.count: .inf is infinite; write a finite number",
+		"-.Inf": "s.yaml:5:25: resources.a.count: -.Inf is infinite; write a finite number",
+		".nan":  "s.yaml:5:25: resources.a.count: .nan is not a number (NaN); write a finite number",
+		"1e300": "s.yaml:5:25: resources.a.count: 1e300 is out of range: numbers in a stack file are at most 9007199254740992 in magnitude",
+		"1e4":   "s.yaml:5:25: resources.a.count: 10000 is greater than the maximum 1000",
+	}
+	for src, want := range refused {
+		got := problems(t, head+"resources:\n  a: {kind: vdc, count: "+src+", properties: {name: \"a${index}\"}}\n")
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("count: %s: problems %q, want [%q]", src, got, want)
+		}
+	}
+	// Through a variable, from --var, a default and a variable file's value.
+	vs := head + "variables: {n: {type: integer}, f: {default: 1.0}}\nresources:\n  a: {kind: vdc, count: \"${var.n}\", properties: {name: \"a${index}\"}}\n  b: {kind: vdc, count: \"${var.f}\", properties: {name: \"b${index}\"}}\n"
+	s, err := Parse("s.yaml", []byte(vs), WithVars(map[string]string{"n": "4.0", "f": "2"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Resources["a"].Count != 4 || s.Resources["b"].Count != 2 || s.Variables["f"].Type != "number" {
+		t.Errorf("counts %d, %d and f's type %s; want 4, 2, number", s.Resources["a"].Count, s.Resources["b"].Count, s.Variables["f"].Type)
+	}
+	for _, bad := range []string{"inf", "NaN", "2.5", "1e300"} {
+		got := problems(t, vs, WithVars(map[string]string{"n": bad}))
+		if len(got) != 1 || !strings.Contains(got[0], "--var n gives \""+bad+"\", which is not an integer") {
+			t.Errorf("--var n=%s: problems %q", bad, got)
+		}
+		got = problems(t, vs, WithVars(map[string]string{"n": "1", "f": bad}))
+		if bad != "2.5" && (len(got) != 1 || !strings.Contains(got[0], "--var f gives \""+bad+"\", which is not a number")) {
+			t.Errorf("--var f=%s: problems %q", bad, got)
+		}
 	}
 }

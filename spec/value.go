@@ -38,6 +38,10 @@ type Value struct {
 	Tmpl  *Template
 	// TmplErr is set when the string has a malformed reference (reported).
 	TmplErr bool
+	// FloatForm is set on an Int written as a float without a fraction
+	// (3.0, 1e1): it is the integer, and a variable whose default it is
+	// has type number.
+	FloatForm bool
 }
 
 // A Key is one entry of a map, in file order.

@@ -3,6 +3,7 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -53,6 +54,9 @@ func readVariable(k *Key) *Variable {
 			switch v.Default.Kind {
 			case Int:
 				v.Type = "integer"
+				if v.Default.FloatForm {
+					v.Type = "number"
+				}
 			case Float:
 				v.Type = "number"
 			case Bool:
@@ -144,9 +148,9 @@ func (v *Variable) convert(s, source string, d *diag) {
 	case "string":
 		val = s
 	case "integer":
-		val, err = strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		val, err = parseInteger(strings.TrimSpace(s))
 	case "number":
-		val, err = strconv.ParseFloat(strings.TrimSpace(s), 64)
+		val, err = parseNumber(strings.TrimSpace(s))
 	case "boolean":
 		val, err = strconv.ParseBool(strings.TrimSpace(s))
 	case "list", "map":
@@ -168,11 +172,40 @@ func (v *Variable) convert(s, source string, d *diag) {
 	v.Value, v.Source = val, source
 }
 
+// parseInteger reads an integer, or a float without a fraction (3.0, 1e1)
+// as the integer it is.
+func parseInteger(s string) (int64, error) {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n, nil
+	}
+	f, err := parseNumber(s)
+	if err != nil {
+		return 0, err
+	}
+	if f != math.Trunc(f) || math.Abs(f) > MaxExactInt {
+		return 0, fmt.Errorf("number: %s is not a whole number in range", s)
+	}
+	return int64(f), nil
+}
+
+// parseNumber reads a finite number within ±MaxExactInt, as the stack
+// file's reader does: ParseFloat alone takes "inf", "NaN" and 1e300.
+func parseNumber(s string) (float64, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, err
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > MaxExactInt {
+		return 0, fmt.Errorf("number: %s is not finite or out of range", s)
+	}
+	return f, nil
+}
+
 // normalizeJSON turns float64 integers from encoding/json into int64.
 func normalizeJSON(x any) any {
 	switch t := x.(type) {
 	case float64:
-		if t == float64(int64(t)) {
+		if t == math.Trunc(t) && math.Abs(t) <= MaxExactInt {
 			return int64(t)
 		}
 	case []any:

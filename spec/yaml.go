@@ -3,7 +3,9 @@ package spec
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"strconv"
 	"unicode/utf8"
@@ -187,6 +189,10 @@ func (c *converter) scalar(n *yaml.Node, path []string) *Value {
 		v.Kind = Float
 		if err := n.Decode(&v.Float); err != nil {
 			c.d.errorf(v.Pos, joinPath(path), "%v", err)
+			return v
+		}
+		if msg := checkFloat(v); msg != "" {
+			c.d.errorf(v.Pos, joinPath(path), "%s is %s", n.Value, msg)
 		}
 	case "!!str", "!!timestamp", "!!binary":
 		v.Kind = String
@@ -211,4 +217,33 @@ func (c *converter) scalar(n *yaml.Node, path []string) *Value {
 		v.Kind = Null
 	}
 	return v
+}
+
+// MaxExactInt is the largest magnitude a number written with a fraction or
+// an exponent may have: beyond it a float64 no longer holds every integer,
+// and no property of a stack is that large.
+const MaxExactInt = 1 << 53
+
+// checkFloat makes a float written without a fraction an integer (3.0,
+// 1e1, 2e0: as YAML reads them, floats), so count and the integer
+// properties take them as the numbers they are. It says what is wrong with a
+// float no stack can use: an infinity, NaN, or one too large to be exact.
+// v keeps Float's value and FloatForm, so a variable's default 3.0 is still a
+// number.
+func checkFloat(v *Value) string {
+	f := v.Float
+	switch {
+	case math.IsNaN(f):
+		return "not a number (NaN); write a finite number"
+	case math.IsInf(f, 0):
+		return "infinite; write a finite number"
+	case math.Abs(f) > MaxExactInt:
+		return fmt.Sprintf("out of range: numbers in a stack file are at most %d in magnitude", int64(MaxExactInt))
+	case f == math.Trunc(f):
+		v.Kind, v.Int, v.FloatForm = Int, int64(f), true
+		if v.Int == 0 {
+			v.Int = 0 // -0.0 is 0
+		}
+	}
+	return ""
 }
