@@ -321,6 +321,22 @@ func (in Instance) PublicInterface() *NetworkInterface {
 // while a task is changing it.
 func (in Instance) Power() Power { return PowerOf(in.InstanceStatus) }
 
+// Failed reports whether InstanceStatus is a failure status: the task that
+// built or changed the instance ended in error, and the service keeps it
+// listed (what the official provider treats as final). Case is ignored.
+func (in Instance) Failed() bool { return StatusFailed(in.InstanceStatus) }
+
+// StatusFailed reports whether an instance status is a failure status:
+// "error", "failed", "create_failed" or "delete_failed" (any case, with
+// "-" for "_").
+func StatusFailed(status string) bool {
+	switch strings.ReplaceAll(strings.ToLower(strings.TrimSpace(status)), "-", "_") {
+	case "error", "failed", "fail", "create_failed", "delete_failed", "createfailed":
+		return true
+	}
+	return false
+}
+
 // A Power is an instance's settled power state.
 type Power string
 

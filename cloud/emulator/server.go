@@ -256,8 +256,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if data == nil {
 		data = map[string]any{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"Code": code, "Message": "Success.", "Data": data, "TaskId": taskID, "RequestId": requestID})
+	message := "Success."
+	if m, ok := data.(messenger); ok && m.message() != "" {
+		message = m.message()
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"Code": code, "Message": message, "Data": data, "TaskId": taskID, "RequestId": requestID})
 }
+
+// A messenger is an answer's Data that says its own Message (a failed
+// task says why it failed).
+type messenger interface{ message() string }
 
 func (s *Server) delay() {
 	d := s.opts.Latency

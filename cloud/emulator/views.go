@@ -78,7 +78,11 @@ type taskView struct {
 	ResourceID  string   `json:"ResourceId"`
 	ResourceIDs []string `json:"ResourceIds"`
 	TaskType    string   `json:"TaskType"`
+	// why is the answer's Message for a task that failed.
+	why string
 }
+
+func (v taskView) message() string { return v.why }
 
 // instanceTaskView is one entry of ResetInstancesPassword's Data.
 type instanceTaskView struct {
