@@ -268,6 +268,8 @@ type Response struct {
 	TaskID     string
 	Data       json.RawMessage
 	Body       []byte
+	// Pages are the top-level page counters of a listing's answer.
+	Pages Pages
 	// Sent is when the answered request went out, past the rate limiter:
 	// the answer tells how the service stood about then.
 	Sent time.Time
@@ -280,6 +282,11 @@ type envelope struct {
 	Data      json.RawMessage `json:"Data"`
 	TaskID    Str             `json:"TaskId"`
 	RequestID string          `json:"RequestId"`
+	// The page counters of a listing (the current documents put them
+	// beside Data).
+	PageNumber Int `json:"PageNumber"`
+	PageCount  Int `json:"PageCount"`
+	Total      Int `json:"Total"`
 }
 
 // A TransportError is a failure to get any answer. Sent is false only when
@@ -511,6 +518,7 @@ func decodeAnswer(action string, hr *http.Response, raw []byte) (*Response, erro
 	return &Response{
 		HTTPStatus: hr.StatusCode, Code: env.Code, Message: env.Message, RequestID: env.RequestID,
 		TaskID: string(env.TaskID), Data: env.Data, Body: raw,
+		Pages: Pages{Number: int(env.PageNumber), Count: int(env.PageCount), Total: int(env.Total)},
 	}, nil
 }
 

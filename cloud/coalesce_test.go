@@ -154,16 +154,18 @@ func TestCoalescerLookupEndsWithItsContext(t *testing.T) {
 // TestInstanceListsIDsAndSplitsAroundAGoneOne: the lookup asks for the ids
 // as the documented JSON list; a service that refuses the whole list because
 // one instance is gone is asked again one by one.
-func TestInstanceListsIDsAndSplitsAroundAGoneOne(t *testing.T) {
+// TestInstanceAsksOneStringIDEach: reads by id send InstanceId as one
+// string (the documents' form), one request per id; a gone one is nil.
+func TestInstanceAsksOneStringIDEach(t *testing.T) {
 	var mu sync.Mutex
-	var asked [][]string
+	var asked []string
 	var rc *recorder
 	rc, url := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		rc.mu.Lock()
 		body := []byte(rc.bodies[n-1])
 		rc.mu.Unlock()
 		var req struct {
-			InstanceID []string `json:"InstanceId"`
+			InstanceID string `json:"InstanceId"`
 		}
 		if err := json.Unmarshal(body, &req); err != nil {
 			writeJSON(w, 400, map[string]any{"Code": "InvalidParameter", "Message": err.Error()})
@@ -172,14 +174,11 @@ func TestInstanceListsIDsAndSplitsAroundAGoneOne(t *testing.T) {
 		mu.Lock()
 		asked = append(asked, req.InstanceID)
 		mu.Unlock()
-		var list []map[string]any
-		for _, id := range req.InstanceID {
-			if id == "gone" {
-				writeJSON(w, 400, map[string]any{"Code": "InstanceNotFound", "Message": "the Instance has deleted"})
-				return
-			}
-			list = append(list, map[string]any{"InstanceId": id, "InstanceName": "name-" + id})
+		if req.InstanceID == "gone" {
+			writeJSON(w, 400, map[string]any{"Code": "InstanceNotFound", "Message": "the Instance has deleted"})
+			return
 		}
+		list := []map[string]any{{"InstanceId": req.InstanceID, "InstanceName": "name-" + req.InstanceID}}
 		writeJSON(w, 200, map[string]any{"Code": "Success", "Data": map[string]any{"Instances": list, "PageNumber": 1, "PageCount": 1}})
 	})
 	c, _ := newTestClient(t, url)
@@ -194,8 +193,7 @@ func TestInstanceListsIDsAndSplitsAroundAGoneOne(t *testing.T) {
 	if diff := cmp.Diff(map[string]string{"a": "name-a", "b": "name-b"}, names); diff != "" {
 		t.Errorf("instances (-want +got)\n%s", diff)
 	}
-	want := [][]string{{"a", "gone", "b"}, {"a"}, {"gone"}, {"b"}}
-	if diff := cmp.Diff(want, asked); diff != "" {
+	if diff := cmp.Diff([]string{"a", "gone", "b"}, asked); diff != "" {
 		t.Errorf("requests (-want +got)\n%s", diff)
 	}
 	in, err := c.Instance(context.Background(), "gone")

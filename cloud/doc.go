@@ -111,8 +111,11 @@
 //     while one such wait is looking, the others skip their first look.
 //   - One look answers many waits (WatchInstance): a wait on an instance's
 //     create or delete looks at its VDC's instance listing first, and asks
-//     its task only once the listing shows the instance running or stopped
-//     (or gone). Looks fall on a grid (a fortieth of the expected duration,
+//     its task only once the listing can say how it ended: the instance is
+//     running or stopped, shows a failure status (error, failed, …), is
+//     gone, or (a delete) settled back. A failed task therefore ends its
+//     wait at the first look after it failed, with the task's id, action
+//     and Message, never at the wait's timeout. Looks fall on a grid (a fortieth of the expected duration,
 //     25 ms to 1 s) and a listing waits 10 ms for company, so the waits
 //     looking at one moment share one DescribeInstances: status requests
 //     grow with time, not with the number of tasks. The ids still come from

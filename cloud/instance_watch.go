@@ -47,10 +47,15 @@ func (c *Client) listVDCInstances(ctx context.Context, vdcs []string) (map[strin
 
 // WatchInstance makes a wait on a task that creates the instance named
 // name in vdc (or, with deleting, deletes instance id) look at the VDC's
-// instance listing first, and ask the task once the instance is running or
-// stopped (or gone). Its looks fall on a grid fine enough to cost little
-// time (a fortieth of the expected duration, 25 ms to 1 s) so that the
-// looks of waits begun at different moments share one listing.
+// instance listing first, and ask the task once the listing can say how it
+// ended: the instance is running or stopped, shows a failure status
+// (Instance.Failed), or is not listed (a create that failed and left
+// nothing, or one the listing does not show yet; a delete done, or one that
+// failed and left the instance as it was). While the instance is listed in
+// a transitional status (creating, deleting, …) the task is not asked. Its
+// looks fall on a grid fine enough to cost little time (a fortieth of the
+// expected duration, 25 ms to 1 s) so that the looks of waits begun at
+// different moments share one listing.
 func (c *Client) WatchInstance(vdc, name, id string, deleting bool) WaitOption {
 	return func(cfg *WaitConfig) {
 		cfg.Align = min(max(cfg.FirstPoll/40, 25*time.Millisecond), time.Second)
@@ -62,8 +67,12 @@ func (c *Client) WatchInstance(vdc, name, id string, deleting bool) WaitOption {
 			for _, in := range list {
 				switch {
 				case deleting && in.InstanceID == id:
-					return false, nil
+					// Still deleting, unless it settled back or failed.
+					return in.Failed() || in.Power() != "", nil
 				case !deleting && in.InstanceName == name:
+					if in.Failed() {
+						return true, nil
+					}
 					if in.Power() == "" {
 						return false, nil // still being built
 					}
@@ -71,7 +80,8 @@ func (c *Client) WatchInstance(vdc, name, id string, deleting bool) WaitOption {
 					return true, nil
 				}
 			}
-			return deleting, nil
+			// Not listed: gone, or not yet shown; only the task can say.
+			return true, nil
 		}
 	}
 }

@@ -3,7 +3,6 @@ package cloud
 import (
 	"context"
 	"encoding/json"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -21,7 +20,7 @@ type DiskSpec struct {
 // PrivateIPSpec asks for addresses on one private network; IP holds
 // addresses or "auto".
 type PrivateIPSpec struct {
-	PrivateID string   `json:"PrivateID"`
+	PrivateID string   `json:"PrivateId"`
 	IP        []string `json:"IP"`
 }
 
@@ -262,10 +261,10 @@ type DescribeInstancesRequest struct {
 	PageNumber int    `json:"PageNumber,omitempty"`
 	PageSize   int    `json:"PageSize,omitempty"`
 	VdcID      string `json:"VdcId,omitempty"`
-	// InstanceIDs narrows the listing to these instances (the 2019
-	// reference's form is a JSON list; the current documents show one id,
-	// which the service reads as a list of one).
-	InstanceIDs []string `json:"InstanceId,omitempty"`
+	// InstanceID narrows the listing to one instance: one string, as the
+	// current documents, the official SDK and the official examples send it
+	// (the 2019 reference showed a JSON list).
+	InstanceID string `json:"InstanceId,omitempty"`
 	// PublicIPs is a list (one address in the 2019 reference).
 	PublicIPs []string `json:"PublicIp,omitempty"`
 	VdcName   string   `json:"VdcName,omitempty"`
@@ -320,6 +319,22 @@ func (in Instance) PublicInterface() *NetworkInterface {
 // Power is an instance's power state as InstanceStatus shows it, or ""
 // while a task is changing it.
 func (in Instance) Power() Power { return PowerOf(in.InstanceStatus) }
+
+// Failed reports whether InstanceStatus is a failure status: the task that
+// built or changed the instance ended in error, and the service keeps it
+// listed (what the official provider treats as final). Case is ignored.
+func (in Instance) Failed() bool { return StatusFailed(in.InstanceStatus) }
+
+// StatusFailed reports whether an instance status is a failure status:
+// "error", "failed", "create_failed" or "delete_failed" (any case, with
+// "-" for "_").
+func StatusFailed(status string) bool {
+	switch strings.ReplaceAll(strings.ToLower(strings.TrimSpace(status)), "-", "_") {
+	case "error", "failed", "fail", "create_failed", "delete_failed", "createfailed":
+		return true
+	}
+	return false
+}
 
 // A Power is an instance's settled power state.
 type Power string
@@ -421,19 +436,20 @@ func (c *Client) DescribeInstances(ctx context.Context, r DescribeInstancesReque
 // ListInstances pages through DescribeInstances with pageSize per page and
 // returns every instance that matches r.
 func (c *Client) ListInstances(ctx context.Context, r DescribeInstancesRequest, pageSize int) ([]Instance, error) {
-	var all []Instance
 	r.PageSize = pageSize
-	for page := 1; ; page++ {
-		r.PageNumber = page
-		d, err := c.DescribeInstances(ctx, r)
+	return listPages(ctx, func(ctx context.Context, n int) ([]Instance, Pages, error) {
+		r.PageNumber = n
+		var d DescribeInstancesData
+		resp, err := c.Call(ctx, "DescribeInstances", r, &d)
 		if err != nil {
-			return nil, err
+			return nil, Pages{}, err
 		}
-		all = append(all, d.Instances...)
-		if int(d.PageCount) <= page || len(d.Instances) == 0 {
-			return all, nil
+		p := resp.Pages // beside Data, or inside it
+		if p.Count == 0 && p.Total == 0 {
+			p = Pages{Number: int(d.PageNumber), Count: int(d.PageCount), Total: int(d.Total)}
 		}
-	}
+		return d.Instances, p, nil
+	}, func(in Instance) string { return in.InstanceID })
 }
 
 // instanceBatch is the most instances one coalesced lookup asks for.
@@ -447,8 +463,10 @@ const instanceBatch = 100
 const instanceLinger = 25 * time.Millisecond
 
 // Instance returns one instance, or nil when the cloud has none with that
-// id. Concurrent calls are answered together by one DescribeInstances that
-// lists their ids, so fifty readbacks after fifty creates cost a few calls.
+// id. Concurrent calls share the rate limiter's turns (see coalescer), but
+// each asks DescribeInstances for its own id, one string, as the documents
+// send it: where the instance's VDC is known, InstanceIn reads it from the
+// VDC's listing instead, shared with every concurrent read in that VDC.
 func (c *Client) Instance(ctx context.Context, id string) (*Instance, error) {
 	if in, ok := c.listings.take(id, c.clock.Now()); ok {
 		return in, nil // a wait's listing just showed it settled
@@ -460,31 +478,48 @@ func (c *Client) Instance(ctx context.Context, id string) (*Instance, error) {
 	return in, err
 }
 
-// describeInstancesByID lists ids in one request (paged if the service
-// pages it). A batch that fails because one of its instances is gone is
-// asked again one id at a time, so the others are not failed with it.
-func (c *Client) describeInstancesByID(ctx context.Context, ids []string) (map[string]*Instance, error) {
-	list, err := c.ListInstances(ctx, DescribeInstancesRequest{InstanceIDs: ids}, len(ids))
-	if IsCode(err, "InstanceNotFound") && len(ids) > 1 {
-		out := map[string]*Instance{}
-		for _, id := range ids {
-			one, err := c.describeInstancesByID(ctx, []string{id})
-			if err != nil {
-				return out, err
-			}
-			maps.Copy(out, one)
-		}
-		return out, nil
+// InstanceIn returns instance id of VDC vdc, or nil when the VDC's listing
+// does not hold it. Concurrent reads in one VDC are answered by one listing
+// of the VDC (DescribeInstances with VdcId, paged), the one the waits share;
+// with no VDC it is Instance.
+func (c *Client) InstanceIn(ctx context.Context, vdc, id string) (*Instance, error) {
+	if in, ok := c.listings.take(id, c.clock.Now()); ok {
+		return in, nil
 	}
-	if IsCode(err, "InstanceNotFound") {
-		return nil, nil
+	if vdc == "" {
+		return c.Instance(ctx, id)
 	}
+	list, _, err := c.listings.get(ctx, vdc)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]*Instance, len(list))
 	for i := range list {
-		out[list[i].InstanceID] = &list[i]
+		if list[i].InstanceID == id {
+			in := list[i]
+			return &in, nil
+		}
+	}
+	return nil, nil
+}
+
+// describeInstancesByID reads ids, one DescribeInstances each (InstanceId
+// is one string in the documents); an id the service calls gone is left
+// out.
+func (c *Client) describeInstancesByID(ctx context.Context, ids []string) (map[string]*Instance, error) {
+	out := make(map[string]*Instance, len(ids))
+	for _, id := range ids {
+		list, err := c.ListInstances(ctx, DescribeInstancesRequest{InstanceID: id}, 10)
+		if IsCode(err, "InstanceNotFound") {
+			continue
+		}
+		if err != nil {
+			return out, err
+		}
+		for i := range list {
+			if list[i].InstanceID == id {
+				out[id] = &list[i]
+			}
+		}
 	}
 	return out, nil
 }

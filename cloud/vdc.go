@@ -14,8 +14,9 @@ type DescribeVdcRequest struct {
 	Keyword    string `json:"Keyword,omitempty"`
 }
 
-// A Vdc with its networks. The service repeats the page counters inside each
-// item of the list.
+// A Vdc with its networks. The 2019 service repeated the page counters
+// inside each item of the list; the current documents put them beside Data
+// and show 0 in the items, so listings never read these.
 type Vdc struct {
 	VdcID          string               `json:"VdcId"`
 	VdcName        string               `json:"VdcName"`
@@ -67,28 +68,28 @@ type PrivateNetwork struct {
 
 // DescribeVdc returns one page of VDCs.
 func (c *Client) DescribeVdc(ctx context.Context, r DescribeVdcRequest) ([]Vdc, error) {
-	var d []Vdc
-	if _, err := c.Call(ctx, "DescribeVdc", r, &d); err != nil {
-		return nil, err
-	}
-	return d, nil
+	d, _, err := c.describeVdcPage(ctx, r)
+	return d, err
 }
 
-// ListVdcs pages through DescribeVdc and returns every VDC that matches r.
-func (c *Client) ListVdcs(ctx context.Context, r DescribeVdcRequest, pageSize int) ([]Vdc, error) {
-	var all []Vdc
-	r.PageSize = pageSize
-	for page := 1; ; page++ {
-		r.PageNumber = page
-		d, err := c.DescribeVdc(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, d...)
-		if len(d) == 0 || int(d[0].PageCount) <= page {
-			return all, nil
-		}
+// describeVdcPage returns one page of VDCs and the answer's page counters.
+func (c *Client) describeVdcPage(ctx context.Context, r DescribeVdcRequest) ([]Vdc, Pages, error) {
+	var d []Vdc
+	resp, err := c.Call(ctx, "DescribeVdc", r, &d)
+	if err != nil {
+		return nil, Pages{}, err
 	}
+	return d, resp.Pages, nil
+}
+
+// ListVdcs pages through DescribeVdc and returns every VDC that matches r
+// (see listPages: the counters are the answer's, never an item's).
+func (c *Client) ListVdcs(ctx context.Context, r DescribeVdcRequest, pageSize int) ([]Vdc, error) {
+	r.PageSize = pageSize
+	return listPages(ctx, func(ctx context.Context, n int) ([]Vdc, Pages, error) {
+		r.PageNumber = n
+		return c.describeVdcPage(ctx, r)
+	}, func(v Vdc) string { return v.VdcID })
 }
 
 // VdcPublicNetwork is the optional public network bought with a new VDC.

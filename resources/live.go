@@ -183,14 +183,19 @@ func (l *Live) InVDC(kind, vdc string) []string {
 }
 
 // ReadBack reads one resource of kind after a change: one narrow call
-// (DescribeInstances by id, shared with concurrent readbacks; DescribeVdc,
+// (the VDC's DescribeInstances listing, shared with concurrent readbacks
+// in that VDC; DescribeVdc,
 // DescribeSecurityGroupAttribute, DescribeTemplateInfo by name) instead of a
 // full refresh.
 func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, recorded *Recorded) (*Observation, error) {
 	l := NewLive()
 	switch kind.Name() {
 	case "instance":
-		in, err := c.Instance(ctx, id)
+		vdc := ""
+		if recorded != nil {
+			vdc = recorded.Inputs.String("vdc")
+		}
+		in, err := c.InstanceIn(ctx, vdc, id)
 		if err != nil {
 			return nil, err
 		}

@@ -17,15 +17,22 @@ import (
 	"github.com/cdstack/cdstack/cloud"
 )
 
-// TestContractDescribeInstancesByIDList: InstanceId takes the documented
-// JSON list, so one call reads several instances; a gone one is left out.
+// TestContractDescribeInstancesByIDList: InstanceId is one string (the
+// current documents, what the client sends); the 2019 reference's JSON list
+// is still read, so one call reads several instances; a gone one is left
+// out.
 func TestContractDescribeInstancesByIDList(t *testing.T) {
 	e := newEnv(t, Options{TaskLatency: time.Second})
 	c, ctx := e.client, e.ctx
 	f := e.fixture()
 	id0, id1 := e.instance(f, "web-0"), e.instance(f, "web-1")
 	gone := "00000000-0000-4000-8000-000000000000"
-	listed := must(c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{InstanceIDs: []string{id0, gone, id1}}))
+	one := must(c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{InstanceID: id1}))
+	if len(one.Instances) != 1 || one.Instances[0].InstanceName != "web-1" {
+		t.Fatalf("DescribeInstances by one id = %+v", one.Instances)
+	}
+	var listed cloud.DescribeInstancesData
+	must(c.Call(ctx, "DescribeInstances", map[string]any{"InstanceId": []string{id0, gone, id1}}, &listed))
 	var names []string
 	for _, in := range listed.Instances {
 		names = append(names, in.InstanceName)

@@ -205,7 +205,7 @@ func TestInstanceAnswerShape(t *testing.T) {
 	e := newEnv(t, Options{})
 	f := e.fixture()
 	id := e.instance(f, "a")
-	raw := must(e.client.Call(e.ctx, "DescribeInstances", cloud.DescribeInstancesRequest{InstanceIDs: []string{id}}, nil))
+	raw := must(e.client.Call(e.ctx, "DescribeInstances", cloud.DescribeInstancesRequest{InstanceID: id}, nil))
 	var d struct {
 		Instances []map[string]json.RawMessage
 		Total     *int

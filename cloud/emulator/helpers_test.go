@@ -117,7 +117,7 @@ func (e *env) instance(f fixture, name string) string {
 
 func (e *env) describe(id string) cloud.Instance {
 	e.t.Helper()
-	d := must(e.client.DescribeInstances(e.ctx, cloud.DescribeInstancesRequest{InstanceIDs: []string{id}}))
+	d := must(e.client.DescribeInstances(e.ctx, cloud.DescribeInstancesRequest{InstanceID: id}))
 	if len(d.Instances) != 1 {
 		e.t.Fatalf("DescribeInstances(%s) = %d instances", id, len(d.Instances))
 	}

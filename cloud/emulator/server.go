@@ -256,8 +256,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if data == nil {
 		data = map[string]any{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"Code": code, "Message": "Success.", "Data": data, "TaskId": taskID, "RequestId": requestID})
+	message := "Success."
+	if m, ok := data.(messenger); ok && m.message() != "" {
+		message = m.message()
+	}
+	answer := map[string]any{"Code": code, "Message": message, "Data": data, "TaskId": taskID, "RequestId": requestID}
+	if p, ok := data.(pager); ok {
+		answer["PageNumber"], answer["PageCount"], answer["Total"] = p.pages()
+	}
+	writeJSON(w, http.StatusOK, answer)
 }
+
+// A messenger is an answer's Data that says its own Message (a failed
+// task says why it failed).
+type messenger interface{ message() string }
+
+// A pager is a listing's Data whose page counters go beside it, as the
+// current documents answer DescribeVdc: page number, page count, total.
+type pager interface{ pages() (int, int, int) }
 
 func (s *Server) delay() {
 	d := s.opts.Latency

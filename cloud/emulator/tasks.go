@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -139,7 +140,11 @@ func (s *Server) describeTask(p params) (any, string, *apiError) {
 			ids = append(ids, tg.ID)
 		}
 	}
-	return taskView{Status: s.taskStatus(t), ResourceID: strings.Join(ids, ","), ResourceIDs: orEmpty(ids), TaskType: t.Type}, id, nil
+	v := taskView{Status: s.taskStatus(t), ResourceID: strings.Join(ids, ","), ResourceIDs: orEmpty(ids), TaskType: t.Type}
+	if v.Status == "ERROR" {
+		v.why = taskFailure(t)
+	}
+	return v, id, nil
 }
 
 // busy returns the status block of a resource, or nil.
@@ -209,4 +214,18 @@ func orEmpty[T any](list []T) []T {
 		return []T{}
 	}
 	return list
+}
+
+// taskFailure is the Message of a failed task's DescribeTask: what the
+// service says when a task fails for want of resources.
+func taskFailure(t *Task) string {
+	return fmt.Sprintf("no resources available to complete the task %s (emulated failure)", t.ID)
+}
+
+// SetTaskFailureRate changes the fraction of new tasks that end in ERROR,
+// so a test can build a world first and make its tasks fail after.
+func (s *Server) SetTaskFailureRate(rate float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.TaskFailureRate = rate
 }

@@ -99,7 +99,7 @@ func (s *Server) describeVdc(p params) (any, string, *apiError) {
 	out := []vdcView{}
 	for _, v := range list[lo:hi] {
 		vd := vdcView{VdcID: v.ID, VdcName: v.Name, RegionID: v.Region, VdcStatus: v.Status,
-			PageNumber: number, PageCount: pages, PublicNetwork: []publicNetView{}, PrivateNetwork: []privateNetView{}}
+			PublicNetwork: []publicNetView{}, PrivateNetwork: []privateNetView{}}
 		ps := pubs[v.ID]
 		sortByCreated(ps, func(p *PublicNet) (time.Time, string) { return p.Created, p.ID })
 		for _, pn := range ps {
@@ -116,7 +116,7 @@ func (s *Server) describeVdc(p params) (any, string, *apiError) {
 		}
 		out = append(out, vd)
 	}
-	return out, "", nil
+	return vdcList{items: out, number: number, count: pages, total: len(list)}, "", nil
 }
 
 func (s *Server) publicOf(pn *PublicNet) publicNetView {

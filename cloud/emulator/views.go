@@ -1,5 +1,7 @@
 package emulator
 
+import "encoding/json"
+
 // The emulator's answer shapes, written from the current documentation (the
 // capitalonline/openapi pages 云主机概览.md, 虚拟数据中心概览.md and
 // 首云OpenAPI(v1.2).md) and the field types of the official Go SDK. They are
@@ -78,7 +80,11 @@ type taskView struct {
 	ResourceID  string   `json:"ResourceId"`
 	ResourceIDs []string `json:"ResourceIds"`
 	TaskType    string   `json:"TaskType"`
+	// why is the answer's Message for a task that failed.
+	why string
 }
+
+func (v taskView) message() string { return v.why }
 
 // instanceTaskView is one entry of ResetInstancesPassword's Data.
 type instanceTaskView struct {
@@ -88,6 +94,17 @@ type instanceTaskView struct {
 
 // vdcView is one VDC of DescribeVdc, which repeats the page counters in
 // each item.
+// vdcList is DescribeVdc's Data, its counters beside it (the items show
+// PageNumber and PageCount 0, as the documents' example does).
+type vdcList struct {
+	items                []vdcView
+	number, count, total int
+}
+
+func (l vdcList) MarshalJSON() ([]byte, error) { return json.Marshal(l.items) }
+
+func (l vdcList) pages() (int, int, int) { return l.number, l.count, l.total }
+
 type vdcView struct {
 	VdcID          string           `json:"VdcId"`
 	VdcName        string           `json:"VdcName"`
