@@ -225,7 +225,7 @@ func listActions(w io.Writer) error {
 		if a.ReadOnly {
 			kind = "read"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t/%s/\t%s\n", a.Name, a.Method, a.Service, kind)
+		fmt.Fprintf(tw, "%s\t%s\t/%s/\t%s\n", a.Key(), a.Method, a.Service, kind)
 	}
 	return tw.Flush()
 }

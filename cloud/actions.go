@@ -19,6 +19,35 @@ const (
 	ServiceCCSProduct Service = "ccs-product"
 )
 
+// The managed database services of the current documents (MySQL概览.md,
+// Redis概览.md, 新版MongoDB概览.md and the older MongoDB概览.md). Their
+// actions share names (DescribeDBInstances, CreateDBInstance, …), so each
+// is found by its Key: the service path and the name.
+const (
+	ServiceMySQL      Service = "mysql"
+	ServiceRedis      Service = "redis"
+	ServiceMongoDB    Service = "mongodb/v1"
+	ServiceMongoDBOld Service = "mongodb"
+)
+
+// qualified reports whether the service's actions are looked up by Key.
+func (s Service) qualified() bool {
+	switch s {
+	case ServiceMySQL, ServiceRedis, ServiceMongoDB, ServiceMongoDBOld:
+		return true
+	}
+	return false
+}
+
+// Key is how LookupAction finds the spec: the action name, qualified by the
+// service path for the database services ("mysql/DescribeDBInstances").
+func (a ActionSpec) Key() string {
+	if a.Service.qualified() {
+		return string(a.Service) + "/" + a.Name
+	}
+	return a.Name
+}
+
 // An ActionSpec says where and how an action is called. ReadOnly actions
 // change nothing in the cloud and are always safe to retry. Async actions
 // answer a TaskId to wait on; the others take effect at once (or, for
@@ -115,18 +144,31 @@ var actions = func() map[string]ActionSpec {
 		{"DescribeAvailableResource", ServiceCCS, get, true, false},
 		{"DescribeTask", ServiceCCS, get, true, false},
 	}
+	list = append(list, databaseActions()...)
 	m := make(map[string]ActionSpec, len(list))
 	for _, a := range list {
-		m[a.Name] = a
+		m[a.Key()] = a
 	}
 	return m
 }()
 
 // LookupAction returns the spec of the named action; names are case-sensitive
-// as on the wire.
+// as on the wire. A database action is named by its Key; its bare name
+// finds it too when no other service has an action of that name.
 func LookupAction(name string) (ActionSpec, bool) {
-	a, ok := actions[name]
-	return a, ok
+	if a, ok := actions[name]; ok {
+		return a, true
+	}
+	var found []ActionSpec
+	for _, a := range actions {
+		if a.Name == name {
+			found = append(found, a)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return ActionSpec{}, false
 }
 
 // Actions returns every action spec sorted by name.
@@ -135,7 +177,7 @@ func Actions() []ActionSpec {
 	for _, a := range actions {
 		out = append(out, a)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sort.Slice(out, func(i, j int) bool { return out[i].Key() < out[j].Key() })
 	return out
 }
 

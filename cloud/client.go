@@ -430,7 +430,7 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 
 // once makes one signed attempt.
 func (c *Client) once(ctx context.Context, spec ActionSpec, params any) (*Response, error) {
-	p, err := c.Prepare(spec.Name, params)
+	p, err := c.Prepare(spec.Key(), params)
 	if err != nil {
 		return nil, err
 	}

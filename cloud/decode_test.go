@@ -335,6 +335,9 @@ func TestEveryActionHasAnExample(t *testing.T) {
 	for _, a := range Actions() {
 		_, errRef := os.Stat(filepath.Join("testdata", "reference", a.Name+".json"))
 		_, errCur := os.Stat(filepath.Join("testdata", "current", a.Name+".json"))
+		if a.Key() != a.Name {
+			_, errCur = os.Stat(filepath.Join("testdata", "databases", a.Key()+".json"))
+		}
 		if errRef != nil && errCur != nil {
 			t.Errorf("%s has no example answer in testdata/reference or testdata/current", a.Name)
 		}

@@ -288,6 +288,9 @@ func TestContractEveryAction(t *testing.T) {
 	var missing []string
 	calls := e.srv.Calls()
 	for _, a := range cloud.Actions() {
+		if a.Key() != a.Name {
+			continue // the database services: TestContractDatabases
+		}
 		if calls[a.Name] == 0 {
 			missing = append(missing, a.Name)
 		}

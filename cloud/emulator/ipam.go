@@ -184,6 +184,14 @@ func (w *World) reindex() {
 			w.seq = in.Seq
 		}
 	}
+	for _, db := range w.Databases {
+		if db.IP != "" {
+			w.claimIP(db.PrivateID, db.IP, db.ID)
+		}
+		if db.Seq > w.seq {
+			w.seq = db.Seq
+		}
+	}
 	for _, t := range w.Tasks {
 		if t.Status == "" {
 			w.pending[t.ID] = t

@@ -8,6 +8,10 @@ const (
 	svcNetwork    = "network"
 	svcBilling    = "billing"
 	svcCCSProduct = "ccs-product"
+	svcMySQL      = "mysql"
+	svcRedis      = "redis"
+	svcMongoDB    = "mongodb/v1"
+	svcMongoDBOld = "mongodb"
 )
 
 // A route is where an action is served and with which HTTP method. The
@@ -54,6 +58,7 @@ var routes = func() map[string]route {
 	add(svcBilling, get, "DescribeBill", "DescribeBillInfo", "DescribeAccountInfo")
 	add(svcCCSProduct, get, "GetMetering")
 	add(svcCCS, get, "DescribeAvailableResource", "DescribeTask")
+	addDatabaseRoutes(m)
 	return m
 }()
 
@@ -61,6 +66,8 @@ var routes = func() map[string]route {
 func knownService(path string) bool {
 	switch path {
 	case svcCCS, svcNetwork, svcBilling, svcCCSProduct:
+		return true
+	case svcMySQL, svcRedis, svcMongoDB, svcMongoDBOld:
 		return true
 	}
 	return false

@@ -197,7 +197,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	service := strings.Trim(r.URL.Path, "/")
 	if !knownService(service) {
-		writeError(w, requestID, errorf(http.StatusNotFound, "InvalidService.NotFound", "No service at %s; use /ccs/, /network/, /billing/ or /ccs-product/.", r.URL.Path))
+		writeError(w, requestID, errorf(http.StatusNotFound, "InvalidService.NotFound", "No service at %s; use /ccs/, /network/, /billing/, /ccs-product/, /mysql/, /redis/, /mongodb/v1/ or /mongodb/.", r.URL.Path))
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
@@ -210,6 +210,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action := q.Get("Action")
+	// The database services' actions share names: they are routed by
+	// service path and name (mysql/DescribeDBInstances).
+	if _, qualified := routes[service+"/"+action]; qualified {
+		action = service + "/" + action
+	}
 	rt, ok := routes[action]
 	h := handlers[action]
 	if !ok || h == nil {

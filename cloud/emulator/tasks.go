@@ -166,6 +166,10 @@ func (w *World) busy(kind, id string) *Busy {
 		if r, ok := w.Instances[id]; ok {
 			return &r.Busy
 		}
+	case "database":
+		if r, ok := w.Databases[id]; ok {
+			return &r.Busy
+		}
 	}
 	return nil
 }
@@ -204,6 +208,11 @@ func (w *World) remove(kind, id string, now time.Time) {
 		}
 		delete(w.Instances, id)
 		w.ledgerClose(id, now)
+	case "database":
+		if db, ok := w.Databases[id]; ok {
+			w.releaseIP(db.PrivateID, db.IP)
+			delete(w.Databases, id)
+		}
 	}
 	w.touch(kind, id)
 }

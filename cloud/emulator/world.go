@@ -24,6 +24,7 @@ type World struct {
 	Instances map[string]*Instance
 	Groups    map[string]*SecGroup
 	Templates map[string]*Template
+	Databases map[string]*Database // MySQL (and its read-only replicas), Redis and MongoDB
 	Tasks     map[string]*Task
 	Tags      map[string]*Tag         // account-wide labels, by (numeric) id
 	Ledger    map[string]*LedgerEntry // every billable resource ever created, by id
@@ -281,7 +282,7 @@ func newWorld(seed uint64) *World {
 	return &World{
 		VDCs: map[string]*VDC{}, Publics: map[string]*PublicNet{}, Privates: map[string]*PrivateNet{},
 		Instances: map[string]*Instance{}, Groups: map[string]*SecGroup{}, Templates: map[string]*Template{},
-		Tasks: map[string]*Task{}, Tags: map[string]*Tag{}, Ledger: map[string]*LedgerEntry{}, Nonces: map[string]*UsedNonce{},
+		Databases: map[string]*Database{}, Tasks: map[string]*Task{}, Tags: map[string]*Tag{}, Ledger: map[string]*LedgerEntry{}, Nonces: map[string]*UsedNonce{},
 		pending: map[string]*Task{}, dirty: map[string]map[string]bool{},
 		rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 	}
