@@ -279,7 +279,7 @@ func TestContractEveryAction(t *testing.T) {
 	var missing []string
 	calls := e.srv.Calls()
 	for _, a := range cloud.Actions() {
-		if calls[a.Name] == 0 {
+		if calls[a.Name] == 0 && !lbAction(a) { // TestContractLoadBalancer calls those
 			missing = append(missing, a.Name)
 		}
 	}

@@ -184,6 +184,7 @@ func (w *World) reindex() {
 			w.seq = in.Seq
 		}
 	}
+	w.reindexLBs()
 	for _, t := range w.Tasks {
 		if t.Status == "" {
 			w.pending[t.ID] = t

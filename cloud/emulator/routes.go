@@ -10,6 +10,12 @@ const (
 	svcCCSProduct = "ccs-product"
 )
 
+// The load balancer service (负载均衡概览.md) and its two monitoring actions.
+const (
+	svcLB          = "lb"
+	svcPaasMonitor = "paas/monitor"
+)
+
 // A route is where an action is served and with which HTTP method. The
 // table is the emulator's own reading of the documents (the 2019-08-08
 // reference and the current capitalonline/openapi pages), kept apart from
@@ -54,6 +60,13 @@ var routes = func() map[string]route {
 	add(svcBilling, get, "DescribeBill", "DescribeBillInfo", "DescribeAccountInfo")
 	add(svcCCSProduct, get, "GetMetering")
 	add(svcCCS, get, "DescribeAvailableResource", "DescribeTask")
+	// 负载均衡 (load balancers and certificates): 负载均衡概览.md.
+	add(svcLB, get, "DescribeZones", "DescribeLoadBalancersSpec", "DescribeLoadBalancers", "DescribeLoadBalancersModifySpec",
+		"DescribeCACertificates", "DescribeCACertificate", "DescribeLoadBalancerStrategys", "DescribeHaproxyCustomConfig")
+	add(svcLB, post, "CreateLoadBalancer", "ModifyLoadBalancerInstanceSpec", "DeleteLoadBalancer", "DeleteCACertificate",
+		"UploadCACertificate", "ModifyLoadBalancerStrategys", "AddLoadBalancerStrategys", "ModifyHaproxyCustomConfig",
+		"ModifyLoadBalancerName")
+	add(svcPaasMonitor, post, "DescribeLBInstancePerformance", "DescribeLBInstanceListeners")
 	return m
 }()
 
@@ -61,6 +74,8 @@ var routes = func() map[string]route {
 func knownService(path string) bool {
 	switch path {
 	case svcCCS, svcNetwork, svcBilling, svcCCSProduct:
+		return true
+	case svcLB, svcPaasMonitor:
 		return true
 	}
 	return false

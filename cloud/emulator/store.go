@@ -53,6 +53,7 @@ func buckets(w *World) []bucket {
 		bucketOf("vdc", w.VDCs), bucketOf("public", w.Publics), bucketOf("private", w.Privates),
 		bucketOf("instance", w.Instances), bucketOf("secgroup", w.Groups), bucketOf("template", w.Templates),
 		bucketOf("task", w.Tasks), bucketOf("tag", w.Tags), bucketOf("ledger", w.Ledger), bucketOf("nonce", w.Nonces),
+		bucketOf("lb", w.LBs), bucketOf("cert", w.Certs),
 	}
 }
 

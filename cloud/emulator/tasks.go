@@ -161,6 +161,10 @@ func (w *World) busy(kind, id string) *Busy {
 		if r, ok := w.Instances[id]; ok {
 			return &r.Busy
 		}
+	case "lb":
+		if r, ok := w.LBs[id]; ok {
+			return &r.Busy
+		}
 	}
 	return nil
 }
@@ -199,6 +203,8 @@ func (w *World) remove(kind, id string, now time.Time) {
 		}
 		delete(w.Instances, id)
 		w.ledgerClose(id, now)
+	case "lb":
+		w.removeLB(id)
 	}
 	w.touch(kind, id)
 }
