@@ -19,7 +19,9 @@ import (
 // cmdSelfSigned makes a self-signed certificate in the script's work
 // directory: selfsigned NAME DAYS DOMAIN… writes NAME.crt and NAME.key
 // (PEM), valid from a year ago until DAYS days from now, and
-// NAME.upload.json, an UploadCACertificate body named NAME. No key is ever
+// NAME.upload.json, an UploadCACertificate body named NAME, NAME.vars.yaml,
+// a --var-file setting tls_certificate and tls_key, and NAME.notafter, the
+// end date (2006-01-02). No key is ever
 // committed: each run makes its own.
 func cmdSelfSigned(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 3 || neg {
@@ -45,6 +47,10 @@ func cmdSelfSigned(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(writeFile(ts.MkAbs(name+".key"), keyPEM))
 	ts.Check(writeFile(ts.MkAbs(name+".upload.json"), string(body)))
 	ts.Check(writeFile(ts.MkAbs(name+".notafter"), tpl.NotAfter.Format("2006-01-02")))
+	// A --var-file (JSON is YAML) with the chain and the key.
+	vars, err := json.Marshal(map[string]string{"tls_certificate": certPEM, "tls_key": keyPEM})
+	ts.Check(err)
+	ts.Check(writeFile(ts.MkAbs(name+".vars.yaml"), string(vars)))
 }
 
 func writeFile(path, text string) error { return os.WriteFile(path, []byte(text), 0o600) }
