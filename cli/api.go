@@ -78,7 +78,7 @@ func runAPI(c *ucli.Context) error {
 		}
 		return err // already names the action
 	}
-	if err := writeIndented(out, resp.Body); err != nil {
+	if err := writeIndented(out, maskSensitive(resp.Body)); err != nil {
 		return err
 	}
 	if c.Bool("wait") && resp.TaskID != "" {
@@ -172,8 +172,10 @@ func dryRun(c *ucli.Context, client *cloud.Client, spec cloud.ActionSpec, params
 	return nil
 }
 
-// maskSensitive replaces the value of every key that names a password in a
-// JSON body, at any depth, with "(sensitive)".
+// maskSensitive replaces the value of every key that names a password or a
+// private key (cloud.SensitiveKey) in a JSON body, at any depth, with
+// "(sensitive)": a request's body and an answer (DescribeCACertificate's
+// PirvateKey) alike.
 func maskSensitive(body []byte) []byte {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -181,13 +183,14 @@ func maskSensitive(body []byte) []byte {
 	if err := dec.Decode(&v); err != nil {
 		return body
 	}
+	changed := false
 	var walk func(any) any
 	walk = func(x any) any {
 		switch t := x.(type) {
 		case map[string]any:
 			for k, e := range t {
-				if strings.Contains(strings.ToLower(k), "password") {
-					t[k] = "(sensitive)"
+				if cloud.SensitiveKey(k) {
+					t[k], changed = "(sensitive)", true
 				} else {
 					t[k] = walk(e)
 				}
@@ -200,8 +203,8 @@ func maskSensitive(body []byte) []byte {
 		return x
 	}
 	b, err := json.Marshal(walk(v))
-	if err != nil {
-		return body
+	if err != nil || !changed {
+		return body // as sent, in its own key order
 	}
 	return b
 }

@@ -60,6 +60,10 @@ func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 			sc.ListTemplates = true
 		case "tag":
 			sc.ListTags = true
+		case "load_balancer":
+			sc.LBs = append(sc.LBs, r.ID)
+		case "certificate":
+			sc.ListCerts = true
 		}
 	}
 	for _, r := range s.Resources {
@@ -70,6 +74,10 @@ func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 			sc.ListTemplates = true
 		case "instance":
 			sc.ListTags = sc.ListTags || r.Properties != nil && r.Properties.Key("tags") != nil
+		case "load_balancer":
+			sc.ListLBs = true
+		case "certificate":
+			sc.ListCerts = true
 		}
 	}
 	return sc

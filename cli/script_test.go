@@ -74,6 +74,7 @@ func TestScripts(t *testing.T) {
 			"seedstate":   cmdSeedState,
 			"lockstate":   cmdLockState,
 			"unlockstate": cmdUnlockState,
+			"selfsigned":  cmdSelfSigned,
 		},
 	})
 }

@@ -336,7 +336,8 @@ func (c *Client) dbRegions(ctx context.Context, action string) ([]DBRegion, erro
 	return d, nil
 }
 
-// RegionRequest names a region (DescribeAvailableDBConfig, DescribeSpecInfo).
+// RegionRequest names a region (DescribeAvailableDBConfig, DescribeSpecInfo,
+// DescribeLoadBalancersSpec).
 type RegionRequest struct {
 	RegionID string `json:"RegionId"`
 }

@@ -53,6 +53,21 @@
 // documents and a top-level TaskId in the SDK: every id of both is returned
 // to be waited on (and journaled).
 //
+// Load balancers and certificates (负载均衡概览.md; loadbalancer.go,
+// certificate.go): every action of the document, under /lb/ and, for
+// DescribeLBInstancePerformance and DescribeLBInstanceListeners, under
+// /paas/monitor/ as the document gives them. The SDK (haproxy package) has
+// 14 of the 19 and differs: its spec answer reads Data as "data" (both are
+// read), its create request has no IsVip (sent), its tcp listener no
+// EnableSourceIp (sent). Tolerated: the modify-spec size name as "N" or
+// "Name", Vips fields as IP/Type or ip/type, numbers as text. Created load
+// balancers are named in Data.InstancesUuid; UploadCACertificate answers no
+// id (CertificateByName finds it). DescribeCACertificate answers the private
+// key as "PirvateKey": Certificate.UnmarshalJSON drops it (and any
+// PrivateKey), so it reaches no value of this package; `cdstack api` masks
+// it (SensitiveKey). Uploads, certificate deletes and renames answer at
+// once; the other changes answer a TaskId that is waited on with WaitTask.
+//
 // Invariants and decisions:
 //
 //   - Signing follows the reference (sorted canonical query, RFC 3986

@@ -108,8 +108,11 @@ func createFirstSteps(c *Change, createStep, deleteStep map[string]bool) []*Step
 	}
 	del := &Step{ID: c.Addr + " (delete)", Change: c, Op: Delete, Deps: []string{c.Addr}}
 	for _, d := range c.DelAfter {
-		if deleteStep[d] {
+		switch {
+		case deleteStep[d]:
 			del.Deps = append(del.Deps, d+" (delete)")
+		case createStep[d] && d != c.Addr:
+			del.Deps = append(del.Deps, d) // an update that stops using the old one
 		}
 	}
 	steps := []*Step{create, del}

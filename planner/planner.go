@@ -295,7 +295,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 			c.Reason, c.Detail = ReasonReplaceRequested, "--replace "+addr
 		}
 		c.After = redact(desired, secrets, sens)
-		if r.CreateBeforeDestroy {
+		if r.CreateBeforeDestroy || resources.CreatesFirst(kind) {
 			if err := createFirst(c, kind, desired, obs); err != nil {
 				return nil, fmt.Errorf("%s: create_before_destroy: %w", addr, err)
 			}
@@ -680,7 +680,10 @@ func linkDeletes(p *Document, snap *state.Snapshot) {
 		for _, addr := range snap.Addresses() {
 			rec := snap.Resources[addr]
 			a := action[addr]
-			if slices.Contains(rec.Deps, c.Addr) && (a == Delete || a == Replace || a == Update && c.Action == Delete) {
+			// A create-first replacement's old one also waits for the
+			// updates that switch away from it (listeners to a new
+			// certificate): they wait for its create, not its delete.
+			if slices.Contains(rec.Deps, c.Addr) && (a == Delete || a == Replace || a == Update && (c.Action == Delete || c.CreateBeforeDestroy)) {
 				c.DelAfter = append(c.DelAfter, addr)
 			}
 		}

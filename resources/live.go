@@ -25,6 +25,11 @@ type Live struct {
 	ListedGroups    bool
 	ListedTemplates bool
 	ListedTags      bool
+	// Load balancers and certificates (load_balancer.go, certificate.go).
+	LBs         map[string]*LiveLB
+	Certs       map[string]*cloud.Certificate
+	ListedLBs   bool
+	ListedCerts bool
 }
 
 // LivePublic is a public network and its VDC.
@@ -53,13 +58,18 @@ type Scope struct {
 	Groups []string
 	// Groups, Templates, Tags: list them at all.
 	ListGroups, ListTemplates, ListTags bool
+	// LBs whose listeners and configuration are read (those in the state);
+	// ListLBs and ListCerts: list them at all.
+	LBs                []string
+	ListLBs, ListCerts bool
 }
 
 // NewLive returns an empty view.
 func NewLive() *Live {
 	return &Live{VDCs: map[string]*cloud.Vdc{}, Publics: map[string]*LivePublic{}, Privates: map[string]*LivePrivate{},
 		Instances: map[string]*cloud.Instance{}, Groups: map[string]*LiveGroup{}, Templates: map[string]*cloud.Template{},
-		Tags: map[string]*cloud.Tag{}, ListedInstances: map[string]bool{}}
+		Tags: map[string]*cloud.Tag{}, ListedInstances: map[string]bool{},
+		LBs: map[string]*LiveLB{}, Certs: map[string]*cloud.Certificate{}}
 }
 
 // Refresh makes the batched calls for sc.
@@ -124,6 +134,9 @@ func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 			}
 		}
 		l.ListedTemplates = true
+	}
+	if err := l.addLBs(ctx, c, sc); err != nil {
+		return nil, err
 	}
 	return l, nil
 }
@@ -232,6 +245,10 @@ func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, record
 		}
 	case "tag":
 		if err := l.addTags(ctx, c); err != nil {
+			return nil, err
+		}
+	case "load_balancer", "certificate":
+		if err := l.readBackLB(ctx, c, kind.Name(), id, recorded); err != nil {
 			return nil, err
 		}
 	case "template":

@@ -121,6 +121,31 @@
 // for a month of spend in a test; signature timestamps are still checked
 // against the clock.
 //
+// Load balancers and certificates (负载均衡概览.md, loadbalancer.go and
+// certificate.go) are served under /lb/ (DescribeLBInstancePerformance and
+// DescribeLBInstanceListeners under /paas/monitor/, as the document says),
+// with the document's error codes: ArgMissing, InvalidParameter,
+// UnsupportedOperation, 404 ResourceNotFound, 409 ResourceInUse. Choices
+// where it is silent: the catalogue is the same in every region
+// DescribeZones lists (1C2G, 2C4G, 4C8G, 8C16G with the goods ids of the
+// document's modify-spec example); a load balancer takes one address of its
+// private network and, with a public network, 3 addresses of the named
+// segment (refused when the segment has fewer free); its status is
+// CREATING, RUNNING, UPDATING or DELETING, and changes other than a rename
+// are tasks that DescribeTask answers; a listener set is refused whole when
+// two listeners share a port or a name, a port is 22, 1080, 9100 or 9101, a
+// backend address is outside the VDC's private networks and public
+// segments, a weight is outside 1–256, or a certificate is unknown (or named
+// on a tcp listener). Certificates: the chain is parsed with crypto/x509
+// (dates, domains from the leaf's DNS names or common name, issuer as
+// Brand), the key must match the leaf's public key, a name is unique per
+// account (UploadCACertificate answers no id, so the name is how it is
+// found), Valid is 0 past the end date and 2 within 30 days of it, and a
+// certificate a listener uses refuses DeleteCACertificate (409
+// ResourceInUse). Uploads and deletes take effect at once (empty TaskId).
+// The private key is kept, because DescribeCACertificate answers it (as
+// PirvateKey).
+//
 // Persistence: with a Store, one bbolt bucket per kind and one key per
 // entity; each request writes only what it touched, in one transaction.
 // Instance passwords are kept as salted hashes. Used nonces are kept too,

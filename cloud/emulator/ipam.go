@@ -192,6 +192,7 @@ func (w *World) reindex() {
 			w.seq = db.Seq
 		}
 	}
+	w.reindexLBs()
 	for _, t := range w.Tasks {
 		if t.Status == "" {
 			w.pending[t.ID] = t

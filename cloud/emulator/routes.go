@@ -14,6 +14,12 @@ const (
 	svcMongoDBOld = "mongodb"
 )
 
+// The load balancer service (负载均衡概览.md) and its two monitoring actions.
+const (
+	svcLB          = "lb"
+	svcPaasMonitor = "paas/monitor"
+)
+
 // A route is where an action is served and with which HTTP method. The
 // table is the emulator's own reading of the documents (the 2019-08-08
 // reference and the current capitalonline/openapi pages), kept apart from
@@ -59,6 +65,13 @@ var routes = func() map[string]route {
 	add(svcCCSProduct, get, "GetMetering")
 	add(svcCCS, get, "DescribeAvailableResource", "DescribeTask")
 	addDatabaseRoutes(m)
+	// 负载均衡 (load balancers and certificates): 负载均衡概览.md.
+	add(svcLB, get, "DescribeZones", "DescribeLoadBalancersSpec", "DescribeLoadBalancers", "DescribeLoadBalancersModifySpec",
+		"DescribeCACertificates", "DescribeCACertificate", "DescribeLoadBalancerStrategys", "DescribeHaproxyCustomConfig")
+	add(svcLB, post, "CreateLoadBalancer", "ModifyLoadBalancerInstanceSpec", "DeleteLoadBalancer", "DeleteCACertificate",
+		"UploadCACertificate", "ModifyLoadBalancerStrategys", "AddLoadBalancerStrategys", "ModifyHaproxyCustomConfig",
+		"ModifyLoadBalancerName")
+	add(svcPaasMonitor, post, "DescribeLBInstancePerformance", "DescribeLBInstanceListeners")
 	return m
 }()
 
@@ -67,7 +80,7 @@ func knownService(path string) bool {
 	switch path {
 	case svcCCS, svcNetwork, svcBilling, svcCCSProduct:
 		return true
-	case svcMySQL, svcRedis, svcMongoDB, svcMongoDBOld:
+	case svcMySQL, svcRedis, svcMongoDB, svcMongoDBOld, svcLB, svcPaasMonitor:
 		return true
 	}
 	return false

@@ -54,6 +54,7 @@ func buckets(w *World) []bucket {
 		bucketOf("instance", w.Instances), bucketOf("secgroup", w.Groups), bucketOf("template", w.Templates),
 		bucketOf("database", w.Databases),
 		bucketOf("task", w.Tasks), bucketOf("tag", w.Tags), bucketOf("ledger", w.Ledger), bucketOf("nonce", w.Nonces),
+		bucketOf("lb", w.LBs), bucketOf("cert", w.Certs),
 	}
 }
 

@@ -170,6 +170,10 @@ func (w *World) busy(kind, id string) *Busy {
 		if r, ok := w.Databases[id]; ok {
 			return &r.Busy
 		}
+	case "lb":
+		if r, ok := w.LBs[id]; ok {
+			return &r.Busy
+		}
 	}
 	return nil
 }
@@ -213,6 +217,8 @@ func (w *World) remove(kind, id string, now time.Time) {
 			w.releaseIP(db.PrivateID, db.IP)
 			delete(w.Databases, id)
 		}
+	case "lb":
+		w.removeLB(id)
 	}
 	w.touch(kind, id)
 }

@@ -207,6 +207,11 @@ func (s *Server) deleteVdc(p params) (any, string, *apiError) {
 			held = append(held, "instance "+in.ID)
 		}
 	}
+	for _, lb := range w.LBs {
+		if lb.VdcID == v.ID {
+			held = append(held, "load balancer "+lb.ID)
+		}
+	}
 	if len(held) > 0 {
 		sort.Strings(held)
 		return nil, "", errorf(403, "IncorrectVdcStatus", "The current Status of the resource does not support this operation: Vdc %s still has %s.", v.ID, strings.Join(held, ", "))

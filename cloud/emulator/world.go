@@ -30,6 +30,10 @@ type World struct {
 	Ledger    map[string]*LedgerEntry // every billable resource ever created, by id
 	Nonces    map[string]*UsedNonce   // access key id + NUL + SignatureNonce, for nonceWindow
 
+	// Load balancers (loadbalancer.go) and certificates (certificate.go).
+	LBs   map[string]*LoadBalancer
+	Certs map[string]*Certificate
+
 	pending map[string]*Task           // tasks not yet settled
 	usedIPs map[string]string          // network id|ip → owning instance
 	ipCount map[string]int             // network id → addresses in use
@@ -283,6 +287,7 @@ func newWorld(seed uint64) *World {
 		VDCs: map[string]*VDC{}, Publics: map[string]*PublicNet{}, Privates: map[string]*PrivateNet{},
 		Instances: map[string]*Instance{}, Groups: map[string]*SecGroup{}, Templates: map[string]*Template{},
 		Databases: map[string]*Database{}, Tasks: map[string]*Task{}, Tags: map[string]*Tag{}, Ledger: map[string]*LedgerEntry{}, Nonces: map[string]*UsedNonce{},
+		LBs: map[string]*LoadBalancer{}, Certs: map[string]*Certificate{},
 		pending: map[string]*Task{}, dirty: map[string]map[string]bool{},
 		rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 	}
