@@ -35,6 +35,8 @@ func (s *Stack) check(d *diag) {
 			s.checkRef(pr.Ref, nil, pr.Path, d)
 		}
 	}
+	s.checkData(d)
+	s.checkStacks(d)
 	s.checkCycles(d)
 	s.checkSchema(d)
 	for _, name := range sortedKeys(s.Variables) {
@@ -108,6 +110,8 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 			return
 		}
 		v.used = true
+	case ref.IsExternal():
+		s.checkExternalRef(ref, path, d)
 	case ref.Index:
 		if from == nil || !from.HasCount() {
 			d.errorf(ref.Pos, path, "${index} is only defined inside a resource with count")
@@ -318,6 +322,9 @@ func (b *docBuilder) value(v *Value, path []string) any {
 			typ := ""
 			if r, ok := b.s.Resources[ref.Addr]; ok {
 				typ, _ = attrType(r.Kind, ref.Attr)
+			}
+			if ds, ok := b.s.Data[ref.Data]; ok {
+				typ, _ = dataAttrType(ds.Kind, ref.Attr)
 			}
 			if ref.Splat {
 				typ = "list"

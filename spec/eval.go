@@ -16,12 +16,15 @@ type EvalContext struct {
 	// Attr returns a resource attribute: a value, Unknown when it is known
 	// only after apply, or an error.
 	Attr func(ref *Ref) (any, error)
+	// External returns a data source's attribute or another stack's output
+	// (nil: Unknown, as before they are read).
+	External func(ref *Ref) (any, error)
 }
 
 // Context is the EvalContext of the stack's values: its variables, its
 // workspace, copy number index (-1 outside count) and attr for resources.
 func (s *Stack) Context(index int, attr func(*Ref) (any, error)) EvalContext {
-	return EvalContext{Index: index, Var: s.VarsOf(), Workspace: s.Workspace, Attr: attr}
+	return EvalContext{Index: index, Var: s.VarsOf(), Workspace: s.Workspace, Attr: attr, External: s.external}
 }
 
 // VarsOf returns a Var function over the stack's resolved variables.
@@ -112,6 +115,11 @@ func (ctx EvalContext) ref(r *Ref) (any, error) {
 			}
 		}
 		return nil, fmt.Errorf("%s: variable %q has no value", r.Pos, r.Var)
+	case r.IsExternal():
+		if ctx.External == nil {
+			return Unknown{Ref: r.String()}, nil
+		}
+		return ctx.External(r)
 	default:
 		if ctx.Attr == nil {
 			return Unknown{Ref: r.String()}, nil

@@ -276,7 +276,7 @@ func TestHostileStackFiles(t *testing.T) {
 		want []string
 	}{
 		"every unknown top-level key, in order": {head + "zeta: 1\nresources: {}\nalpha: 2\nmid: 3\nomega: 4\n", []string{
-			`s.yaml:4:1: zeta: unknown property "zeta"`, `s.yaml:6:1: alpha: unknown property "alpha"`,
+			`s.yaml:4:1: zeta: unknown property "zeta"; did you mean "data"?`, `s.yaml:6:1: alpha: unknown property "alpha"`,
 			`s.yaml:7:1: mid: unknown property "mid"`, `s.yaml:8:1: omega: unknown property "omega"`}},
 		"a stack name with a reference": {"version: 1\nstack: \"${var.x}/../../../../tmp/ESCAPED\"\nregion: CN_Beijing_A\nresources: {}\n", []string{
 			"s.yaml:2:8: stack: the stack's name takes no references (${…}): it names the state file; write a plain name"}},

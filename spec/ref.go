@@ -53,7 +53,10 @@ type Ref struct {
 	Addr  string // ${addr.attr}, ${addr[i].attr}, ${addr[*].attr}
 	Idx   int    // -1 when no [i]
 	Splat bool   // [*]
-	Attr  string
+	Attr  string // the attribute; the output's name for ${stack.NAME.outputs.X}
+
+	Data  string // ${data.NAME.attr}
+	Stack string // ${stack.NAME.outputs.X}
 }
 
 // String gives the reference as written: ${…}.
@@ -61,6 +64,10 @@ func (r *Ref) String() string { return "${" + r.Raw + "}" }
 
 // IsResource reports whether the reference names a resource attribute.
 func (r *Ref) IsResource() bool { return r.Addr != "" }
+
+// IsExternal reports whether the reference reads what the stack does not
+// own: a data source's attribute or another stack's output.
+func (r *Ref) IsExternal() bool { return r.Data != "" || r.Stack != "" }
 
 var (
 	refVar       = regexp.MustCompile(`^var\.([a-z][a-z0-9_]*)$`)
@@ -147,6 +154,12 @@ func parseRef(raw string) (*Ref, string) {
 		r.Index = true
 	case raw == refWorkspace:
 		r.Workspace = true
+	case refData.MatchString(raw):
+		m := refData.FindStringSubmatch(raw)
+		r.Data, r.Attr = m[1], m[2]
+	case refStack.MatchString(raw):
+		m := refStack.FindStringSubmatch(raw)
+		r.Stack, r.Attr = m[1], m[2]
 	case refVar.MatchString(raw):
 		r.Var = refVar.FindStringSubmatch(raw)[1]
 	case refAttr.MatchString(raw):
@@ -166,7 +179,7 @@ func parseRef(raw string) (*Ref, string) {
 	case raw == "":
 		return nil, "empty reference ${}"
 	default:
-		return nil, "malformed reference ${" + raw + "}: want ${address.attribute}, ${address[0].attribute}, ${address[*].attribute}, ${var.name}, ${index} or ${workspace}"
+		return nil, "malformed reference ${" + raw + "}: want ${address.attribute}, ${address[0].attribute}, ${address[*].attribute}, ${var.name}, ${data.name.attribute}, ${stack.name.outputs.output}, ${index} or ${workspace}"
 	}
 	return r, ""
 }

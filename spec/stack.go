@@ -30,8 +30,15 @@ type Stack struct {
 	Order     []string // resource names in file order
 	Outputs   []*Output
 	Warnings  Errors
+	// Data are the data sources (data:), DataOrder their names in file
+	// order; Stacks are the other stacks read (stacks:). See data.go and
+	// stacks.go.
+	Data      map[string]*DataSource
+	DataOrder []string
+	Stacks    map[string]*StackRef
 
-	root *Value
+	root     *Value
+	external func(*Ref) (any, error)
 }
 
 // A Resource is one entry of resources: (with count, several instances).
@@ -157,7 +164,8 @@ func Parse(file string, data []byte, opts ...Option) (*Stack, error) {
 	}
 	d := &diag{}
 	sum := sha256.Sum256(data)
-	s := &Stack{File: file, Hash: hex.EncodeToString(sum[:]), Workspace: cfg.workspace, Variables: map[string]*Variable{}, Resources: map[string]*Resource{}}
+	s := &Stack{File: file, Hash: hex.EncodeToString(sum[:]), Workspace: cfg.workspace, Variables: map[string]*Variable{}, Resources: map[string]*Resource{},
+		Data: map[string]*DataSource{}, Stacks: map[string]*StackRef{}}
 	s.root = parseYAML(file, data, d)
 	if s.root != nil {
 		if s.root.Kind != Map {
@@ -248,6 +256,8 @@ func (s *Stack) read(d *diag) {
 			s.Order = append(s.Order, k.Name)
 		}
 	}
+	s.readData(r.Get("data"))
+	s.readStacks(r.Get("stacks"))
 	if outs := r.Get("outputs"); outs != nil && outs.Kind == Map {
 		for _, k := range outs.Keys {
 			o := &Output{Name: k.Name, Pos: k.Pos, Value: k.Value}

@@ -417,6 +417,15 @@ func (b *Bolt) Commit(ctx context.Context, c Change) (serial uint64, err error) 
 			}
 		}
 		m := tx.Bucket(bucketMeta)
+		if c.Exports != nil {
+			v, err := encodeExports(c.Exports)
+			if err != nil {
+				return err
+			}
+			if err := m.Put([]byte(exportsKey), v); err != nil {
+				return err
+			}
+		}
 		serial = getUint(m, "serial") + 1
 		return putUint(m, "serial", serial)
 	})
@@ -438,6 +447,12 @@ func (b *Bolt) Snapshot(ctx context.Context) (*Snapshot, error) {
 			}
 		}
 		snap.Meta = readMeta(tx)
+		if m := tx.Bucket(bucketMeta); m != nil {
+			var err error
+			if snap.Exports, err = decodeExports(b.path, m.Get([]byte(exportsKey))); err != nil {
+				return err
+			}
+		}
 		if res := tx.Bucket(bucketResources); res != nil {
 			if err := res.ForEach(func(k, v []byte) error {
 				var r Record
@@ -624,6 +639,9 @@ func (b *Bolt) Import(ctx context.Context, snap *Snapshot) error {
 		}
 		m := tx.Bucket(bucketMeta)
 		if err := m.Put([]byte("lineage"), []byte(snap.Meta.Lineage)); err != nil {
+			return err
+		}
+		if err := importExports(m, snap.Exports); err != nil {
 			return err
 		}
 		if err := putUint(m, "serial", snap.Meta.Serial); err != nil {

@@ -308,6 +308,13 @@ func (e *Etcd) Commit(ctx context.Context, c Change) (uint64, error) {
 	for _, id := range c.JournalDelete {
 		ops = append(ops, clientv3.OpDelete(e.key("journal", id)))
 	}
+	if c.Exports != nil {
+		v, err := encodeExports(c.Exports)
+		if err != nil {
+			return 0, err
+		}
+		ops = append(ops, clientv3.OpPut(e.key("meta", exportsKey), string(v)))
+	}
 	if len(ops)+1 > maxOps {
 		return 0, fmt.Errorf("state commit: %d operations exceed etcd's %d per transaction", len(ops)+1, maxOps)
 	}
@@ -347,6 +354,10 @@ func (e *Etcd) Snapshot(ctx context.Context) (*Snapshot, error) {
 			snap.Meta.Serial, _ = strconv.ParseUint(string(kv.Value), 10, 64)
 		case k == "meta/format":
 			snap.Meta.Format, _ = strconv.Atoi(string(kv.Value))
+		case k == "meta/"+exportsKey:
+			if snap.Exports, err = decodeExports(e.url, kv.Value); err != nil {
+				return nil, err
+			}
 		case strings.HasPrefix(k, "resources/"):
 			var r Record
 			if err := json.Unmarshal(kv.Value, &r); err != nil {
@@ -531,6 +542,13 @@ func (e *Etcd) Import(ctx context.Context, snap *Snapshot) error {
 		clientv3.OpPut(e.key("meta", "lineage"), snap.Meta.Lineage),
 		clientv3.OpPut(e.key("meta", "serial"), strconv.FormatUint(snap.Meta.Serial, 10)),
 		clientv3.OpPut(e.key("meta", "format"), strconv.Itoa(CurrentFormat)),
+	}
+	if snap.Exports != nil {
+		v, err := encodeExports(snap.Exports)
+		if err != nil {
+			return err
+		}
+		ops = append(ops, clientv3.OpPut(e.key("meta", exportsKey), string(v)))
 	}
 	if err := flush(); err != nil {
 		return err

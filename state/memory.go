@@ -18,6 +18,7 @@ type MemoryBackend struct {
 	resources map[string][]byte
 	journal   map[string][]byte
 	history   []HistoryEntry
+	exports   []byte
 	holder    *Memory
 	info      LockInfo
 }
@@ -150,6 +151,13 @@ func (h *Memory) Commit(ctx context.Context, c Change) (uint64, error) {
 	for _, id := range c.JournalDelete {
 		delete(m.journal, id)
 	}
+	if c.Exports != nil {
+		v, err := encodeExports(c.Exports)
+		if err != nil {
+			return 0, err
+		}
+		m.exports = v
+	}
 	m.meta.Serial++
 	return m.meta.Serial, nil
 }
@@ -160,6 +168,10 @@ func (h *Memory) Snapshot(ctx context.Context) (*Snapshot, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s := &Snapshot{Meta: m.meta, Resources: map[string]*Record{}, Journal: []*JournalEntry{}}
+	var err error
+	if s.Exports, err = decodeExports("memory", m.exports); err != nil {
+		return nil, err
+	}
 	for k, v := range m.resources {
 		var r Record
 		if err := json.Unmarshal(v, &r); err != nil {

@@ -68,6 +68,9 @@ type Snapshot struct {
 	Meta      Meta               `json:"meta"`
 	Resources map[string]*Record `json:"resources"`
 	Journal   []*JournalEntry    `json:"journal"`
+	// Exports are the outputs and reads recorded at the last apply (nil:
+	// none recorded yet).
+	Exports *Exports `json:"exports,omitempty"`
 }
 
 // A HistoryEntry describes one session that changed the state.
@@ -87,11 +90,13 @@ type Change struct {
 	Delete        []string // addresses
 	JournalPut    []*JournalEntry
 	JournalDelete []string // op ids
+	// Exports, when set, replace the recorded exports.
+	Exports *Exports
 }
 
 // Empty reports whether the change does nothing.
 func (c Change) Empty() bool {
-	return len(c.Put)+len(c.Delete)+len(c.JournalPut)+len(c.JournalDelete) == 0
+	return len(c.Put)+len(c.Delete)+len(c.JournalPut)+len(c.JournalDelete) == 0 && c.Exports == nil
 }
 
 // LockInfo says who holds the lock.

@@ -101,6 +101,45 @@ func Run(t *testing.T, newState Factory) {
 		}
 	})
 
+	t.Run("ExportsCommitAndReadWithoutLock", func(t *testing.T) {
+		open := newState(t)
+		w, r := open(), open()
+		defer w.Close()
+		defer r.Close()
+		lock(t, w)
+		snap, _ := r.Snapshot(ctx)
+		if snap.Exports != nil {
+			t.Fatalf("exports of an empty state = %+v, want none", snap.Exports)
+		}
+		ex := &state.Exports{Outputs: map[string]any{"vdc_id": "vdc-1", "ips": []any{"10.0.0.1"}}, Sensitive: []string{"db_password"},
+			Data:   map[string]*state.DataRead{"net": {Kind: "vdc", ID: "vdc-9", Name: "shared", Attrs: map[string]any{"id": "vdc-9"}}},
+			Stacks: map[string]*state.StackRead{"platform": {State: "../p.db", Lineage: "l-1", Serial: 7, Outputs: map[string]any{"vdc_id": "vdc-1"}}}}
+		if serial, err := w.Commit(ctx, state.Change{Put: []*state.Record{record("a", 1)}, Exports: ex}); err != nil || serial != 1 {
+			t.Fatalf("commit with exports = %d, %v", serial, err)
+		}
+		// A reader that takes no lock sees them while the writer holds it.
+		snap, err := r.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(ex, snap.Exports); diff != "" {
+			t.Errorf("exports round trip (-want +got)\n%s", diff)
+		}
+		// A commit without exports keeps them; one with exports replaces them.
+		if _, err := w.Commit(ctx, state.Change{Delete: []string{"a"}}); err != nil {
+			t.Fatal(err)
+		}
+		if snap, _ = r.Snapshot(ctx); snap.Exports == nil || snap.Exports.Outputs["vdc_id"] != "vdc-1" {
+			t.Errorf("exports after a commit without any = %+v", snap.Exports)
+		}
+		if _, err := w.Commit(ctx, state.Change{Exports: &state.Exports{}}); err != nil {
+			t.Fatal(err)
+		}
+		if snap, _ = r.Snapshot(ctx); snap.Exports == nil || len(snap.Exports.Outputs) != 0 || snap.Meta.Serial != 3 {
+			t.Errorf("exports replaced by empty ones = %+v at serial %d", snap.Exports, snap.Meta.Serial)
+		}
+	})
+
 	t.Run("LineageIsStable", func(t *testing.T) {
 		open := newState(t)
 		s := open()
