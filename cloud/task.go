@@ -167,6 +167,10 @@ type WaitConfig struct {
 	// counts as one that saw it running). An error from it is ignored: the
 	// task is asked.
 	Ready func(ctx context.Context) (bool, error)
+	// Probe, when sooner than the first look, adds one look then; the
+	// schedule goes on as if it had not happened (a look at a fraction of
+	// a cached duration: the cloud may have become faster).
+	Probe time.Duration
 }
 
 // A WaitOption changes a WaitConfig.
@@ -263,6 +267,10 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		next, attempt = min(cfg.FirstPoll, cfg.Timeout), 0
 		nearEnd()
 	}
+	var resume time.Duration // the first look, after a probe
+	if cfg.Probe > 0 && cfg.Probe < next {
+		next, resume = cfg.Probe, next
+	}
 	// askTask says whether a look asks the task: always, unless Ready says
 	// its resource has not settled yet (a Ready that cannot tell is no
 	// reason not to ask).
@@ -331,6 +339,11 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		lastRunning = waited
 		if waited >= cfg.Timeout {
 			return last, &TaskTimeoutError{TaskID: taskID, Waited: waited, LastStatus: status}
+		}
+		if resume > 0 {
+			next, resume = resume-cfg.Probe, 0
+			lastRunning = 0 // a probe says nothing of when the task ends
+			continue
 		}
 		next = max(interval(attempt), expected.Sub(cfg.Clock.Now()))
 		next = min(next, cfg.Timeout-waited)

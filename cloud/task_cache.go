@@ -20,6 +20,9 @@ type taskCache struct {
 	path  string
 	mu    sync.Mutex
 	prior map[string][]time.Duration // read at start
+	// learned is when each key's durations were last saved (keys of files
+	// written before it was kept have none).
+	learned map[string]time.Time
 	fresh map[string][]time.Duration // seen in this run, not yet saved
 }
 
@@ -30,6 +33,8 @@ const maxSamples = 32
 type taskCacheFile struct {
 	Version   int                `json:"version"`
 	Durations map[string][]int64 `json:"durations_ms"`
+	// Learned is when each key last got durations (Unix ms).
+	Learned map[string]int64 `json:"learned_ms,omitempty"`
 }
 
 // WithTaskCache keeps what the client learns of task durations in the file
@@ -54,19 +59,19 @@ func DefaultTaskCache() string {
 }
 
 func loadTaskCache(path string) *taskCache {
-	tc := &taskCache{path: path, prior: readTaskCache(path), fresh: map[string][]time.Duration{}}
-	return tc
+	prior, learned := readTaskCache(path)
+	return &taskCache{path: path, prior: prior, learned: learned, fresh: map[string][]time.Duration{}}
 }
 
-func readTaskCache(path string) map[string][]time.Duration {
-	out := map[string][]time.Duration{}
+func readTaskCache(path string) (map[string][]time.Duration, map[string]time.Time) {
+	out, learned := map[string][]time.Duration{}, map[string]time.Time{}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return out
+		return out, learned
 	}
 	var f taskCacheFile
 	if json.Unmarshal(b, &f) != nil || f.Version != 1 {
-		return out
+		return out, learned
 	}
 	for k, ms := range f.Durations {
 		for _, v := range ms {
@@ -75,7 +80,22 @@ func readTaskCache(path string) map[string][]time.Duration {
 			}
 		}
 	}
-	return out
+	for k, ms := range f.Learned {
+		if ms > 0 {
+			learned[k] = time.UnixMilli(ms)
+		}
+	}
+	return out, learned
+}
+
+// learnedAt is when the durations of key were last saved (zero: unknown).
+func (tc *taskCache) learnedAt(key string) time.Time {
+	if tc == nil {
+		return time.Time{}
+	}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	return tc.learned[key]
 }
 
 // samples are the durations known for key: earlier runs', then this one's.
@@ -101,7 +121,7 @@ func (tc *taskCache) add(key string, d time.Duration) {
 
 // save merges this run's durations into the file (as another process may
 // have written it meanwhile) and replaces it atomically.
-func (tc *taskCache) save() error {
+func (tc *taskCache) save(now time.Time) error {
 	if tc == nil || tc.path == "" {
 		return nil
 	}
@@ -110,11 +130,17 @@ func (tc *taskCache) save() error {
 	if len(tc.fresh) == 0 {
 		return nil
 	}
-	merged := readTaskCache(tc.path)
+	merged, learned := readTaskCache(tc.path)
 	for k, ds := range tc.fresh {
 		merged[k] = append(merged[k], ds...)
+		learned[k] = now
 	}
-	f := taskCacheFile{Version: 1, Durations: map[string][]int64{}}
+	f := taskCacheFile{Version: 1, Durations: map[string][]int64{}, Learned: map[string]int64{}}
+	for k, at := range learned {
+		if _, ok := merged[k]; ok {
+			f.Learned[k] = at.UnixMilli()
+		}
+	}
 	keys := make([]string, 0, len(merged))
 	for k := range merged {
 		keys = append(keys, k)
@@ -135,6 +161,7 @@ func (tc *taskCache) save() error {
 	}
 	for k, ds := range tc.fresh {
 		tc.prior[k] = append(tc.prior[k], ds...)
+		tc.learned[k] = now
 	}
 	tc.fresh = map[string][]time.Duration{}
 	return nil
@@ -144,7 +171,8 @@ func (tc *taskCache) save() error {
 // catalogue answers it asked to their caches (WithTaskCache,
 // WithCatalogCache); without them it does nothing.
 func (c *Client) SaveLearned() error {
-	return errors.Join(c.tasks.cache.save(), c.catalog.save(c.clock.Now()))
+	now := c.clock.Now()
+	return errors.Join(c.tasks.cache.save(now), c.catalog.save(now))
 }
 
 // writeFileAtomic replaces the file at path with b (0600, in a 0700

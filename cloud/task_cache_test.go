@@ -24,10 +24,10 @@ func TestTaskCacheKeepsDurationsAcrossRuns(t *testing.T) {
 	// Another process saved meanwhile: its durations are kept too.
 	other := loadTaskCache(path)
 	other.add("h|DeleteVdc|", time.Second)
-	if err := other.save(); err != nil {
+	if err := other.save(time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := first.save(); err != nil {
+	if err := first.save(time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	next := loadTaskCache(path)
@@ -50,7 +50,7 @@ func TestTaskCacheKeepsDurationsAcrossRuns(t *testing.T) {
 	}
 	var none *taskCache
 	none.add("k", time.Second)
-	if none.samples("k") != nil || none.save() != nil {
+	if none.samples("k") != nil || none.save(time.Now()) != nil {
 		t.Error("a client without a cache remembers something")
 	}
 }
@@ -61,16 +61,42 @@ func TestEstimatePlansFromEarlierRuns(t *testing.T) {
 		prior = append(prior, 4500*time.Millisecond+time.Duration(i)*50*time.Millisecond) // 4.5 s … 5.5 s
 	}
 	e := &estimate{prior: prior}
-	first, step, steps := e.plan()
-	if first != 4600*time.Millisecond || step != 200*time.Millisecond || steps != 6 {
+	// The first waits of a run probe the cache: one more look, early.
+	for i := range staleProbes {
+		if first, _, _, src := e.plan(); src != fromProbe || first != 4600*time.Millisecond {
+			t.Errorf("wait %d: first look at %s (source %d), want 4.6s and a probe", i, first, src)
+		}
+	}
+	first, step, steps, src := e.plan()
+	if first != 4600*time.Millisecond || step != 200*time.Millisecond || steps != 6 || src != fromPrior {
 		t.Errorf("plan = %s, %s × %d; want the 10th percentile 4.6s, then a quarter of the spread to the 90th", first, step, steps)
 	}
-	e = &estimate{prior: []time.Duration{time.Minute}}
-	if first, step, _ := e.plan(); first != time.Minute || step != 1200*time.Millisecond {
+	e = &estimate{prior: []time.Duration{time.Minute}, probes: staleProbes}
+	if first, step, _, _ := e.plan(); first != time.Minute || step != 1200*time.Millisecond {
 		t.Errorf("one known duration: %s, %s", first, step)
 	}
-	if first, _, _ := (&estimate{}).plan(); first != 0 {
+	if first, _, _, src := (&estimate{}).plan(); first != 0 || src != fromNothing {
 		t.Errorf("nothing known: first look %s", first)
+	}
+}
+
+// TestEstimateDropsAStaleCache: once this run's first task ends far from
+// what the cache says (more than twice its 90th percentile, or under half
+// its 10th), the run's own duration plans the next waits.
+func TestEstimateDropsAStaleCache(t *testing.T) {
+	for name, ended := range map[string]time.Duration{"faster": time.Second, "slower": 30 * time.Second} {
+		t.Run(name, func(t *testing.T) {
+			e := &estimate{prior: []time.Duration{10 * time.Second}, probes: staleProbes}
+			e.observe(0, ended)
+			if first, _, _, src := e.plan(); first != ended || src != fromRun {
+				t.Errorf("after one task of %s: first look at %s (source %d), want %s from this run", ended, first, src, ended)
+			}
+		})
+	}
+	e := &estimate{prior: []time.Duration{10 * time.Second}, probes: staleProbes}
+	e.observe(0, 12*time.Second) // within the cache's range: one task says little
+	if first, _, _, src := e.plan(); first != 10*time.Second || src != fromPrior {
+		t.Errorf("after one task as cached: first look at %s (source %d), want the cache's 10s", first, src)
 	}
 }
 
@@ -78,7 +104,7 @@ func TestTaskLearningKeysByRegion(t *testing.T) {
 	l := taskLearning{host: "api"}
 	l.record("a", "CreateVdc", CreateVdcRequest{RegionID: "CN_Beijing_A"})
 	l.record("b", "CreateVdc", CreateVdcRequest{RegionID: "US_Dallas_A"})
-	if a, b := l.estimateFor("a"), l.estimateFor("b"); a == b || a.key != "api|CreateVdc|CN_Beijing_A" {
+	if a, b := l.estimateFor("a", time.Time{}), l.estimateFor("b", time.Time{}); a == b || a.key != "api|CreateVdc|CN_Beijing_A" {
 		t.Errorf("regions share an estimate: %q, %q", a.key, b.key)
 	}
 }
@@ -147,5 +173,39 @@ func TestWaitTaskAsksTheTaskWhenReady(t *testing.T) {
 	}
 	if at := clk.Now(); at.UnixNano()%int64(100*time.Millisecond) != 0 {
 		t.Errorf("the last look at %s is off the 100 ms grid", clk.Now().Sub(time.Unix(0, 0)))
+	}
+}
+
+// TestTaskCacheTrustsRecentDurations: durations saved within trustCache
+// are not probed; older ones, and those of files that did not say when,
+// are.
+func TestTaskCacheTrustsRecentDurations(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tasks.json")
+	saved := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	tc := loadTaskCache(path)
+	tc.add("h|CreateVdc|", time.Second)
+	if err := tc.save(saved); err != nil {
+		t.Fatal(err)
+	}
+	for name, tt := range map[string]struct {
+		now   time.Time
+		probe bool
+	}{
+		"just learned":   {saved.Add(10 * time.Minute), false},
+		"learned before": {saved.Add(2 * trustCache), true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			l := taskLearning{host: "h", cache: loadTaskCache(path)}
+			l.record("t", "CreateVdc", CreateVdcRequest{})
+			if _, _, _, src := l.estimateFor("t", tt.now).plan(); (src == fromProbe) != tt.probe {
+				t.Errorf("source %d, want a probe: %v", src, tt.probe)
+			}
+		})
+	}
+	os.WriteFile(path, []byte(`{"version": 1, "durations_ms": {"h|CreateVdc|": [1000]}}`), 0o600)
+	l := taskLearning{host: "h", cache: loadTaskCache(path)}
+	l.record("t", "CreateVdc", CreateVdcRequest{})
+	if _, _, _, src := l.estimateFor("t", saved).plan(); src != fromProbe {
+		t.Errorf("a cache that does not say when it learned: source %d, want a probe", src)
 	}
 }

@@ -24,11 +24,21 @@ import (
 //     their next look up to its duration: tasks started together tend to
 //     end together, and the first one seen done speaks for the rest.
 func (c *Client) WaitTask(ctx context.Context, taskID string, opts ...WaitOption) (*Task, error) {
-	est := c.tasks.estimateFor(taskID)
+	est := c.tasks.estimateFor(taskID, c.clock.Now())
 	base := []WaitOption{WaitClock(c.clock)}
-	switch first, step, steps := est.plan(); {
+	switch first, step, steps, src := est.plan(); {
 	case first > 0:
 		base = append(base, WaitFirstPoll(first), func(cfg *WaitConfig) { cfg.Step, cfg.Steps = step, steps })
+		if src == fromPrior {
+			// A probe that finds the cache stale tells this wait.
+			ch, _ := est.listen()
+			defer est.forget(ch)
+			base = append(base, func(cfg *WaitConfig) { cfg.Expect = ch })
+		}
+		if src == fromProbe {
+			// One more look, at a fraction of the cached duration.
+			base = append(base, func(cfg *WaitConfig) { cfg.Probe = max(first/probeFraction, time.Millisecond) })
+		}
 	default:
 		ch, watched := est.listen()
 		defer est.forget(ch)
@@ -88,7 +98,7 @@ func regionOf(params any) string {
 
 // estimateFor returns the estimate for the key of the task (one shared
 // estimate for tasks whose action is not known).
-func (l *taskLearning) estimateFor(taskID string) *estimate {
+func (l *taskLearning) estimateFor(taskID string, now time.Time) *estimate {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	key := l.started[taskID]
@@ -98,7 +108,8 @@ func (l *taskLearning) estimateFor(taskID string) *estimate {
 	}
 	e := l.byKey[key]
 	if e == nil {
-		e = &estimate{key: key, cache: l.cache, prior: l.cache.samples(key)}
+		at := l.cache.learnedAt(key)
+		e = &estimate{key: key, cache: l.cache, prior: l.cache.samples(key), trusted: !at.IsZero() && now.Sub(at) < trustCache}
 		slices.Sort(e.prior)
 		l.byKey[key] = e
 	}
@@ -116,6 +127,10 @@ type estimate struct {
 	avg     time.Duration
 	seen    int
 	looks   int
+	probes  int // waits that probed the cache (staleProbes)
+	// trusted: the cache's durations were learned recently (trustCache),
+	// so they are not probed.
+	trusted bool
 	waiting map[chan time.Duration]struct{}
 }
 
@@ -138,25 +153,57 @@ const (
 // may look.
 const toldSpread = 0.05
 
-// plan returns when a new wait should first look, and the spacing and
-// number of the looks after it (0: the wait's own backoff); first is 0
-// when nothing is known yet.
-func (e *estimate) plan() (first, step time.Duration, steps int) {
+// Where a wait's schedule comes from (estimate.plan).
+const (
+	fromNothing = iota // nothing known: the cold schedule
+	fromRun            // what this run learned
+	fromPrior          // the durations of earlier runs (the cache)
+	fromProbe          // the same, and one look early, at first/probeFraction
+)
+
+// staleProbes is how many waits of each action, in a run that starts from
+// the cache, also look early, at an eighth (probeFraction) of the cached
+// durations: the cloud may have become faster since (the cache was learned
+// elsewhere, or in a busy hour). When a probe's task has ended by then, it
+// tells the waits of the wave, and the run's own durations replace the
+// cache's. A probe costs one request, so a cache learned within trustCache
+// (the cloud is unlikely to have changed its pace since) is not probed.
+const (
+	trustCache    = time.Hour
+	staleProbes   = 1
+	probeFraction = 8
+)
+
+// plan returns when a new wait should first look, the spacing and number
+// of the looks after it (0: the wait's own backoff), and where that comes
+// from; first is 0 when nothing is known yet.
+func (e *estimate) plan() (first, step time.Duration, steps, src int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	var lo, hi time.Duration
+	if len(e.prior) > 0 {
+		lo, hi = quantile(e.prior, 0.1), quantile(e.prior, 0.9)
+	}
+	// What this run saw speaks over a cache it contradicts, from its first
+	// task on.
+	stale := e.seen > 0 && len(e.prior) > 0 && (e.avg < lo/2 || e.avg > 2*hi)
 	switch {
-	case e.seen >= 3:
+	case e.seen >= 3 || stale:
 		e.looks++
 		if e.looks%probeEvery == 0 {
-			return e.avg - time.Duration(float64(e.avg)*probeEarly), 0, 0
+			return e.avg - time.Duration(float64(e.avg)*probeEarly), 0, 0, fromRun
 		}
-		return e.avg, 0, 0
+		return e.avg, 0, 0, fromRun
 	case len(e.prior) > 0:
-		lo, hi := quantile(e.prior, 0.1), quantile(e.prior, 0.9)
 		step = max((hi-lo)/4, lo/50, 20*time.Millisecond)
-		return lo, step, int((hi-lo)/step) + 2
+		src = fromPrior
+		if !e.trusted && e.probes < staleProbes && e.seen == 0 {
+			e.probes++
+			src = fromProbe
+		}
+		return lo, step, int((hi-lo)/step) + 2, src
 	}
-	return 0, 0, 0
+	return 0, 0, 0, fromNothing
 }
 
 // quantile is the q-th quantile of sorted durations (nearest rank).

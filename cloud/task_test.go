@@ -248,14 +248,14 @@ func TestEstimateFirstLooks(t *testing.T) {
 	var e estimate
 	for range 2 {
 		e.observe(900*time.Millisecond, time.Second)
-		if first, _, _ := e.plan(); first != 0 {
+		if first, _, _, _ := e.plan(); first != 0 {
 			t.Fatal("a first look planned before three tasks were seen")
 		}
 	}
 	e.observe(900*time.Millisecond, time.Second)
 	probes := 0
 	for range 8 * probeEvery {
-		switch d, _, _ := e.plan(); {
+		switch d, _, _, _ := e.plan(); {
 		case d == e.avg:
 		case d < e.avg && d >= e.avg-time.Duration(float64(e.avg)*probeEarly):
 			probes++
@@ -305,16 +305,16 @@ func TestTaskLearningKeepsActionsApart(t *testing.T) {
 	var l taskLearning
 	l.record("t-vdc", "CreateVdc", nil)
 	l.record("t-vm", "CreateInstance", nil)
-	vdc := l.estimateFor("t-vdc")
+	vdc := l.estimateFor("t-vdc", time.Time{})
 	vdc.observe(0, 5*time.Second)
-	if vm := l.estimateFor("t-vm"); vm == vdc || vm.seen != 0 {
+	if vm := l.estimateFor("t-vm", time.Time{}); vm == vdc || vm.seen != 0 {
 		t.Error("an instance task shares what was learned from a VDC task")
 	}
-	if again := l.estimateFor("t-other-vdc"); again == vdc {
+	if again := l.estimateFor("t-other-vdc", time.Time{}); again == vdc {
 		t.Error("a task of unknown action got the CreateVdc estimate")
 	}
 	l.record("t-vdc-2", "CreateVdc", nil)
-	if l.estimateFor("t-vdc-2") != vdc {
+	if l.estimateFor("t-vdc-2", time.Time{}) != vdc {
 		t.Error("two CreateVdc tasks do not share an estimate")
 	}
 }
@@ -402,4 +402,32 @@ func roundAll(ds []time.Duration) []time.Duration {
 		out[i] = d.Round(time.Millisecond)
 	}
 	return out
+}
+
+// TestWaitTaskProbe: a probe adds one early look; a task done by then ends
+// the wait there, and otherwise the schedule goes on as planned.
+func TestWaitTaskProbe(t *testing.T) {
+	for name, tt := range map[string]struct {
+		end    time.Duration
+		sleeps []time.Duration
+	}{
+		"done by the probe": {100 * time.Millisecond, []time.Duration{125 * time.Millisecond}},
+		"done as cached":    {time.Second, []time.Duration{125 * time.Millisecond, 875 * time.Millisecond}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			clk := NewFakeClock(time.Unix(0, 0))
+			d := &timedTask{clk: clk, end: clk.Now().Add(tt.end)}
+			task, err := WaitTask(context.Background(), d, "t", WaitClock(clk), WaitFirstPoll(time.Second),
+				func(c *WaitConfig) { c.Probe = 125 * time.Millisecond })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.sleeps, clk.Sleeps()); diff != "" {
+				t.Errorf("sleeps (-want +got)\n%s", diff)
+			}
+			if task.LastRunning != 0 {
+				t.Errorf("LastRunning %s: a probe says nothing of when the task ends", task.LastRunning)
+			}
+		})
+	}
 }
