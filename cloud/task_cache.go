@@ -23,7 +23,7 @@ type taskCache struct {
 	// learned is when each key's durations were last saved (keys of files
 	// written before it was kept have none).
 	learned map[string]time.Time
-	fresh map[string][]time.Duration // seen in this run, not yet saved
+	fresh   map[string][]time.Duration // seen in this run, not yet saved
 }
 
 // maxSamples is how many durations the cache keeps per key.

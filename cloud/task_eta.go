@@ -120,14 +120,14 @@ func (l *taskLearning) estimateFor(taskID string, now time.Time) *estimate {
 // a moving average of when this run's ended, and the waits still to be
 // told a first duration.
 type estimate struct {
-	mu      sync.Mutex
-	key     string
-	cache   *taskCache
-	prior   []time.Duration // sorted
-	avg     time.Duration
-	seen    int
-	looks   int
-	probes  int // waits that probed the cache (staleProbes)
+	mu     sync.Mutex
+	key    string
+	cache  *taskCache
+	prior  []time.Duration // sorted
+	avg    time.Duration
+	seen   int
+	looks  int
+	probes int // waits that probed the cache (staleProbes)
 	// trusted: the cache's durations were learned recently (trustCache),
 	// so they are not probed.
 	trusted bool
