@@ -259,9 +259,13 @@ func TestBadFilesAreRefusedAndUntouched(t *testing.T) {
 	db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("instance")); return err })
 	db.Close()
 
-	// A page of records zeroed, and bytes of a record flipped.
+	// A page of records zeroed, and bytes of a record flipped. The page is
+	// one bbolt says is a leaf in use: which page that is varies with the
+	// records' sizes (their timestamps), and a freed page zeroed harms
+	// nothing.
 	zeroed := append([]byte(nil), goodBytes...)
-	copy(zeroed[5*4096:6*4096], make([]byte, 4096))
+	live := liveLeafPage(t, good)
+	copy(zeroed[live*4096:(live+1)*4096], make([]byte, 4096))
 	flipped := append([]byte(nil), goodBytes...)
 	rec := bytes.Index(flipped, []byte(`"addr":"r150"`))
 	at := bytes.Index(flipped[rec:], []byte(`"created_at":"`))
@@ -306,4 +310,44 @@ func TestBadFilesAreRefusedAndUntouched(t *testing.T) {
 			}
 		})
 	}
+}
+
+// liveLeafPage returns the id of a leaf page in use, holding several
+// records, of the bbolt file at path (read from a copy: bbolt knows which
+// pages are free only when it opens a file for writing).
+func liveLeafPage(t *testing.T, path string) int {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(t.TempDir(), "copy.db")
+	if err := os.WriteFile(cp, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := bolt.Open(cp, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	page := -1
+	db.View(func(tx *bolt.Tx) error {
+		if tx.DB().Info().PageSize != 4096 {
+			t.Fatalf("page size %d, want 4096", tx.DB().Info().PageSize)
+		}
+		for id := 2; ; id++ {
+			info, err := tx.Page(id)
+			if err != nil || info == nil {
+				return nil
+			}
+			if info.Type == "leaf" && info.Count >= 3 {
+				page = id
+				return nil
+			}
+		}
+	})
+	if page < 0 {
+		t.Fatal("no leaf page with records in the file")
+	}
+	return page
 }
