@@ -87,7 +87,17 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 				return discard(fmt.Sprintf("no %s named %q exists: the call never took effect", j.Kind, j.Marker))
 			}
 		}
-		if err := e.settle(ctx, j, kind, id); err != nil {
+		// Record what the cloud shows of what the create meant to do: a
+		// step after the create call (an instance's JoinNSG) may not have
+		// happened, and the next plan must see that.
+		obs, err := resources.ReadBack(ctx, e.client, kind, id, &resources.Recorded{Inputs: j.Inputs, Outputs: map[string]any{}})
+		if err != nil {
+			return "", fmt.Errorf("read %s back: %w", id, err)
+		}
+		if obs != nil {
+			j.Inputs = resources.ObservedInputs(kind, j.Inputs, obs.Attrs)
+		}
+		if err := e.record(ctx, j, id, obs); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("adopted %s %s", j.Kind, id), nil

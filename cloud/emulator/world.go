@@ -187,6 +187,12 @@ type SecGroup struct {
 	Bindings    []Binding `json:"bindings"`
 	Created     time.Time `json:"created"`
 	Updated     time.Time `json:"updated"`
+	// The NSG model (nsg.go): rules as shown, rule lists queued to be
+	// shown, member interfaces, the project.
+	NSGRules   []NSGRule    `json:"nsg_rules,omitempty"`
+	NSGPending []NSGPending `json:"nsg_pending,omitempty"`
+	Members    []Member     `json:"members,omitempty"`
+	Project    string       `json:"project,omitempty"`
 }
 
 // A Rule is one security group rule.
