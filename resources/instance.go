@@ -246,7 +246,7 @@ func (instanceKind) Create(ctx context.Context, c *cloud.Client, in Inputs, secr
 	}
 	step := stepper(ctx, wait)
 	if groups := in.Strings("security_groups"); len(groups) > 0 {
-		if err := setMembership(ctx, c, id, nil, groups); err != nil {
+		if err := setMembership(ctx, c, id, groups); err != nil {
 			return id, err
 		}
 	}
@@ -350,7 +350,7 @@ func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, li
 		}
 	}
 	if changed["security_groups"] {
-		if err := setMembership(ctx, c, id, live.Attrs.Strings("security_groups"), to.Strings("security_groups")); err != nil {
+		if err := setMembership(ctx, c, id, to.Strings("security_groups")); err != nil {
 			return err
 		}
 	}

@@ -464,11 +464,14 @@ func observeMembership(l *Live, in *cloud.Instance, attrs Inputs, recorded *Reco
 	attrs["security_groups"] = toAny(sortedKeys(groups))
 }
 
-// setMembership makes instance id a member of exactly the groups in want
-// (have is what it was): JoinNSG with the interfaces each group's type
-// takes, LeaveNSG with those it holds, then waits on DescribeNSGMembers
-// until each join is ok and each leave gone, ending at once on error.
-func setMembership(ctx context.Context, c *cloud.Client, id string, have, want []string) error {
+// setMembership makes instance id a member of exactly the groups in want:
+// JoinNSG with the interfaces each wanted group's type takes (those not
+// members yet), LeaveNSG from every other group that holds one of its
+// interfaces (found from DescribeNSGs' interface counts and the members of
+// those groups: a binding made by hand goes too), then waits on
+// DescribeNSGMembers until each join is ok and each leave gone, ending at
+// once on error.
+func setMembership(ctx context.Context, c *cloud.Client, id string, want []string) error {
 	in, err := c.Instance(ctx, id)
 	if err != nil {
 		return err
@@ -476,15 +479,9 @@ func setMembership(ctx context.Context, c *cloud.Client, id string, have, want [
 	if in == nil {
 		return fmt.Errorf("instance %s: not found to set its security groups", id)
 	}
-	types := map[string]string{}
-	if slices.ContainsFunc(want, func(g string) bool { return !slices.Contains(have, g) }) {
-		list, err := c.DescribeNSGs(ctx, cloud.DescribeNSGsRequest{})
-		if err != nil {
-			return err
-		}
-		for _, g := range list.SecurityGroups {
-			types[g.SecurityGroupID] = g.SecurityGroupType
-		}
+	list, err := c.DescribeNSGs(ctx, cloud.DescribeNSGsRequest{})
+	if err != nil {
+		return err
 	}
 	type change struct {
 		group string
@@ -492,39 +489,48 @@ func setMembership(ctx context.Context, c *cloud.Client, id string, have, want [
 		join  bool
 	}
 	var changes []change
-	for _, g := range sortedStrings(want) {
-		if slices.Contains(have, g) {
+	found := map[string]bool{}
+	groups := list.SecurityGroups
+	sort.Slice(groups, func(i, j int) bool { return groups[i].SecurityGroupID < groups[j].SecurityGroupID })
+	for _, g := range groups {
+		wanted := slices.Contains(want, g.SecurityGroupID)
+		found[g.SecurityGroupID] = true
+		if !wanted && g.InterfaceCount == 0 {
 			continue
 		}
-		typ, ok := types[g]
-		if !ok {
-			return fmt.Errorf("security group %s: not found to join instance %s to", g, id)
-		}
-		nics := groupInterfaces(in, typ)
-		if len(nics) == 0 {
-			return fmt.Errorf("security group %s is %s but instance %s has no %s interface to join to it", g, typ, id, typ)
-		}
-		changes = append(changes, change{g, nics, true})
-	}
-	for _, g := range sortedStrings(have) {
-		if slices.Contains(want, g) {
-			continue
-		}
-		members, err := c.DescribeNSGMembers(ctx, cloud.NSGRequest{SecurityGroupID: g})
+		members, err := c.DescribeNSGMembers(ctx, cloud.NSGRequest{SecurityGroupID: g.SecurityGroupID})
 		if err != nil {
-			if cloud.IsCode(err, "InvalidSecurityGroupId.NotFound") {
-				continue
-			}
 			return err
 		}
-		var nics []string
+		var bound []string
 		for _, m := range members.Members {
 			if m.InstanceID == id && m.InterfaceStatus != cloud.NSGMemberUnbinding {
-				nics = append(nics, m.InterfaceID)
+				bound = append(bound, m.InterfaceID)
 			}
 		}
-		if len(nics) > 0 {
-			changes = append(changes, change{g, nics, false})
+		if !wanted {
+			if len(bound) > 0 {
+				changes = append(changes, change{g.SecurityGroupID, bound, false})
+			}
+			continue
+		}
+		nics := groupInterfaces(in, g.SecurityGroupType)
+		if len(nics) == 0 {
+			return fmt.Errorf("security group %s is %s but instance %s has no %s interface to join to it", g.SecurityGroupID, g.SecurityGroupType, id, g.SecurityGroupType)
+		}
+		var join []string
+		for _, n := range nics {
+			if !slices.Contains(bound, n) {
+				join = append(join, n)
+			}
+		}
+		if len(join) > 0 {
+			changes = append(changes, change{g.SecurityGroupID, join, true})
+		}
+	}
+	for _, g := range want {
+		if !found[g] {
+			return fmt.Errorf("security group %s: not found to join instance %s to", g, id)
 		}
 	}
 	for _, ch := range changes {
