@@ -59,7 +59,7 @@ func checkSecurityGroup(r *Resource, path string, d *diag) {
 	}
 	var prios []int
 	var all []bool
-	var at []*Value
+	var at []int
 	firstAt := map[int]int{}
 	for i, rv := range rules.List {
 		rp := fmt.Sprintf("%s.properties.rules[%d]", path, i)
@@ -70,7 +70,7 @@ func checkSecurityGroup(r *Resource, path string, d *diag) {
 			d.errorf(v.Pos, rp+".rule_type", "rule_type mac: the NSG API has no MAC rules; write the interface's address instead (addresses: [10.0.0.5]) and drop rule_type")
 		}
 		if v := rv.Get("target_port"); v != nil && !(v.Kind == Int && v.Int == 0 || v.Kind == String && v.Str == "0") && v.Tmpl == nil {
-			d.errorf(v.Pos, rp+".target_port", "target_port %s: the NSG API has no source port; remove target_port (0, any port, is the only value it can express)", v.Plain())
+			d.errorf(v.Pos, rp+".target_port", "target_port %v: the NSG API has no source port; remove target_port (0, any port, is the only value it can express)", v.Plain())
 		}
 		for _, pair := range [][2]string{{"local_port", "ports"}, {"target_address", "addresses"}} {
 			if old, nu := rv.Key(pair[0]), rv.Key(pair[1]); old != nil && nu != nil {
@@ -100,12 +100,12 @@ func checkSecurityGroup(r *Resource, path string, d *diag) {
 		dv := rv.Get("direction")
 		prios = append(prios, p)
 		all = append(all, dv != nil && dv.Kind == String && dv.Str == "all")
-		at = append(at, rv)
+		at = append(at, i)
 	}
 	for i, q := range OutboundTwins(prios, all) {
 		if q > MaxRulePriority {
-			dv := at[i].Get("direction")
-			d.errorf(dv.Pos, path+".properties.rules", "direction all at priority %d: no free priority up to %d is left for its outbound rule; lower the priority or write direction in and an out rule", prios[i], MaxRulePriority)
+			dv := rules.List[at[i]].Get("direction")
+			d.errorf(dv.Pos, fmt.Sprintf("%s.properties.rules[%d].direction", path, at[i]), "direction all at priority %d: no free priority up to %d is left for its outbound rule; lower the priority or write direction in and an out rule", prios[i], MaxRulePriority)
 		}
 	}
 }
