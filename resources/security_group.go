@@ -159,6 +159,16 @@ func (groupKind) Normalize(in Inputs, _ string) Inputs {
 	return out
 }
 
+// Upgrade rewrites rules recorded in the old API's shape (local_port,
+// target_address, direction all, …) as the NSG rules they mean.
+func (groupKind) Upgrade(recorded Inputs) Inputs {
+	out := copyInputs(recorded)
+	if out.Has("rules") {
+		out["rules"] = nsgRules(out.Maps("rules"))
+	}
+	return out
+}
+
 func (groupKind) Observe(l *Live, id string, recorded *Recorded) *Observation {
 	g, ok := l.Groups[id]
 	if !ok {

@@ -87,6 +87,9 @@ func (s *Server) nsgParam(p params) (*SecGroup, *apiError) {
 // settleNSG applies what is due in g: queued rule lists, joins and leaves;
 // members whose interface is gone leave.
 func (s *Server) settleNSG(g *SecGroup) {
+	if !g.NSG {
+		s.upgradeGroup(g)
+	}
 	now := s.now()
 	changed := false
 	for len(g.NSGPending) > 0 && !now.Before(g.NSGPending[0].Due) {
@@ -117,6 +120,75 @@ func (s *Server) settleNSG(g *SecGroup) {
 	g.Members = kept
 	if changed {
 		s.world.touch("secgroup", g.ID)
+	}
+}
+
+// upgradeGroup moves a group made with the old actions (a world an older
+// emulator left, or the legacy actions) into the NSG model, as the service
+// upgraded its groups: each old rule becomes an NSG rule (Action 1 ACCEPT,
+// 0 DROP; TargetAddress split at ";" into IpList; LocalPort into PortList)
+// and a bidirectional (all) rule an inbound rule and an outbound one at
+// the first free priority above it; mac rules, which the NSG model cannot
+// express, are dropped. Each binding becomes members: the interface on
+// the network it names, or every interface the group's type takes.
+func (s *Server) upgradeGroup(g *SecGroup) {
+	g.NSG = true
+	s.world.touch("secgroup", g.ID)
+	rules := slices.Clone(g.Rules)
+	sort.SliceStable(rules, func(i, j int) bool { return rules[i].Priority < rules[j].Priority })
+	used := map[int]bool{}
+	for _, r := range rules {
+		used[r.Priority] = true
+	}
+	for _, r := range rules {
+		if r.Type == "mac" {
+			continue
+		}
+		n := NSGRule{ID: r.ID, Description: r.Description, Protocol: r.Protocol, Action: "ACCEPT", Priority: r.Priority,
+			Ports: []string{r.LocalPort}, Created: r.Created, Updated: r.Created}
+		if r.Action == 0 {
+			n.Action = "DROP"
+		}
+		if n.Protocol == "ICMP" || r.LocalPort == "" {
+			n.Ports = []string{"0"}
+		}
+		for _, a := range strings.Split(r.TargetAddress, ";") {
+			if a = strings.TrimSpace(a); a != "" {
+				n.IPs = append(n.IPs, a)
+			}
+		}
+		g.NSGRules = append(g.NSGRules, n)
+		if r.Direction == "all" {
+			q := r.Priority + 1
+			for used[q] {
+				q++
+			}
+			used[q] = true
+			out := n
+			out.ID, out.Direction, out.Priority = s.world.newID(), 1, q
+			out.IPs, out.Ports = slices.Clone(n.IPs), slices.Clone(n.Ports)
+			g.NSGRules = append(g.NSGRules, out)
+		}
+	}
+	for _, b := range g.Bindings {
+		in := s.world.Instances[b.InstanceID]
+		if in == nil {
+			continue
+		}
+		var nics []string
+		if in.PublicNIC != nil && (b.PublicID == in.PublicNIC.NetworkID || b.PublicID == "" && b.PrivateID == "" && g.Type == "public") {
+			nics = append(nics, in.PublicNIC.ID)
+		}
+		for _, n := range in.PrivateNICs {
+			if b.PrivateID == n.NetworkID || b.PublicID == "" && b.PrivateID == "" && g.Type == "private" {
+				nics = append(nics, n.ID)
+			}
+		}
+		for _, id := range nics {
+			if g.member(id) < 0 {
+				g.Members = append(g.Members, Member{InterfaceID: id, InstanceID: in.ID, Status: "ok"})
+			}
+		}
 	}
 }
 
@@ -212,7 +284,7 @@ func (s *Server) createNSG(p params) (any, string, *apiError) {
 	}
 	now := s.now()
 	g := &SecGroup{ID: s.world.newID(), Name: name, Description: p.str("Description"), Type: typ, Created: now, Updated: now,
-		Rules: []Rule{}, Bindings: []Binding{}, NSGRules: []NSGRule{}, Members: []Member{}, Project: project}
+		Rules: []Rule{}, Bindings: []Binding{}, NSGRules: []NSGRule{}, Members: []Member{}, Project: project, NSG: true}
 	s.world.Groups[g.ID] = g
 	s.world.touch("secgroup", g.ID)
 	return map[string]string{"SecurityGroupId": g.ID}, "", nil

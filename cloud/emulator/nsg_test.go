@@ -207,3 +207,38 @@ func TestNSGAnswerShape(t *testing.T) {
 		t.Errorf("rule shape (-want +got)\n%s", diff)
 	}
 }
+
+// TestNSGUpgradesOldGroups: a group made with the old actions shows in the
+// NSG model: a bidirectional rule as an inbound rule and an outbound one at
+// the first free priority above, ";"-joined addresses as a list, an
+// instance binding as the interfaces the group's type takes.
+func TestNSGUpgradesOldGroups(t *testing.T) {
+	e := newEnv(t, Options{LegacySecurityGroups: true})
+	c, ctx := e.client, e.ctx
+	f := e.fixture()
+	id := e.instance(f, "web-0")
+	sg := must(c.CreateSecurityGroup(ctx, cloud.CreateSecurityGroupRequest{SecurityGroupName: "old", Description: "d", SecurityGroupType: "public"}))
+	e.wait(c.AddSecurityGroupRule(ctx, cloud.AddSecurityGroupRuleRequest{SecurityGroupID: sg.SecurityGroupID, Action: "1",
+		TargetAddress: "10.0.0.0/8;1.1.1.1", LocalPort: "22", Direction: "all", Priority: "10", Protocol: "TCP", RuleType: "ip"}))
+	e.wait(c.AddSecurityGroupRule(ctx, cloud.AddSecurityGroupRuleRequest{SecurityGroupID: sg.SecurityGroupID, Action: "0",
+		TargetAddress: "0.0.0.0/0", Direction: "all", Priority: "11", Protocol: "ICMP", RuleType: "ip"}))
+	e.wait(c.JoinSecurityGroup(ctx, cloud.SecurityGroupBindRequest{SecurityGroupID: sg.SecurityGroupID, BindData: []cloud.SecurityGroupBinding{{InstanceID: id}}}))
+	attr := must(c.DescribeNSGAttribute(ctx, cloud.NSGRequest{SecurityGroupID: sg.SecurityGroupID}))
+	type r struct {
+		prio, dir  int
+		action     string
+		ips, ports string
+	}
+	var got []r
+	for _, x := range attr.Rules {
+		got = append(got, r{int(x.Priority), int(x.Direction), string(x.Action), strings.Join(x.IPList, ","), strings.Join(x.PortList, ",")})
+	}
+	want := []r{{10, 0, "ACCEPT", "10.0.0.0/8,1.1.1.1", "22"}, {11, 0, "DROP", "0.0.0.0/0", "0"}, {12, 1, "ACCEPT", "10.0.0.0/8,1.1.1.1", "22"}, {13, 1, "DROP", "0.0.0.0/0", "0"}}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(r{})); diff != "" {
+		t.Errorf("upgraded rules (-want +got)\n%s", diff)
+	}
+	m := must(c.DescribeNSGMembers(ctx, cloud.NSGRequest{SecurityGroupID: sg.SecurityGroupID}))
+	if m.MemberCount != 1 || m.Members[0].InterfaceID != e.describe(id).PublicInterface().InterfaceID || m.Members[0].InterfaceStatus != "ok" {
+		t.Errorf("upgraded members = %+v", m)
+	}
+}

@@ -193,6 +193,9 @@ type SecGroup struct {
 	NSGPending []NSGPending `json:"nsg_pending,omitempty"`
 	Members    []Member     `json:"members,omitempty"`
 	Project    string       `json:"project,omitempty"`
+	// NSG is set once the group is in the NSG model: made by CreateNSG, or
+	// upgraded from the old rules and bindings (nsg.go, upgradeGroup).
+	NSG bool `json:"nsg,omitempty"`
 }
 
 // A Rule is one security group rule.
