@@ -109,3 +109,44 @@ func checkSecurityGroup(r *Resource, path string, d *diag) {
 		}
 	}
 }
+
+// checkGroupInterfaces checks that an instance has an interface of the type
+// of each stack group its security_groups names: the NSG API binds a public
+// group to the public interface and a private group to the private ones.
+// Groups named by id, and interfaces that come from variables, are left to
+// apply.
+func (s *Stack) checkGroupInterfaces(r *Resource, path string, d *diag) {
+	if r.Kind != "instance" || r.Properties == nil || r.Properties.Kind != Map {
+		return
+	}
+	groups := r.Properties.Get("security_groups")
+	if groups == nil || groups.Kind != List {
+		return
+	}
+	has := map[string]bool{}
+	if v := r.Properties.Get("public_ip"); v != nil && !(v.Kind == String && v.Str == "" && v.Tmpl == nil) && v.Kind != Null {
+		has["public"] = true
+	}
+	if v := r.Properties.Get("private_ips"); v != nil && (v.Kind != List || len(v.List) > 0) {
+		has["private"] = true
+	}
+	for i, g := range groups.List {
+		for _, pr := range g.PathRefs(fmt.Sprintf("%s.properties.security_groups[%d]", path, i)) {
+			name, _ := SplitAddress(pr.Addr)
+			target := s.Resources[name]
+			if pr.Var != "" || target == nil || target.Kind != "security_group" || target.Properties == nil {
+				continue
+			}
+			t := target.Properties.Get("type")
+			if t == nil || t.Kind != String || t.Tmpl != nil || has[t.Str] {
+				continue
+			}
+			want := "public_ip: auto"
+			if t.Str == "private" {
+				want = "private_ips: [{network: ...}]"
+			}
+			d.errorf(g.Pos, pr.Path, "%s is a %s security group, which binds %s interfaces, and this instance has none; give it one (%s) or use a group of the other type",
+				name, t.Str, t.Str, want)
+		}
+	}
+}
