@@ -1,7 +1,14 @@
 package resources
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -72,5 +79,94 @@ func TestObservedRuleMatchesNormalized(t *testing.T) {
 		PortList: cloud.Strs{"3306"}, Priority: 4, Description: defaultRuleDescription})
 	if diff := cmp.Diff(Canon(want[0]), Canon(got)); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+
+// nsgFake answers DescribeNSGMembers and DescribeNSGAttribute from funcs
+// of the call count, and counts the calls.
+func nsgFake(t *testing.T, members, attr func(n int) string) (*cloud.Client, map[string]int) {
+	t.Helper()
+	calls := map[string]int{}
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		a := r.URL.Query().Get("Action")
+		calls[a]++
+		n := calls[a]
+		mu.Unlock()
+		data := "{}"
+		switch a {
+		case "DescribeNSGMembers":
+			data = members(n)
+		case "DescribeNSGAttribute":
+			data = attr(n)
+		}
+		fmt.Fprintf(w, `{"Code":"Success","Message":"","Data":%s}`, data)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := cloud.New(srv.URL, cloud.Credentials{AccessKeyID: "ak", AccessKeySecret: "sk"},
+		cloud.WithClock(cloud.NewFakeClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))), cloud.WithRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, calls
+}
+
+// TestWaitMembersEndsOnError: a binding DescribeNSGMembers shows in error
+// ends the wait at the first look; syncing is waited through.
+func TestWaitMembersEndsOnError(t *testing.T) {
+	member := func(status string) string {
+		return `{"MemberCount":1,"Members":[{"InstanceId":"i","InterfaceId":"n1","InterfaceStatus":"` + status + `"}]}`
+	}
+	c, calls := nsgFake(t, func(int) string { return member("error") }, nil)
+	err := waitMembers(context.Background(), c, "g", []string{"n1"}, true)
+	if !errors.Is(err, errMemberBinding) {
+		t.Fatalf("wait = %v, want the binding error", err)
+	}
+	if calls["DescribeNSGMembers"] != 1 {
+		t.Errorf("%d looks, want 1: an error ends the wait at once", calls["DescribeNSGMembers"])
+	}
+	c, calls = nsgFake(t, func(n int) string {
+		if n < 3 {
+			return member("syncing")
+		}
+		return member("ok")
+	}, nil)
+	if err := waitMembers(context.Background(), c, "g", []string{"n1"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if calls["DescribeNSGMembers"] != 3 {
+		t.Errorf("%d looks, want 3 (syncing, syncing, ok)", calls["DescribeNSGMembers"])
+	}
+	// Leaving: unbinding until gone.
+	c, calls = nsgFake(t, func(n int) string {
+		if n < 2 {
+			return member("unbinding")
+		}
+		return `{"MemberCount":0,"Members":[]}`
+	}, nil)
+	if err := waitMembers(context.Background(), c, "g", []string{"n1"}, false); err != nil {
+		t.Fatal(err)
+	}
+	if calls["DescribeNSGMembers"] != 2 {
+		t.Errorf("%d looks, want 2 (unbinding, gone)", calls["DescribeNSGMembers"])
+	}
+}
+
+// TestWaitRulesUntilShown: rule changes take effect in the background; the
+// wait ends when DescribeNSGAttribute shows the rules wanted.
+func TestWaitRulesUntilShown(t *testing.T) {
+	want := nsgRules([]map[string]any{{"protocol": "TCP", "ports": []any{"22"}, "addresses": []any{"1.1.1.1"}, "priority": int64(5)}})
+	c, calls := nsgFake(t, nil, func(n int) string {
+		if n < 4 {
+			return `{"Rules":[]}`
+		}
+		return `{"Rules":[{"RuleId":"r","Action":"ACCEPT","Direction":0,"Protocol":"TCP","IpList":["1.1.1.1"],"PortList":["22"],"Priority":5,"Description":"` + defaultRuleDescription + `"}]}`
+	})
+	if err := waitRules(context.Background(), c, "g", want); err != nil {
+		t.Fatal(err)
+	}
+	if calls["DescribeNSGAttribute"] != 4 {
+		t.Errorf("%d looks, want 4", calls["DescribeNSGAttribute"])
 	}
 }
