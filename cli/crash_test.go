@@ -109,8 +109,8 @@ func TestCrashAnywhereConverges(t *testing.T) {
 		t.Skip("crash test: skipped in -short mode")
 	}
 	t.Parallel() // waits more than it works: overlaps with the others
-	points := []string{"journaled:1", "journaled:5", "journaled:11", "called:1", "called:4", "called:9",
-		"waited:2", "waited:7", "waited:10", "settled:1", "settled:4", "settled:7"}
+	points := []string{"journaled:1", "journaled:5", "journaled:11", "called:1", "called:4", "called:6",
+		"waited:2", "waited:5", "waited:6", "settled:1", "settled:4", "settled:7"}
 	for _, point := range points {
 		t.Run(point, func(t *testing.T) {
 			t.Parallel()

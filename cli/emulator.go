@@ -31,6 +31,7 @@ func emulatorCommand() *ucli.Command {
 				&ucli.Float64Flag{Name: "throttle-qps", Usage: "answer 429 Throttling above this many requests a second (0: never)"},
 				&ucli.IntFlag{Name: "max-vdcs", Value: 100, Usage: "VDC quota"},
 				&ucli.BoolFlag{Name: "arrears", Usage: "refuse every purchase for lack of balance"},
+				&ucli.BoolFlag{Name: "legacy-security-groups", Usage: "also serve the old *SecurityGroup* actions the current service has disabled (for the 2024 SDK)"},
 				&ucli.Float64Flag{Name: "balance", Value: 10000, Usage: "the account's balance DescribeAccountInfo reports"},
 				&ucli.Uint64Flag{Name: "seed", Usage: "seed for ids and injected faults (0: random)"},
 				&ucli.StringFlag{Name: "tls-proxy", Usage: "also accept HTTPS CONNECT for the real API hosts on this loopback address"},
@@ -68,6 +69,7 @@ func runEmulatorServe(c *ucli.Context) error {
 		Latency: c.Duration("latency"), LatencyJitter: c.Duration("latency-jitter"),
 		FaultRate: c.Float64("fault-rate"), TaskFailureRate: c.Float64("task-failure-rate"),
 		ThrottleQPS: c.Float64("throttle-qps"), MaxVDCs: c.Int("max-vdcs"), Arrears: c.Bool("arrears"), Balance: c.Float64("balance"),
+		LegacySecurityGroups: c.Bool("legacy-security-groups"),
 	}
 	if path := c.String("data"); path != "" {
 		st, err := emulator.OpenStore(path)

@@ -112,6 +112,20 @@ var actions = func() map[string]ActionSpec {
 		{"JoinSecurityGroup", ServiceCCS, post, false, true},
 		{"LeaveSecurityGroup", ServiceCCS, post, false, true},
 		{"ModifySecurityGroupRulePriority", ServiceCCS, post, false, true},
+		// 安全组相关, current (首云OpenAPI(v1.2).md): the NSG actions that replace
+		// the disabled ones above; none answers a TaskId.
+		{"CreateNSG", ServiceCCS, post, false, false},
+		{"DeleteNSG", ServiceCCS, post, false, false},
+		{"DescribeNSGAttribute", ServiceCCS, get, true, false},
+		{"ModifyNSGAttribute", ServiceCCS, post, false, false},
+		{"DescribeNSGs", ServiceCCS, get, true, false},
+		{"DescribeNSGMembers", ServiceCCS, get, true, false},
+		{"AddNSGRule", ServiceCCS, post, false, false},
+		{"RemoveNSGRule", ServiceCCS, post, false, false},
+		{"ModifyNSGRule", ServiceCCS, post, false, false},
+		{"JoinNSG", ServiceCCS, post, false, false},
+		{"LeaveNSG", ServiceCCS, post, false, false},
+		{"ModifyNSGRulePriority", ServiceCCS, post, false, false},
 		// 模板相关 (templates)
 		{"CreateTemplate", ServiceCCS, post, false, true},
 		{"DeleteTemplate", ServiceCCS, post, false, true},

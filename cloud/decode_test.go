@@ -218,6 +218,7 @@ func TestDecodeCurrentExamples(t *testing.T) {
 	const (
 		i1, i2 = "5f1c1a0e-0000-4000-8000-000000000001", "5f1c1a0e-0000-4000-8000-000000000002"
 		vdc    = "5f1c1a0e-0000-4000-8000-0000000000aa"
+		nsg    = "7b1e0c52-9a4d-4f0e-8c31-2f6a5d9e0a11"
 	)
 	tests := map[string]example{
 		"DescribeInstances": {func(c *Client) (any, error) { return c.DescribeInstances(ctx, DescribeInstancesRequest{}) },
@@ -318,6 +319,39 @@ func TestDecodeCurrentExamples(t *testing.T) {
 			return c.VDCBandwidthUnitPrice(ctx, BandwidthPriceRequest{RegionID: "CN_Beijing_A", BandwidthType: "Bandwidth_BGP", BillScheme: "Bandwidth", Type: "wan"})
 		}, &BandwidthPrice{BandwidthPrice: UnitPrice{StdPrice: 0.72, Price: 0.72, Discount: 1, Sign: "￥", Cycle: "/天", Unit: "Mb"},
 			EIPPrice: UnitPrice{StdPrice: 0.12, Price: 0.12, Discount: 1, Sign: "￥", Cycle: "/天", Unit: "个"}}},
+		"CreateNSG": {func(c *Client) (any, error) { return c.CreateNSG(ctx, CreateNSGRequest{}) }, nsg},
+		"DeleteNSG": {func(c *Client) (any, error) { return nil, c.DeleteNSG(ctx, DeleteNSGRequest{SecurityGroupID: nsg}) }, nil},
+		"ModifyNSGAttribute": {func(c *Client) (any, error) {
+			return c.ModifyNSGAttribute(ctx, ModifyNSGAttributeRequest{SecurityGroupID: nsg, SecurityGroupName: "web"})
+		}, ""},
+		"AddNSGRule": {func(c *Client) (any, error) { return nil, c.AddNSGRule(ctx, AddNSGRuleRequest{SecurityGroupID: nsg}) }, nil},
+		"RemoveNSGRule": {func(c *Client) (any, error) {
+			return nil, c.RemoveNSGRule(ctx, RemoveNSGRuleRequest{SecurityGroupID: nsg})
+		}, nil},
+		"ModifyNSGRule": {func(c *Client) (any, error) {
+			return nil, c.ModifyNSGRule(ctx, ModifyNSGRuleRequest{SecurityGroupID: nsg})
+		}, nil},
+		"JoinNSG":  {func(c *Client) (any, error) { return nil, c.JoinNSG(ctx, NSGMembershipRequest{SecurityGroupID: nsg}) }, nil},
+		"LeaveNSG": {func(c *Client) (any, error) { return nil, c.LeaveNSG(ctx, NSGMembershipRequest{SecurityGroupID: nsg}) }, nil},
+		"ModifyNSGRulePriority": {func(c *Client) (any, error) {
+			return nil, c.ModifyNSGRulePriority(ctx, ModifyNSGRulePriorityRequest{SecurityGroupID: nsg})
+		}, nil},
+		"DescribeNSGAttribute": {func(c *Client) (any, error) { return c.DescribeNSGAttribute(ctx, NSGRequest{SecurityGroupID: nsg}) },
+			&NSGAttribute{SecurityGroupID: nsg, SecurityGroupName: "web", Description: "web tier", ProjectID: "0-0", QuotaCount: 5, RuleCount: 2,
+				CreateTime: "2026-11-30 09:10:00", UpdateTime: "2026-11-30 09:12:00", Rules: []NSGRule{
+					{RuleID: "7b1e0c52-9a4d-4f0e-8c31-2f6a5d9e0a21", Description: "https", Protocol: "TCP", Action: "ACCEPT", Direction: NSGInbound,
+						IPList: Strs{"0.0.0.0/0"}, PortList: Strs{"443", "8000-9000"}, Priority: 10, QuotaCount: 2,
+						CreateTime: "2026-11-30 09:11:00", UpdateTime: "2026-11-30 09:11:00"},
+					{RuleID: "7b1e0c52-9a4d-4f0e-8c31-2f6a5d9e0a22", Description: "no ping", Protocol: "ICMP", Action: "DROP", Direction: NSGOutbound,
+						IPList: Strs{"10.0.0.0/8", "192.168.0.0/16", "172.16.0.1"}, PortList: Strs{"0"}, Priority: 990, QuotaCount: 3,
+						CreateTime: "2026-11-30 09:12:00", UpdateTime: "2026-11-30 09:12:00"}}}},
+		"DescribeNSGs": {func(c *Client) (any, error) { return c.DescribeNSGs(ctx, DescribeNSGsRequest{}) }, &NSGList{SecurityGroupCount: 1,
+			SecurityGroups: []NSG{{SecurityGroupID: nsg, SecurityGroupName: "web", Description: "web tier", SecurityGroupType: "public",
+				ProjectID: "0-0", CreateTime: "2026-11-30 09:10:00", UpdateTime: "2026-11-30 09:12:00", InstanceCount: 1, InterfaceCount: 1}}}},
+		"DescribeNSGMembers": {func(c *Client) (any, error) { return c.DescribeNSGMembers(ctx, NSGRequest{SecurityGroupID: nsg}) },
+			&NSGMembers{MemberCount: 1, Members: []NSGMember{{InstanceID: i1, InstanceName: "web-0", InstanceStatus: "running",
+				InterfaceID: "5f1c1a0e-0000-4000-8000-0000000000e1", InterfaceIPAddress: "198.18.0.6", InterfaceMac: "00:50:56:83:0a:01",
+				InterfaceStatus: "ok"}}}},
 		"DescribeAccountInfo": {func(c *Client) (any, error) {
 			a, err := c.DescribeAccountInfo(ctx)
 			if err != nil {

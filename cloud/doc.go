@@ -35,6 +35,13 @@
 //	                                                                                                      lists it
 //	DescribeSecurityGroups filter  Keyword                   SDK: keyword (POST body), Keyword (GET)      —
 //	rule TargetAddress             one address or CIDR       several joined by ";", host bits allowed     —
+//	security groups                *SecurityGroup* actions   disabled; the NSG actions (below)            —
+//	NSG rule Direction             —                         integer 0 in / 1 out                         0/1, "0"/"1", in/out,
+//	                                                                                                      ingress/egress
+//	NSG rule Action                —                         ACCEPT / DROP                                any case
+//	NSG IpList, PortList           —                         lists of text                                lists (text or numbers),
+//	                                                                                                      one text joined by ; or ,
+//	DescribeNSGAttribute           —                         no SecurityGroupType in the example          type taken from DescribeNSGs
 //	enumerations (BillingMethod…)  Bandwidth                 BandwIdth in the documents' own samples      any case (emulator and
 //	                                                                                                      resources compare folded)
 //	DescribeAvailableResource      Bandwidth keys            BandwIdth keys, SystemDiskGoods,             all
@@ -67,6 +74,19 @@
 // PrivateKey), so it reaches no value of this package; `cdstack api` masks
 // it (SensitiveKey). Uploads, certificate deletes and renames answer at
 // once; the other changes answer a TaskId that is waited on with WaitTask.
+//
+// Security groups (首云OpenAPI(v1.2).md, 安全组相关): the documents say the old
+// *SecurityGroup* actions are disabled; nsg.go types the twelve that
+// replace them: CreateNSG, DeleteNSG (ForceDelete), ModifyNSGAttribute
+// (name and description both required), AddNSGRule (Description required),
+// RemoveNSGRule, ModifyNSGRule, ModifyNSGRulePriority (Rules list),
+// JoinNSG, LeaveNSG (InterfaceIds) by POST; DescribeNSGs,
+// DescribeNSGAttribute, DescribeNSGMembers (one group each) by GET. None
+// answers a TaskId: rule changes and bindings take effect in the
+// background ("开始更新规则，请稍候"), so callers wait (WaitUntil) on the rules
+// DescribeNSGAttribute shows and the InterfaceStatus (syncing, unbinding,
+// ok, error) DescribeNSGMembers shows. The old actions stay typed for the
+// SDK-era emulator mode only.
 //
 // Invariants and decisions:
 //

@@ -773,10 +773,10 @@ func gone(err error) bool {
 
 func createAction(kind string) string {
 	return map[string]string{"vdc": "CreateVdc", "public_network": "CreatePublicNetwork", "private_network": "CreatePrivateNetwork",
-		"instance": "CreateInstance", "security_group": "CreateSecurityGroup", "template": "CreateTemplate", "tag": "CreateTag"}[kind]
+		"instance": "CreateInstance", "security_group": "CreateNSG", "template": "CreateTemplate", "tag": "CreateTag"}[kind]
 }
 
 func deleteAction(kind string) string {
 	return map[string]string{"vdc": "DeleteVdc", "public_network": "DeletePublicNetwork", "private_network": "DeletePrivateNetwork",
-		"instance": "DeleteInstance", "security_group": "DeleteSecurityGroup", "template": "DeleteTemplate", "tag": "DeleteTag"}[kind]
+		"instance": "DeleteInstance", "security_group": "DeleteNSG", "template": "DeleteTemplate", "tag": "DeleteTag"}[kind]
 }

@@ -114,7 +114,17 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 				return "", false, fmt.Errorf("wait for %s %s to be ready: %w", j.Kind, id, err)
 			}
 		}
-		if err := e.settle(ctx, j, kind, id); err != nil {
+		// Record what the cloud shows of what the create meant to do: a
+		// step after the create call (an instance's JoinNSG) may not have
+		// happened, and the next plan must see that.
+		obs, err := resources.ReadBack(ctx, e.client, kind, id, &resources.Recorded{Inputs: j.Inputs, Outputs: map[string]any{}})
+		if err != nil {
+			return "", false, fmt.Errorf("read %s back: %w", id, err)
+		}
+		if obs != nil {
+			j.Inputs = resources.ObservedInputs(kind, j.Inputs, obs.Attrs)
+		}
+		if err := e.record(ctx, j, id, obs); err != nil {
 			return "", false, err
 		}
 		return fmt.Sprintf("adopted %s %s", j.Kind, id), false, nil

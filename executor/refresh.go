@@ -67,7 +67,12 @@ func RefreshRecords(snap *state.Snapshot, live *resources.Live) *Refresh {
 		if len(fields) > 0 {
 			out.Items = append(out.Items, &planner.DriftItem{Addr: addr, Kind: rec.Kind, ID: rec.ID, Class: planner.DriftModified, Fields: fields})
 		}
-		if len(fields) == 0 && sameJSON(obs.Outputs, rec.Outputs) {
+		// A record in an older shape (security group rules written before
+		// the NSG API) is rewritten in the current one; that is no drift.
+		if u, ok := kind.(resources.Upgrader); ok {
+			inputs = u.Upgrade(inputs)
+		}
+		if len(fields) == 0 && sameJSON(obs.Outputs, rec.Outputs) && sameJSON(inputs, rec.Inputs) {
 			continue
 		}
 		updated := *rec

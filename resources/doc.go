@@ -6,8 +6,8 @@
 // Contract (Kind):
 //   - Observe never calls the API: Refresh makes the batched calls once (one
 //     paged DescribeVdc for every VDC and network, one paged
-//     DescribeInstances per VDC, one DescribeSecurityGroups plus
-//     DescribeSecurityGroupAttribute per group in the state, DescribeTemplateInfo
+//     DescribeInstances per VDC, one DescribeNSGs plus DescribeNSGAttribute
+//     and DescribeNSGMembers per group in the state, DescribeTemplateInfo
 //     when the stack has templates) and every Kind reads from that Live view.
 //   - Observations are normalised to the stack's property shapes, so
 //     comparing desired, recorded and live values is plain equality of Go
@@ -22,7 +22,7 @@
 // changes it (list password in ignore_changes to keep the instance).
 //
 // What the API cannot show is kept from the state rather than observed:
-// instance passwords (compared as salted hashes), instance security group
-// membership (the API lists bind counts, not members), and a template's
-// source instance and power_on flag.
+// instance passwords (compared as salted hashes) and a template's source
+// instance and power_on flag. Instance security group membership is
+// observed: DescribeNSGMembers lists each group's member interfaces.
 package resources

@@ -29,7 +29,7 @@ func (instanceKind) Fields() []Field {
 		{Name: "data_disks", Update: "CreateDisk/ResizeDisk/DeleteDisk"},
 		{Name: "public_ip", Update: "ModifyIpAddress"},
 		{Name: "private_ips", Update: "ModifyIpAddress"},
-		{Name: "security_groups", Update: "JoinSecurityGroup/LeaveSecurityGroup", Unobservable: true},
+		{Name: "security_groups", Update: "JoinNSG/LeaveNSG (public group → public interface, private group → private ones)"},
 		{Name: "power", Update: "StopInstance/StartInstance"},
 		{Name: "tags", Update: "AddInstancesTags/DeleteInstancesTags"},
 	}
@@ -123,6 +123,7 @@ func (k instanceKind) Observe(l *Live, id string, recorded *Recorded) *Observati
 	}
 	attrs["tags"] = toAny(slices.Compact(sortedStrings(tags)))
 	unobserved(k, attrs, recorded)
+	observeMembership(l, in, attrs, recorded)
 	return &Observation{ID: id, Busy: power == "", Attrs: attrs, Raw: in, Outputs: map[string]any{"id": id, "status": in.InstanceStatus,
 		"public_ip": publicIP, "private_ips": privateIPs, "disk_ids": diskIDs, "interfaces": orEmpty(interfaces)}}
 }
@@ -244,9 +245,9 @@ func (instanceKind) Create(ctx context.Context, c *cloud.Client, in Inputs, secr
 		return "", err
 	}
 	step := stepper(ctx, wait)
-	for _, g := range in.Strings("security_groups") {
-		if err := step(c.JoinSecurityGroup(ctx, cloud.SecurityGroupBindRequest{SecurityGroupID: g, BindData: []cloud.SecurityGroupBinding{{InstanceID: id}}})); err != nil {
-			return id, fmt.Errorf("join security group %s: %w", g, err)
+	if groups := in.Strings("security_groups"); len(groups) > 0 {
+		if err := setMembership(ctx, c, id, groups); err != nil {
+			return id, err
 		}
 	}
 	if in.String("power") == "stopped" {
@@ -349,26 +350,8 @@ func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, li
 		}
 	}
 	if changed["security_groups"] {
-		have, want := map[string]bool{}, map[string]bool{}
-		for _, g := range live.Attrs.Strings("security_groups") {
-			have[g] = true
-		}
-		for _, g := range to.Strings("security_groups") {
-			want[g] = true
-		}
-		for _, g := range sortedKeys(want) {
-			if !have[g] {
-				if err := step(c.JoinSecurityGroup(ctx, cloud.SecurityGroupBindRequest{SecurityGroupID: g, BindData: []cloud.SecurityGroupBinding{{InstanceID: id}}})); err != nil {
-					return err
-				}
-			}
-		}
-		for _, g := range sortedKeys(have) {
-			if !want[g] {
-				if err := step(c.LeaveSecurityGroup(ctx, cloud.SecurityGroupBindRequest{SecurityGroupID: g, BindData: []cloud.SecurityGroupBinding{{InstanceID: id}}})); err != nil {
-					return err
-				}
-			}
+		if err := setMembership(ctx, c, id, to.Strings("security_groups")); err != nil {
+			return err
 		}
 	}
 	if changed["power"] && to.String("power") == "running" {

@@ -114,6 +114,13 @@ type ReplaceExplainer interface {
 	ReplaceReason(field string, desired, actual Inputs) string
 }
 
+// An Upgrader is a Kind whose records may hold inputs in an older shape
+// (security group rules written before the NSG API). Upgrade returns them
+// in the current shape, meaning the same; refresh records that.
+type Upgrader interface {
+	Upgrade(recorded Inputs) Inputs
+}
+
 // Registry holds the kinds by name.
 var Registry = map[string]Kind{}
 

@@ -130,7 +130,7 @@ func TestNormalizeDefaults(t *testing.T) {
 		map[string]any{"protocol": "ICMP", "target_address": "0.0.0.0/0", "priority": int64(10), "action": "deny"}}}, "")
 	first := rules.Maps("rules")[0]
 	second := rules.Maps("rules")[1]
-	if first["protocol"] != "ICMP" || first["local_port"] != "0" || first["action"] != "deny" || second["local_port"] != "443" || second["direction"] != "all" {
+	if first["protocol"] != "ICMP" || !Equal(first["ports"], []any{"0"}) || first["action"] != "deny" || !Equal(second["ports"], []any{"443"}) || second["direction"] != "in" {
 		t.Errorf("rules = %v", rules["rules"])
 	}
 }

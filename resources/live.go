@@ -44,10 +44,12 @@ type LivePrivate struct {
 	VdcID string
 }
 
-// LiveGroup is a security group with its rules (when they were read).
+// LiveGroup is a security group with its rules and members (when they
+// were read: groups in the state).
 type LiveGroup struct {
-	cloud.SecurityGroup
-	Attr *cloud.SecurityGroupAttribute
+	cloud.NSG
+	Attr    *cloud.NSGAttribute
+	Members *cloud.NSGMembers
 }
 
 // Scope says what Refresh must list.
@@ -94,24 +96,20 @@ func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 		l.ListedInstances[vdc] = true
 	}
 	if sc.ListGroups || len(sc.Groups) > 0 {
-		list, err := c.DescribeSecurityGroups(ctx, cloud.DescribeSecurityGroupsRequest{PageSize: pageSize, PageNumber: 1})
+		list, err := c.DescribeNSGs(ctx, cloud.DescribeNSGsRequest{})
 		if err != nil {
 			return nil, fmt.Errorf("refresh security groups: %w", err)
 		}
-		for _, g := range list.SecurityGroup {
-			l.Groups[g.SecurityGroupID] = &LiveGroup{SecurityGroup: g}
+		for _, g := range list.SecurityGroups {
+			l.Groups[g.SecurityGroupID] = &LiveGroup{NSG: g}
 		}
 		l.ListedGroups = true
 		for _, id := range sortedStrings(sc.Groups) {
-			g, ok := l.Groups[id]
-			if !ok {
-				continue
+			if g, ok := l.Groups[id]; ok {
+				if err := readGroup(ctx, c, g); err != nil {
+					return nil, err
+				}
 			}
-			attr, err := c.DescribeSecurityGroupAttribute(ctx, cloud.DescribeSecurityGroupAttributeRequest{SecurityGroupID: id})
-			if err != nil {
-				return nil, fmt.Errorf("refresh rules of security group %s: %w", id, err)
-			}
-			g.Attr = attr
 		}
 	}
 	if sc.ListTags {
@@ -139,6 +137,38 @@ func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 		return nil, err
 	}
 	return l, nil
+}
+
+// readGroup reads a group's rules and members: one DescribeNSGAttribute
+// and one DescribeNSGMembers (the API has no batched form).
+func readGroup(ctx context.Context, c *cloud.Client, g *LiveGroup) error {
+	id := g.SecurityGroupID
+	attr, err := c.DescribeNSGAttribute(ctx, cloud.NSGRequest{SecurityGroupID: id})
+	if err != nil {
+		return fmt.Errorf("refresh rules of security group %s: %w", id, err)
+	}
+	members, err := c.DescribeNSGMembers(ctx, cloud.NSGRequest{SecurityGroupID: id})
+	if err != nil {
+		return fmt.Errorf("refresh members of security group %s: %w", id, err)
+	}
+	g.Attr, g.Members = attr, members
+	return nil
+}
+
+// addMembers reads the members of groups (an instance's, after a change
+// to it), so its membership is observed; a group gone is left out.
+func (l *Live) addMembers(ctx context.Context, c *cloud.Client, groups []string) error {
+	for _, g := range sortedStrings(groups) {
+		members, err := c.DescribeNSGMembers(ctx, cloud.NSGRequest{SecurityGroupID: g})
+		if cloud.IsCode(err, "InvalidSecurityGroupId.NotFound") {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read members of security group %s: %w", g, err)
+		}
+		l.Groups[g] = &LiveGroup{NSG: cloud.NSG{SecurityGroupID: g}, Members: members}
+	}
+	return nil
 }
 
 // addTags lists the account's tags.
@@ -214,6 +244,11 @@ func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, record
 		}
 		if in != nil {
 			l.Instances[id] = in
+			if recorded != nil {
+				if err := l.addMembers(ctx, c, recorded.Inputs.Strings("security_groups")); err != nil {
+					return nil, err
+				}
+			}
 		}
 	case "vdc", "public_network", "private_network":
 		vdc := id
@@ -232,16 +267,19 @@ func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, record
 		}
 		l.addVDCs(vdcs)
 	case "security_group":
-		list, err := c.DescribeSecurityGroups(ctx, cloud.DescribeSecurityGroupsRequest{SecurityGroupID: id})
+		// DescribeNSGs filters by name only: the listing, then the group.
+		list, err := c.DescribeNSGs(ctx, cloud.DescribeNSGsRequest{})
 		if err != nil {
 			return nil, err
 		}
-		for _, g := range list.SecurityGroup {
-			lg := &LiveGroup{SecurityGroup: g}
-			if lg.Attr, err = c.DescribeSecurityGroupAttribute(ctx, cloud.DescribeSecurityGroupAttributeRequest{SecurityGroupID: id}); err != nil {
-				return nil, err
+		for _, g := range list.SecurityGroups {
+			if g.SecurityGroupID == id {
+				lg := &LiveGroup{NSG: g}
+				if err := readGroup(ctx, c, lg); err != nil {
+					return nil, err
+				}
+				l.Groups[id] = lg
 			}
-			l.Groups[g.SecurityGroupID] = lg
 		}
 	case "tag":
 		if err := l.addTags(ctx, c); err != nil {

@@ -2,62 +2,114 @@ package resources
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/cdstack/cdstack/cloud"
+	"github.com/cdstack/cdstack/spec"
 )
 
 func init() { register(groupKind{}) }
 
+// groupKind is a security group on the NSG API (首云OpenAPI(v1.2).md,
+// 安全组相关). A stack's rules are normalised to NSG rules: action allow/deny
+// (ACCEPT/DROP), direction in/out (a rule with direction all becomes an
+// inbound rule and an outbound twin at spec.OutboundTwins' priority),
+// ports (local_port) and addresses (target_address, ";"-joined), sorted.
+// Membership is per interface and observed (DescribeNSGMembers): the
+// instance kind's security_groups is read from it (membership.go's
+// functions below).
 type groupKind struct{}
 
 func (groupKind) Name() string { return "security_group" }
 
 func (groupKind) Fields() []Field {
-	return []Field{{Name: "name", Update: "ModifySecurityGroupAttribute"}, {Name: "type"},
-		{Name: "description", Update: "ModifySecurityGroupAttribute"},
-		{Name: "rules", Update: "AddSecurityGroupRule/RemoveSecurityGroupRule/ModifySecurityGroupRule/ModifySecurityGroupRulePriority"}}
+	return []Field{{Name: "name", Update: "ModifyNSGAttribute"}, {Name: "type"},
+		{Name: "description", Update: "ModifyNSGAttribute"},
+		{Name: "rules", Update: "AddNSGRule/RemoveNSGRule/ModifyNSGRule/ModifyNSGRulePriority"}}
 }
 
-// normRule fills a rule's defaults.
-func normRule(r map[string]any) map[string]any {
-	in := Inputs(Canon(r).(map[string]any))
-	out := map[string]any{
-		"protocol": strings.ToUpper(in.String("protocol")), "target_address": in.String("target_address"),
-		"local_port": portString(in["local_port"]), "target_port": portString(in["target_port"]),
-		"direction": "all", "action": "allow", "rule_type": "ip", "priority": int64(in.Int("priority")), "description": in.String("description"),
-	}
-	for _, k := range []string{"direction", "action", "rule_type"} {
-		if in.Has(k) {
-			out[k] = in.String(k)
+// defaultRuleDescription is what AddNSGRule is sent for a rule the stack
+// describes with nothing (the API requires a description); read back, it
+// stands for none.
+const defaultRuleDescription = "managed by cdstack"
+
+// ruleList reads a port or address property: a list, one value, or a text
+// joined by ";" (target_address). The result is sorted and deduplicated.
+func ruleList(v any) []any {
+	var out []string
+	add := func(s string) {
+		for _, part := range strings.Split(s, ";") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
 		}
 	}
-	if out["protocol"] == "ICMP" {
-		out["local_port"], out["target_port"] = "0", "0"
-	}
-	return out
-}
-
-func portString(v any) string {
 	switch t := Canon(v).(type) {
 	case nil:
-		return "0"
-	case int64:
-		return fmt.Sprint(t)
-	case string:
-		if t == "" {
-			return "0"
+	case []any:
+		for _, e := range t {
+			add(fmt.Sprint(e))
 		}
-		return t
+	default:
+		add(fmt.Sprint(t))
 	}
-	return fmt.Sprint(v)
+	sort.Strings(out)
+	return toAny(slices.Compact(out))
 }
 
-// ruleKey identifies a rule apart from what changes in place (priority, description).
-func ruleKey(r map[string]any) string {
-	return fmt.Sprint(r["protocol"], "|", r["local_port"], "|", r["target_port"], "|", r["target_address"], "|", r["direction"], "|", r["action"], "|", r["rule_type"])
+// nsgRules normalises a group's rules as a stack (or a state written
+// before the NSG API) writes them into NSG rules sorted by priority.
+func nsgRules(rules []map[string]any) []any {
+	type half struct {
+		rule map[string]any
+		all  bool
+	}
+	var list []half
+	var prios []int
+	var all []bool
+	for _, r := range rules {
+		in := Inputs(Canon(r).(map[string]any))
+		out := map[string]any{"protocol": strings.ToUpper(in.String("protocol")), "action": "allow", "direction": "in",
+			"priority": int64(in.Int("priority")), "description": in.String("description")}
+		if a := strings.ToLower(in.String("action")); a == "deny" || a == "drop" {
+			out["action"] = "deny"
+		}
+		dir := strings.ToLower(in.String("direction"))
+		if dir == "out" {
+			out["direction"] = "out"
+		}
+		ports := in["ports"]
+		if ports == nil {
+			ports = in["local_port"]
+		}
+		out["ports"] = ruleList(ports)
+		if len(out["ports"].([]any)) == 0 || out["protocol"] == "ICMP" {
+			out["ports"] = []any{"0"}
+		}
+		addrs := in["addresses"]
+		if addrs == nil {
+			addrs = in["target_address"]
+		}
+		out["addresses"] = ruleList(addrs)
+		list = append(list, half{out, dir == "all"})
+		prios = append(prios, in.Int("priority"))
+		all = append(all, dir == "all")
+	}
+	twins := spec.OutboundTwins(prios, all)
+	out := []any{}
+	for i, h := range list {
+		out = append(out, h.rule)
+		if h.all {
+			twin := Canon(h.rule).(map[string]any)
+			twin["direction"], twin["priority"] = "out", int64(twins[i])
+			out = append(out, twin)
+		}
+	}
+	return sortRules(out)
 }
 
 func sortRules(rules []any) []any {
@@ -71,16 +123,49 @@ func sortRules(rules []any) []any {
 	return rules
 }
 
+// ruleKey is a rule's content apart from its priority and description.
+func ruleKey(r map[string]any) string {
+	return fmt.Sprint(r["protocol"], "|", r["action"], "|", r["direction"], "|", r["ports"], "|", r["addresses"])
+}
+
+// observedRule is an NSG rule in the stack's shape.
+func observedRule(r cloud.NSGRule) map[string]any {
+	action := "allow"
+	if strings.EqualFold(string(r.Action), cloud.NSGDrop) {
+		action = "deny"
+	}
+	dir := "in"
+	if r.Direction == cloud.NSGOutbound {
+		dir = "out"
+	}
+	desc := r.Description
+	if desc == defaultRuleDescription {
+		desc = ""
+	}
+	ports := ruleList(toAny(r.PortList))
+	if len(ports) == 0 {
+		ports = []any{"0"}
+	}
+	return map[string]any{"protocol": strings.ToUpper(r.Protocol), "action": action, "direction": dir, "ports": ports,
+		"addresses": ruleList(toAny(r.IPList)), "priority": int64(r.Priority), "description": desc}
+}
+
 func (groupKind) Normalize(in Inputs, _ string) Inputs {
 	out := copyInputs(in)
 	if !out.Has("description") {
 		out["description"] = ""
 	}
-	rules := []any{}
-	for _, r := range out.Maps("rules") {
-		rules = append(rules, normRule(r))
+	out["rules"] = nsgRules(out.Maps("rules"))
+	return out
+}
+
+// Upgrade rewrites rules recorded in the old API's shape (local_port,
+// target_address, direction all, …) as the NSG rules they mean.
+func (groupKind) Upgrade(recorded Inputs) Inputs {
+	out := copyInputs(recorded)
+	if out.Has("rules") {
+		out["rules"] = nsgRules(out.Maps("rules"))
 	}
-	out["rules"] = sortRules(rules)
 	return out
 }
 
@@ -92,21 +177,13 @@ func (groupKind) Observe(l *Live, id string, recorded *Recorded) *Observation {
 	attrs := Inputs{"name": g.SecurityGroupName, "type": g.SecurityGroupType, "description": g.Description}
 	ruleIDs := []any{}
 	if g.Attr != nil {
-		rules := []any{}
 		type withID struct {
 			rule map[string]any
 			id   string
 		}
 		var list []withID
-		for _, r := range g.Attr.SecurityGroupRules {
-			action := "allow"
-			if r.Action == 0 {
-				action = "deny"
-			}
-			nr := normRule(map[string]any{"protocol": r.Protocol, "local_port": string(r.LocalPort), "target_port": string(r.TargetPort),
-				"target_address": r.TargetAddress, "direction": r.Direction, "action": action, "rule_type": strings.ToLower(r.Type),
-				"priority": int64(r.Priority), "description": r.Description})
-			list = append(list, withID{nr, r.RuleID})
+		for _, r := range g.Attr.Rules {
+			list = append(list, withID{observedRule(r), r.RuleID})
 		}
 		sort.SliceStable(list, func(i, j int) bool {
 			a, b := list[i].rule, list[j].rule
@@ -115,18 +192,24 @@ func (groupKind) Observe(l *Live, id string, recorded *Recorded) *Observation {
 			}
 			return ruleKey(a) < ruleKey(b)
 		})
+		rules := []any{}
 		for _, x := range list {
 			rules = append(rules, x.rule)
 			ruleIDs = append(ruleIDs, x.id)
 		}
 		attrs["rules"] = rules
 	} else if recorded != nil {
-		attrs["rules"] = Canon(recorded.Inputs["rules"])
+		// A state written before the NSG API holds the old rule shape.
+		attrs["rules"] = nsgRules(recorded.Inputs.Maps("rules"))
 	}
 	return &Observation{ID: id, Attrs: attrs, Raw: g, Outputs: map[string]any{"id": id, "rule_ids": ruleIDs}}
 }
 
 func (groupKind) Differs(field string, desired, actual Inputs) bool {
+	if field == "rules" && desired.Has("rules") {
+		// A state written before the NSG API records the old shape.
+		return !Equal(nsgRules(desired.Maps("rules")), actual["rules"])
+	}
 	return defaultDiffers(field, desired, actual)
 }
 
@@ -143,120 +226,370 @@ func (groupKind) FindByName(l *Live, in Inputs) string {
 	return ""
 }
 
-func (groupKind) Create(ctx context.Context, c *cloud.Client, in Inputs, _ map[string]string, wait Waiter) (string, error) {
-	res, err := c.CreateSecurityGroup(ctx, cloud.CreateSecurityGroupRequest{SecurityGroupName: in.String("name"),
+func (groupKind) Create(ctx context.Context, c *cloud.Client, in Inputs, _ map[string]string, _ Waiter) (string, error) {
+	id, err := c.CreateNSG(ctx, cloud.CreateNSGRequest{SecurityGroupName: in.String("name"),
 		Description: in.String("description"), SecurityGroupType: in.String("type")})
 	if err != nil {
 		return "", err
 	}
-	id, err := waitID(ctx, wait, res.TaskID, res.SecurityGroupID)
-	if err != nil {
-		return "", err
-	}
-	if id == "" {
-		return "", fmt.Errorf("CreateSecurityGroup named no group")
-	}
-	step := stepper(ctx, wait)
-	for _, r := range in.Maps("rules") {
-		if err := step(c.AddSecurityGroupRule(ctx, addRule(id, r))); err != nil {
-			return id, err
+	want := nsgRules(in.Maps("rules"))
+	for _, r := range want {
+		if err := c.AddNSGRule(ctx, addNSGRule(id, r.(map[string]any))); err != nil {
+			return id, fmt.Errorf("security group %s: add rule at priority %v: %w", id, r.(map[string]any)["priority"], err)
 		}
 	}
-	return id, nil
+	return id, waitRules(ctx, c, id, want)
 }
 
-func addRule(group string, r map[string]any) cloud.AddSecurityGroupRuleRequest {
+func addNSGRule(group string, r map[string]any) cloud.AddNSGRuleRequest {
 	in := Inputs(r)
-	action := "1"
-	if in.String("action") == "deny" {
-		action = "0"
+	desc := in.String("description")
+	if desc == "" {
+		desc = defaultRuleDescription
 	}
-	return cloud.AddSecurityGroupRuleRequest{SecurityGroupID: group, Action: action, Description: in.String("description"),
-		TargetAddress: in.String("target_address"), TargetPort: in.String("target_port"), LocalPort: in.String("local_port"),
-		Direction: in.String("direction"), Priority: fmt.Sprint(in.Int("priority")), Protocol: in.String("protocol"), RuleType: in.String("rule_type")}
+	return cloud.AddNSGRuleRequest{SecurityGroupID: group, Description: desc, Action: nsgAction(in), Direction: nsgDirection(in),
+		Protocol: in.String("protocol"), IPList: in.Strings("addresses"), PortList: in.Strings("ports"), Priority: in.Int("priority")}
 }
 
-func (groupKind) Update(ctx context.Context, c *cloud.Client, id string, live *Observation, to Inputs, fields []string, _ map[string]string, wait Waiter) error {
-	step := stepper(ctx, wait)
-	for _, f := range fields {
-		if f == "name" || f == "description" {
-			if err := step(c.ModifySecurityGroupAttribute(ctx, cloud.ModifySecurityGroupAttributeRequest{SecurityGroupID: id,
-				SecurityGroupName: to.String("name"), Description: to.String("description")})); err != nil {
-				return err
-			}
-			break
+func nsgAction(r Inputs) string {
+	if r.String("action") == "deny" {
+		return cloud.NSGDrop
+	}
+	return cloud.NSGAccept
+}
+
+func nsgDirection(r Inputs) int {
+	if r.String("direction") == "out" {
+		return cloud.NSGOutbound
+	}
+	return cloud.NSGInbound
+}
+
+// waitRules waits until DescribeNSGAttribute shows want: rule changes take
+// effect in the background.
+func waitRules(ctx context.Context, c *cloud.Client, id string, want []any) error {
+	return c.WaitUntil(ctx, "the rules of security group "+id+" to take effect", func(ctx context.Context) (bool, error) {
+		attr, err := c.DescribeNSGAttribute(ctx, cloud.NSGRequest{SecurityGroupID: id})
+		if err != nil {
+			return false, err
+		}
+		have := []any{}
+		for _, r := range attr.Rules {
+			have = append(have, observedRule(r))
+		}
+		return Equal(sortRules(have), sortRules(slices.Clone(want))), nil
+	})
+}
+
+func (groupKind) Update(ctx context.Context, c *cloud.Client, id string, live *Observation, to Inputs, fields []string, _ map[string]string, _ Waiter) error {
+	if slices.Contains(fields, "name") || slices.Contains(fields, "description") {
+		if _, err := c.ModifyNSGAttribute(ctx, cloud.ModifyNSGAttributeRequest{SecurityGroupID: id,
+			SecurityGroupName: to.String("name"), Description: to.String("description")}); err != nil {
+			return err
 		}
 	}
-	for _, f := range fields {
-		if f == "rules" {
-			g, ok := live.Raw.(*LiveGroup)
-			if !ok || g.Attr == nil {
-				return fmt.Errorf("security group %s: its rules were not read", id)
-			}
-			return updateRules(ctx, c, id, g.Attr, to.Maps("rules"), step)
+	if slices.Contains(fields, "rules") {
+		g, ok := live.Raw.(*LiveGroup)
+		if !ok || g.Attr == nil {
+			return fmt.Errorf("security group %s: its rules were not read", id)
 		}
+		want := nsgRules(to.Maps("rules"))
+		if err := updateRules(ctx, c, id, g.Attr, want); err != nil {
+			return err
+		}
+		return waitRules(ctx, c, id, want)
 	}
 	return nil
 }
 
-// updateRules matches wanted rules to live ones by what cannot change in
-// place; it removes the unmatched live ones, adds the new ones and fixes
-// priorities and descriptions of the matched ones.
-func updateRules(ctx context.Context, c *cloud.Client, id string, attr *cloud.SecurityGroupAttribute, want []map[string]any, step func(string, error) error) error {
-	live := map[string][]cloud.SecurityGroupRule{}
-	for _, r := range attr.SecurityGroupRules {
-		action := "allow"
-		if r.Action == 0 {
-			action = "deny"
-		}
-		k := ruleKey(normRule(map[string]any{"protocol": r.Protocol, "local_port": string(r.LocalPort), "target_port": string(r.TargetPort),
-			"target_address": r.TargetAddress, "direction": r.Direction, "action": action, "rule_type": strings.ToLower(r.Type)}))
-		live[k] = append(live[k], r)
+// updateRules changes live rules into want with as few calls as it can:
+// a rule whose content is unchanged keeps its id (ModifyNSGRulePriority,
+// ModifyNSGRule for its description); a rule at a priority that stays
+// changes in place (ModifyNSGRule); what is left is removed or added.
+func updateRules(ctx context.Context, c *cloud.Client, id string, attr *cloud.NSGAttribute, want []any) error {
+	type liveRule struct {
+		id   string
+		rule map[string]any
 	}
-	var priorities []cloud.RulePriority
-	var adds []map[string]any
+	var live []*liveRule
+	for _, r := range attr.Rules {
+		live = append(live, &liveRule{r.RuleID, observedRule(r)})
+	}
+	var pending []map[string]any
 	for _, w := range want {
-		k := ruleKey(w)
-		if len(live[k]) == 0 {
-			adds = append(adds, w)
-			continue
-		}
-		r := live[k][0]
-		live[k] = live[k][1:]
-		if int(r.Priority) != Inputs(w).Int("priority") {
-			priorities = append(priorities, cloud.RulePriority{RuleID: r.RuleID, Priority: Inputs(w).Int("priority")})
-		}
-		if r.Description != Inputs(w).String("description") {
-			if err := step(c.ModifySecurityGroupRule(ctx, cloud.ModifySecurityGroupRuleRequest{SecurityGroupID: id, RuleID: r.RuleID, Description: Inputs(w).String("description")})); err != nil {
+		pending = append(pending, w.(map[string]any))
+	}
+	take := func(match func(l, w map[string]any) bool, then func(l *liveRule, w map[string]any) error) error {
+		var left []map[string]any
+		for _, w := range pending {
+			i := slices.IndexFunc(live, func(l *liveRule) bool { return match(l.rule, w) })
+			if i < 0 {
+				left = append(left, w)
+				continue
+			}
+			l := live[i]
+			live = slices.Delete(live, i, i+1)
+			if err := then(l, w); err != nil {
 				return err
 			}
 		}
+		pending = left
+		return nil
 	}
-	var drop []string
-	for _, rs := range live {
-		for _, r := range rs {
-			drop = append(drop, r.RuleID)
+	var priorities []cloud.NSGRulePriority
+	var describe []cloud.ModifyNSGRuleRequest
+	var modify []cloud.ModifyNSGRuleRequest
+	// 1. Unchanged content: priority and description in place.
+	if err := take(func(l, w map[string]any) bool { return ruleKey(l) == ruleKey(w) && l["priority"] == w["priority"] },
+		func(l *liveRule, w map[string]any) error {
+			if l.rule["description"] != w["description"] {
+				describe = append(describe, cloud.ModifyNSGRuleRequest{SecurityGroupID: id, RuleID: l.id, Description: cloud.Ptr(ruleDescription(w))})
+			}
+			return nil
+		}); err != nil {
+		return err
+	}
+	if err := take(func(l, w map[string]any) bool { return ruleKey(l) == ruleKey(w) }, func(l *liveRule, w map[string]any) error {
+		priorities = append(priorities, cloud.NSGRulePriority{RuleID: l.id, Priority: Inputs(w).Int("priority")})
+		if l.rule["description"] != w["description"] {
+			describe = append(describe, cloud.ModifyNSGRuleRequest{SecurityGroupID: id, RuleID: l.id, Description: cloud.Ptr(ruleDescription(w))})
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
-	sort.Strings(drop)
-	if len(drop) > 0 {
-		if err := step(c.RemoveSecurityGroupRule(ctx, cloud.RemoveSecurityGroupRuleRequest{SecurityGroupID: id, RuleIDs: drop})); err != nil {
-			return err
+	// 2. Same priority, new content: ModifyNSGRule.
+	if err := take(func(l, w map[string]any) bool { return l["priority"] == w["priority"] }, func(l *liveRule, w map[string]any) error {
+		a := addNSGRule(id, w)
+		modify = append(modify, cloud.ModifyNSGRuleRequest{SecurityGroupID: id, RuleID: l.id, Description: cloud.Ptr(a.Description),
+			Action: a.Action, Direction: cloud.Ptr(a.Direction), Protocol: a.Protocol, IPList: a.IPList, PortList: a.PortList})
+		return nil
+	}); err != nil {
+		return err
+	}
+	// Removals first, so the priorities they free can be taken.
+	for _, l := range live {
+		if err := c.RemoveNSGRule(ctx, cloud.RemoveNSGRuleRequest{SecurityGroupID: id, RuleID: l.id}); err != nil {
+			return fmt.Errorf("security group %s: remove rule %s: %w", id, l.id, err)
 		}
 	}
 	if len(priorities) > 0 {
-		if err := step(c.ModifySecurityGroupRulePriority(ctx, cloud.ModifySecurityGroupRulePriorityRequest{SecurityGroupID: id, BindData: priorities})); err != nil {
-			return err
+		if err := c.ModifyNSGRulePriority(ctx, cloud.ModifyNSGRulePriorityRequest{SecurityGroupID: id, Rules: priorities}); err != nil {
+			return fmt.Errorf("security group %s: reorder rules: %w", id, err)
 		}
 	}
-	for _, a := range adds {
-		if err := step(c.AddSecurityGroupRule(ctx, addRule(id, a))); err != nil {
-			return err
+	for _, m := range append(describe, modify...) {
+		if err := c.ModifyNSGRule(ctx, m); err != nil {
+			return fmt.Errorf("security group %s: change rule %s: %w", id, m.RuleID, err)
+		}
+	}
+	for _, w := range pending {
+		if err := c.AddNSGRule(ctx, addNSGRule(id, w)); err != nil {
+			return fmt.Errorf("security group %s: add rule at priority %v: %w", id, w["priority"], err)
 		}
 	}
 	return nil
 }
 
-func (groupKind) Delete(ctx context.Context, c *cloud.Client, id string, _ Inputs, wait Waiter) error {
-	return stepper(ctx, wait)(c.DeleteSecurityGroup(ctx, cloud.SecurityGroupRequest{SecurityGroupID: id}))
+func ruleDescription(r map[string]any) string {
+	if d := Inputs(r).String("description"); d != "" {
+		return d
+	}
+	return defaultRuleDescription
+}
+
+// Delete deletes the group. Members the plan removed (their instances
+// deleted, or re-bound) may still be unbinding: ForceDelete is used only
+// when every member left is such a one; a member still bound is something
+// outside the plan, and the delete is refused with the API's answer.
+func (groupKind) Delete(ctx context.Context, c *cloud.Client, id string, _ Inputs, _ Waiter) error {
+	members, err := c.DescribeNSGMembers(ctx, cloud.NSGRequest{SecurityGroupID: id})
+	if err != nil {
+		return err
+	}
+	force := len(members.Members) > 0
+	var bound []string
+	for _, m := range members.Members {
+		if m.InterfaceStatus != cloud.NSGMemberUnbinding {
+			force = false
+			bound = append(bound, fmt.Sprintf("interface %s of instance %s (%s)", m.InterfaceID, m.InstanceID, m.InterfaceStatus))
+		}
+	}
+	err = c.DeleteNSG(ctx, cloud.DeleteNSGRequest{SecurityGroupID: id, ForceDelete: force})
+	if err != nil && len(bound) > 0 {
+		return fmt.Errorf("security group %s still has members outside this plan: %s; make them leave (LeaveNSG) first: %w", id, strings.Join(bound, ", "), err)
+	}
+	return err
+}
+
+// ---- Membership: the instance kind's security_groups ----
+
+// groupInterfaces returns the interfaces of in a group of type typ takes:
+// the public interface for a public group, the private ones for a private
+// group.
+func groupInterfaces(in *cloud.Instance, typ string) []string {
+	var out []string
+	if typ == "public" {
+		if n := in.PublicInterface(); n != nil {
+			out = append(out, n.InterfaceID)
+		}
+		return out
+	}
+	for _, n := range in.PrivateNetworkInterface {
+		out = append(out, n.InterfaceID)
+	}
+	return out
+}
+
+// observeMembership sets attrs' security_groups from the members of the
+// groups Refresh read: a group holds the instance when one of its
+// interfaces is a member. Groups whose members were not read keep the
+// recorded value.
+func observeMembership(l *Live, in *cloud.Instance, attrs Inputs, recorded *Recorded) {
+	nics := map[string]bool{}
+	if n := in.PublicInterface(); n != nil {
+		nics[n.InterfaceID] = true
+	}
+	for _, n := range in.PrivateNetworkInterface {
+		nics[n.InterfaceID] = true
+	}
+	groups := map[string]bool{}
+	if recorded != nil {
+		for _, g := range recorded.Inputs.Strings("security_groups") {
+			if lg := l.Groups[g]; lg == nil || lg.Members == nil {
+				groups[g] = true
+			}
+		}
+	}
+	for id, g := range l.Groups {
+		if g.Members == nil {
+			continue
+		}
+		for _, m := range g.Members.Members {
+			if nics[m.InterfaceID] && m.InterfaceStatus != cloud.NSGMemberUnbinding {
+				groups[id] = true
+			}
+		}
+	}
+	attrs["security_groups"] = toAny(sortedKeys(groups))
+}
+
+// setMembership makes instance id a member of exactly the groups in want:
+// JoinNSG with the interfaces each wanted group's type takes (those not
+// members yet), LeaveNSG from every other group that holds one of its
+// interfaces (found from DescribeNSGs' interface counts and the members of
+// those groups: a binding made by hand goes too), then waits on
+// DescribeNSGMembers until each join is ok and each leave gone, ending at
+// once on error.
+func setMembership(ctx context.Context, c *cloud.Client, id string, want []string) error {
+	in, err := c.Instance(ctx, id)
+	if err != nil {
+		return err
+	}
+	if in == nil {
+		return fmt.Errorf("instance %s: not found to set its security groups", id)
+	}
+	list, err := c.DescribeNSGs(ctx, cloud.DescribeNSGsRequest{})
+	if err != nil {
+		return err
+	}
+	type change struct {
+		group string
+		nics  []string
+		join  bool
+	}
+	var changes []change
+	found := map[string]bool{}
+	groups := list.SecurityGroups
+	sort.Slice(groups, func(i, j int) bool { return groups[i].SecurityGroupID < groups[j].SecurityGroupID })
+	for _, g := range groups {
+		wanted := slices.Contains(want, g.SecurityGroupID)
+		found[g.SecurityGroupID] = true
+		if !wanted && g.InterfaceCount == 0 {
+			continue
+		}
+		members, err := c.DescribeNSGMembers(ctx, cloud.NSGRequest{SecurityGroupID: g.SecurityGroupID})
+		if err != nil {
+			return err
+		}
+		var bound []string
+		for _, m := range members.Members {
+			if m.InstanceID == id && m.InterfaceStatus != cloud.NSGMemberUnbinding {
+				bound = append(bound, m.InterfaceID)
+			}
+		}
+		if !wanted {
+			if len(bound) > 0 {
+				changes = append(changes, change{g.SecurityGroupID, bound, false})
+			}
+			continue
+		}
+		nics := groupInterfaces(in, g.SecurityGroupType)
+		if len(nics) == 0 {
+			return fmt.Errorf("security group %s is %s but instance %s has no %s interface to join to it", g.SecurityGroupID, g.SecurityGroupType, id, g.SecurityGroupType)
+		}
+		var join []string
+		for _, n := range nics {
+			if !slices.Contains(bound, n) {
+				join = append(join, n)
+			}
+		}
+		if len(join) > 0 {
+			changes = append(changes, change{g.SecurityGroupID, join, true})
+		}
+	}
+	for _, g := range want {
+		if !found[g] {
+			return fmt.Errorf("security group %s: not found to join instance %s to", g, id)
+		}
+	}
+	for _, ch := range changes {
+		req := cloud.NSGMembershipRequest{SecurityGroupID: ch.group, InterfaceIDs: ch.nics}
+		if ch.join {
+			err = c.JoinNSG(ctx, req)
+		} else {
+			err = c.LeaveNSG(ctx, req)
+		}
+		if err != nil {
+			return fmt.Errorf("instance %s: security group %s: %w", id, ch.group, err)
+		}
+	}
+	for _, ch := range changes {
+		if err := waitMembers(ctx, c, ch.group, ch.nics, ch.join); err != nil {
+			return fmt.Errorf("instance %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// errMemberBinding is a binding DescribeNSGMembers shows in error.
+var errMemberBinding = errors.New("the binding is in error")
+
+// waitMembers waits until every interface in nics is an ok member of group
+// (join) or no member (leave); a member in error ends the wait at once.
+func waitMembers(ctx context.Context, c *cloud.Client, group string, nics []string, join bool) error {
+	what := "interfaces to join security group " + group
+	if !join {
+		what = "interfaces to leave security group " + group
+	}
+	return c.WaitUntil(ctx, what, func(ctx context.Context) (bool, error) {
+		members, err := c.DescribeNSGMembers(ctx, cloud.NSGRequest{SecurityGroupID: group})
+		if err != nil {
+			return false, err
+		}
+		state := map[string]string{}
+		for _, m := range members.Members {
+			state[m.InterfaceID] = m.InterfaceStatus
+		}
+		for _, n := range nics {
+			s, member := state[n]
+			if s == cloud.NSGMemberError {
+				return false, fmt.Errorf("security group %s: interface %s: %w (DescribeNSGMembers InterfaceStatus error)", group, n, errMemberBinding)
+			}
+			if join && s != cloud.NSGMemberOK || !join && member {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
 }

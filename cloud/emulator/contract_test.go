@@ -52,7 +52,7 @@ func TestContractDescribeInstancesByIDList(t *testing.T) {
 // TestContractEveryAction drives every action of the reference through the
 // client and checks the documented success shape of each answer.
 func TestContractEveryAction(t *testing.T) {
-	e := newEnv(t, Options{TaskLatency: 2 * time.Second})
+	e := newEnv(t, Options{TaskLatency: 2 * time.Second, LegacySecurityGroups: true})
 	c, ctx := e.client, e.ctx
 	f := e.fixture()
 
@@ -229,6 +229,9 @@ func TestContractEveryAction(t *testing.T) {
 	if n := must(c.DescribeSecurityGroups(ctx, cloud.DescribeSecurityGroupsRequest{})).SecurityGroupCount; n != 0 {
 		t.Errorf("%d security groups left", n)
 	}
+
+	// Security groups on the NSG actions (nsg_test.go tests them in depth).
+	contractNSG(e, id)
 
 	// Templates.
 	tpl := e.wait(c.CreateTemplate(ctx, cloud.CreateTemplateRequest{InstanceID: id, DisplayName: "golden", PowerOn: true}))

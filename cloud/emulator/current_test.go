@@ -123,7 +123,7 @@ func (e *env) waitTask(id string) *cloud.Task {
 // and the official clients send are accepted, and answers come in the
 // current shapes.
 func TestContractCurrentForms(t *testing.T) {
-	e := newEnv(t, Options{})
+	e := newEnv(t, Options{LegacySecurityGroups: true})
 	c, ctx := e.client, e.ctx
 	f := e.fixture()
 
@@ -196,6 +196,12 @@ func TestContractCurrentForms(t *testing.T) {
 	_, err := c.AddSecurityGroupRule(ctx, cloud.AddSecurityGroupRuleRequest{SecurityGroupID: sg.SecurityGroupID, Action: "1",
 		TargetAddress: "10.0.0.1;nope", LocalPort: "22", Direction: "all", Priority: "5", Protocol: "TCP", RuleType: "ip"})
 	wantCode(t, err, 400, "InvalidParameter.TargetAddress")
+	// The official provider's own example: TargetPort joined by ";".
+	e.wait(c.AddSecurityGroupRule(ctx, cloud.AddSecurityGroupRuleRequest{SecurityGroupID: sg.SecurityGroupID, Action: "1",
+		TargetAddress: "10.0.0.1", LocalPort: "22", TargetPort: "70;90;8", Direction: "all", Priority: "6", Protocol: "TCP", RuleType: "ip"}))
+	_, err = c.AddSecurityGroupRule(ctx, cloud.AddSecurityGroupRuleRequest{SecurityGroupID: sg.SecurityGroupID, Action: "1",
+		TargetAddress: "10.0.0.1", LocalPort: "22", TargetPort: "70;x", Direction: "all", Priority: "7", Protocol: "TCP", RuleType: "ip"})
+	wantCode(t, err, 400, "InvalidParameter.TargetPort")
 }
 
 // TestInstanceAnswerShape reads DescribeInstances as raw JSON: the public

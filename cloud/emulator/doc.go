@@ -35,9 +35,32 @@
 //   - DeletePublicNetwork answers no TaskId (the current documents' answer
 //     is {"Code":"Success"}): the network shows deleting for TaskLatency,
 //     then is gone.
-//   - DescribeSecurityGroups reads the filter as Keyword or keyword (the
-//     SDK's JSON spelling). Rule TargetAddress takes several addresses or
-//     CIDRs joined by ";", with host bits allowed.
+//   - Security groups are served by the NSG actions (nsg.go): CreateNSG,
+//     DeleteNSG (ForceDelete while interfaces are members), DescribeNSGs,
+//     DescribeNSGAttribute, DescribeNSGMembers (GET), ModifyNSGAttribute,
+//     AddNSGRule, RemoveNSGRule, ModifyNSGRule, ModifyNSGRulePriority,
+//     JoinNSG, LeaveNSG. None answers a TaskId. Rule changes show in
+//     DescribeNSGAttribute after TaskLatency; a joining interface is
+//     syncing, a leaving one unbinding, for TaskLatency, then ok (error at
+//     TaskFailureRate) or gone; an instance deleted leaves its groups.
+//     Invariants are checked against the rules as they will be: Action
+//     ACCEPT/DROP, Direction 0/1, Protocol TCP/UDP/ICMP (PortList ["0"]),
+//     IpList and PortList of 1–100 entries, Priority 1–1000 and unique, the
+//     group's quota (IPs × ports summed; the documents give no limit: 1000,
+//     Options.NSGQuota). Interfaces must exist, and be public for a public
+//     group and private for a private one (the documents are silent; the
+//     emulator's choice). A group the old actions made is upgraded when an
+//     NSG action first sees it (an "all" rule becomes an inbound and an
+//     outbound rule at the first free priority above; mac rules are
+//     dropped; bindings become members of the interfaces the type takes).
+//   - The old *SecurityGroup* actions answer 400
+//     OperationDenied.ActionDisabled naming the NSG actions, as the
+//     current service disables them, unless Options.LegacySecurityGroups
+//     (`emulator serve --legacy-security-groups`, the SDK suite). Then
+//     DescribeSecurityGroups reads the filter as Keyword or keyword (the
+//     SDK's JSON spelling), rule TargetAddress takes several addresses or
+//     CIDRs joined by ";" with host bits allowed, and TargetPort several
+//     ports joined by ";" (the official provider's own example, 70;90;8).
 //   - Enumerations (BillingMethod, bandwidth Type, InstanceType,
 //     InstanceChargeType, SecurityGroupType, private network Type,
 //     Direction, Protocol, RuleType) are matched without regard to case and

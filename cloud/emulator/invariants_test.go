@@ -100,12 +100,12 @@ func TestDocumentedErrors(t *testing.T) {
 			_, err := c.ConnectNetworkInterface(ctx, cloud.NetworkInterfaceRequest{InstanceID: id, InterfaceID: unknown})
 			return err
 		}, 400, "InvalidInterfaceID.Malformed"},
-		"DescribeSecurityGroupAttribute unknown": {func() error {
-			_, err := c.DescribeSecurityGroupAttribute(ctx, cloud.DescribeSecurityGroupAttributeRequest{SecurityGroupID: unknown})
+		"DescribeNSGAttribute unknown": {func() error {
+			_, err := c.DescribeNSGAttribute(ctx, cloud.NSGRequest{SecurityGroupID: unknown})
 			return err
 		}, 400, "InvalidSecurityGroupId.NotFound"},
-		"CreateSecurityGroup bad type": {func() error {
-			_, err := c.CreateSecurityGroup(ctx, cloud.CreateSecurityGroupRequest{SecurityGroupName: "x", SecurityGroupType: "dmz"})
+		"CreateNSG bad type": {func() error {
+			_, err := c.CreateNSG(ctx, cloud.CreateNSGRequest{SecurityGroupName: "x", SecurityGroupType: "dmz"})
 			return err
 		}, 400, "InvalidSecurityGroupType.Malformed"},
 		"CreateTemplate unknown instance": {func() error {
@@ -156,7 +156,7 @@ func TestVdcWithResourcesCannotBeDeleted(t *testing.T) {
 }
 
 func TestBoundSecurityGroup(t *testing.T) {
-	e := newEnv(t, Options{})
+	e := newEnv(t, Options{LegacySecurityGroups: true})
 	f := e.fixture()
 	id := e.instance(f, "a")
 	sg := must(e.client.CreateSecurityGroup(e.ctx, cloud.CreateSecurityGroupRequest{SecurityGroupName: "g", SecurityGroupType: "public"}))

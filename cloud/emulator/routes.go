@@ -52,6 +52,10 @@ var routes = func() map[string]route {
 		"AddSecurityGroupRule", "RemoveSecurityGroupRule", "ModifySecurityGroupRule", "JoinSecurityGroup",
 		"LeaveSecurityGroup", "ModifySecurityGroupRulePriority")
 	add(svcCCS, get, "DeleteSecurityGroup", "ForceDeleteSecurityGroup", "DescribeSecurityGroupAttribute")
+	// 安全组 (security groups), current: the NSG actions of 首云OpenAPI(v1.2).md.
+	add(svcCCS, post, "CreateNSG", "DeleteNSG", "ModifyNSGAttribute", "AddNSGRule", "RemoveNSGRule", "ModifyNSGRule",
+		"JoinNSG", "LeaveNSG", "ModifyNSGRulePriority")
+	add(svcCCS, get, "DescribeNSGAttribute", "DescribeNSGs", "DescribeNSGMembers")
 	// 模板 (templates).
 	add(svcCCS, post, "CreateTemplate", "DeleteTemplate", "SyncTemplate", "DescribeTemplateInfo")
 	// 虚拟数据中心 (VDCs and networks): 虚拟数据中心概览.md.

@@ -63,7 +63,7 @@ type sdkEnv struct {
 }
 
 func newSDKEnv(t *testing.T) *sdkEnv {
-	srv, err := New(Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: sdkLatency, Seed: 7})
+	srv, err := New(Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: sdkLatency, Seed: 7, LegacySecurityGroups: true})
 	if err != nil {
 		t.Fatal(err)
 	}

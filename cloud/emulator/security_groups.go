@@ -10,18 +10,31 @@ import (
 )
 
 func init() {
-	register("CreateSecurityGroup", (*Server).createSecurityGroup)
-	register("DeleteSecurityGroup", (*Server).deleteSecurityGroup)
-	register("ForceDeleteSecurityGroup", (*Server).forceDeleteSecurityGroup)
-	register("DescribeSecurityGroupAttribute", (*Server).describeSecurityGroupAttribute)
-	register("ModifySecurityGroupAttribute", (*Server).modifySecurityGroupAttribute)
-	register("DescribeSecurityGroups", (*Server).describeSecurityGroups)
-	register("AddSecurityGroupRule", (*Server).addSecurityGroupRule)
-	register("RemoveSecurityGroupRule", (*Server).removeSecurityGroupRule)
-	register("ModifySecurityGroupRule", (*Server).modifySecurityGroupRule)
-	register("JoinSecurityGroup", (*Server).joinSecurityGroup)
-	register("LeaveSecurityGroup", (*Server).leaveSecurityGroup)
-	register("ModifySecurityGroupRulePriority", (*Server).modifySecurityGroupRulePriority)
+	register("CreateSecurityGroup", legacy("CreateSecurityGroup", (*Server).createSecurityGroup))
+	register("DeleteSecurityGroup", legacy("DeleteSecurityGroup", (*Server).deleteSecurityGroup))
+	register("ForceDeleteSecurityGroup", legacy("ForceDeleteSecurityGroup", (*Server).forceDeleteSecurityGroup))
+	register("DescribeSecurityGroupAttribute", legacy("DescribeSecurityGroupAttribute", (*Server).describeSecurityGroupAttribute))
+	register("ModifySecurityGroupAttribute", legacy("ModifySecurityGroupAttribute", (*Server).modifySecurityGroupAttribute))
+	register("DescribeSecurityGroups", legacy("DescribeSecurityGroups", (*Server).describeSecurityGroups))
+	register("AddSecurityGroupRule", legacy("AddSecurityGroupRule", (*Server).addSecurityGroupRule))
+	register("RemoveSecurityGroupRule", legacy("RemoveSecurityGroupRule", (*Server).removeSecurityGroupRule))
+	register("ModifySecurityGroupRule", legacy("ModifySecurityGroupRule", (*Server).modifySecurityGroupRule))
+	register("JoinSecurityGroup", legacy("JoinSecurityGroup", (*Server).joinSecurityGroup))
+	register("LeaveSecurityGroup", legacy("LeaveSecurityGroup", (*Server).leaveSecurityGroup))
+	register("ModifySecurityGroupRulePriority", legacy("ModifySecurityGroupRulePriority", (*Server).modifySecurityGroupRulePriority))
+}
+
+// legacy serves an old security-group action only with
+// Options.LegacySecurityGroups; otherwise it answers as the current service
+// answers a disabled action, naming the NSG action to use instead.
+func legacy(action string, h handler) handler {
+	return func(s *Server, p params) (any, string, *apiError) {
+		if !s.opts.LegacySecurityGroups {
+			return nil, "", errorf(400, "OperationDenied.ActionDisabled",
+				"The action %s is disabled: security groups were upgraded and the old actions no longer work; use the NSG actions (CreateNSG, DescribeNSGs, AddNSGRule, JoinNSG, …) instead.", action)
+		}
+		return h(s, p)
+	}
 }
 
 func (g *SecGroup) unbind(instanceID string) {
@@ -214,6 +227,17 @@ func validPort(s string) bool {
 	return err == nil && b >= a && b <= 65535 && a > 0
 }
 
+// validPorts accepts one port, range or 0, or several joined by ";" (the
+// official provider sends TargetPort "70;90;8").
+func validPorts(s string) bool {
+	for _, p := range strings.Split(s, ";") {
+		if !validPort(strings.TrimSpace(p)) {
+			return false
+		}
+	}
+	return true
+}
+
 // validTarget accepts one or more addresses or CIDRs joined by ";"; a
 // CIDR may have host bits set (120.78.170.188/28), as the official
 // provider's own tests send.
@@ -274,7 +298,7 @@ func (s *Server) addSecurityGroupRule(p params) (any, string, *apiError) {
 		if r.TargetPort == "" {
 			r.TargetPort = "0"
 		}
-		if !validPort(r.TargetPort) {
+		if !validPorts(r.TargetPort) {
 			return nil, "", errorf(400, "InvalidParameter.TargetPort", "TargetPort %q must be 0, a port or a range lo-hi.", r.TargetPort)
 		}
 	}

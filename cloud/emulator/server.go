@@ -52,6 +52,13 @@ type Options struct {
 	// default balance 10,000).
 	Balance, CreditLine float64
 
+	// NSGQuota is a security group's rule quota, IPs × ports summed over
+	// its rules (default DefaultNSGQuota).
+	NSGQuota int
+	// LegacySecurityGroups serves the old *SecurityGroup* actions, which the
+	// current service has disabled (for the 2024 SDK's conformance suite).
+	LegacySecurityGroups bool
+
 	// Store persists the world (nil: in memory only).
 	Store *Store
 }

@@ -192,6 +192,15 @@ type SecGroup struct {
 	Bindings    []Binding `json:"bindings"`
 	Created     time.Time `json:"created"`
 	Updated     time.Time `json:"updated"`
+	// The NSG model (nsg.go): rules as shown, rule lists queued to be
+	// shown, member interfaces, the project.
+	NSGRules   []NSGRule    `json:"nsg_rules,omitempty"`
+	NSGPending []NSGPending `json:"nsg_pending,omitempty"`
+	Members    []Member     `json:"members,omitempty"`
+	Project    string       `json:"project,omitempty"`
+	// NSG is set once the group is in the NSG model: made by CreateNSG, or
+	// upgraded from the old rules and bindings (nsg.go, upgradeGroup).
+	NSG bool `json:"nsg,omitempty"`
 }
 
 // A Rule is one security group rule.
