@@ -45,6 +45,18 @@ type CreateInstanceRequest struct {
 	PrivateIP          []PrivateIPSpec `json:"PrivateIp,omitempty"`
 	// LabelNames tags the new instances, creating tags that do not exist.
 	LabelNames []string `json:"LabelNames,omitempty"`
+	// ImagePassword is the custom image's (template's) password, which the
+	// current documents require for one.
+	ImagePassword string `json:"ImagePassword,omitempty"`
+	// PublicKey is an OpenSSH public key put on the instance (the password
+	// is still required).
+	PublicKey string `json:"PublicKey,omitempty"`
+	// UserData is cloud-init data: a list of base64 strings.
+	UserData []string `json:"UserData,omitempty"`
+	// DeletionProtection refuses DeleteInstance until turned off.
+	DeletionProtection *bool `json:"DeletionProtection,omitempty"`
+	// DedicatedHostID places the instance on a dedicated host.
+	DedicatedHostID string `json:"DedicatedHostId,omitempty"`
 }
 
 // CreateInstance starts creating instances and returns the task id.
@@ -249,6 +261,12 @@ func (c *Client) DeleteDisk(ctx context.Context, r DeleteDiskRequest) (string, e
 type ResetImageRequest struct {
 	InstanceID string `json:"InstanceId"`
 	ImageID    string `json:"ImageId"`
+	// Password is the reinstalled system's password (required by the
+	// current documents); ImagePassword a custom image's own.
+	Password      string   `json:"Password"`
+	ImagePassword string   `json:"ImagePassword,omitempty"`
+	PublicKey     string   `json:"PublicKey,omitempty"`
+	UserData      []string `json:"UserData,omitempty"`
 }
 
 // ResetImage reinstalls an instance.
@@ -545,6 +563,9 @@ type ModifyIPAddressRequest struct {
 	InstanceID  string `json:"InstanceId"`
 	InterfaceID string `json:"InterfaceId"`
 	Address     string `json:"Address"`
+	// Password is the instance's password, which the current documents
+	// require (the address is written into the guest).
+	Password string `json:"Password"`
 }
 
 // ModifyIPAddress changes a NIC's address.

@@ -90,6 +90,9 @@ func Plan(in Input) (*Document, error) {
 				if err != nil {
 					return nil, err
 				}
+				if err := checkNeeds(kind, addr, pl); err != nil {
+					return nil, err
+				}
 				work[addr] = pl
 				if pl.change.Action == Replace && r.Protect {
 					protectErrs = append(protectErrs, addr)

@@ -72,6 +72,20 @@ type Field struct {
 	Unobservable bool
 }
 
+// A Need is a sensitive property an API action requires: Field is the
+// property (password, image_password), Action the action.
+type Need struct {
+	Field, Action string
+}
+
+// A SecretNeeder is a Kind whose actions require sensitive properties the
+// stack may leave out: Needs says which a create (create true) or an update
+// of fields would send. The planner refuses a plan that lacks one, before
+// anything changes.
+type SecretNeeder interface {
+	Needs(desired Inputs, fields []string, create bool) []Need
+}
+
 // RecordOnly is the Update of a field that is only recorded.
 const RecordOnly = "(recorded only)"
 
