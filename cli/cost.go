@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/cdstack/cdstack/cloud"
 	"strings"
 	"time"
 
@@ -56,7 +57,7 @@ func runCost(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	client, closeCloud, err := connect(c)
+	client, closeCloud, err := connect(c, cloud.WithDefaultRegion(s.Region))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 
 	ucli "github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -46,7 +47,9 @@ func stackOrProblems(c *ucli.Context, allowUnset bool) (*spec.Stack, error) {
 // refreshScope says what to list for a stack and its state.
 func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 	var sc resources.Scope
+	regions := map[string]bool{s.Region: true}
 	for _, r := range snap.Resources {
+		regions[r.Region] = true
 		if r.ID == "" {
 			continue // missing since a replacement
 		}
@@ -71,6 +74,12 @@ func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 			sc.ListTags = sc.ListTags || r.Properties != nil && r.Properties.Key("tags") != nil
 		}
 	}
+	for r := range regions {
+		if r != "" {
+			sc.Regions = append(sc.Regions, r)
+		}
+	}
+	sort.Strings(sc.Regions)
 	return sc
 }
 

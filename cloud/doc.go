@@ -125,6 +125,11 @@
 //     grow with time, not with the number of tasks. The ids still come from
 //     the task. An instance the listing showed settled answers the
 //     read-back that follows without a request.
+//   - Entry points (regions.go): without an explicit endpoint the client
+//     sends each request to the entry point of its region's area (the
+//     documents' region table): the region of its context (WithRegion, set
+//     per step by the executor), else its RegionId, else the stack's.
+//     Coalesced lookups are keyed by region too.
 //   - Read-backs of instances come from the VDC's instance listing
 //     (Client.InstanceIn), shared by every read and wait looking at that
 //     VDC at that moment. Client.Instance, for an instance whose VDC is not

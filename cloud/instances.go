@@ -489,7 +489,7 @@ func (c *Client) Instance(ctx context.Context, id string) (*Instance, error) {
 	if in, ok := c.listings.take(id, c.clock.Now()); ok {
 		return in, nil // a wait's listing just showed it settled
 	}
-	in, found, err := c.instances.get(ctx, id)
+	in, found, err := c.instances.get(ctx, keyed(ctx, id))
 	if !found {
 		in = nil
 	}
@@ -507,7 +507,7 @@ func (c *Client) InstanceIn(ctx context.Context, vdc, id string) (*Instance, err
 	if vdc == "" {
 		return c.Instance(ctx, id)
 	}
-	list, _, err := c.listings.get(ctx, vdc)
+	list, _, err := c.listings.get(ctx, keyed(ctx, vdc))
 	if err != nil {
 		return nil, err
 	}
@@ -525,8 +525,9 @@ func (c *Client) InstanceIn(ctx context.Context, vdc, id string) (*Instance, err
 // out.
 func (c *Client) describeInstancesByID(ctx context.Context, ids []string) (map[string]*Instance, error) {
 	out := make(map[string]*Instance, len(ids))
-	for _, id := range ids {
-		list, err := c.ListInstances(ctx, DescribeInstancesRequest{InstanceID: id}, 10)
+	for _, key := range ids {
+		rctx, id := unkeyed(ctx, key)
+		list, err := c.ListInstances(rctx, DescribeInstancesRequest{InstanceID: id}, 10)
 		if IsCode(err, "InstanceNotFound") {
 			continue
 		}
@@ -535,7 +536,7 @@ func (c *Client) describeInstancesByID(ctx context.Context, ids []string) (map[s
 		}
 		for i := range list {
 			if list[i].InstanceID == id {
-				out[id] = &list[i]
+				out[key] = &list[i]
 			}
 		}
 	}

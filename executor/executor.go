@@ -328,6 +328,7 @@ func (e *Executor) runStep(ctx context.Context, s *planner.Step, release func())
 			}
 		}
 	}()
+	ctx = cloud.WithRegion(ctx, e.regionFor(s.Change))
 	var err error
 	switch {
 	case s.Op == planner.Create:
@@ -786,4 +787,35 @@ func createAction(kind string) string {
 func deleteAction(kind string) string {
 	return map[string]string{"vdc": "DeleteVdc", "public_network": "DeletePublicNetwork", "private_network": "DeletePrivateNetwork",
 		"instance": "DeleteInstance", "security_group": "DeleteSecurityGroup", "template": "DeleteTemplate", "tag": "DeleteTag"}[kind]
+}
+
+// regionFor is the region a step's requests are for: its record's, its
+// desired region, or that of the VDC it belongs to; "" for the stack's.
+// The client sends the requests to that region's entry point.
+func (e *Executor) regionFor(c *planner.Change) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	addr := c.Addr
+	if rec := e.records[addr]; rec != nil && rec.Region != "" {
+		return rec.Region
+	}
+	if rec := e.records[addr+state.ReplacedSuffix]; rec != nil && rec.Region != "" {
+		return rec.Region
+	}
+	after := c.After
+	if r, ok := after["region"].(string); ok && r != "" {
+		return r
+	}
+	vdc, _ := after["vdc"].(string)
+	if rec := e.records[addr]; vdc == "" && rec != nil {
+		vdc = resources.Inputs(rec.Inputs).String("vdc")
+	}
+	if vdc != "" {
+		for _, rec := range e.records {
+			if rec.Kind == "vdc" && rec.ID == vdc {
+				return rec.Region
+			}
+		}
+	}
+	return ""
 }
