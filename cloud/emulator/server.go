@@ -121,6 +121,7 @@ func New(opts Options) (*Server, error) {
 		if err := opts.Store.load(s.world); err != nil {
 			return nil, err
 		}
+		s.world.reseed(seed)
 	}
 	s.world.reindex()
 	return s, nil
