@@ -522,6 +522,15 @@ func (e *Executor) create(ctx context.Context, c *planner.Change, release func()
 		id = j.ResourceID
 	}
 	if id == "" {
+		if kept := e.keptFailed(ctx, j, cerr); kept != "" {
+			// The task failed, yet the service keeps what it made (an
+			// instance listed as "error"): recorded as failed, so the
+			// next plan replaces it and drift does not call it unmanaged.
+			if err := e.settle(ctx, j, kind, kept); err != nil {
+				return errors.Join(cerr, err)
+			}
+			return errors.Join(cerr, e.markFailed(ctx, c.Addr))
+		}
 		if changedNothing(j, cerr) {
 			err := e.commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
 			if c.CreateBeforeDestroy {
@@ -818,4 +827,44 @@ func (e *Executor) regionFor(c *planner.Change) string {
 		}
 	}
 	return ""
+}
+
+// keptFailed returns the id of what a create whose task failed left in the
+// cloud in a failure status: the task's resource, or the instance of that
+// name in the VDC; "" when the failure left nothing (the usual case).
+func (e *Executor) keptFailed(ctx context.Context, j *state.JournalEntry, err error) string {
+	var tf *cloud.TaskFailedError
+	if !errors.As(err, &tf) || j.Kind != "instance" || j.Scope == "" {
+		return ""
+	}
+	list, lerr := e.client.ListInstances(ctx, cloud.DescribeInstancesRequest{VdcID: j.Scope}, 1000)
+	if lerr != nil {
+		return ""
+	}
+	for i := range list {
+		in := &list[i]
+		if in.Failed() && (in.InstanceID == tf.Task.ResourceID || tf.Task.ResourceID == "" && in.InstanceName == j.Marker) {
+			return in.InstanceID
+		}
+	}
+	return ""
+}
+
+// markFailed marks the record of addr as failed.
+func (e *Executor) markFailed(ctx context.Context, addr string) error {
+	e.mu.Lock()
+	rec := e.records[addr]
+	e.mu.Unlock()
+	if rec == nil {
+		return nil
+	}
+	failed := *rec
+	failed.Failed = true
+	if err := e.commit(ctx, state.Change{Put: []*state.Record{&failed}}); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.records[addr] = &failed
+	e.mu.Unlock()
+	return nil
 }

@@ -124,7 +124,7 @@ func (k instanceKind) Observe(l *Live, id string, recorded *Recorded) *Observati
 	}
 	attrs["tags"] = toAny(slices.Compact(sortedStrings(tags)))
 	unobserved(k, attrs, recorded)
-	return &Observation{ID: id, Busy: power == "", Attrs: attrs, Raw: in, Outputs: map[string]any{"id": id, "status": in.InstanceStatus,
+	return &Observation{ID: id, Busy: power == "" && !in.Failed(), Failed: in.Failed(), Attrs: attrs, Raw: in, Outputs: map[string]any{"id": id, "status": in.InstanceStatus,
 		"public_ip": publicIP, "private_ips": privateIPs, "disk_ids": diskIDs, "interfaces": orEmpty(interfaces)}}
 }
 

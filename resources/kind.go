@@ -12,6 +12,9 @@ type Observation struct {
 	ID string
 	// Busy is set while a task is changing the resource.
 	Busy bool
+	// Failed is set when the cloud shows the resource in a failure status
+	// (an instance listed as "error"): it is replaced.
+	Failed bool
 	// Attrs are the observable properties, shaped like the stack's.
 	Attrs Inputs
 	// Outputs are the attributes the kind exports (id, status, …).

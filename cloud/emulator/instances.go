@@ -602,8 +602,8 @@ func (s *Server) deleteInstance(p params) (any, string, *apiError) {
 	var list []*Instance
 	for _, id := range ids {
 		in, e := s.instanceParam(params{"InstanceId": id})
-		if e != nil {
-			return nil, "", e
+		if e != nil && (in == nil || in.TaskID != "" || in.Status != statusError) {
+			return nil, "", e // a failed instance (error) can only be deleted
 		}
 		list = append(list, in)
 		targets = append(targets, Target{Kind: "instance", ID: id, Op: opDelete})

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/cdstack/cdstack/cloud"
@@ -50,5 +51,37 @@ func TestContractRequiredFields(t *testing.T) {
 	refused("ModifyIpAddress with the password from before ResetImage", "InvalidPassword.Malformed", err)
 	if _, err := c.DescribeBill(ctx, cloud.DescribeBillRequest{DateFromTo: "2026.11.01 - 2026.11.30"}); err != nil {
 		t.Errorf("DescribeBill with the default currency: %v", err)
+	}
+}
+
+// TestContractFailedInstanceKeptAsError: with KeepFailedInstances, a failed
+// CreateInstance leaves its instance listed as "error" (a failure status
+// the official provider handles); nothing but DeleteInstance accepts it.
+func TestContractFailedInstanceKeptAsError(t *testing.T) {
+	e := newEnv(t, Options{KeepFailedInstances: true})
+	c, ctx := e.client, e.ctx
+	f := e.fixture()
+	e.srv.SetTaskFailureRate(1)
+	task, err := c.CreateInstance(ctx, cloud.CreateInstanceRequest{RegionID: "CN_Beijing_A", VdcID: f.vdc, Password: "Passw0rd!",
+		InstanceName: "broken", CPU: 2, RAM: 4, InstanceType: "Standard", ImageID: "Centos_7.6_64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := c.WaitTask(ctx, task)
+	var tf *cloud.TaskFailedError
+	if !errors.As(err, &tf) || done == nil || done.ResourceID == "" {
+		t.Fatalf("wait = %+v, %v; want the task's failure naming the instance", done, err)
+	}
+	in := e.describe(done.ResourceID)
+	if in.InstanceStatus != "error" || !in.Failed() {
+		t.Fatalf("failed instance listed as %q", in.InstanceStatus)
+	}
+	if _, err := c.StartInstance(ctx, cloud.InstanceRequest{InstanceID: in.InstanceID}); !cloud.IsCode(err, "IncorrectInstanceStatus") {
+		t.Errorf("StartInstance of a failed instance: %v", err)
+	}
+	e.srv.SetTaskFailureRate(0)
+	e.wait(c.DeleteInstance(ctx, cloud.DeleteInstanceRequest{InstanceIDs: []string{in.InstanceID}}))
+	if d := must(c.DescribeInstances(ctx, cloud.DescribeInstancesRequest{VdcID: f.vdc})); len(d.Instances) != 0 {
+		t.Errorf("%d instances left after deleting the failed one", len(d.Instances))
 	}
 }

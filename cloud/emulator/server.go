@@ -41,6 +41,10 @@ type Options struct {
 	ThrottleQPS float64
 	// TaskFailureRate is the fraction of tasks that end in ERROR (changing nothing).
 	TaskFailureRate float64
+	// KeepFailedInstances keeps the instance of a failed CreateInstance,
+	// listed with status "error" (as some services do, and the official
+	// provider expects), instead of leaving nothing.
+	KeepFailedInstances bool
 
 	// MaxVDCs is the account's VDC quota (default 100).
 	MaxVDCs int

@@ -78,6 +78,8 @@ const (
 	statusUpdating = "updating"
 	statusDeleting = "deleting"
 	statusOK       = "ok"
+	// statusError is a failed instance the service keeps (KeepFailedInstances).
+	statusError = "error"
 )
 
 // Busy is what every mutable resource shares: its status, the task that is
