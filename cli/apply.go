@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cdstack/cdstack/cloud"
 	"io"
 	"os"
 	"strings"
@@ -76,7 +77,7 @@ func runApply(c *ucli.Context, destroy bool) error {
 	}
 	defer st.Close()
 	announce(c, st)
-	client, closeCloud, err := connect(c)
+	client, closeCloud, err := connect(c, cloud.WithDefaultRegion(s.Region))
 	if err != nil {
 		return err
 	}

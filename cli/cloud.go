@@ -60,6 +60,11 @@ func connect(c *ucli.Context, opts ...cloud.Option) (client *cloud.Client, close
 		cloud.WithGiveUpAfter(c.Duration(flagOutage)),
 		cloud.WithLimiter(cloud.NewLimiter(c.Float64(flagRateLimit), cloud.DefaultBurst(c.Float64(flagRateLimit)))),
 	}
+	if endpoint == cloud.DefaultEndpoint && !c.IsSet(flagEndpoint) {
+		// No endpoint chosen: each request goes to the entry point of the
+		// region it is for; --endpoint (or CDS_ENDPOINT) overrides all.
+		base = append(base, cloud.WithRegionalEndpoints(""))
+	}
 	if cache := cloud.DefaultTaskCache(); cache != "" {
 		base = append(base, cloud.WithTaskCache(cache))
 	}

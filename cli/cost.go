@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"github.com/cdstack/cdstack/cloud"
+	"strings"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
@@ -23,6 +25,7 @@ func costCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "month", Usage: "the month, as 2026-11 (default: this month)"},
 			&ucli.StringFlag{Name: "format", Value: "text", Usage: "text, json or prometheus"},
 			&ucli.StringFlag{Name: "resource", Usage: "show the billing periods of this address"},
+			&ucli.StringFlag{Name: "currency", Value: "CN", Usage: "the account's bill currency: CN (yuan) or US (dollars)"},
 		),
 		Action: runCost,
 	}
@@ -40,6 +43,11 @@ func runCost(c *ucli.Context) error {
 	if format != "text" && format != "json" && format != "prometheus" {
 		return fmt.Errorf("--format %q: want text, json or prometheus", format)
 	}
+	currency := strings.ToUpper(c.String("currency"))
+	if currency != "CN" && currency != "US" {
+		return fmt.Errorf("--currency %q: want CN or US", c.String("currency"))
+	}
+	sym := pricing.CurrencySymbol(currency)
 	// No value is needed: only the resources' kinds and the state are read.
 	s, err := stackOrProblems(c, true)
 	if err != nil {
@@ -49,7 +57,7 @@ func runCost(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	client, closeCloud, err := connect(c)
+	client, closeCloud, err := connect(c, cloud.WithDefaultRegion(s.Region))
 	if err != nil {
 		return err
 	}
@@ -59,16 +67,16 @@ func runCost(c *ucli.Context) error {
 		if err != nil {
 			return unknownAddress(addr, where, snap)
 		}
-		info, err := pricing.ResourceBill(c.Context, client, month, r.ID)
+		info, err := pricing.ResourceBill(c.Context, client, month, currency, r.ID)
 		if err != nil {
 			return err
 		}
 		if format == "json" {
 			return view.JSON(c.App.Writer, info)
 		}
-		fmt.Fprintf(c.App.Writer, "%s (%s %s) in %s: ¥%.2f\n", addr, r.Kind, r.ID, month.Format("2006-01"), float64(info.TotalCost))
+		fmt.Fprintf(c.App.Writer, "%s (%s %s) in %s: %s%.2f\n", addr, r.Kind, r.ID, month.Format("2006-01"), sym, float64(info.TotalCost))
 		for _, d := range info.BillDetail {
-			fmt.Fprintf(c.App.Writer, "  %s → %s  %s  ¥%.4f an hour: ¥%.2f\n", unixTime(int64(d.StartTime)), unixTime(int64(d.EndTime)), d.Configuration, float64(d.UnitPrice), float64(d.TotalCost))
+			fmt.Fprintf(c.App.Writer, "  %s → %s  %s  %s%.4f an hour: %s%.2f\n", unixTime(int64(d.StartTime)), unixTime(int64(d.EndTime)), d.Configuration, sym, float64(d.UnitPrice), sym, float64(d.TotalCost))
 		}
 		return nil
 	}
@@ -76,7 +84,7 @@ func runCost(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	sp, err := pricing.MonthSpend(c.Context, client, month, snap, live)
+	sp, err := pricing.MonthSpend(c.Context, client, month, currency, snap, live)
 	if err != nil {
 		return err
 	}

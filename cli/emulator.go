@@ -28,6 +28,7 @@ func emulatorCommand() *ucli.Command {
 				&ucli.DurationFlag{Name: "latency-jitter", Usage: "extra random delay, up to this much"},
 				&ucli.Float64Flag{Name: "fault-rate", Usage: "fraction of requests answered 503 (0–1)"},
 				&ucli.Float64Flag{Name: "task-failure-rate", Usage: "fraction of tasks that end in ERROR (0–1)"},
+				&ucli.BoolFlag{Name: "keep-failed-instances", Usage: "a failed CreateInstance leaves its instance listed as \"error\" instead of nothing"},
 				&ucli.Float64Flag{Name: "throttle-qps", Usage: "answer 429 Throttling above this many requests a second (0: never)"},
 				&ucli.IntFlag{Name: "max-vdcs", Value: 100, Usage: "VDC quota"},
 				&ucli.BoolFlag{Name: "arrears", Usage: "refuse every purchase for lack of balance"},
@@ -67,7 +68,7 @@ func runEmulatorServe(c *ucli.Context) error {
 		AccessKeys: keys, Seed: c.Uint64("seed"),
 		TaskLatency: c.Duration("task-latency"), TaskJitter: c.Duration("task-jitter"),
 		Latency: c.Duration("latency"), LatencyJitter: c.Duration("latency-jitter"),
-		FaultRate: c.Float64("fault-rate"), TaskFailureRate: c.Float64("task-failure-rate"),
+		FaultRate: c.Float64("fault-rate"), TaskFailureRate: c.Float64("task-failure-rate"), KeepFailedInstances: c.Bool("keep-failed-instances"),
 		ThrottleQPS: c.Float64("throttle-qps"), MaxVDCs: c.Int("max-vdcs"), Arrears: c.Bool("arrears"), Balance: c.Float64("balance"),
 		LegacySecurityGroups: c.Bool("legacy-security-groups"),
 	}

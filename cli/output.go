@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/cdstack/cdstack/cloud"
 	"slices"
 	"sort"
 	"strings"
@@ -124,7 +125,7 @@ func runImport(c *ucli.Context) error {
 			return fmt.Errorf("import: %s is already in the state as %s", id, rec.Addr)
 		}
 	}
-	client, closeCloud, err := connect(c)
+	client, closeCloud, err := connect(c, cloud.WithDefaultRegion(s.Region))
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,7 @@ func readOnlySession(c *ucli.Context) (*spec.Stack, state.Reader, *cloud.Client,
 		return nil, nil, nil, nil, err
 	}
 	announce(c, st)
-	client, closeCloud, err := connect(c)
+	client, closeCloud, err := connect(c, cloud.WithDefaultRegion(s.Region))
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, nil, err

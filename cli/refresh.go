@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/cdstack/cdstack/cloud"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -34,7 +35,7 @@ func runRefresh(c *ucli.Context) error {
 	}
 	defer st.Close()
 	announce(c, st)
-	client, closeCloud, err := connect(c)
+	client, closeCloud, err := connect(c, cloud.WithDefaultRegion(s.Region))
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sort"
 
 	ucli "github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -47,7 +48,9 @@ func stackOrProblems(c *ucli.Context, allowUnset bool) (*spec.Stack, error) {
 // refreshScope says what to list for a stack and its state.
 func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 	var sc resources.Scope
+	regions := map[string]bool{s.Region: true}
 	for _, r := range snap.Resources {
+		regions[r.Region] = true
 		if r.ID == "" {
 			continue // missing since a replacement
 		}
@@ -80,6 +83,12 @@ func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 			sc.ListCerts = true
 		}
 	}
+	for r := range regions {
+		if r != "" {
+			sc.Regions = append(sc.Regions, r)
+		}
+	}
+	sort.Strings(sc.Regions)
 	return sc
 }
 

@@ -90,3 +90,61 @@ func TestFailedTasksEndTheirWait(t *testing.T) {
 		}
 	})
 }
+
+// TestFailedInstanceKeptAsError: against a service that keeps the instance
+// of a failed create listed as "error", the failed apply records it marked
+// failed (so drift does not call it unmanaged), the next plan replaces it,
+// and the apply after converges.
+func TestFailedInstanceKeptAsError(t *testing.T) {
+	srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 10 * time.Millisecond, Seed: 6, KeepFailedInstances: true})
+	write := func(body string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(wantOK bool, args ...string) string {
+		t.Helper()
+		out, err := runCdstack(t, dir, endpoint, nil, args...)
+		if (err == nil) != wantOK {
+			t.Fatalf("cdstack %s: err = %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	one := strings.Replace(failingStackNodes, "count: 2", "count: 1", 1)
+	write(failingStackVDC)
+	run(true, "apply", "--auto-approve")
+	write(failingStackVDC + one)
+	srv.SetTaskFailureRate(1)
+	out := run(false, "apply", "--auto-approve")
+	if !strings.Contains(out, "CreateInstance") || !strings.Contains(out, "no resources available") {
+		t.Errorf("apply does not give the task's error:\n%s", out)
+	}
+	if st := run(true, "state", "pull"); !strings.Contains(st, `"failed": true`) {
+		t.Errorf("the kept instance is not recorded as failed:\n%s", st)
+	}
+	if out := run(true, "drift"); strings.Contains(out, "unmanaged") && !strings.Contains(out, "0 unmanaged") {
+		t.Errorf("drift calls the failed instance unmanaged:\n%s", out)
+	}
+	srv.SetTaskFailureRate(0)
+	plan := run(true, "plan")
+	if !strings.Contains(plan, "node[0] instance") || !strings.Contains(plan, "will be replaced") || !strings.Contains(plan, "failed in the cloud") {
+		t.Errorf("plan does not replace the failed instance:\n%s", plan)
+	}
+	run(true, "apply", "--auto-approve")
+	run(true, "plan", "--detailed-exitcode")
+	run(true, "drift")
+	if st := run(true, "state", "pull"); strings.Contains(st, `"failed": true`) {
+		t.Errorf("the replacement is still marked failed:\n%s", st)
+	}
+	srv.View(func(w *emulator.World) {
+		if len(w.Instances) != 1 {
+			t.Errorf("cloud holds %d instances, want 1", len(w.Instances))
+		}
+		for _, in := range w.Instances {
+			if in.Status != "running" {
+				t.Errorf("instance %s is %s", in.ID, in.Status)
+			}
+		}
+	})
+}

@@ -6,6 +6,20 @@ import "context"
 // "2019.09.02 - 2019.09.03" (one space each side of the dash).
 type DescribeBillRequest struct {
 	DateFromTo string `json:"DateFromTo"`
+	// Currency is the account's currency, CN (yuan, the default when
+	// empty) or US (dollars); the current documents require it.
+	Currency string `json:"Currency"`
+}
+
+// DefaultCurrency is the bill currency sent when none is chosen.
+const DefaultCurrency = "CN"
+
+// orDefaultCurrency returns currency, or DefaultCurrency when empty.
+func orDefaultCurrency(currency string) string {
+	if currency == "" {
+		return DefaultCurrency
+	}
+	return currency
 }
 
 // Bill is the Data of DescribeBill.
@@ -30,6 +44,7 @@ type BillItem struct {
 
 // DescribeBill returns the account's costs per resource.
 func (c *Client) DescribeBill(ctx context.Context, r DescribeBillRequest) (*Bill, error) {
+	r.Currency = orDefaultCurrency(r.Currency)
 	var d Bill
 	if _, err := c.Call(ctx, "DescribeBill", r, &d); err != nil {
 		return nil, err
@@ -42,6 +57,8 @@ type DescribeBillInfoRequest struct {
 	DateFrom   string `json:"DateFrom"`
 	DateTo     string `json:"DateTo"`
 	ResourceID string `json:"ResourceId"`
+	// Currency is as in DescribeBillRequest.
+	Currency string `json:"Currency"`
 }
 
 // BillInfo is the Data of DescribeBillInfo.
@@ -76,6 +93,7 @@ type BillDetail struct {
 
 // DescribeBillInfo returns one resource's bill details.
 func (c *Client) DescribeBillInfo(ctx context.Context, r DescribeBillInfoRequest) (*BillInfo, error) {
+	r.Currency = orDefaultCurrency(r.Currency)
 	var d BillInfo
 	if _, err := c.Call(ctx, "DescribeBillInfo", r, &d); err != nil {
 		return nil, err

@@ -28,20 +28,25 @@ const maxBody = 64 << 20
 // shared Limiter, retries what is safe to retry and decodes the envelope.
 // It is safe for concurrent use.
 type Client struct {
-	base       *url.URL
-	creds      Credentials
-	http       *http.Client
-	limiter    *Limiter
-	clock      Clock
-	nonce      func() string
-	maxRetries int
-	backoff    Backoff
-	userAgent  string
-	giveUp     time.Duration
-	tasks      taskLearning
-	instances  coalescer[*Instance]
-	listings   vdcListings
-	catalog    *catalogCache
+	base *url.URL
+	// regional: each request goes to its region's entry point
+	// (regions.go); defaultRegion is for requests that name none.
+	regional      bool
+	defaultRegion string
+	resolve       func(region string) string
+	creds         Credentials
+	http          *http.Client
+	limiter       *Limiter
+	clock         Clock
+	nonce         func() string
+	maxRetries    int
+	backoff       Backoff
+	userAgent     string
+	giveUp        time.Duration
+	tasks         taskLearning
+	instances     coalescer[*Instance]
+	listings      vdcListings
+	catalog       *catalogCache
 }
 
 // An Option configures a Client.
@@ -145,7 +150,7 @@ func (c *Client) Prepare(action string, params any) (*Prepared, error) {
 	if !ok {
 		return nil, unknownAction(action)
 	}
-	return c.prepare(spec, params, c.nonce(), c.clock.Now())
+	return c.prepare(c.EndpointFor(context.Background(), params), spec, params, c.nonce(), c.clock.Now())
 }
 
 // PrepareAt is Prepare with a fixed nonce and timestamp, so a signature can be
@@ -155,7 +160,7 @@ func (c *Client) PrepareAt(action string, params any, nonce string, ts time.Time
 	if !ok {
 		return nil, unknownAction(action)
 	}
-	return c.prepare(spec, params, nonce, ts)
+	return c.prepare(c.EndpointFor(context.Background(), params), spec, params, nonce, ts)
 }
 
 func unknownAction(name string) error {
@@ -165,7 +170,7 @@ func unknownAction(name string) error {
 	return fmt.Errorf("%w %q (see `cdstack api --list`)", ErrUnknownAction, name)
 }
 
-func (c *Client) prepare(spec ActionSpec, params any, nonce string, ts time.Time) (*Prepared, error) {
+func (c *Client) prepare(base *url.URL, spec ActionSpec, params any, nonce string, ts time.Time) (*Prepared, error) {
 	q := map[string]string{
 		"Action":           spec.Name,
 		"AccessKeyId":      c.creds.AccessKeyID,
@@ -194,7 +199,7 @@ func (c *Client) prepare(spec ActionSpec, params any, nonce string, ts time.Time
 		}
 		p.Body = body
 	}
-	p.URL = c.base.String() + "/" + string(spec.Service) + "/?" + SignedQuery(spec.Method, q, c.creds.AccessKeySecret)
+	p.URL = base.String() + "/" + string(spec.Service) + "/?" + SignedQuery(spec.Method, q, c.creds.AccessKeySecret)
 	return p, nil
 }
 
@@ -430,7 +435,7 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 
 // once makes one signed attempt.
 func (c *Client) once(ctx context.Context, spec ActionSpec, params any) (*Response, error) {
-	p, err := c.Prepare(spec.Key(), params)
+	p, err := c.prepare(c.EndpointFor(ctx, params), spec, params, c.nonce(), c.clock.Now())
 	if err != nil {
 		return nil, err
 	}

@@ -47,6 +47,14 @@
 //	DescribeAvailableResource      Bandwidth keys            BandwIdth keys, SystemDiskGoods,             all
 //	                                                          RegionStatus
 //	DescribeBillInfo               —                         ProjectId, ProjectName; Currency parameter   all
+//	DescribeBill, DescribeBillInfo —                         Currency (CN/US) required                    sent (CN unless chosen)
+//	CreateInstance PrivateIp       PrivateID                 PrivateId (documents and SDK)                PrivateId
+//	DescribeInstances InstanceId   a JSON list               one string (documents, SDK, examples)        one string
+//	ResetImage, ModifyIpAddress    —                         Password required; ImagePassword for a       sent; the emulator refuses
+//	                                                          custom image (ResetImage, CreateInstance)    requests without them
+//	DescribeVdc page counters      inside each item          beside Data (items show PageCount 0)         the answer's (beside Data,
+//	                                                                                                      or Data's own); a page that
+//	                                                                                                      adds nothing ends a listing
 //	CreateTemplate PowerOn         1                         true                                         —
 //
 // Actions the 2019 reference lacks: StartInstance, StopInstances,
@@ -156,10 +164,14 @@
 //     grow with time, not with the number of tasks. The ids still come from
 //     the task. An instance the listing showed settled answers the
 //     read-back that follows without a request.
-//   - Client.Instance coalesces concurrent reads of single instances into one
-//     DescribeInstances with a list of ids (the documented form of
-//     InstanceId). A read waits 25 ms for company, then for its turn at the
-//     rate limiter, and the batch is formed only then, so whatever queued
-//     meanwhile rides along. A list refused with InstanceNotFound is asked
-//     again id by id.
+//   - Entry points (regions.go): without an explicit endpoint the client
+//     sends each request to the entry point of its region's area (the
+//     documents' region table): the region of its context (WithRegion, set
+//     per step by the executor), else its RegionId, else the stack's.
+//     Coalesced lookups are keyed by region too.
+//   - Read-backs of instances come from the VDC's instance listing
+//     (Client.InstanceIn), shared by every read and wait looking at that
+//     VDC at that moment. Client.Instance, for an instance whose VDC is not
+//     known, asks DescribeInstances with InstanceId as one string (the
+//     current documents' form), one request per id.
 package cloud

@@ -33,14 +33,15 @@ type primedInstance struct {
 	at time.Time
 }
 
-func (c *Client) listVDCInstances(ctx context.Context, vdcs []string) (map[string][]Instance, error) {
+func (c *Client) listVDCInstances(ctx context.Context, keys []string) (map[string][]Instance, error) {
 	out := map[string][]Instance{}
-	for _, vdc := range vdcs {
-		list, err := c.ListInstances(ctx, DescribeInstancesRequest{VdcID: vdc}, 1000)
+	for _, key := range keys {
+		rctx, vdc := unkeyed(ctx, key)
+		list, err := c.ListInstances(rctx, DescribeInstancesRequest{VdcID: vdc}, 1000)
 		if err != nil {
 			return out, err
 		}
-		out[vdc] = list
+		out[key] = list
 	}
 	return out, nil
 }
@@ -60,7 +61,7 @@ func (c *Client) WatchInstance(vdc, name, id string, deleting bool) WaitOption {
 	return func(cfg *WaitConfig) {
 		cfg.Align = min(max(cfg.FirstPoll/40, 25*time.Millisecond), time.Second)
 		cfg.Ready = func(ctx context.Context) (bool, error) {
-			list, _, err := c.listings.get(ctx, vdc)
+			list, _, err := c.listings.get(ctx, keyed(ctx, vdc))
 			if err != nil {
 				return false, err
 			}

@@ -45,6 +45,18 @@ type CreateInstanceRequest struct {
 	PrivateIP          []PrivateIPSpec `json:"PrivateIp,omitempty"`
 	// LabelNames tags the new instances, creating tags that do not exist.
 	LabelNames []string `json:"LabelNames,omitempty"`
+	// ImagePassword is the custom image's (template's) password, which the
+	// current documents require for one.
+	ImagePassword string `json:"ImagePassword,omitempty"`
+	// PublicKey is an OpenSSH public key put on the instance (the password
+	// is still required).
+	PublicKey string `json:"PublicKey,omitempty"`
+	// UserData is cloud-init data: a list of base64 strings.
+	UserData []string `json:"UserData,omitempty"`
+	// DeletionProtection refuses DeleteInstance until turned off.
+	DeletionProtection *bool `json:"DeletionProtection,omitempty"`
+	// DedicatedHostID places the instance on a dedicated host.
+	DedicatedHostID string `json:"DedicatedHostId,omitempty"`
 }
 
 // CreateInstance starts creating instances and returns the task id.
@@ -249,6 +261,12 @@ func (c *Client) DeleteDisk(ctx context.Context, r DeleteDiskRequest) (string, e
 type ResetImageRequest struct {
 	InstanceID string `json:"InstanceId"`
 	ImageID    string `json:"ImageId"`
+	// Password is the reinstalled system's password (required by the
+	// current documents); ImagePassword a custom image's own.
+	Password      string   `json:"Password"`
+	ImagePassword string   `json:"ImagePassword,omitempty"`
+	PublicKey     string   `json:"PublicKey,omitempty"`
+	UserData      []string `json:"UserData,omitempty"`
 }
 
 // ResetImage reinstalls an instance.
@@ -471,7 +489,7 @@ func (c *Client) Instance(ctx context.Context, id string) (*Instance, error) {
 	if in, ok := c.listings.take(id, c.clock.Now()); ok {
 		return in, nil // a wait's listing just showed it settled
 	}
-	in, found, err := c.instances.get(ctx, id)
+	in, found, err := c.instances.get(ctx, keyed(ctx, id))
 	if !found {
 		in = nil
 	}
@@ -489,7 +507,7 @@ func (c *Client) InstanceIn(ctx context.Context, vdc, id string) (*Instance, err
 	if vdc == "" {
 		return c.Instance(ctx, id)
 	}
-	list, _, err := c.listings.get(ctx, vdc)
+	list, _, err := c.listings.get(ctx, keyed(ctx, vdc))
 	if err != nil {
 		return nil, err
 	}
@@ -507,8 +525,9 @@ func (c *Client) InstanceIn(ctx context.Context, vdc, id string) (*Instance, err
 // out.
 func (c *Client) describeInstancesByID(ctx context.Context, ids []string) (map[string]*Instance, error) {
 	out := make(map[string]*Instance, len(ids))
-	for _, id := range ids {
-		list, err := c.ListInstances(ctx, DescribeInstancesRequest{InstanceID: id}, 10)
+	for _, key := range ids {
+		rctx, id := unkeyed(ctx, key)
+		list, err := c.ListInstances(rctx, DescribeInstancesRequest{InstanceID: id}, 10)
 		if IsCode(err, "InstanceNotFound") {
 			continue
 		}
@@ -517,7 +536,7 @@ func (c *Client) describeInstancesByID(ctx context.Context, ids []string) (map[s
 		}
 		for i := range list {
 			if list[i].InstanceID == id {
-				out[id] = &list[i]
+				out[key] = &list[i]
 			}
 		}
 	}
@@ -545,6 +564,9 @@ type ModifyIPAddressRequest struct {
 	InstanceID  string `json:"InstanceId"`
 	InterfaceID string `json:"InterfaceId"`
 	Address     string `json:"Address"`
+	// Password is the instance's password, which the current documents
+	// require (the address is written into the guest).
+	Password string `json:"Password"`
 }
 
 // ModifyIPAddress changes a NIC's address.

@@ -328,6 +328,7 @@ func (e *Executor) runStep(ctx context.Context, s *planner.Step, release func())
 			}
 		}
 	}()
+	ctx = cloud.WithRegion(ctx, e.regionFor(s.Change))
 	err := e.attempts(ctx, s, release)
 	close(stop)
 	e.hook.StepFinished(s, err, time.Since(start))
@@ -511,6 +512,15 @@ func (e *Executor) create(ctx context.Context, c *planner.Change, release func()
 		id = j.ResourceID
 	}
 	if id == "" {
+		if kept := e.keptFailed(ctx, j, cerr); kept != "" {
+			// The task failed, yet the service keeps what it made (an
+			// instance listed as "error"): recorded as failed, so the
+			// next plan replaces it and drift does not call it unmanaged.
+			if err := e.settle(ctx, j, kind, kept); err != nil {
+				return errors.Join(cerr, err)
+			}
+			return errors.Join(cerr, e.markFailed(ctx, c.Addr))
+		}
 		if changedNothing(j, cerr) {
 			err := e.commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
 			if c.CreateBeforeDestroy {
@@ -779,4 +789,75 @@ func createAction(kind string) string {
 func deleteAction(kind string) string {
 	return map[string]string{"vdc": "DeleteVdc", "public_network": "DeletePublicNetwork", "private_network": "DeletePrivateNetwork",
 		"instance": "DeleteInstance", "security_group": "DeleteNSG", "template": "DeleteTemplate", "tag": "DeleteTag"}[kind]
+}
+
+// regionFor is the region a step's requests are for: its record's, its
+// desired region, or that of the VDC it belongs to; "" for the stack's.
+// The client sends the requests to that region's entry point.
+func (e *Executor) regionFor(c *planner.Change) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	addr := c.Addr
+	if rec := e.records[addr]; rec != nil && rec.Region != "" {
+		return rec.Region
+	}
+	if rec := e.records[addr+state.ReplacedSuffix]; rec != nil && rec.Region != "" {
+		return rec.Region
+	}
+	after := c.After
+	if r, ok := after["region"].(string); ok && r != "" {
+		return r
+	}
+	vdc, _ := after["vdc"].(string)
+	if rec := e.records[addr]; vdc == "" && rec != nil {
+		vdc = resources.Inputs(rec.Inputs).String("vdc")
+	}
+	if vdc != "" {
+		for _, rec := range e.records {
+			if rec.Kind == "vdc" && rec.ID == vdc {
+				return rec.Region
+			}
+		}
+	}
+	return ""
+}
+
+// keptFailed returns the id of what a create whose task failed left in the
+// cloud in a failure status: the task's resource, or the instance of that
+// name in the VDC; "" when the failure left nothing (the usual case).
+func (e *Executor) keptFailed(ctx context.Context, j *state.JournalEntry, err error) string {
+	var tf *cloud.TaskFailedError
+	if !errors.As(err, &tf) || j.Kind != "instance" || j.Scope == "" {
+		return ""
+	}
+	list, lerr := e.client.ListInstances(ctx, cloud.DescribeInstancesRequest{VdcID: j.Scope}, 1000)
+	if lerr != nil {
+		return ""
+	}
+	for i := range list {
+		in := &list[i]
+		if in.Failed() && (in.InstanceID == tf.Task.ResourceID || tf.Task.ResourceID == "" && in.InstanceName == j.Marker) {
+			return in.InstanceID
+		}
+	}
+	return ""
+}
+
+// markFailed marks the record of addr as failed.
+func (e *Executor) markFailed(ctx context.Context, addr string) error {
+	e.mu.Lock()
+	rec := e.records[addr]
+	e.mu.Unlock()
+	if rec == nil {
+		return nil
+	}
+	failed := *rec
+	failed.Failed = true
+	if err := e.commit(ctx, state.Change{Put: []*state.Record{&failed}}); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.records[addr] = &failed
+	e.mu.Unlock()
+	return nil
 }

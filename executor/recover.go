@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/cdstack/cdstack/cloud"
+	"github.com/cdstack/cdstack/planner"
 	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/state"
 )
@@ -53,6 +54,7 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 	if !ok {
 		return "", false, fmt.Errorf("unknown kind %q", j.Kind)
 	}
+	ctx = cloud.WithRegion(ctx, e.regionFor(&planner.Change{Addr: j.Addr, After: j.Inputs}))
 	discard := func(why string) (string, bool, error) {
 		err := e.commit(ctx, state.Change{JournalDelete: []string{j.OpID}})
 		return why, false, err

@@ -26,7 +26,7 @@ func benchSource(n int) string {
 	src.WriteString("  net: {kind: vdc, properties: {name: bench}}\n")
 	src.WriteString("  lan: {kind: private_network, properties: {vdc: \"${net.id}\", name: lan, address: 10.0.0.0, mask: 16}}\n")
 	for g, count := range benchGroups(n) {
-		fmt.Fprintf(&src, "  web%d: {kind: instance, count: %d, properties: {vdc: \"${net.id}\", name: \"web%d-${index}\", instance_type: Standard, cpu: 1, ram: 1, image: Centos_7.6_64, private_ips: [{network: \"${lan.id}\"}]}}\n", g, count, g)
+		fmt.Fprintf(&src, "  web%d: {kind: instance, count: %d, properties: {vdc: \"${net.id}\", name: \"web%d-${index}\", instance_type: Standard, cpu: 1, ram: 1, image: Centos_7.6_64, password: Bench-Passw0rd, private_ips: [{network: \"${lan.id}\"}]}}\n", g, count, g)
 	}
 	return src.String()
 }

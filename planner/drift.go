@@ -28,8 +28,8 @@ func detectDrift(in Input, work map[string]*planned) []*DriftItem {
 	for _, addr := range snap.Addresses() {
 		rec := snap.Resources[addr]
 		owned[rec.ID] = true
-		if pending[addr] || rec.Missing {
-			continue // shown as pending, or as missing, by the plan
+		if pending[addr] || rec.Missing || rec.Failed {
+			continue // shown as pending, missing or failed by the plan
 		}
 		if rec.Kind == "vdc" {
 			vdcs = append(vdcs, rec.ID)

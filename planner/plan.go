@@ -53,6 +53,7 @@ const (
 	ReasonMissing            = "create_because_missing_after_replace"
 	ReasonReplacedOld        = "delete_old_of_replacement"
 	ReasonReplaceRequested   = "replace_because_requested"
+	ReasonFailed             = "replace_because_failed"
 )
 
 // A FieldChange is one property's before and after.

@@ -90,6 +90,9 @@ func Plan(in Input) (*Document, error) {
 				if err != nil {
 					return nil, err
 				}
+				if err := checkNeeds(kind, addr, pl); err != nil {
+					return nil, err
+				}
 				work[addr] = pl
 				if pl.change.Action == Replace && r.Protect {
 					protectErrs = append(protectErrs, addr)
@@ -282,7 +285,12 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 		c.Fields = append(c.Fields, fc)
 	}
 	requested := replaceRequested(in.Replace, addr)
+	failed := rec.Failed || obs.Failed
 	switch {
+	case failed:
+		c.Action, c.Reason, c.Fields = Replace, ReasonFailed, nil
+		c.Detail = fmt.Sprintf("%s %s failed in the cloud (its create task ended in error): deleted and created again", r.Kind, rec.ID)
+		c.After = redact(desired, secrets, sens)
 	case len(immutable) > 0 || requested:
 		c.Action, c.Reason = Replace, ReasonReplaceImmutable
 		c.Detail = replaceDetail(kind, immutable, desired, obs.Attrs)

@@ -22,7 +22,7 @@ resources:
   web:
     kind: instance
     protect: PROTECT
-    properties: {vdc: "${net.id}", name: web, instance_type: Standard, cpu: 1, ram: 1, image: Centos_7.6_64, private_ips: [{network: "${lan.id}"}]}
+    properties: {vdc: "${net.id}", name: web, instance_type: Standard, cpu: 1, ram: 1, image: Centos_7.6_64, password: Planner-Passw0rd, private_ips: [{network: "${lan.id}"}]}
 `
 
 func stack(t *testing.T, protect bool, edit func(string) string) *spec.Stack {

@@ -46,6 +46,10 @@ func Check(s *spec.Stack, p *planner.Document, snap *state.Snapshot, live *resou
 		c.privateAddresses()
 	}
 	c.account()
+	for _, u := range f.Unchecked {
+		c.errs = append(c.errs, &spec.Error{Pos: spec.Pos{File: s.File}, Path: "preflight", Warning: true, Msg: fmt.Sprintf(
+			"not checked: %s (%s was refused; it needs the permission to read %s): %v", u.What, u.Action, u.Permission, u.Err)})
+	}
 	c.errs.Sort()
 	return c.errs
 }
@@ -127,8 +131,8 @@ func (c *checker) instance(ch *planner.Change, region string, cat *cloud.Availab
 			goods = &cat.InstanceGoods[i]
 		}
 	}
-	sizes := c.f.Sizes[SizeKey{region, itype}]
-	if changed("instance_type") && (goods == nil || len(sizes) == 0) {
+	sizes, sized := c.f.Sizes[SizeKey{region, itype}] // not when the read was refused
+	if changed("instance_type") && (goods == nil || sized && len(sizes) == 0) {
 		var sold []string
 		for _, g := range cat.InstanceGoods {
 			sold = append(sold, g.InstanceType)

@@ -2,6 +2,7 @@ package preflight
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	"github.com/cdstack/cdstack/cloud"
@@ -21,6 +22,34 @@ type Facts struct {
 	Account *cloud.AccountInfo
 	// Calls counts the requests Gather made.
 	Calls int
+	// Unchecked are the reads the cloud refused (a sub-account without the
+	// permission): their checks are skipped, and reported as warnings.
+	Unchecked []Unchecked
+}
+
+// An Unchecked is a read the cloud refused: Action, the permission it
+// needs, and the refusal.
+type Unchecked struct {
+	Action, Permission, What string
+	Err                      error
+}
+
+// refused reports whether err is the cloud refusing a read (a 4xx API
+// error: no permission, not allowed for this account), which degrades one
+// check, rather than the API failing, which ends the plan.
+func refused(err error) bool {
+	var ae *cloud.APIError
+	return errors.As(err, &ae) && ae.HTTPStatus >= 400 && ae.HTTPStatus < 500 && !ae.Throttled()
+}
+
+// degrade records a refused read as unchecked and returns nil, or returns
+// any other error.
+func (f *Facts) degrade(err error, action, permission, what string) error {
+	if !refused(err) {
+		return err
+	}
+	f.Unchecked = append(f.Unchecked, Unchecked{Action: action, Permission: permission, What: what, Err: err})
+	return nil
 }
 
 // A SizeKey names the sizes of an instance type in a region.
@@ -61,7 +90,10 @@ func Gather(ctx context.Context, c *cloud.Client, p *planner.Document, snap *sta
 		cat, err := c.DescribeAvailableResource(ctx, cloud.AvailableResourceRequest{RegionID: region})
 		f.Calls++
 		if err != nil {
-			return nil, err
+			if err := f.degrade(err, "DescribeAvailableResource", "the cloud server catalogue", "what "+region+" sells"); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		f.Catalog[region] = cat
 	}
@@ -74,7 +106,10 @@ func Gather(ctx context.Context, c *cloud.Client, p *planner.Document, snap *sta
 		list, err := c.DescribeInstanceType(ctx, cloud.InstanceTypeRequest{RegionID: k.Region, InstanceType: k.Type})
 		f.Calls++
 		if err != nil {
-			return nil, err
+			if err := f.degrade(err, "DescribeInstanceType", "the cloud server catalogue", "the sizes of "+k.Type+" in "+k.Region); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		f.Sizes[k] = list
 	}
@@ -82,9 +117,12 @@ func Gather(ctx context.Context, c *cloud.Client, p *planner.Document, snap *sta
 		acct, err := c.DescribeAccountInfo(ctx)
 		f.Calls++
 		if err != nil {
-			return nil, err
+			if err := f.degrade(err, "DescribeAccountInfo", "the account's billing information", "the account's balance"); err != nil {
+				return nil, err
+			}
+		} else {
+			f.Account = acct
 		}
-		f.Account = acct
 	}
 	return f, nil
 }

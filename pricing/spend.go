@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/cdstack/cdstack/cloud"
@@ -58,8 +59,8 @@ func MonthRange(t time.Time) string {
 // MonthSpend reads the bill of the month that holds month (one
 // DescribeBill) and joins it with the state's resource ids; live tells the
 // address segments of public networks.
-func MonthSpend(ctx context.Context, c *cloud.Client, month time.Time, snap *state.Snapshot, live *resources.Live) (*Spend, error) {
-	bill, err := c.DescribeBill(ctx, cloud.DescribeBillRequest{DateFromTo: MonthRange(month)})
+func MonthSpend(ctx context.Context, c *cloud.Client, month time.Time, currency string, snap *state.Snapshot, live *resources.Live) (*Spend, error) {
+	bill, err := c.DescribeBill(ctx, cloud.DescribeBillRequest{DateFromTo: MonthRange(month), Currency: currency})
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +84,7 @@ func MonthSpend(ctx context.Context, c *cloud.Client, month time.Time, snap *sta
 			}
 		}
 	}
-	sp := &Spend{Month: month.Format("2006-01"), Currency: "¥", ByKind: map[string]float64{}, Resources: []ResourceSpend{}, NotInState: []ResourceSpend{}}
+	sp := &Spend{Month: month.Format("2006-01"), Currency: CurrencySymbol(currency), ByKind: map[string]float64{}, Resources: []ResourceSpend{}, NotInState: []ResourceSpend{}}
 	byAddr := map[string]*ResourceSpend{}
 	for _, item := range bill.BillInfo {
 		cost := float64(item.TotalCost)
@@ -124,11 +125,20 @@ func MonthSpend(ctx context.Context, c *cloud.Client, month time.Time, snap *sta
 
 // ResourceBill is DescribeBillInfo of one resource over the month that
 // holds month: its billing periods.
-func ResourceBill(ctx context.Context, c *cloud.Client, month time.Time, id string) (*cloud.BillInfo, error) {
+func ResourceBill(ctx context.Context, c *cloud.Client, month time.Time, currency, id string) (*cloud.BillInfo, error) {
 	first, last := monthDays(month)
-	info, err := c.DescribeBillInfo(ctx, cloud.DescribeBillInfoRequest{DateFrom: first, DateTo: last, ResourceID: id})
+	info, err := c.DescribeBillInfo(ctx, cloud.DescribeBillInfoRequest{DateFrom: first, DateTo: last, ResourceID: id, Currency: currency})
 	if err != nil {
 		return nil, fmt.Errorf("bill of %s: %w", id, err)
 	}
 	return info, nil
+}
+
+// CurrencySymbol is how amounts of a bill currency are written: ¥ for CN
+// (and the default), $ for US.
+func CurrencySymbol(currency string) string {
+	if strings.EqualFold(currency, "US") {
+		return "$"
+	}
+	return "¥"
 }

@@ -21,6 +21,7 @@ func (instanceKind) Fields() []Field {
 		{Name: "cpu", Update: "ModifyInstanceSpec"}, {Name: "ram", Update: "ModifyInstanceSpec"},
 		{Name: "image", Update: "ResetImage", Destructive: true},
 		{Name: "password", Update: "ResetInstancesPassword", Sensitive: true, Unobservable: true},
+		{Name: "image_password", Update: RecordOnly, Sensitive: true, Unobservable: true},
 		{Name: "system_disk", Update: "ExtendSystemDisk"},
 		{Name: "region"},
 		{Name: "charge_type", Update: "ModifyInstanceChargeType"},
@@ -124,7 +125,7 @@ func (k instanceKind) Observe(l *Live, id string, recorded *Recorded) *Observati
 	attrs["tags"] = toAny(slices.Compact(sortedStrings(tags)))
 	unobserved(k, attrs, recorded)
 	observeMembership(l, in, attrs, recorded)
-	return &Observation{ID: id, Busy: power == "", Attrs: attrs, Raw: in, Outputs: map[string]any{"id": id, "status": in.InstanceStatus,
+	return &Observation{ID: id, Busy: power == "" && !in.Failed(), Failed: in.Failed(), Attrs: attrs, Raw: in, Outputs: map[string]any{"id": id, "status": in.InstanceStatus,
 		"public_ip": publicIP, "private_ips": privateIPs, "disk_ids": diskIDs, "interfaces": orEmpty(interfaces)}}
 }
 
@@ -220,6 +221,9 @@ func (instanceKind) Create(ctx context.Context, c *cloud.Client, in Inputs, secr
 	req := cloud.CreateInstanceRequest{RegionID: in.String("region"), VdcID: in.String("vdc"), Password: secrets["password"],
 		InstanceName: in.String("name"), InstanceChargeType: in.String("charge_type"), CPU: in.Int("cpu"), RAM: in.Int("ram"),
 		InstanceType: in.String("instance_type"), ImageID: in.String("image"), Amount: 1}
+	if customImage(in["image"]) {
+		req.ImagePassword = secrets["image_password"]
+	}
 	if in.String("charge_type") == "PrePaid" {
 		req.AutoRenew, req.PrepaidMonth = cloud.Ptr(boolInt(in.Bool("auto_renew", true))), cloud.Ptr(in.Int("prepaid_month"))
 	}
@@ -302,7 +306,11 @@ func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, li
 		}
 	}
 	if changed["image"] {
-		if err := step(c.ResetImage(ctx, cloud.ResetImageRequest{InstanceID: id, ImageID: to.String("image")})); err != nil {
+		req := cloud.ResetImageRequest{InstanceID: id, ImageID: to.String("image"), Password: secrets["password"]}
+		if customImage(to["image"]) {
+			req.ImagePassword = secrets["image_password"]
+		}
+		if err := step(c.ResetImage(ctx, req)); err != nil {
 			return err
 		}
 	}
@@ -331,7 +339,7 @@ func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, li
 			addr = "None"
 		}
 		if addr != "auto" {
-			if err := step(c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: id, InterfaceID: nic.InterfaceID, Address: addr})); err != nil {
+			if err := step(c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: id, InterfaceID: nic.InterfaceID, Address: addr, Password: secrets["password"]})); err != nil {
 				return err
 			}
 		}
@@ -343,7 +351,7 @@ func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, li
 			}
 			nic := cur.PrivateNetworkInterface[i]
 			if ip := Inputs(p).String("ip"); ip != "auto" && ip != nic.IP {
-				if err := step(c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: id, InterfaceID: nic.InterfaceID, Address: ip})); err != nil {
+				if err := step(c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: id, InterfaceID: nic.InterfaceID, Address: ip, Password: secrets["password"]})); err != nil {
 					return err
 				}
 			}
@@ -436,4 +444,67 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Needs says which sensitive properties the instance's actions send: the
+// current documents require Password on CreateInstance, ResetImage and
+// ModifyIpAddress, and ImagePassword on CreateInstance and ResetImage for
+// a custom image.
+func (instanceKind) Needs(desired Inputs, fields []string, create bool) []Need {
+	custom := customImage(desired["image"])
+	if create {
+		out := []Need{{"password", "CreateInstance"}}
+		if custom {
+			out = append(out, Need{"image_password", "CreateInstance"})
+		}
+		return out
+	}
+	var out []Need
+	add := func(n Need) {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	for _, f := range fields {
+		switch f {
+		case "image":
+			add(Need{"password", "ResetImage"})
+			if custom {
+				add(Need{"image_password", "ResetImage"})
+			}
+		case "public_ip", "private_ips":
+			add(Need{"password", "ModifyIpAddress"})
+		}
+	}
+	return out
+}
+
+// customImage reports whether image names a custom image (a template, by
+// id, or a reference not known yet) rather than a public image by name
+// (Centos_7.9_64).
+func customImage(image any) bool {
+	s, ok := image.(string)
+	if !ok {
+		return true
+	}
+	return looksLikeID(s)
+}
+
+// looksLikeID reports whether s has the shape of the service's ids (a
+// UUID, 8-4-4-4-12 hex digits).
+func looksLikeID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if r != '-' {
+				return false
+			}
+		case !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F'):
+			return false
+		}
+	}
+	return true
 }

@@ -12,6 +12,9 @@ type Observation struct {
 	ID string
 	// Busy is set while a task is changing the resource.
 	Busy bool
+	// Failed is set when the cloud shows the resource in a failure status
+	// (an instance listed as "error"): it is replaced.
+	Failed bool
 	// Attrs are the observable properties, shaped like the stack's.
 	Attrs Inputs
 	// Outputs are the attributes the kind exports (id, status, …).
@@ -70,6 +73,20 @@ type Field struct {
 	// Unobservable fields are not visible in the API; their live value is
 	// taken from the state.
 	Unobservable bool
+}
+
+// A Need is a sensitive property an API action requires: Field is the
+// property (password, image_password), Action the action.
+type Need struct {
+	Field, Action string
+}
+
+// A SecretNeeder is a Kind whose actions require sensitive properties the
+// stack may leave out: Needs says which a create (create true) or an update
+// of fields would send. The planner refuses a plan that lacks one, before
+// anything changes.
+type SecretNeeder interface {
+	Needs(desired Inputs, fields []string, create bool) []Need
 }
 
 // RecordOnly is the Update of a field that is only recorded.

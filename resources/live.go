@@ -64,6 +64,9 @@ type Scope struct {
 	// ListLBs and ListCerts: list them at all.
 	LBs                []string
 	ListLBs, ListCerts bool
+	// Regions are the regions the stack and its records use: VDCs are
+	// listed at each entry point they need.
+	Regions []string
 }
 
 // NewLive returns an empty view.
@@ -77,16 +80,24 @@ func NewLive() *Live {
 // Refresh makes the batched calls for sc.
 func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 	l := NewLive()
-	vdcs, err := c.ListVdcs(ctx, cloud.DescribeVdcRequest{}, pageSize)
-	if err != nil {
-		return nil, fmt.Errorf("refresh VDCs: %w", err)
+	// The VDCs are listed once per entry point the stack's regions use.
+	regions := c.EndpointRegions(sc.Regions)
+	if len(regions) == 0 {
+		regions = []string{""}
 	}
-	l.addVDCs(vdcs)
+	for _, region := range regions {
+		vdcs, err := c.ListVdcs(cloud.WithRegion(ctx, region), cloud.DescribeVdcRequest{}, pageSize)
+		if err != nil {
+			return nil, fmt.Errorf("refresh VDCs: %w", err)
+		}
+		l.addVDCs(vdcs)
+	}
 	for _, vdc := range sortedStrings(sc.VDCs) {
-		if _, ok := l.VDCs[vdc]; !ok || l.ListedInstances[vdc] {
+		v, ok := l.VDCs[vdc]
+		if !ok || l.ListedInstances[vdc] {
 			continue
 		}
-		ins, err := c.ListInstances(ctx, cloud.DescribeInstancesRequest{VdcID: vdc}, pageSize)
+		ins, err := c.ListInstances(cloud.WithRegion(ctx, v.RegionID), cloud.DescribeInstancesRequest{VdcID: vdc}, pageSize)
 		if err != nil {
 			return nil, fmt.Errorf("refresh instances of VDC %s: %w", vdc, err)
 		}

@@ -31,6 +31,9 @@ func (s *Stack) check(d *diag) {
 		if pw := r.Properties.Get("password"); r.Kind == "instance" && pw != nil && pw.Kind == String && pw.Tmpl == nil {
 			d.warnf(pw.Pos, path+".properties.password", "the password is written in the stack file; use a sensitive variable: password: ${var.admin_password}")
 		}
+		if pw := r.Properties.Get("image_password"); r.Kind == "instance" && pw != nil && pw.Kind == String && pw.Tmpl == nil {
+			d.warnf(pw.Pos, path+".properties.image_password", "the image password is written in the stack file; use a sensitive variable: image_password: ${var.image_password}")
+		}
 	}
 	for _, o := range s.Outputs {
 		for _, pr := range o.Value.PathRefs("outputs." + o.Name) {

@@ -22,7 +22,11 @@ type Record struct {
 	SecretHashes map[string]string `json:"secret_hashes,omitempty"`
 	// Missing marks a resource deleted for a replacement whose new one was
 	// not created (yet): it has no ID, and the next plan creates it.
-	Missing   bool      `json:"missing,omitempty"`
+	Missing bool `json:"missing,omitempty"`
+	// Failed marks a resource whose create task ended in error although the
+	// service keeps it (an instance listed as "error"): the next plan
+	// replaces it.
+	Failed    bool      `json:"failed,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }

@@ -58,6 +58,7 @@ var reasonText = map[string]string{
 	planner.ReasonMissing:            "it was deleted for a replacement whose new resource was not created: it is missing",
 	planner.ReasonReplacedOld:        "the old resource of a replacement that created its successor first",
 	planner.ReasonReplaceRequested:   "its replacement was requested",
+	planner.ReasonFailed:             "it failed in the cloud",
 }
 
 // shown reports whether a change appears in a plan: every action, and

@@ -68,6 +68,9 @@ func (s *Server) describeBill(p params) (any, string, *apiError) {
 	if e != nil {
 		return nil, "", e
 	}
+	if e := needCurrency(p); e != nil {
+		return nil, "", e
+	}
 	a, b, ok := strings.Cut(rng, " - ")
 	if !ok {
 		return nil, "", errorf(400, "InvalidParameter.DateFromTo", "DateFromTo %q must look like \"2019.09.02 - 2019.09.03\".", rng)
@@ -132,6 +135,9 @@ func (s *Server) describeBillInfo(p params) (any, string, *apiError) {
 		if !p.has(k) {
 			return nil, "", errIncomplete(k)
 		}
+	}
+	if e := needCurrency(p); e != nil {
+		return nil, "", e
 	}
 	from, e := parseBillDate(p.str("DateFrom"), "DateFrom")
 	if e != nil {
@@ -257,4 +263,17 @@ func (s *Server) describeAvailableResource(p params) (any, string, *apiError) {
 			DiskGoods: goods(DiskGoods), SystemDiskGoods: goods(SystemDiskGoods)})
 	}
 	return out, "", nil
+}
+
+// needCurrency refuses a bill request without the account's currency (CN
+// or US), which the current documents require.
+func needCurrency(p params) *apiError {
+	c, e := p.need("Currency")
+	if e != nil {
+		return e
+	}
+	if c != "CN" && c != "US" {
+		return errMalformed("InvalidParameter.Currency", "Currency")
+	}
+	return nil
 }

@@ -131,7 +131,7 @@ func TestContractEveryAction(t *testing.T) {
 	disk := in.Disks.DataDisks[0].DiskID
 	e.wait(c.ResizeDisk(ctx, cloud.ResizeDiskRequest{InstanceID: id, DiskID: disk, DataSize: 150}))
 	e.wait(c.DeleteDisk(ctx, cloud.DeleteDiskRequest{InstanceID: id, DiskIDs: []string{in.Disks.DataDisks[1].DiskID}}))
-	e.wait(c.ResetImage(ctx, cloud.ResetImageRequest{InstanceID: id, ImageID: "Ubuntu_16.04_64"}))
+	e.wait(c.ResetImage(ctx, cloud.ResetImageRequest{InstanceID: id, ImageID: "Ubuntu_16.04_64", Password: "Passw0rd!"}))
 	// The actions the current documents and the SDK add (current_test.go
 	// tests them in depth).
 	must(c.ModifyInstanceName(ctx, cloud.ModifyInstanceNameRequest{InstanceID: id, InstanceName: "web-0"}))
@@ -161,7 +161,7 @@ func TestContractEveryAction(t *testing.T) {
 		t.Errorf("after Disconnect: Connected = %d", got)
 	}
 	e.wait(c.ConnectNetworkInterface(ctx, cloud.NetworkInterfaceRequest{InterfaceID: nic, InstanceID: id}))
-	e.wait(c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: id, InterfaceID: nic, Address: "10.10.1.1"}))
+	e.wait(c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: id, InterfaceID: nic, Address: "10.10.1.1", Password: "Passw0rd!"}))
 	in = e.describe(id)
 	want := struct {
 		Status, Charge, Image, IP string

@@ -121,6 +121,19 @@ func (s *Server) imageKnown(image, region string) bool {
 	return false
 }
 
+// needImagePassword refuses a request that installs a custom image (a
+// template) without ImagePassword, which the current documents require
+// for one.
+func (s *Server) needImagePassword(p params, image string) *apiError {
+	if _, custom := s.world.Templates[image]; !custom {
+		return nil
+	}
+	if pw, e := p.need("ImagePassword"); e != nil || pw == "" {
+		return errIncomplete("ImagePassword")
+	}
+	return nil
+}
+
 // A diskSpec is a validated disk of a request.
 type diskSpec struct {
 	good        DiskGood
@@ -281,6 +294,9 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 	}
 	if !s.imageKnown(image, region) {
 		return nil, "", errorf(404, "InvalidLaunchTemplateVersion.NotFound", "Image %q is neither a public image nor a template ready in %s.", image, region)
+	}
+	if e := s.needImagePassword(p, image); e != nil {
+		return nil, "", e
 	}
 	disks, e := parseDisks(p, "DataDisks")
 	if e != nil {
@@ -586,8 +602,8 @@ func (s *Server) deleteInstance(p params) (any, string, *apiError) {
 	var list []*Instance
 	for _, id := range ids {
 		in, e := s.instanceParam(params{"InstanceId": id})
-		if e != nil {
-			return nil, "", e
+		if e != nil && (in == nil || in.TaskID != "" || in.Status != statusError) {
+			return nil, "", e // a failed instance (error) can only be deleted
 		}
 		list = append(list, in)
 		targets = append(targets, Target{Kind: "instance", ID: id, Op: opDelete})
@@ -765,8 +781,21 @@ func (s *Server) resetImage(p params) (any, string, *apiError) {
 	if !s.imageKnown(image, in.Region) {
 		return nil, "", errorf(404, "InvalidLaunchTemplateVersion.NotFound", "Image %q is neither a public image nor a template ready in %s.", image, in.Region)
 	}
+	// The current documents require the new system's password, and the
+	// image's own for a custom image.
+	pw, e := p.need("Password")
+	if e != nil {
+		return nil, "", e
+	}
+	if !validPassword(pw) {
+		return nil, "", errorf(400, "InvalidPassword.Malformed", "The specified parameter \"Password\" is not valid: 8–30 printable ASCII characters with at least three of upper case, lower case, digits and symbols.")
+	}
+	if e := s.needImagePassword(p, image); e != nil {
+		return nil, "", e
+	}
 	return nil, s.changeInstance("ResetImage", in, statusRunning, func() {
 		in.ImageID = image
+		in.PasswordHash = hashSecret(pw)
 		// A reinstall keeps the system disk's type, packs and size (or the
 		// new image's, if larger).
 		d := in.SystemDisk
@@ -926,6 +955,15 @@ func (s *Server) modifyIPAddress(p params) (any, string, *apiError) {
 	addr, e := p.need("Address")
 	if e != nil {
 		return nil, "", e
+	}
+	// The current documents require the instance's password (the address
+	// is written into the guest): it must be the right one.
+	pw, e := p.need("Password")
+	if e != nil {
+		return nil, "", e
+	}
+	if !secretMatches(in.PasswordHash, pw) {
+		return nil, "", errMalformed("InvalidPassword.Malformed", "Password")
 	}
 	if addr == "None" {
 		return nil, s.changeInstance("ModifyIpAddress", in, "", func() {

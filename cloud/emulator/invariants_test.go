@@ -265,7 +265,7 @@ func TestAddressesNeverCollide(t *testing.T) {
 	}
 	_, err = c.CreateInstance(ctx, cloud.CreateInstanceRequest{RegionID: "CN_Beijing_A", VdcID: f.vdc, Password: "Passw0rd!", PublicIP: []string{"auto"}})
 	wantCode(t, err, 403, "QuotaExceed.PublicIp")
-	_, err = c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: a, InterfaceID: e.describe(a).PrivateNetworkInterface[0].InterfaceID, Address: "10.10.0.3"})
+	_, err = c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: a, InterfaceID: e.describe(a).PrivateNetworkInterface[0].InterfaceID, Address: "10.10.0.3", Password: "Passw0rd!"})
 	wantCode(t, err, 400, "InvalidPrivateIpAddress.Duplicated")
 	_, err = c.CreatePrivateNetwork(ctx, cloud.CreatePrivateNetworkRequest{VdcID: f.vdc, Address: "10.10.128.0", Mask: "17"})
 	wantCode(t, err, 400, "InvalidPrivateIpAddress.Duplicated")

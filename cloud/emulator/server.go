@@ -41,6 +41,10 @@ type Options struct {
 	ThrottleQPS float64
 	// TaskFailureRate is the fraction of tasks that end in ERROR (changing nothing).
 	TaskFailureRate float64
+	// KeepFailedInstances keeps the instance of a failed CreateInstance,
+	// listed with status "error" (as some services do, and the official
+	// provider expects), instead of leaving nothing.
+	KeepFailedInstances bool
 
 	// MaxVDCs is the account's VDC quota (default 100).
 	MaxVDCs int
@@ -128,6 +132,7 @@ func New(opts Options) (*Server, error) {
 		if err := opts.Store.load(s.world); err != nil {
 			return nil, err
 		}
+		s.world.reseed(seed)
 	}
 	s.world.reindex()
 	return s, nil

@@ -67,7 +67,17 @@ func (st *Store) load(w *World) error {
 		if err := errors.Join(errs...); err != nil {
 			return fmt.Errorf("local cloud %s: %w", st.path, err)
 		}
-		return nil
+		// Every key of every bucket is an id handed out before: new ids
+		// never repeat them, whatever the seed.
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			if string(name) == "nonce" {
+				return nil // signature nonces, not ids
+			}
+			return b.ForEach(func(k, _ []byte) error {
+				w.remember(string(k))
+				return nil
+			})
+		})
 	})
 }
 

@@ -102,6 +102,11 @@ func (s *Server) settleTarget(t *Task, tg Target, now time.Time) {
 	if b == nil || b.TaskID != t.ID {
 		return
 	}
+	if tg.Op == opCreate && t.Fail && tg.Kind == "instance" && s.opts.KeepFailedInstances {
+		b.Status, b.NextStatus, b.TaskID = statusError, "", ""
+		w.touch(tg.Kind, tg.ID)
+		return
+	}
 	if (tg.Op == opCreate && t.Fail) || (tg.Op == opDelete && !t.Fail) {
 		w.remove(tg.Kind, tg.ID, now)
 		return

@@ -39,9 +39,10 @@ type World struct {
 	ipCount map[string]int             // network id → addresses in use
 	dirty   map[string]map[string]bool // bucket → ids to persist
 	rng     *rand.Rand
-	seq     uint64    // creation order of instances
-	tagSeq  int       // the last tag id handed out
-	pruneAt time.Time // when used nonces are next pruned
+	known   map[string]bool // ids handed out (by this run, or loaded from the store)
+	seq     uint64          // creation order of instances
+	tagSeq  int             // the last tag id handed out
+	pruneAt time.Time       // when used nonces are next pruned
 }
 
 // A UsedNonce is when a SignatureNonce was used.
@@ -82,6 +83,8 @@ const (
 	statusUpdating = "updating"
 	statusDeleting = "deleting"
 	statusOK       = "ok"
+	// statusError is a failed instance the service keeps (KeepFailedInstances).
+	statusError = "error"
 )
 
 // Busy is what every mutable resource shares: its status, the task that is
@@ -302,8 +305,63 @@ func newWorld(seed uint64) *World {
 	}
 }
 
-// newID returns a random UUID from the world's generator (deterministic for a seed).
+// remember notes an id handed out in an earlier run (loaded from the
+// store), so newID never hands it out again.
+func (w *World) remember(id string) {
+	if w.known == nil {
+		w.known = map[string]bool{}
+	}
+	w.known[id] = true
+}
+
+// reseed moves the id generator of a world loaded from a store past the
+// sequence of a fresh world with the same seed: it mixes in every id the
+// store holds, so a restart with the same seed and data makes new ids
+// (deterministically for that world).
+func (w *World) reseed(seed uint64) {
+	if len(w.known) == 0 {
+		return
+	}
+	ids := make([]string, 0, len(w.known))
+	for id := range w.known {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	h := sha256.New()
+	for _, id := range ids {
+		h.Write([]byte(id))
+		h.Write([]byte{0})
+	}
+	sum := h.Sum(nil)
+	w.rng = rand.New(rand.NewPCG(seed^binary.LittleEndian.Uint64(sum[:8]), binary.LittleEndian.Uint64(sum[8:16])))
+}
+
+// newID returns a random UUID from the world's generator (deterministic
+// for a seed and a stored world), never one handed out before.
 func (w *World) newID() string {
+	for {
+		id := w.randomID()
+		if !w.known[id] && !w.idInUse(id) {
+			w.remember(id)
+			return id
+		}
+	}
+}
+
+// idInUse reports whether a resource, task or ledger entry has id.
+func (w *World) idInUse(id string) bool {
+	_, a := w.VDCs[id]
+	_, b := w.Publics[id]
+	_, c := w.Privates[id]
+	_, d := w.Instances[id]
+	_, e := w.Groups[id]
+	_, f := w.Templates[id]
+	_, g := w.Tasks[id]
+	_, h := w.Ledger[id]
+	return a || b || c || d || e || f || g || h
+}
+
+func (w *World) randomID() string {
 	var b [16]byte
 	binary.LittleEndian.PutUint64(b[:8], w.rng.Uint64())
 	binary.LittleEndian.PutUint64(b[8:], w.rng.Uint64())
