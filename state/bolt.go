@@ -117,9 +117,9 @@ func (b *Bolt) Lock(ctx context.Context, info LockInfo, timeout time.Duration) (
 	return db.View(func(tx *bolt.Tx) error {
 		b.session.serial = readMeta(tx).Serial
 		return tx.Bucket(bucketResources).ForEach(func(k, v []byte) error {
-			var r Record
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("state file %s is corrupt: record %q: %v; nothing was changed", b.path, k, err)
+			r, err := decodeRecord(v)
+			if err != nil {
+				return nil // damaged: Snapshot says so
 			}
 			b.session.updated[string(k)] = r.UpdatedAt
 			return nil
@@ -147,8 +147,21 @@ func verify(db *bolt.DB, path string) error {
 				return nil
 			})
 		}
-		return errors.Join(
-			decode(bucketResources, "record", func() any { return &Record{} }),
+		// A record that fails its checksum is damaged, not the file:
+		// Snapshot names it, and refresh --target records it again.
+		records := func() error {
+			b := tx.Bucket(bucketResources)
+			if b == nil {
+				return nil
+			}
+			return b.ForEach(func(k, v []byte) error {
+				if _, err := decodeRecord(v); err != nil && !errors.Is(err, errBadChecksum) {
+					return fmt.Errorf("state file %s is corrupt: record %q cannot be read (%v); nothing was changed — restore it from a backup", path, k, err)
+				}
+				return nil
+			})
+		}
+		return errors.Join(records(),
 			decode(bucketJournal, "journal entry", func() any { return &JournalEntry{} }),
 			decode(bucketHistory, "history entry", func() any { return &HistoryEntry{} }))
 	})
@@ -309,11 +322,11 @@ func (b *Bolt) recordHistory(tx *bolt.Tx) error {
 	entry := HistoryEntry{Serial: meta.Serial, Time: b.now().UTC(), Command: b.info.Command}
 	records := map[string]*Record{}
 	err := tx.Bucket(bucketResources).ForEach(func(k, v []byte) error {
-		var r Record
-		if err := json.Unmarshal(v, &r); err != nil {
-			return err
+		r, err := decodeRecord(v)
+		if err != nil {
+			return nil // damaged: left out of the history's snapshot
 		}
-		records[string(k)] = &r
+		records[string(k)] = r
 		before, existed := b.session.updated[string(k)]
 		switch {
 		case !existed:
@@ -389,7 +402,7 @@ func (b *Bolt) Commit(ctx context.Context, c Change) (serial uint64, err error) 
 	err = b.db.Update(func(tx *bolt.Tx) error {
 		res, jr := tx.Bucket(bucketResources), tx.Bucket(bucketJournal)
 		for _, r := range c.Put {
-			v, err := json.Marshal(r)
+			v, err := encodeRecord(r)
 			if err != nil {
 				return err
 			}
@@ -429,6 +442,7 @@ func (b *Bolt) Commit(ctx context.Context, c Change) (serial uint64, err error) 
 // Snapshot reads the last committed state.
 func (b *Bolt) Snapshot(ctx context.Context) (*Snapshot, error) {
 	snap := &Snapshot{Resources: map[string]*Record{}, Journal: []*JournalEntry{}}
+	var bad damaged
 	err := b.view(ctx, func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketMeta) == nil && tx.Bucket(bucketResources) == nil {
 			foreign := false
@@ -440,11 +454,15 @@ func (b *Bolt) Snapshot(ctx context.Context) (*Snapshot, error) {
 		snap.Meta = readMeta(tx)
 		if res := tx.Bucket(bucketResources); res != nil {
 			if err := res.ForEach(func(k, v []byte) error {
-				var r Record
-				if err := json.Unmarshal(v, &r); err != nil {
+				r, err := decodeRecord(v)
+				switch {
+				case errors.Is(err, errBadChecksum):
+					bad.add(string(k))
+					return nil
+				case err != nil:
 					return fmt.Errorf("state file %s is corrupt: record %q cannot be read (%v); restore it from a backup", b.path, k, err)
 				}
-				snap.Resources[string(k)] = &r
+				snap.Resources[string(k)] = r
 				return nil
 			}); err != nil {
 				return err
@@ -472,7 +490,7 @@ func (b *Bolt) Snapshot(ctx context.Context) (*Snapshot, error) {
 		return nil, fmt.Errorf("state file %s was written by a newer cdstack (format %d; this one reads up to %d); upgrade cdstack", b.path, snap.Meta.Format, CurrentFormat)
 	}
 	sort.Slice(snap.Journal, func(i, j int) bool { return snap.Journal[i].StartedAt.Before(snap.Journal[j].StartedAt) })
-	return snap, nil
+	return snap, bad.err(b.path)
 }
 
 // History returns the history entries, newest first.
@@ -605,7 +623,7 @@ func (b *Bolt) Import(ctx context.Context, snap *Snapshot) error {
 			}
 		}
 		for addr, r := range snap.Resources {
-			v, err := json.Marshal(r)
+			v, err := encodeRecord(r)
 			if err != nil {
 				return err
 			}
