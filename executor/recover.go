@@ -102,6 +102,12 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 			if id == "" {
 				return redo(fmt.Sprintf("no %s named %q exists: the call never took effect", j.Kind, j.Marker))
 			}
+			if owner := e.recordedAs(id, j.Addr); owner != "" {
+				// Never one resource at two addresses: the name is another
+				// record's, so this one's create cannot be told apart.
+				return "", false, fmt.Errorf("the %s named %q (%s) is recorded as %s already: two resources of the stack share a name; rename one (names must be unique), then run cdstack state rm %s if nothing was created for it",
+					j.Kind, j.Marker, id, owner, j.Addr)
+			}
 			if obs := kind.Observe(live, id, nil); obs != nil && !obs.Busy {
 				ready = true // the listing shows it made
 			}
@@ -239,4 +245,16 @@ func (r readiness) DescribeTask(ctx context.Context, taskID string) (*cloud.Task
 		return &cloud.Task{ID: taskID, Status: cloud.TaskDoing}, nil
 	}
 	return &cloud.Task{ID: taskID, Status: cloud.TaskFinish, ResourceID: r.id}, nil
+}
+
+// recordedAs returns the address, other than addr, whose record holds id.
+func (e *Executor) recordedAs(id, addr string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for a, r := range e.records {
+		if r.ID == id && a != addr {
+			return a
+		}
+	}
+	return ""
 }

@@ -174,3 +174,36 @@ func TestApplyConvergesAtFivePercentFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoveryNeverRecordsOneResourceTwice: an unfinished create found by
+// a name another record's resource already has is not adopted at a second
+// address; the entry stays and the error says what to do.
+func TestRecoveryNeverRecordsOneResourceTwice(t *testing.T) {
+	f := newFixture(t, emulator.Options{})
+	ctx := context.Background()
+	task, err := f.client.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "dup"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := f.client.WaitTask(ctx, task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	if _, err := f.store.Commit(ctx, state.Change{
+		Put: []*state.Record{{Addr: "a", Kind: "vdc", ID: done.ResourceID, Inputs: map[string]any{"name": "dup", "region": "CN_Beijing_A"}, CreatedAt: now, UpdatedAt: now}},
+		JournalPut: []*state.JournalEntry{{OpID: "o1", Addr: "b", Kind: "vdc", Action: "create", APIAction: "CreateVdc", Marker: "dup",
+			Scope: "CN_Beijing_A", StartedAt: now, Inputs: map[string]any{"name": "dup", "region": "CN_Beijing_A"}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := spec.Parse("s.yaml", []byte("version: 1\nstack: t\nregion: CN_Beijing_A\nresources: {}\n"))
+	_, err = executor.New(f.client, f.store, s).Recover(ctx)
+	if err == nil || !strings.Contains(err.Error(), "is recorded as a already") {
+		t.Fatalf("Recover: %v; want the name's owner named", err)
+	}
+	snap, _ := f.store.Snapshot(ctx)
+	if snap.Resources["b"] != nil || len(snap.Journal) != 1 {
+		t.Errorf("b recorded (%v) or the entry gone (%d left)", snap.Resources["b"], len(snap.Journal))
+	}
+}

@@ -36,6 +36,7 @@ func (s *Stack) check(d *diag) {
 		}
 	}
 	s.checkCycles(d)
+	s.checkUniqueNames(d)
 	s.checkSchema(d)
 	for _, name := range sortedKeys(s.Variables) {
 		if v := s.Variables[name]; !v.used {
