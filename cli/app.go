@@ -63,6 +63,7 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			refreshCommand(),
 			completionCommand(),
 		},
+		Before: checkGlobalFlags,
 		// Errors are printed by Main, once.
 		ExitErrHandler: func(*ucli.Context, error) {},
 		OnUsageError:   usageError,
@@ -84,6 +85,9 @@ func setUsageErrors(cmds []*ucli.Command) {
 	for _, c := range cmds {
 		if c.OnUsageError == nil {
 			c.OnUsageError = usageError
+		}
+		if c.Before == nil {
+			c.Before = checkCommandFlags
 		}
 		c.HideHelpCommand = true
 		setUsageErrors(c.Subcommands)
