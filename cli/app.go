@@ -147,7 +147,7 @@ func interruptContext(stderr io.Writer, readOnly bool) (context.Context, func())
 				say("cdstack: interrupted; nothing was changed")
 				os.Exit(130)
 			}
-			say("cdstack: interrupt received; finishing what is in flight (press Ctrl-C again to exit at once)")
+			say("cdstack: interrupt received; starting nothing more and no longer waiting on tasks: the journal keeps what is in flight for the next run (press Ctrl-C again to exit at once)")
 			cancel()
 		case <-done:
 			return

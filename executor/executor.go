@@ -194,8 +194,10 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 	// through, and whether their create did too.
 	replaced := map[string]bool{}
 	events := make(chan event)
-	// In-flight steps finish even after Ctrl-C: their context is not cancelled.
-	stepCtx := context.WithoutCancel(ctx)
+	// On Ctrl-C or SIGTERM in-flight steps stop waiting too: their calls
+	// and task waits end, their journal entries stay (commits are never
+	// cut short), and the next command that takes the lock settles them.
+	stepCtx := ctx
 	running, free, done, holding := 0, e.parallelism, map[string]bool{}, map[string]bool{}
 	start := func(s *planner.Step) {
 		running++
@@ -401,7 +403,9 @@ func (e *StoreError) Unwrap() error { return e.Err }
 
 // commit applies c to the state in one transaction.
 func (e *Executor) commit(ctx context.Context, c state.Change) error {
-	if _, err := e.store.Commit(ctx, c); err != nil {
+	// What happened is recorded even after an interrupt: the store bounds
+	// its own requests.
+	if _, err := e.store.Commit(context.WithoutCancel(ctx), c); err != nil {
 		return &StoreError{Err: err}
 	}
 	return nil
