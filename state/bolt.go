@@ -77,7 +77,7 @@ func (b *Bolt) Lock(ctx context.Context, info LockInfo, timeout time.Duration) (
 	}()
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	if err := os.MkdirAll(filepath.Dir(b.path), 0o700); err != nil {
-		return fmt.Errorf("state: %w", err)
+		return stateErr(b.path, err)
 	}
 	if err := b.checkFile(); err != nil {
 		return err
@@ -110,6 +110,9 @@ func (b *Bolt) Lock(ctx context.Context, info LockInfo, timeout time.Duration) (
 	}
 	if err := writeLockInfo(b.lockInfoPath(), info); err != nil {
 		db.Close()
+		if fe := fsError(b.lockInfoPath(), err); fe != nil {
+			return fe
+		}
 		return fmt.Errorf("state: write lock info: %w", err)
 	}
 	b.db, b.info = db, info
@@ -177,12 +180,12 @@ func (b *Bolt) checkFile() error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("state: %w", err)
+		return stateErr(b.path, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("state: %w", err)
+		return stateErr(b.path, err)
 	}
 	if st.Size() == 0 {
 		// Only a process killed while creating the file leaves it empty;
@@ -434,6 +437,9 @@ func (b *Bolt) Commit(ctx context.Context, c Change) (serial uint64, err error) 
 		return putUint(m, "serial", serial)
 	})
 	if err != nil {
+		if fe := fsError(b.path, err); fe != nil {
+			return 0, fe
+		}
 		return 0, fmt.Errorf("state commit: %w", err)
 	}
 	return serial, nil
@@ -551,6 +557,9 @@ func (b *Bolt) view(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 
 // corrupt wraps a bbolt open error in words a user can act on.
 func corrupt(path string, err error) error {
+	if fe := fsError(path, err); fe != nil {
+		return fe
+	}
 	return fmt.Errorf("state file %s cannot be read (truncated or corrupt?): %v; nothing was changed — restore it from a backup or `cdstack state pull` output", path, err)
 }
 
