@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 
@@ -139,7 +140,7 @@ func costLine(p *planner.Document) string {
 
 // signed is an amount with its sign: +¥1.20, -¥3.00.
 func signed(cur string, v float64) string {
-	if v < 0 {
+	if math.Round(v*100) < 0 {
 		return planner.Money(cur, v)
 	}
 	return "+" + planner.Money(cur, v)
