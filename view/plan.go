@@ -218,7 +218,7 @@ func DriftText(w io.Writer, items []*planner.DriftItem, st Style) {
 		case planner.DriftModified:
 			fmt.Fprintf(w, "%s %s %s (%s): modified outside cdstack\n", st.paint("33", "~"), d.Addr, d.Kind, d.ID)
 			for _, f := range d.Fields {
-				fmt.Fprintf(w, "    ~ %s: recorded %s, live %s\n", f.Path, Value(f.Before), Value(f.After))
+				fmt.Fprintf(w, "    ~ %s: %s → %s\n", f.Path, Value(f.Before), Value(f.After)) // recorded → live, as plan shows a change
 			}
 		case planner.DriftUnmanaged:
 			fmt.Fprintf(w, "%s %s %s %q (in VDC %s): not managed by this stack\n", st.paint("36", "?"), d.Kind, d.ID, d.Name, d.VDC)
