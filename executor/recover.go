@@ -139,6 +139,16 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 		if err != nil {
 			return "", false, err
 		}
+		if obs != nil && obs.Busy && j.TaskID == "" {
+			// Still changing (the call whose answer was lost, likely):
+			// wait until it settles before reading what it did.
+			if _, err := cloud.WaitTask(ctx, readiness{client: e.client, kind: kind, id: rec.ID}, "settle "+rec.ID, e.waitOpts...); err != nil {
+				return "", false, fmt.Errorf("wait for %s %s to settle: %w", j.Kind, rec.ID, err)
+			}
+			if obs, err = resources.ReadBack(ctx, e.client, kind, rec.ID, &resources.Recorded{Inputs: rec.Inputs, Outputs: rec.Outputs}); err != nil {
+				return "", false, err
+			}
+		}
 		if obs == nil {
 			why, err := e.forget(ctx, j, fmt.Sprintf("%s %s is gone; removed from the state", j.Kind, rec.ID))
 			return why, false, err
@@ -156,6 +166,16 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 		obs, err := resources.ReadBack(ctx, e.client, kind, j.ResourceID, &resources.Recorded{Inputs: resources.Inputs{}, Outputs: map[string]any{}})
 		if err != nil {
 			return "", false, err
+		}
+		if obs != nil && obs.Busy {
+			// Busy: most likely being deleted by the call whose answer
+			// was lost. Wait until it is gone or settled, then look again.
+			if _, err := cloud.WaitTask(ctx, readiness{client: e.client, kind: kind, id: j.ResourceID}, "settle "+j.ResourceID, e.waitOpts...); err != nil {
+				return "", false, fmt.Errorf("wait for %s %s to settle: %w", j.Kind, j.ResourceID, err)
+			}
+			if obs, err = resources.ReadBack(ctx, e.client, kind, j.ResourceID, &resources.Recorded{Inputs: resources.Inputs{}, Outputs: map[string]any{}}); err != nil {
+				return "", false, err
+			}
 		}
 		if obs != nil {
 			return redo(fmt.Sprintf("%s %s still exists; it stays in the state", j.Kind, j.ResourceID))

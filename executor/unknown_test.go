@@ -171,6 +171,76 @@ func TestApplyConvergesAtFivePercentFaults(t *testing.T) {
 					t.Errorf("the cloud holds %d VDCs, %d private networks and %d instances %v; want 1, 1, 30", len(w.VDCs), len(w.Privates), len(names), names)
 				}
 			})
+			if t.Failed() {
+				return
+			}
+
+			// Updates (a rename and a new size for every copy) and then the
+			// destroy, each in one apply at the same fault rate.
+			changed := strings.NewReplacer("name: \"web-${index}\"", "name: \"app-${index}\"", "cpu: 1, ram: 1", "cpu: 2, ram: 4").Replace(thirtyInstances)
+			for _, phase := range []struct {
+				name    string
+				src     string
+				destroy bool
+			}{{"update", changed, false}, {"destroy", changed, true}} {
+				s, err := spec.Parse("s.yaml", []byte(phase.src))
+				if err != nil {
+					t.Fatal(err)
+				}
+				snap, _ := st.Snapshot(ctx)
+				live, err := resources.Refresh(ctx, c, resources.Scope{VDCs: []string{snap.Resources["net"].ID}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Destroy: phase.destroy})
+				if err != nil {
+					t.Fatal(err)
+				}
+				proxy.mu.Lock()
+				proxy.rate = 0.05
+				proxy.mu.Unlock()
+				res, err := executor.New(c, st, s, executor.WithParallelism(10),
+					executor.WithWaitOptions(cloud.WaitIntervals(2*time.Millisecond, 10*time.Millisecond), cloud.WaitFirstPoll(2*time.Millisecond))).Apply(ctx, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				proxy.mu.Lock()
+				proxy.rate = 0
+				proxy.mu.Unlock()
+				if res.Err() != nil {
+					t.Fatalf("%s at a 5%% fault rate: %v", phase.name, res.Err())
+				}
+				snap, _ = st.Snapshot(ctx)
+				if len(snap.Journal) != 0 {
+					t.Errorf("%s: journal entries left: %+v", phase.name, snap.Journal)
+				}
+				if phase.destroy {
+					srv.View(func(w *emulator.World) {
+						if len(w.Instances)+len(w.VDCs)+len(w.Privates) != 0 || len(snap.Resources) != 0 {
+							t.Errorf("after the destroy: %d instances, %d VDCs, %d private networks in the cloud, %d records", len(w.Instances), len(w.VDCs), len(w.Privates), len(snap.Resources))
+						}
+					})
+					continue
+				}
+				live, err = resources.Refresh(ctx, c, resources.Scope{VDCs: []string{snap.Resources["net"].ID}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, err = planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.HasChanges() || len(p.Drift) != 0 {
+					t.Errorf("after the %s: %d changes, %d drift", phase.name, len(p.Changes), len(p.Drift))
+				}
+				srv.View(func(w *emulator.World) {
+					for _, in := range w.Instances {
+						if !strings.HasPrefix(in.Name, "app-") || in.CPU != 2 {
+							t.Errorf("instance %s has %d CPUs after the update", in.Name, in.CPU)
+						}
+					}
+				})
+			}
 		})
 	}
 }
