@@ -386,10 +386,15 @@ func (e *OutageError) Error() string {
 
 func (e *OutageError) Unwrap() error { return e.Err }
 
-// outage reports whether err means the API or the state store is gone.
+// outage reports whether err means the API or the state store is gone:
+// the store failed, or the API did not answer however often it was asked.
+// One 5xx on a write is not an outage: its outcome is settled by reading
+// (attempts), and whatever it left is that step's failure alone.
 func outage(err error) bool {
 	var se *StoreError
-	return errors.As(err, &se) || cloud.Unreachable(err)
+	var ue *cloud.UnreachableError
+	var te *cloud.TransportError
+	return errors.As(err, &se) || errors.As(err, &ue) || errors.As(err, &te)
 }
 
 // A StoreError says the state could not be written: the state store is

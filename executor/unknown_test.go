@@ -3,6 +3,7 @@ package executor_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -275,5 +276,76 @@ func TestRecoveryNeverRecordsOneResourceTwice(t *testing.T) {
 	snap, _ := f.store.Snapshot(ctx)
 	if snap.Resources["b"] != nil || len(snap.Journal) != 1 {
 		t.Errorf("b recorded (%v) or the entry gone (%d left)", snap.Resources["b"], len(snap.Journal))
+	}
+}
+
+// TestOne500IsNotAnOutage: a write answered 500 every time fails its step
+// alone (after reading the cloud shows it did not happen, MaxAttempts
+// times); the apply does not stop as if the API were gone, and independent
+// branches finish.
+func TestOne500IsNotAnOutage(t *testing.T) {
+	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{"k": "s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused int
+	var mu sync.Mutex
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("Action") == "CreatePrivateNetwork" {
+			b, _ := io.ReadAll(r.Body)
+			body := string(b)
+			if strings.Contains(body, `"broken"`) || strings.Contains(r.URL.RawQuery, "broken") {
+				mu.Lock()
+				refused++
+				mu.Unlock()
+				w.WriteHeader(http.StatusInternalServerError)
+				fmt.Fprint(w, `{"Code":"InternalError","Message":"injected"}`)
+				return
+			}
+			r.Body = io.NopCloser(strings.NewReader(body))
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	defer hs.Close()
+	c, _ := cloud.New(hs.URL, cloud.Credentials{AccessKeyID: "k", AccessKeySecret: "s"}, cloud.WithLimiter(cloud.NewLimiter(0, 1)))
+	st := state.NewMemory().Open()
+	ctx := context.Background()
+	if err := st.Lock(ctx, state.LockInfo{Command: "test"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Unlock()
+	s, err := spec.Parse("s.yaml", []byte(`version: 1
+stack: t
+region: CN_Beijing_A
+resources:
+  a: {kind: vdc, properties: {name: a}}
+  a_lan: {kind: private_network, properties: {vdc: "${a.id}", name: broken}}
+  b: {kind: vdc, properties: {name: b}}
+  b_lan: {kind: private_network, properties: {vdc: "${b.id}", name: fine}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := st.Snapshot(ctx)
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: &resources.Live{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := executor.New(c, st, s, executor.WithParallelism(1)).Apply(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Outage != nil || res.Added != 3 || len(res.Failed) != 1 || res.Failed[0].Step != "a_lan" {
+		t.Fatalf("outage %v, %d added, failed %v; want no outage, 3 added, a_lan failed", res.Outage, res.Added, res.Failed)
+	}
+	if msg := res.Failed[0].Error(); !strings.Contains(msg, fmt.Sprintf("did not take effect in %d attempts", executor.MaxAttempts)) {
+		t.Errorf("failure: %s", msg)
+	}
+	if refused != executor.MaxAttempts {
+		t.Errorf("the write was made %d times, want %d", refused, executor.MaxAttempts)
+	}
+	snap, _ = st.Snapshot(ctx)
+	if len(snap.Journal) != 0 {
+		t.Errorf("journal: %+v", snap.Journal)
 	}
 }
