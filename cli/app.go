@@ -63,6 +63,7 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			refreshCommand(),
 			completionCommand(),
 		},
+		Before: checkGlobalFlags,
 		// Errors are printed by Main, once.
 		ExitErrHandler: func(*ucli.Context, error) {},
 		OnUsageError:   usageError,
@@ -84,6 +85,9 @@ func setUsageErrors(cmds []*ucli.Command) {
 	for _, c := range cmds {
 		if c.OnUsageError == nil {
 			c.OnUsageError = usageError
+		}
+		if c.Before == nil {
+			c.Before = checkCommandFlags
 		}
 		c.HideHelpCommand = true
 		setUsageErrors(c.Subcommands)
@@ -143,7 +147,7 @@ func interruptContext(stderr io.Writer, readOnly bool) (context.Context, func())
 				say("cdstack: interrupted; nothing was changed")
 				os.Exit(130)
 			}
-			say("cdstack: interrupt received; finishing what is in flight (press Ctrl-C again to exit at once)")
+			say("cdstack: interrupt received; starting nothing more and no longer waiting on tasks: the journal keeps what is in flight for the next run (press Ctrl-C again to exit at once)")
 			cancel()
 		case <-done:
 			return

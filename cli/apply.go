@@ -71,6 +71,18 @@ func runApply(c *ucli.Context, destroy bool) error {
 	if saved != nil && saved.StackHash != s.Hash {
 		return fmt.Errorf("%w: %s changed since the plan was made; plan again", planner.ErrStalePlan, s.File)
 	}
+	if saved != nil {
+		// Refused before the lock, which would create a state that does
+		// not exist (a plan made for another workspace): a refused
+		// command writes nothing. Checked again under the lock.
+		snap, _, err := readState(c)
+		if err != nil {
+			return err
+		}
+		if err := planner.CheckFresh(saved, snap); err != nil {
+			return err
+		}
+	}
 	st, err := lockState(c)
 	if err != nil {
 		return err

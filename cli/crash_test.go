@@ -293,9 +293,9 @@ func TestFaultsConverge(t *testing.T) {
 	checkWorldMatchesState(t, srv, filepath.Join(dir, ".cdstack", "crash.db"))
 }
 
-// TestInterruptStopsCleanly: Ctrl-C during an apply stops starting steps,
-// lets the running ones finish and be recorded, and exits 130; the next
-// apply finishes the job.
+// TestInterruptStopsCleanly: Ctrl-C during an apply stops starting steps
+// and stops waiting on the running ones (their journal entries stay), and
+// exits 130; the next apply settles what was in flight and finishes the job.
 func TestInterruptStopsCleanly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("interrupt test: skipped in -short mode")
@@ -342,8 +342,8 @@ func TestInterruptStopsCleanly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(snap.Journal) != 0 || len(snap.Resources) == 0 || len(snap.Resources) == 7 {
-		t.Errorf("after Ctrl-C: %d records, %d journal entries; want some records, no entries", len(snap.Resources), len(snap.Journal))
+	if len(snap.Resources) == 0 || len(snap.Resources)+len(snap.Journal) > 7 {
+		t.Errorf("after Ctrl-C: %d records, %d journal entries; want some records, and an entry at most for each step in flight", len(snap.Resources), len(snap.Journal))
 	}
 	if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil {
 		t.Fatalf("apply after the interrupt: %v\n%s", err, out)

@@ -25,7 +25,9 @@ func outputCommand() *ucli.Command {
 		ArgsUsage: "[NAME]",
 		Flags:     append(append(stackFlags(), stateFlags()...), &ucli.BoolFlag{Name: "json", Usage: "print JSON"}),
 		Action: func(c *ucli.Context) error {
-			s, err := mustStack(c)
+			// Outputs come from the state: a variable needs a value only
+			// when an output uses it.
+			s, err := stackOrProblems(c, true)
 			if err != nil {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cdstack/cdstack/cloud"
 	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
 	"github.com/cdstack/cdstack/view"
@@ -157,15 +158,32 @@ func runDrift(c *ucli.Context) error {
 	if format != "text" && format != "json" && format != "prometheus" {
 		return fmt.Errorf("--format %q: want text, json or prometheus", format)
 	}
-	s, st, client, closeCloud, err := readOnlySession(c)
+	// Drift compares the state with the cloud: it evaluates no property,
+	// so it needs no variable values.
+	s, err := stackOrProblems(c, true)
+	if err != nil {
+		return err
+	}
+	st, err := openState(c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	announce(c, st)
+	client, closeCloud, err := connect(c)
 	if err != nil {
 		return err
 	}
 	defer closeCloud()
-	p, _, err := makePlan(c.Context, s, st, client, planOptions{refresh: true})
+	snap, err := st.Snapshot(c.Context)
 	if err != nil {
 		return err
 	}
+	live, err := resources.Refresh(c.Context, client, refreshScope(s, snap))
+	if err != nil {
+		return err
+	}
+	p := &planner.Document{Drift: planner.Drift(planner.Input{Stack: s, Snapshot: snap, Live: live})}
 	out := c.App.Writer
 	var tmp *os.File
 	if file := c.String("output"); file != "" {

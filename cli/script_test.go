@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,6 +78,7 @@ func TestScripts(t *testing.T) {
 			"lockstate":   cmdLockState,
 			"unlockstate": cmdUnlockState,
 			"selfsigned":  cmdSelfSigned,
+			"flipbit":     cmdFlipBit,
 		},
 	})
 }
@@ -147,6 +150,24 @@ func cmdSeedState(ts *testscript.TestScript, neg bool, args []string) {
 	_, err := st.Commit(context.Background(), state.Change{Put: records})
 	ts.Check(err)
 	ts.Check(st.Unlock())
+}
+
+// cmdFlipBit flips the lowest bit of the last byte of the first occurrence,
+// in FILE, of the text held in TEXTFILE (an id): damage on disk.
+// flipbit FILE TEXTFILE
+func cmdFlipBit(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 || neg {
+		ts.Fatalf("usage: flipbit FILE TEXTFILE")
+	}
+	text := strings.TrimSpace(ts.ReadFile(args[1]))
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	i := bytes.Index(data, []byte(text))
+	if text == "" || i < 0 {
+		ts.Fatalf("%q is not in %s", text, args[0])
+	}
+	data[i+len(text)-1] ^= 1
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o600))
 }
 
 // heldStates are the states a script locked with lockstate.

@@ -390,6 +390,9 @@ func runStateMv(c *ucli.Context) error {
 		return errors.New("state mv: want FROM TO")
 	}
 	from, to := c.Args().Get(0), c.Args().Get(1)
+	if err := spec.CheckAddress(to); err != nil {
+		return fmt.Errorf("state mv: %w", err)
+	}
 	st, snap, err := lockedSnapshot(c)
 	if err != nil {
 		return err

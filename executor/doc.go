@@ -62,9 +62,12 @@
 // names what was unreachable; the journal keeps what was in flight.
 //
 // A failed step skips everything that depends on it ("upstream failed");
-// independent branches go on. On cancellation no new step starts; steps in
-// flight finish (their calls and waits use a context that is not cancelled)
-// and are committed. A delete refused because something outside the stack
+// independent branches go on. On cancellation (the first Ctrl-C or
+// SIGTERM) no new step starts and steps in flight stop waiting: their calls
+// and task waits end at once, what they learnt (a task id) is committed, and
+// their journal entries stay for the next command that takes the lock to
+// settle. So a command exits within moments of the signal, whatever it was
+// waiting on. A delete refused because something outside the stack
 // still uses the resource (a tag) is a KeptError: the record stays and a
 // later run deletes it.
 package executor

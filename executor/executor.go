@@ -194,8 +194,10 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 	// through, and whether their create did too.
 	replaced := map[string]bool{}
 	events := make(chan event)
-	// In-flight steps finish even after Ctrl-C: their context is not cancelled.
-	stepCtx := context.WithoutCancel(ctx)
+	// On Ctrl-C or SIGTERM in-flight steps stop waiting too: their calls
+	// and task waits end, their journal entries stay (commits are never
+	// cut short), and the next command that takes the lock settles them.
+	stepCtx := ctx
 	running, free, done, holding := 0, e.parallelism, map[string]bool{}, map[string]bool{}
 	start := func(s *planner.Step) {
 		running++
@@ -385,10 +387,15 @@ func (e *OutageError) Error() string {
 
 func (e *OutageError) Unwrap() error { return e.Err }
 
-// outage reports whether err means the API or the state store is gone.
+// outage reports whether err means the API or the state store is gone:
+// the store failed, or the API did not answer however often it was asked.
+// One 5xx on a write is not an outage: its outcome is settled by reading
+// (attempts), and whatever it left is that step's failure alone.
 func outage(err error) bool {
 	var se *StoreError
-	return errors.As(err, &se) || cloud.Unreachable(err)
+	var ue *cloud.UnreachableError
+	var te *cloud.TransportError
+	return errors.As(err, &se) || errors.As(err, &ue) || errors.As(err, &te)
 }
 
 // A StoreError says the state could not be written: the state store is
@@ -402,7 +409,9 @@ func (e *StoreError) Unwrap() error { return e.Err }
 
 // commit applies c to the state in one transaction.
 func (e *Executor) commit(ctx context.Context, c state.Change) error {
-	if _, err := e.store.Commit(ctx, c); err != nil {
+	// What happened is recorded even after an interrupt: the store bounds
+	// its own requests.
+	if _, err := e.store.Commit(context.WithoutCancel(ctx), c); err != nil {
 		return &StoreError{Err: err}
 	}
 	return nil

@@ -104,6 +104,12 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 			if id == "" {
 				return redo(fmt.Sprintf("no %s named %q exists: the call never took effect", j.Kind, j.Marker))
 			}
+			if owner := e.recordedAs(id, j.Addr); owner != "" {
+				// Never one resource at two addresses: the name is another
+				// record's, so this one's create cannot be told apart.
+				return "", false, fmt.Errorf("the %s named %q (%s) is recorded as %s already: two resources of the stack share a name; rename one (names must be unique), then run cdstack state rm %s if nothing was created for it",
+					j.Kind, j.Marker, id, owner, j.Addr)
+			}
 			if obs := kind.Observe(live, id, nil); obs != nil && !obs.Busy {
 				ready = true // the listing shows it made
 			}
@@ -145,6 +151,16 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 		if err != nil {
 			return "", false, err
 		}
+		if obs != nil && obs.Busy && j.TaskID == "" {
+			// Still changing (the call whose answer was lost, likely):
+			// wait until it settles before reading what it did.
+			if _, err := cloud.WaitTask(ctx, readiness{client: e.client, kind: kind, id: rec.ID}, "settle "+rec.ID, e.waitOpts...); err != nil {
+				return "", false, fmt.Errorf("wait for %s %s to settle: %w", j.Kind, rec.ID, err)
+			}
+			if obs, err = resources.ReadBack(ctx, e.client, kind, rec.ID, &resources.Recorded{Inputs: rec.Inputs, Outputs: rec.Outputs}); err != nil {
+				return "", false, err
+			}
+		}
 		if obs == nil {
 			why, err := e.forget(ctx, j, fmt.Sprintf("%s %s is gone; removed from the state", j.Kind, rec.ID))
 			return why, false, err
@@ -162,6 +178,16 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 		obs, err := resources.ReadBack(ctx, e.client, kind, j.ResourceID, &resources.Recorded{Inputs: resources.Inputs{}, Outputs: map[string]any{}})
 		if err != nil {
 			return "", false, err
+		}
+		if obs != nil && obs.Busy {
+			// Busy: most likely being deleted by the call whose answer
+			// was lost. Wait until it is gone or settled, then look again.
+			if _, err := cloud.WaitTask(ctx, readiness{client: e.client, kind: kind, id: j.ResourceID}, "settle "+j.ResourceID, e.waitOpts...); err != nil {
+				return "", false, fmt.Errorf("wait for %s %s to settle: %w", j.Kind, j.ResourceID, err)
+			}
+			if obs, err = resources.ReadBack(ctx, e.client, kind, j.ResourceID, &resources.Recorded{Inputs: resources.Inputs{}, Outputs: map[string]any{}}); err != nil {
+				return "", false, err
+			}
 		}
 		if obs != nil {
 			return redo(fmt.Sprintf("%s %s still exists; it stays in the state", j.Kind, j.ResourceID))
@@ -251,4 +277,16 @@ func (r readiness) DescribeTask(ctx context.Context, taskID string) (*cloud.Task
 		return &cloud.Task{ID: taskID, Status: cloud.TaskDoing}, nil
 	}
 	return &cloud.Task{ID: taskID, Status: cloud.TaskFinish, ResourceID: r.id}, nil
+}
+
+// recordedAs returns the address, other than addr, whose record holds id.
+func (e *Executor) recordedAs(id, addr string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for a, r := range e.records {
+		if r.ID == id && a != addr {
+			return a
+		}
+	}
+	return ""
 }

@@ -49,8 +49,8 @@ func (e *Executor) attempts(ctx context.Context, s *planner.Step, release func()
 	for attempt := 1; ; attempt++ {
 		err := e.once(ctx, s, release)
 		var ue *UnsettledError
-		if !errors.As(err, &ue) {
-			return err
+		if !errors.As(err, &ue) || ctx.Err() != nil {
+			return err // interrupted: the entry waits for the next run
 		}
 		outcome, redo, serr := e.recoverOne(ctx, ue.Entry, map[string]*resources.Live{})
 		switch {

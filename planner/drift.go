@@ -93,3 +93,18 @@ func liveName(l *resources.Live, kind, id string) string {
 	}
 	return ""
 }
+
+// Drift compares the state with the cloud alone (in.Live must be set): no
+// property of the stack is evaluated, so it needs no variable values, and
+// only ignore_changes is taken from the stack.
+func Drift(in Input) []*DriftItem {
+	work := map[string]*planned{}
+	if in.Stack != nil {
+		for _, r := range in.Stack.Resources {
+			for _, addr := range r.Addresses() {
+				work[addr] = &planned{resource: r}
+			}
+		}
+	}
+	return detectDrift(in, work)
+}

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/cdstack/cdstack/state"
@@ -130,6 +131,9 @@ func (c *Cost) Delta() float64 { return c.After - c.Before }
 
 // Money writes an amount in currency: ¥12.34, -¥3.00.
 func Money(currency string, amount float64) string {
+	if math.Round(amount*100) == 0 {
+		amount = 0 // never "-¥0.00" for what rounds to nothing
+	}
 	if amount < 0 {
 		return "-" + Money(currency, -amount)
 	}

@@ -43,6 +43,7 @@ func (s *Stack) check(d *diag) {
 	s.checkData(d)
 	s.checkStacks(d)
 	s.checkCycles(d)
+	s.checkUniqueNames(d)
 	s.checkSchema(d)
 	for _, name := range sortedKeys(s.Variables) {
 		if v := s.Variables[name]; !v.used {

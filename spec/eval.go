@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -188,4 +189,16 @@ func (s *Stack) SensitiveProperties(r *Resource) map[string]bool {
 		}
 	}
 	return out
+}
+
+var addressPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*(\[(0|[1-9][0-9]{0,3})\])?$`)
+
+// CheckAddress says what is wrong with addr as an address of a state
+// record, or nil: a resource name (a-z, 0-9 and '_', starting with a
+// letter), with [N] for one copy of a resource with count.
+func CheckAddress(addr string) error {
+	if !addressPattern.MatchString(addr) {
+		return fmt.Errorf("%q is not an address: a resource name (a-z, 0-9 and '_', starting with a letter), with [N] for one copy of a resource with count", addr)
+	}
+	return nil
 }

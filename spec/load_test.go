@@ -366,3 +366,48 @@ func TestNumbersWithoutFraction(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesUniqueInTheirScope: two resources, or two copies of one, with
+// one name in one VDC are refused at the second, naming the first; the same
+// name in different VDCs, or of different kinds, is fine.
+func TestNamesUniqueInTheirScope(t *testing.T) {
+	base := head + "resources:\n  net: {kind: vdc, properties: {name: n}}\n  net2: {kind: vdc, properties: {name: n2}}\n" +
+		"  lan: {kind: private_network, properties: {vdc: \"${net.id}\", name: lan, address: 10.0.0.0, mask: 16}}\n"
+	inst := func(addr, count, name, vdc string) string {
+		return "  " + addr + ": {kind: instance" + count + ", properties: {vdc: \"${" + vdc + ".id}\", name: \"" + name + "\", instance_type: Standard, cpu: 1, ram: 1, image: x, private_ips: [{network: \"${lan.id}\"}]}}\n"
+	}
+	tests := map[string]struct {
+		src  string
+		want []string
+	}{
+		"two instances, one name": {base + inst("a", "", "web", "net") + inst("b", "", "web", "net"), []string{
+			`s.yaml:9:60: resources.b.properties.name: b is named "web", as a is (line 8, column 60): an instance's name must be unique in its VDC (cdstack finds it again by its name)`}},
+		"copies without index": {base + inst("a", ", count: 3", "web", "net"), []string{
+			`s.yaml:8:70: resources.a.properties.name: a[0] and a[1] are both named "web": an instance's name must be unique in its VDC (cdstack finds it again by its name); put ${index} in the name`}},
+		"a copy and another": {base + inst("a", ", count: 3", "web-${index}", "net") + inst("b", "", "web-2", "net"), []string{
+			`s.yaml:9:60: resources.b.properties.name: b is named "web-2", as a[2] is (line 8, column 70)`}},
+		"two VDCs, one name": {head + "resources:\n  a: {kind: vdc, properties: {name: same}}\n  b: {kind: vdc, properties: {name: same}}\n", []string{
+			`s.yaml:6:37: resources.b.properties.name: b is named "same", as a is (line 5, column 37): a vdc's name must be unique in its region`}},
+		"same name, other VDC":  {base + inst("a", "", "web", "net") + inst("b", "", "web", "net2"), nil},
+		"with index":            {base + inst("a", ", count: 3", "web-${index}", "net"), nil},
+		"same name, other kind": {base + "  other: {kind: private_network, properties: {vdc: \"${net.id}\", name: web, address: 10.1.0.0, mask: 16}}\n" + inst("a", "", "web", "net"), nil},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var errs []string
+			for _, p := range problems(t, tc.src) {
+				if !strings.Contains(p, "warning:") {
+					errs = append(errs, p)
+				}
+			}
+			if len(errs) != len(tc.want) {
+				t.Fatalf("problems:\n%s\nwant:\n%s", strings.Join(errs, "\n"), strings.Join(tc.want, "\n"))
+			}
+			for i := range tc.want {
+				if !strings.HasPrefix(errs[i], tc.want[i]) {
+					t.Errorf("problem:\n%s\nwant:\n%s", errs[i], tc.want[i])
+				}
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -146,12 +147,9 @@ func Find(dir, path string) (string, error) {
 // Load reads and checks the stack file at path. On problems the error is
 // Errors (every problem, sorted by position, warnings included).
 func Load(path string, opts ...Option) (*Stack, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded("stack file", path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("stack file %s does not exist", path)
-		}
-		return nil, fmt.Errorf("stack file: %w", err)
+		return nil, err
 	}
 	return Parse(path, data, opts...)
 }
@@ -350,4 +348,66 @@ func sortedKeys[T any](m map[string]T) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// readBounded reads the stack or variable file at path (what names it):
+// only a regular file of at most MaxFileSize bytes, checked before anything
+// is read, so a device (/dev/zero), a FIFO or a huge file is refused at once.
+func readBounded(what, path string) ([]byte, error) {
+	check := func(fi fs.FileInfo) error {
+		switch {
+		case fi.IsDir():
+			return fmt.Errorf("%s %s is a directory; name a file", what, path)
+		case !fi.Mode().IsRegular():
+			return fmt.Errorf("%s %s is not a regular file but %s; name a file", what, path, fileType(fi.Mode()))
+		case fi.Size() > MaxFileSize:
+			return fmt.Errorf("%s %s is %d bytes; files are limited to %d MiB", what, path, fi.Size(), MaxFileSize>>20)
+		}
+		return nil
+	}
+	// Looked at before it is opened: opening a FIFO waits for a writer.
+	fi, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s %s does not exist", what, path)
+		}
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if err := check(fi); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if err := check(fi); err != nil { // replaced in between
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%s %s grew beyond %d MiB while it was read", what, path, MaxFileSize>>20)
+	}
+	return data, nil
+}
+
+// fileType names what a file that is not a regular file is.
+func fileType(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }

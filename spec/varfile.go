@@ -1,11 +1,6 @@
 package spec
 
 import (
-	"errors"
-	"fmt"
-	"io/fs"
-	"os"
-
 	"github.com/cdstack/cdstack/internal/suggest"
 )
 
@@ -19,12 +14,9 @@ type VarFile struct {
 // ReadVarFile reads a variable file. Problems (not YAML, not a map,
 // references) are Errors with positions.
 func ReadVarFile(path string) (*VarFile, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded("variable file", path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("variable file %s does not exist", path)
-		}
-		return nil, fmt.Errorf("variable file: %w", err)
+		return nil, err
 	}
 	d := &diag{}
 	v := parseYAML(path, data, d)

@@ -77,7 +77,7 @@ func (b *Bolt) Lock(ctx context.Context, info LockInfo, timeout time.Duration) (
 	}()
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	if err := os.MkdirAll(filepath.Dir(b.path), 0o700); err != nil {
-		return fmt.Errorf("state: %w", err)
+		return stateErr(b.path, err)
 	}
 	if err := b.checkFile(); err != nil {
 		return err
@@ -110,6 +110,9 @@ func (b *Bolt) Lock(ctx context.Context, info LockInfo, timeout time.Duration) (
 	}
 	if err := writeLockInfo(b.lockInfoPath(), info); err != nil {
 		db.Close()
+		if fe := fsError(b.lockInfoPath(), err); fe != nil {
+			return fe
+		}
 		return fmt.Errorf("state: write lock info: %w", err)
 	}
 	b.db, b.info = db, info
@@ -117,9 +120,9 @@ func (b *Bolt) Lock(ctx context.Context, info LockInfo, timeout time.Duration) (
 	return db.View(func(tx *bolt.Tx) error {
 		b.session.serial = readMeta(tx).Serial
 		return tx.Bucket(bucketResources).ForEach(func(k, v []byte) error {
-			var r Record
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("state file %s is corrupt: record %q: %v; nothing was changed", b.path, k, err)
+			r, err := decodeRecord(v)
+			if err != nil {
+				return nil // damaged: Snapshot says so
 			}
 			b.session.updated[string(k)] = r.UpdatedAt
 			return nil
@@ -147,8 +150,21 @@ func verify(db *bolt.DB, path string) error {
 				return nil
 			})
 		}
-		return errors.Join(
-			decode(bucketResources, "record", func() any { return &Record{} }),
+		// A record that fails its checksum is damaged, not the file:
+		// Snapshot names it, and refresh --target records it again.
+		records := func() error {
+			b := tx.Bucket(bucketResources)
+			if b == nil {
+				return nil
+			}
+			return b.ForEach(func(k, v []byte) error {
+				if _, err := decodeRecord(v); err != nil && !errors.Is(err, errBadChecksum) {
+					return fmt.Errorf("state file %s is corrupt: record %q cannot be read (%v); nothing was changed — restore it from a backup", path, k, err)
+				}
+				return nil
+			})
+		}
+		return errors.Join(records(),
 			decode(bucketJournal, "journal entry", func() any { return &JournalEntry{} }),
 			decode(bucketHistory, "history entry", func() any { return &HistoryEntry{} }))
 	})
@@ -164,12 +180,12 @@ func (b *Bolt) checkFile() error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("state: %w", err)
+		return stateErr(b.path, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("state: %w", err)
+		return stateErr(b.path, err)
 	}
 	if st.Size() == 0 {
 		// Only a process killed while creating the file leaves it empty;
@@ -309,11 +325,11 @@ func (b *Bolt) recordHistory(tx *bolt.Tx) error {
 	entry := HistoryEntry{Serial: meta.Serial, Time: b.now().UTC(), Command: b.info.Command}
 	records := map[string]*Record{}
 	err := tx.Bucket(bucketResources).ForEach(func(k, v []byte) error {
-		var r Record
-		if err := json.Unmarshal(v, &r); err != nil {
-			return err
+		r, err := decodeRecord(v)
+		if err != nil {
+			return nil // damaged: left out of the history's snapshot
 		}
-		records[string(k)] = &r
+		records[string(k)] = r
 		before, existed := b.session.updated[string(k)]
 		switch {
 		case !existed:
@@ -389,7 +405,7 @@ func (b *Bolt) Commit(ctx context.Context, c Change) (serial uint64, err error) 
 	err = b.db.Update(func(tx *bolt.Tx) error {
 		res, jr := tx.Bucket(bucketResources), tx.Bucket(bucketJournal)
 		for _, r := range c.Put {
-			v, err := json.Marshal(r)
+			v, err := encodeRecord(r)
 			if err != nil {
 				return err
 			}
@@ -430,6 +446,9 @@ func (b *Bolt) Commit(ctx context.Context, c Change) (serial uint64, err error) 
 		return putUint(m, "serial", serial)
 	})
 	if err != nil {
+		if fe := fsError(b.path, err); fe != nil {
+			return 0, fe
+		}
 		return 0, fmt.Errorf("state commit: %w", err)
 	}
 	return serial, nil
@@ -438,6 +457,7 @@ func (b *Bolt) Commit(ctx context.Context, c Change) (serial uint64, err error) 
 // Snapshot reads the last committed state.
 func (b *Bolt) Snapshot(ctx context.Context) (*Snapshot, error) {
 	snap := &Snapshot{Resources: map[string]*Record{}, Journal: []*JournalEntry{}}
+	var bad damaged
 	err := b.view(ctx, func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketMeta) == nil && tx.Bucket(bucketResources) == nil {
 			foreign := false
@@ -455,11 +475,15 @@ func (b *Bolt) Snapshot(ctx context.Context) (*Snapshot, error) {
 		}
 		if res := tx.Bucket(bucketResources); res != nil {
 			if err := res.ForEach(func(k, v []byte) error {
-				var r Record
-				if err := json.Unmarshal(v, &r); err != nil {
+				r, err := decodeRecord(v)
+				switch {
+				case errors.Is(err, errBadChecksum):
+					bad.add(string(k))
+					return nil
+				case err != nil:
 					return fmt.Errorf("state file %s is corrupt: record %q cannot be read (%v); restore it from a backup", b.path, k, err)
 				}
-				snap.Resources[string(k)] = &r
+				snap.Resources[string(k)] = r
 				return nil
 			}); err != nil {
 				return err
@@ -487,7 +511,7 @@ func (b *Bolt) Snapshot(ctx context.Context) (*Snapshot, error) {
 		return nil, fmt.Errorf("state file %s was written by a newer cdstack (format %d; this one reads up to %d); upgrade cdstack", b.path, snap.Meta.Format, CurrentFormat)
 	}
 	sort.Slice(snap.Journal, func(i, j int) bool { return snap.Journal[i].StartedAt.Before(snap.Journal[j].StartedAt) })
-	return snap, nil
+	return snap, bad.err(b.path)
 }
 
 // History returns the history entries, newest first.
@@ -548,6 +572,9 @@ func (b *Bolt) view(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 
 // corrupt wraps a bbolt open error in words a user can act on.
 func corrupt(path string, err error) error {
+	if fe := fsError(path, err); fe != nil {
+		return fe
+	}
 	return fmt.Errorf("state file %s cannot be read (truncated or corrupt?): %v; nothing was changed — restore it from a backup or `cdstack state pull` output", path, err)
 }
 
@@ -563,11 +590,25 @@ func writeLockInfo(path string, info LockInfo) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+	// A new file of a random name, created exclusively (O_EXCL: never a
+	// file or symlink that is already there), then renamed over path (which
+	// replaces a symlink at path, never what it points to).
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	tmp := f.Name()
+	_, werr := f.Write(b)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+	}
+	return werr
 }
 
 func readLockInfo(path string) *LockInfo {
@@ -620,7 +661,7 @@ func (b *Bolt) Import(ctx context.Context, snap *Snapshot) error {
 			}
 		}
 		for addr, r := range snap.Resources {
-			v, err := json.Marshal(r)
+			v, err := encodeRecord(r)
 			if err != nil {
 				return err
 			}

@@ -20,6 +20,11 @@
 //     an apply and see its last committed step.
 //   - A file that is not a bbolt database, is truncated or corrupt, or was
 //     written by a newer format is refused with an error and left untouched.
+//   - Every record is stored with a checksum of its bytes (checksum.go). A
+//     record that fails it is damaged: Snapshot returns the rest of the
+//     state with a *DamagedError naming it, which every command reports and
+//     only `refresh --target ADDR` repairs. A record written before
+//     checksums is read as it is and gets one on its next write.
 //   - No secret is stored: records keep salted hashes of sensitive inputs
 //     (HashSecret: argon2id, see secret.go), never values.
 //

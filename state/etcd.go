@@ -289,7 +289,7 @@ func (e *Etcd) Commit(ctx context.Context, c Change) (uint64, error) {
 	}
 	var ops []clientv3.Op
 	for _, r := range c.Put {
-		v, err := json.Marshal(r)
+		v, err := encodeRecord(r)
 		if err != nil {
 			return 0, err
 		}
@@ -345,6 +345,7 @@ func (e *Etcd) Snapshot(ctx context.Context) (*Snapshot, error) {
 		return nil, fmt.Errorf("state %s: %w", e.url, e.unreachable(octx, err))
 	}
 	snap := &Snapshot{Resources: map[string]*Record{}, Journal: []*JournalEntry{}}
+	var bad damaged
 	for _, kv := range resp.Kvs {
 		k := strings.TrimPrefix(string(kv.Key), e.prefix+"/")
 		switch {
@@ -359,11 +360,15 @@ func (e *Etcd) Snapshot(ctx context.Context) (*Snapshot, error) {
 				return nil, err
 			}
 		case strings.HasPrefix(k, "resources/"):
-			var r Record
-			if err := json.Unmarshal(kv.Value, &r); err != nil {
+			r, err := decodeRecord(kv.Value)
+			switch {
+			case errors.Is(err, errBadChecksum):
+				bad.add(strings.TrimPrefix(k, "resources/"))
+				continue
+			case err != nil:
 				return nil, fmt.Errorf("state %s: record %s: %w", e.url, k, err)
 			}
-			snap.Resources[r.Addr] = &r
+			snap.Resources[r.Addr] = r
 		case strings.HasPrefix(k, "journal/"):
 			var j JournalEntry
 			if err := json.Unmarshal(kv.Value, &j); err != nil {
@@ -376,7 +381,7 @@ func (e *Etcd) Snapshot(ctx context.Context) (*Snapshot, error) {
 		return nil, fmt.Errorf("state %s was written by a newer cdstack (format %d; this one reads up to %d); upgrade cdstack", e.url, snap.Meta.Format, CurrentFormat)
 	}
 	sort.Slice(snap.Journal, func(i, j int) bool { return snap.Journal[i].StartedAt.Before(snap.Journal[j].StartedAt) })
-	return snap, nil
+	return snap, bad.err(e.url)
 }
 
 // History returns the history, newest first.
@@ -422,6 +427,10 @@ func (e *Etcd) Unlock() error {
 
 func (e *Etcd) recordHistory(ctx context.Context) error {
 	snap, err := e.Snapshot(ctx)
+	var damaged *DamagedError
+	if errors.As(err, &damaged) {
+		err = nil // the history counts the records that can be read
+	}
 	if err != nil || snap.Meta.Serial == e.start.serial {
 		return err
 	}
@@ -512,7 +521,7 @@ func (e *Etcd) Import(ctx context.Context, snap *Snapshot) error {
 		return err
 	}
 	for addr, r := range snap.Resources {
-		v, err := json.Marshal(r)
+		v, err := encodeRecord(r)
 		if err != nil {
 			return err
 		}

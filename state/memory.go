@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 	"sync"
 	"time"
@@ -62,9 +63,9 @@ func (h *Memory) Lock(ctx context.Context, info LockInfo, timeout time.Duration)
 	m.holder, m.info = h, info
 	h.session = session{serial: m.meta.Serial, updated: map[string]time.Time{}}
 	for addr, v := range m.resources {
-		var r Record
-		_ = json.Unmarshal(v, &r)
-		h.session.updated[addr] = r.UpdatedAt
+		if r, err := decodeRecord(v); err == nil {
+			h.session.updated[addr] = r.UpdatedAt
+		}
 	}
 	return nil
 }
@@ -80,8 +81,10 @@ func (h *Memory) Unlock() error {
 	if m.meta.Serial != h.session.serial {
 		e := HistoryEntry{Serial: m.meta.Serial, Time: time.Now().UTC(), Command: m.info.Command, Records: len(m.resources)}
 		for addr, v := range m.resources {
-			var r Record
-			_ = json.Unmarshal(v, &r)
+			r, err := decodeRecord(v)
+			if err != nil {
+				continue
+			}
 			before, existed := h.session.updated[addr]
 			switch {
 			case !existed:
@@ -125,7 +128,7 @@ func (h *Memory) Commit(ctx context.Context, c Change) (uint64, error) {
 	}
 	puts := map[string][]byte{}
 	for _, r := range c.Put {
-		v, err := json.Marshal(r)
+		v, err := encodeRecord(r)
 		if err != nil {
 			return 0, err
 		}
@@ -172,12 +175,17 @@ func (h *Memory) Snapshot(ctx context.Context) (*Snapshot, error) {
 	if s.Exports, err = decodeExports("memory", m.exports); err != nil {
 		return nil, err
 	}
+	var bad damaged
 	for k, v := range m.resources {
-		var r Record
-		if err := json.Unmarshal(v, &r); err != nil {
+		r, err := decodeRecord(v)
+		switch {
+		case errors.Is(err, errBadChecksum):
+			bad.add(k)
+			continue
+		case err != nil:
 			return nil, err
 		}
-		s.Resources[k] = &r
+		s.Resources[k] = r
 	}
 	for _, v := range m.journal {
 		var j JournalEntry
@@ -187,7 +195,7 @@ func (h *Memory) Snapshot(ctx context.Context) (*Snapshot, error) {
 		s.Journal = append(s.Journal, &j)
 	}
 	sort.Slice(s.Journal, func(i, j int) bool { return s.Journal[i].StartedAt.Before(s.Journal[j].StartedAt) })
-	return s, nil
+	return s, bad.err("in memory")
 }
 
 // History returns the history, newest first.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 
@@ -140,7 +141,7 @@ func costLine(p *planner.Document) string {
 
 // signed is an amount with its sign: +¥1.20, -¥3.00.
 func signed(cur string, v float64) string {
-	if v < 0 {
+	if math.Round(v*100) < 0 {
 		return planner.Money(cur, v)
 	}
 	return "+" + planner.Money(cur, v)
@@ -218,7 +219,7 @@ func DriftText(w io.Writer, items []*planner.DriftItem, st Style) {
 		case planner.DriftModified:
 			fmt.Fprintf(w, "%s %s %s (%s): modified outside cdstack\n", st.paint("33", "~"), d.Addr, d.Kind, d.ID)
 			for _, f := range d.Fields {
-				fmt.Fprintf(w, "    ~ %s: recorded %s, live %s\n", f.Path, Value(f.Before), Value(f.After))
+				fmt.Fprintf(w, "    ~ %s: %s → %s\n", f.Path, Value(f.Before), Value(f.After)) // recorded → live, as plan shows a change
 			}
 		case planner.DriftUnmanaged:
 			fmt.Fprintf(w, "%s %s %s %q (in VDC %s): not managed by this stack\n", st.paint("36", "?"), d.Kind, d.ID, d.Name, d.VDC)
