@@ -19,6 +19,14 @@ func TestFieldRules(t *testing.T) {
 			"system_disk": map[string]any{"size": int64(20), "type": "system_disk"}, "tags": []any{"a"}},
 		"security_group": {"name": "g", "type": "public", "description": "d", "rules": []any{}},
 		"template":       {"instance": "i", "name": "t", "power_on": true, "sync_regions": []any{}},
+		"mysql": {"vdc": "v", "network": "p1", "name": "db", "region": "CN_Beijing_A", "version": "8.0", "architecture": "ha", "cpu": int64(2),
+			"ram": int64(4), "disk_type": "ssd_disk", "disk_size": int64(200), "port": int64(3306), "time_zone": "+08:00",
+			"backup": map[string]any{"window": "02:00-03:00", "weekdays": []any{int64(0)}, "enabled": true}, "parameters": map[string]any{},
+			"accounts": []any{}},
+		"mysql_readonly": {"source": "s", "name": "ro", "cpu": int64(2), "ram": int64(4), "disk_type": "ssd_disk", "disk_size": int64(200), "port": int64(3306)},
+		"redis":          {"vdc": "v", "network": "p1", "name": "r", "region": "CN_Beijing_A", "version": "5.0", "architecture": "ha", "ram": int64(4), "port": int64(9736)},
+		"mongodb": {"vdc": "v", "network": "p1", "name": "m", "region": "CN_Beijing_A", "version": "4.0", "cpu": int64(2), "ram": int64(4),
+			"disk_type": "ssd_disk", "disk_size": int64(200)},
 	}
 	changed := map[string]any{
 		"name": "other", "region": "CN_Shanghai_A", "vdc": "v2", "bandwidth_type": "Bandwidth_CMCC", "billing_method": "Traffic",
@@ -28,6 +36,10 @@ func TestFieldRules(t *testing.T) {
 		"private_ips": []any{map[string]any{"network": "p1", "ip": "10.0.0.9"}}, "security_groups": []any{"g2"}, "power": "stopped",
 		"description": "e", "rules": []any{map[string]any{"protocol": "TCP"}}, "instance": "i2", "power_on": false, "sync_regions": []any{"CN_Shanghai_A"},
 		"system_disk": map[string]any{"size": int64(40), "type": "system_disk"}, "tags": []any{"a", "b"},
+		"network": "p2", "version": "5.7", "architecture": "basic", "disk_type": "high_disk", "disk_size": int64(300), "port": int64(3307),
+		"time_zone": "+00:00", "backup": map[string]any{"window": "03:00-04:00", "weekdays": []any{int64(0)}, "enabled": true},
+		"parameters": map[string]any{"max_connections": "3000"}, "source": "s2",
+		"accounts": []any{map[string]any{"name": "app", "type": "Normal", "privileges": []any{}}},
 	}
 	for _, name := range Names() {
 		k := Registry[name]

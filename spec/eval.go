@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -173,11 +174,27 @@ func (s *Stack) SensitiveProperties(r *Resource) map[string]bool {
 		return out
 	}
 	for _, k := range r.Properties.Keys {
-		for _, ref := range k.Value.Refs() {
-			if v, ok := s.Variables[ref.Var]; ref.Var != "" && ok && v.Sensitive {
+		for _, ref := range k.Value.PathRefs(k.Name) {
+			if v, ok := s.Variables[ref.Var]; ref.Var != "" && ok && v.Sensitive && !splitSecret(r.Kind, k.Name, ref.Path) {
 				out[k.Name] = true
 			}
 		}
 	}
 	return out
+}
+
+// splitSecret reports whether path is a secret the kind takes out of
+// property itself (SplitSecrets: an account's password), so the rest of the
+// property is shown and stored.
+func splitSecret(kind, property, path string) bool {
+	if SplitSecretProperties[kind] != property {
+		return false
+	}
+	rest, ok := strings.CutPrefix(path, property+"[")
+	if !ok {
+		return false
+	}
+	n, tail, ok := strings.Cut(rest, "]")
+	_, err := strconv.Atoi(n)
+	return ok && err == nil && tail == ".password"
 }
