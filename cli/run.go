@@ -68,8 +68,12 @@ func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 		case "certificate":
 			sc.ListCerts = true
 		}
+		resources.DatabaseScope(&sc, r.Kind, r.ID, r.Inputs)
 	}
 	for _, r := range s.Resources {
+		if p := resources.ProductOf(r.Kind); p != "" {
+			sc.Products = append(sc.Products, p)
+		}
 		switch r.Kind {
 		case "security_group":
 			sc.ListGroups = true

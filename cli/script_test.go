@@ -64,6 +64,14 @@ func TestScripts(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(env.WorkDir, "quickstart.yaml"), quickstart, 0o644); err != nil {
 				return err
 			}
+			// The databases example, as $WORK/app-with-databases.yaml.
+			databases, err := os.ReadFile(filepath.Join("..", "examples", "app-with-databases.yaml"))
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(env.WorkDir, "app-with-databases.yaml"), databases, 0o644); err != nil {
+				return err
+			}
 			port, err := freePort()
 			if err != nil {
 				return err

@@ -96,6 +96,45 @@
 // ok, error) DescribeNSGMembers shows. The old actions stay typed for the
 // SDK-era emulator mode only.
 //
+// Managed databases (MySQL概览.md under /mysql/, Redis概览.md under /redis/,
+// 新版MongoDB概览.md under /mongodb/v1/ and the older MongoDB概览.md under
+// /mongodb/; types in database.go, methods in mysql.go, redis.go,
+// mongodb.go). Their actions share names (DescribeDBInstances,
+// CreateDBInstance, …), so each is looked up by its Key, the service path
+// and the name ("mysql/DescribeDBInstances"); a bare name finds an action
+// only one service has (CreatePrivilegedAccount, DescribeRegins). What the
+// client accepts and sends:
+//
+//	what                              documents                            client
+//	Code / Message                    "Success" and "success"              any case
+//	PaasGoodsId                       int (answers, MySQL requests),       sent as a number; read from
+//	                                  string (older MongoDB create,        numbers or text
+//	                                  ModifyDBInstanceSpec tables)
+//	DiskMin, DiskStep, DiskMaxExpand  string in the tables, int in         both
+//	                                  the examples
+//	size name                         "Name", "N" in one example           both
+//	create answer                     Data.InstancesUuid list (MySQL,      every form; the task's
+//	                                  Redis), Data.InstanceUuid (newer     ResourceId first
+//	                                  MongoDB), {} (older MongoDB,
+//	                                  CreateReadOnlyDBInstance)
+//	DescribeDBInstances Data          a list for the three products        list, one object, null
+//	read-only replica id              only in its source's RoGroups        RoGroups[].ServiceId
+//	                                  (ServiceId)
+//	Ram                               MB                                   RAMGB() for the stack
+//	IsValid (parameter history)       JSON true (example: "ture")          text
+//	ModifyDBInstanceSpec DiskValue    MySQL: GB to ADD; newer MongoDB:     MySQL: the increment;
+//	                                  "磁盘大小" (taken as the new size)    MongoDB: the new size
+//	DescribeDBInstancePerformance     documented under /paas/monitor;      /mysql/ (the SDK's); the
+//	                                  Value a float (the SDK: int)         emulator answers counts
+//	                                                                       (sessions, slow queries)
+//	                                                                       as whole numbers
+//	DB task ids                       "not queryable yet" (catalogue)      waited on with DescribeTask;
+//	                                                                       the emulator serves them
+//
+// The listings show neither a database's private network nor its disk
+// type (nor, for MongoDB, its CPU and disk): the resources keep those from
+// the state. The documents give no price action for the three products.
+//
 // Invariants and decisions:
 //
 //   - Signing follows the reference (sorted canonical query, RFC 3986

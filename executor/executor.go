@@ -782,7 +782,7 @@ func (e *KeptError) Unwrap() error { return e.Err }
 // gone reports an error that says the resource no longer exists.
 func gone(err error) bool {
 	for _, code := range []string{"InstanceNotFound", "VdcNotFound", "VDCNotFound", "PublicNetworkNotFound", "PrivateNetworkNotFound",
-		"InvalidSecurityGroupId.NotFound", "InvalidTemplateId.NotFound"} {
+		"InvalidSecurityGroupId.NotFound", "InvalidTemplateId.NotFound", "ResourceNotFound"} {
 		if cloud.IsCode(err, code) {
 			return true
 		}
@@ -792,12 +792,16 @@ func gone(err error) bool {
 
 func createAction(kind string) string {
 	return map[string]string{"vdc": "CreateVdc", "public_network": "CreatePublicNetwork", "private_network": "CreatePrivateNetwork",
-		"instance": "CreateInstance", "security_group": "CreateNSG", "template": "CreateTemplate", "tag": "CreateTag"}[kind]
+		"instance": "CreateInstance", "security_group": "CreateNSG", "template": "CreateTemplate", "tag": "CreateTag",
+		"mysql": "mysql/CreateDBInstance", "mysql_readonly": "mysql/CreateReadOnlyDBInstance", "redis": "redis/CreateDBInstance",
+		"mongodb": "mongodb/v1/CreateDBInstance"}[kind]
 }
 
 func deleteAction(kind string) string {
 	return map[string]string{"vdc": "DeleteVdc", "public_network": "DeletePublicNetwork", "private_network": "DeletePrivateNetwork",
-		"instance": "DeleteInstance", "security_group": "DeleteNSG", "template": "DeleteTemplate", "tag": "DeleteTag"}[kind]
+		"instance": "DeleteInstance", "security_group": "DeleteNSG", "template": "DeleteTemplate", "tag": "DeleteTag",
+		"mysql": "mysql/DeleteDBInstance", "mysql_readonly": "mysql/DeleteDBInstance", "redis": "redis/DeleteDBInstance",
+		"mongodb": "mongodb/v1/DeleteDBInstance"}[kind]
 }
 
 // regionFor is the region a step's requests are for: its record's, its

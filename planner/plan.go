@@ -124,6 +124,9 @@ type Cost struct {
 	Before float64  `json:"monthly_before"`
 	After  float64  `json:"monthly_after"`
 	Usage  []string `json:"usage_based,omitempty"`
+	// NotPriced says why the resource has no price (no quote action for
+	// its product): it is left out of the figures, not counted as free.
+	NotPriced string `json:"not_priced,omitempty"`
 }
 
 // Delta is what the change adds to the monthly cost.
@@ -147,6 +150,9 @@ type CostSummary struct {
 	After    float64 `json:"monthly_after"`
 	// Budget is the stack's monthly budget, when it has one.
 	Budget float64 `json:"budget,omitempty"`
+	// NotPriced are the addresses the figures leave out: resources whose
+	// product has no quote action (the databases).
+	NotPriced []string `json:"not_priced,omitempty"`
 }
 
 // A DriftItem is one way the cloud moved away from the state.

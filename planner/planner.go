@@ -181,7 +181,15 @@ func Desired(s *spec.Stack, kind resources.Kind, r *spec.Resource, idx int, attr
 	}
 	props, _ := raw.(map[string]any)
 	in, secrets := resources.Inputs{}, map[string]string{}
+	splitter, _ := kind.(resources.SecretSplitter)
 	for k, v := range props {
+		if splitter != nil {
+			clean, sec := splitter.SplitSecrets(k, v)
+			for name, secret := range sec {
+				secrets[name] = secret
+			}
+			v = clean
+		}
 		if f, ok := resources.FieldOf(kind, k); ok && f.Sensitive {
 			if str, ok := v.(string); ok {
 				secrets[k] = str
@@ -284,6 +292,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 		}
 		c.Fields = append(c.Fields, fc)
 	}
+	c.Fields = append(c.Fields, nestedSecretChanges(kind, secrets, rec.SecretHashes, ignored, c.Fields)...)
 	requested := replaceRequested(in.Replace, addr)
 	failed := rec.Failed || obs.Failed
 	switch {
@@ -741,3 +750,25 @@ func splitAddr(addr string) (string, int) { return spec.SplitAddress(addr) }
 
 // ErrStalePlan says a saved plan no longer matches the stack or the state.
 var ErrStalePlan = errors.New("the saved plan is stale")
+
+// nestedSecretChanges are the changes of secrets a kind keeps inside a
+// field (a MySQL account's password, "accounts.app.password"): one whose
+// hash no longer matches, and one not hashed yet while its field changes
+// (a new account), so the update sets it and the record keeps its hash.
+func nestedSecretChanges(kind resources.Kind, secrets, hashes map[string]string, ignored map[string]bool, fields []FieldChange) []FieldChange {
+	var out []FieldChange
+	for _, name := range slices.Sorted(maps.Keys(secrets)) {
+		field, _, nested := strings.Cut(name, ".")
+		f, ok := resources.FieldOf(kind, field)
+		if !nested || !ok || ignored[field] {
+			continue
+		}
+		h, had := hashes[name]
+		changing := slices.ContainsFunc(fields, func(fc FieldChange) bool { return fc.Path == field })
+		if had && state.SecretMatches(h, secrets[name]) || !had && !changing {
+			continue
+		}
+		out = append(out, FieldChange{Path: name, Update: f.Update, Sensitive: true, Before: "(sensitive)", After: "(sensitive)"})
+	}
+	return out
+}

@@ -41,6 +41,11 @@ func Check(s *spec.Stack, p *planner.Document, snap *state.Snapshot, live *resou
 			c.publicNetwork(ch, region, cat)
 		}
 	}
+	for _, ch := range p.Changes {
+		if builds(ch) {
+			c.database(ch, regionOf(p, ch, snap, live))
+		}
+	}
 	if live != nil {
 		c.publicAddresses()
 		c.privateAddresses()

@@ -20,6 +20,9 @@ type Facts struct {
 	Sizes map[SizeKey][]cloud.InstanceSize
 	// Account is DescribeAccountInfo; nil when the plan buys nothing.
 	Account *cloud.AccountInfo
+	// Databases is each database product's catalogue by region
+	// (DescribeAvailableDBConfig, DescribeSpecInfo).
+	Databases map[DBKey]*cloud.DBConfig
 	// Calls counts the requests Gather made.
 	Calls int
 	// Unchecked are the reads the cloud refused (a sub-account without the
@@ -68,7 +71,8 @@ func builds(c *planner.Change) bool {
 // builds in, the sizes of each instance type it builds or resizes, and the
 // account, once each.
 func Gather(ctx context.Context, c *cloud.Client, p *planner.Document, snap *state.Snapshot, live *resources.Live) (*Facts, error) {
-	f := &Facts{Catalog: map[string]*cloud.AvailableResource{}, Sizes: map[SizeKey][]cloud.InstanceSize{}}
+	f := &Facts{Catalog: map[string]*cloud.AvailableResource{}, Sizes: map[SizeKey][]cloud.InstanceSize{}, Databases: map[DBKey]*cloud.DBConfig{}}
+	dbs := map[DBKey]bool{}
 	regions := map[string]bool{}
 	sizes := map[SizeKey]bool{}
 	buys := false
@@ -85,6 +89,12 @@ func Gather(ctx context.Context, c *cloud.Client, p *planner.Document, snap *sta
 		if ch.Kind == "instance" && region != "" && spec.Known(in["instance_type"]) {
 			sizes[SizeKey{region, in.String("instance_type")}] = true
 		}
+		if p := dbCatalogue(ch.Kind); p != "" && region != "" {
+			dbs[DBKey{p, region}] = true
+		}
+	}
+	if err := gatherDatabases(ctx, c, f, dbs); err != nil {
+		return nil, err
 	}
 	for _, region := range sortedKeys(regions) {
 		cat, err := c.DescribeAvailableResource(ctx, cloud.AvailableResourceRequest{RegionID: region})

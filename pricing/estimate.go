@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/cdstack/cdstack/cloud"
@@ -42,6 +44,9 @@ func Estimate(ctx context.Context, c *cloud.Client, p *planner.Document, snap *s
 	now := map[string]float64{}
 	for _, addr := range snap.Addresses() {
 		rec := snap.Resources[addr]
+		if !rec.Missing && unpriced(rec.Kind) != "" {
+			sum.NotPriced = append(sum.NotPriced, addr)
+		}
 		if rec.Missing || !priced(rec.Kind) {
 			continue
 		}
@@ -67,8 +72,12 @@ func Estimate(ctx context.Context, c *cloud.Client, p *planner.Document, snap *s
 		if cost != nil {
 			ch.Cost = cost
 			sum.After += cost.Delta()
+			if cost.NotPriced != "" && !slices.Contains(sum.NotPriced, ch.Addr) {
+				sum.NotPriced = append(sum.NotPriced, ch.Addr)
+			}
 		}
 	}
+	sort.Strings(sum.NotPriced)
 	sum.Before, sum.After = round(sum.Before), round(sum.After)
 	sum.Currency = pr.currency()
 	p.Cost = sum
@@ -117,6 +126,13 @@ type pricer struct {
 // record), or returns nil for kinds without a price and changes that do
 // not move it.
 func (pr *pricer) change(ctx context.Context, ch *planner.Change, before float64) (*planner.Cost, error) {
+	if why := unpriced(ch.Kind); why != "" {
+		switch ch.Action {
+		case planner.Create, planner.Update, planner.Replace:
+			return &planner.Cost{NotPriced: why}, nil
+		}
+		return nil, nil
+	}
 	if !priced(ch.Kind) {
 		return nil, nil
 	}
@@ -136,6 +152,20 @@ func (pr *pricer) change(ctx context.Context, ch *planner.Change, before float64
 }
 
 func priced(kind string) bool { return kind == "instance" || kind == "public_network" }
+
+// unpriced says why a kind that costs money has no price here: the
+// database documents give no action that quotes one.
+func unpriced(kind string) string {
+	switch kind {
+	case "mysql", "mysql_readonly":
+		return "the MySQL API has no price action"
+	case "redis":
+		return "the Redis API has no price action"
+	case "mongodb":
+		return "the MongoDB API has no price action"
+	}
+	return ""
+}
 
 // monthly is the monthly price of a resource of kind with inputs in, and
 // its usage-based prices; 0 for kinds without a price or with values known

@@ -211,3 +211,11 @@ func waitAll(ctx context.Context, wait Waiter, taskID string, err error) error {
 	_, err = wait(ctx, taskID)
 	return err
 }
+
+// A SecretSplitter is a Kind whose sensitive values sit inside a field (a
+// MySQL account's password in its accounts): SplitSecrets takes them out of
+// the field's value and names each ("accounts.app.password"), so inputs,
+// plans and state never hold them.
+type SecretSplitter interface {
+	SplitSecrets(field string, v any) (clean any, secrets map[string]string)
+}

@@ -22,6 +22,14 @@ func TestFieldRules(t *testing.T) {
 		"load_balancer": {"vdc": "v", "name": "lb", "region": "CN_Beijing_A", "cpu": int64(2), "ram": int64(4), "network": "p1",
 			"public_network": "w1", "public_segment": "s1", "listeners": []any{}, "custom_config": map[string]any{"maxconn": "100"}},
 		"certificate": {"name": "c", "certificate": "-----BEGIN CERTIFICATE-----\n"},
+		"mysql": {"vdc": "v", "network": "p1", "name": "db", "region": "CN_Beijing_A", "version": "8.0", "architecture": "ha", "cpu": int64(2),
+			"ram": int64(4), "disk_type": "ssd_disk", "disk_size": int64(200), "port": int64(3306), "time_zone": "+08:00",
+			"backup": map[string]any{"window": "02:00-03:00", "weekdays": []any{int64(0)}, "enabled": true}, "parameters": map[string]any{},
+			"accounts": []any{}},
+		"mysql_readonly": {"source": "s", "name": "ro", "cpu": int64(2), "ram": int64(4), "disk_type": "ssd_disk", "disk_size": int64(200), "port": int64(3306)},
+		"redis":          {"vdc": "v", "network": "p1", "name": "r", "region": "CN_Beijing_A", "version": "5.0", "architecture": "ha", "ram": int64(4), "port": int64(9736)},
+		"mongodb": {"vdc": "v", "network": "p1", "name": "m", "region": "CN_Beijing_A", "version": "4.0", "cpu": int64(2), "ram": int64(4),
+			"disk_type": "ssd_disk", "disk_size": int64(200)},
 	}
 	changed := map[string]any{
 		"name": "other", "region": "CN_Shanghai_A", "vdc": "v2", "bandwidth_type": "Bandwidth_CMCC", "billing_method": "Traffic",
@@ -33,6 +41,10 @@ func TestFieldRules(t *testing.T) {
 		"system_disk": map[string]any{"size": int64(40), "type": "system_disk"}, "tags": []any{"a", "b"},
 		"network": "p2", "public_network": "w2", "public_segment": "s2", "listeners": []any{map[string]any{"name": "web"}},
 		"custom_config": map[string]any{"maxconn": "200"}, "certificate": "-----BEGIN CERTIFICATE-----\nMIIB\n",
+		"version": "5.7", "architecture": "basic", "disk_type": "high_disk", "disk_size": int64(300), "port": int64(3307),
+		"time_zone": "+00:00", "backup": map[string]any{"window": "03:00-04:00", "weekdays": []any{int64(0)}, "enabled": true},
+		"parameters": map[string]any{"max_connections": "3000"}, "source": "s2",
+		"accounts": []any{map[string]any{"name": "app", "type": "Normal", "privileges": []any{}}},
 	}
 	for _, name := range Names() {
 		k := Registry[name]

@@ -20,6 +20,12 @@ type Live struct {
 	Groups    map[string]*LiveGroup
 	Templates map[string]*cloud.Template
 	Tags      map[string]*cloud.Tag
+	// Databases are the MySQL, Redis and MongoDB databases of the listed
+	// products; Replicas the MySQL read-only replicas their sources list.
+	Databases map[string]*LiveDatabase
+	Replicas  map[string]*LiveReplica
+	// ListedProducts holds the database products that were listed.
+	ListedProducts map[string]bool
 	// ListedInstances holds the VDCs whose instances were listed.
 	ListedInstances map[string]bool
 	ListedGroups    bool
@@ -67,6 +73,13 @@ type Scope struct {
 	// Regions are the regions the stack and its records use: VDCs are
 	// listed at each entry point they need.
 	Regions []string
+	// Products are the database products to list (mysql, redis, mongodb):
+	// one DescribeDBInstances each.
+	Products []string
+	// DBAccounts and DBParameters are the MySQL databases whose accounts
+	// and parameters the state manages: one DescribeDBAccount or
+	// DescribeDBParameter each.
+	DBAccounts, DBParameters []string
 }
 
 // NewLive returns an empty view.
@@ -74,7 +87,8 @@ func NewLive() *Live {
 	return &Live{VDCs: map[string]*cloud.Vdc{}, Publics: map[string]*LivePublic{}, Privates: map[string]*LivePrivate{},
 		Instances: map[string]*cloud.Instance{}, Groups: map[string]*LiveGroup{}, Templates: map[string]*cloud.Template{},
 		Tags: map[string]*cloud.Tag{}, ListedInstances: map[string]bool{},
-		LBs: map[string]*LiveLB{}, Certs: map[string]*cloud.Certificate{}}
+		LBs: map[string]*LiveLB{}, Certs: map[string]*cloud.Certificate{},
+		Databases: map[string]*LiveDatabase{}, Replicas: map[string]*LiveReplica{}, ListedProducts: map[string]bool{}}
 }
 
 // Refresh makes the batched calls for sc.
@@ -127,6 +141,9 @@ func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 		if err := l.addTags(ctx, c); err != nil {
 			return nil, err
 		}
+	}
+	if err := l.addDatabases(ctx, c, sc); err != nil {
+		return nil, err
 	}
 	if sc.ListTemplates {
 		for page := 1; ; page++ {
@@ -298,6 +315,10 @@ func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, record
 		}
 	case "load_balancer", "certificate":
 		if err := l.readBackLB(ctx, c, kind.Name(), id, recorded); err != nil {
+			return nil, err
+		}
+	case "mysql", "mysql_readonly", "redis", "mongodb":
+		if err := l.readBackDatabase(ctx, c, kind.Name(), id, recorded); err != nil {
 			return nil, err
 		}
 	case "template":

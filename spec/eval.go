@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -182,8 +183,8 @@ func (s *Stack) SensitiveProperties(r *Resource) map[string]bool {
 		return out
 	}
 	for _, k := range r.Properties.Keys {
-		for _, ref := range k.Value.Refs() {
-			if v, ok := s.Variables[ref.Var]; ref.Var != "" && ok && v.Sensitive {
+		for _, ref := range k.Value.PathRefs(k.Name) {
+			if v, ok := s.Variables[ref.Var]; ref.Var != "" && ok && v.Sensitive && !splitSecret(r.Kind, k.Name, ref.Path) {
 				out[k.Name] = true
 			}
 		}
@@ -201,4 +202,20 @@ func CheckAddress(addr string) error {
 		return fmt.Errorf("%q is not an address: a resource name (a-z, 0-9 and '_', starting with a letter), with [N] for one copy of a resource with count", addr)
 	}
 	return nil
+}
+
+// splitSecret reports whether path is a secret the kind takes out of
+// property itself (SplitSecrets: an account's password), so the rest of the
+// property is shown and stored.
+func splitSecret(kind, property, path string) bool {
+	if SplitSecretProperties[kind] != property {
+		return false
+	}
+	rest, ok := strings.CutPrefix(path, property+"[")
+	if !ok {
+		return false
+	}
+	n, tail, ok := strings.Cut(rest, "]")
+	_, err := strconv.Atoi(n)
+	return ok && err == nil && tail == ".password"
 }

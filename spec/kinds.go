@@ -3,7 +3,8 @@ package spec
 import "sort"
 
 // Kinds are the resource kinds a stack can declare.
-var Kinds = []string{"vdc", "public_network", "private_network", "instance", "security_group", "template"}
+var Kinds = []string{"vdc", "public_network", "private_network", "instance", "security_group", "template",
+	"mysql", "mysql_readonly", "redis", "mongodb"}
 
 // Exports lists the attributes each kind exports after apply, with their
 // types ("string" or "list"). References may also name any of the kind's
@@ -15,6 +16,10 @@ var Exports = map[string]map[string]string{
 	"instance":        {"id": "string", "status": "string", "public_ip": "string", "private_ips": "list", "disk_ids": "list", "interfaces": "list"},
 	"security_group":  {"id": "string", "rule_ids": "list"},
 	"template":        {"id": "string", "status": "string"},
+	"mysql":           {"id": "string", "ip": "string", "port": "string", "status": "string"},
+	"mysql_readonly":  {"id": "string", "ip": "string", "port": "string", "status": "string"},
+	"redis":           {"id": "string", "ip": "string", "port": "string", "status": "string"},
+	"mongodb":         {"id": "string", "ip": "string", "port": "string", "status": "string"},
 }
 
 // Properties lists each kind's property names (the schema's $defs).
@@ -26,10 +31,20 @@ var Properties = map[string][]string{
 		"prepaid_month", "data_disks", "public_ip", "private_ips", "security_groups", "power", "image_password"},
 	"security_group": {"name", "type", "description", "rules"},
 	"template":       {"instance", "name", "power_on", "sync_regions"},
+	"mysql": {"vdc", "network", "name", "region", "version", "architecture", "cpu", "ram", "disk_type", "disk_size", "port",
+		"time_zone", "backup", "parameters", "accounts"},
+	"mysql_readonly": {"source", "name", "cpu", "ram", "disk_type", "disk_size", "port"},
+	"redis":          {"vdc", "network", "name", "region", "version", "architecture", "ram", "password", "port"},
+	"mongodb":        {"vdc", "network", "name", "region", "version", "cpu", "ram", "disk_type", "disk_size", "password"},
 }
 
 // SensitiveProperties are never shown or stored in clear text.
-var SensitiveProperties = map[string][]string{"instance": {"password", "image_password"}}
+var SensitiveProperties = map[string][]string{"instance": {"password", "image_password"}, "redis": {"password"}, "mongodb": {"password"}}
+
+// SplitSecretProperties names, per kind, the list property whose items'
+// password the kind takes out as secrets of their own (MySQL accounts):
+// the rest of the property is shown and stored in clear.
+var SplitSecretProperties = map[string]string{"mysql": "accounts"}
 
 // attrNames lists what a reference to a resource of kind may name.
 func attrNames(kind string) []string {

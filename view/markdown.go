@@ -38,7 +38,9 @@ func PlanMarkdown(w io.Writer, p *planner.Document) {
 		fmt.Fprint(w, "| | Address | Kind | Action | Why | Monthly cost |\n|---|---|---|---|---|---|\n")
 		for _, c := range changes {
 			cost := ""
-			if c.Cost != nil {
+			if c.Cost != nil && c.Cost.NotPriced != "" {
+				cost = "not priced"
+			} else if c.Cost != nil {
 				cost = signed(p.Cost.Currency, c.Cost.Delta())
 			}
 			fmt.Fprintf(w, "| `%s` | `%s` | %s | %s | %s | %s |\n", c.Action.Symbol(), c.Addr, c.Kind, c.Action, cell(Why(c)), cost)

@@ -140,6 +140,29 @@
 // DescribeInstanceType list what CreateInstance and CreatePublicNetwork
 // accept (catalog.go), so a client's preflight and the emulator agree.
 //
+// Databases (database.go, mysql.go, redis.go, mongodb.go): one Database
+// entity per MySQL, Redis or MongoDB database and per MySQL read-only
+// replica (SourceID set; listed only in its source's RoGroups). Choices
+// where the documents are silent: the catalogue is sold in CN_Beijing_A,
+// CN_Wuxi_A and CN_Hongkong_A (MySQL 5.7/8.0 basic and ha 1C2G–8C16G,
+// replica sizes the same, Redis 2.8/5.0 ha/cluster/economy 1–16 GB,
+// MongoDB 3.4.21/4.0 1C2G–8C32G; disks ssd_disk/high_disk 100–2000 GB in
+// steps of 100), PaasGoodsIds are fixed numbers per size; statuses are
+// CREATING, RUNNING, MODIFYING, DELETING; create, resize, parameter, backup
+// and delete answer a TaskId that DescribeTask serves; accounts, privileges
+// and the backup policy change at once (no TaskId). Invariants: the
+// private network (BasePipeId) belongs to the VDC, which is in RegionId;
+// sizes, disks and ports come from the catalogue; a replica needs an ha
+// source, at least its size and disk; a source with replicas is not
+// deleted (409 ResourceInUse); a disk only grows and keeps its type; one
+// Super account per database; backup policies on ha databases only;
+// addresses come from the private network's pool and are freed on delete
+// (so the network cannot be deleted before its databases). Unknown ids
+// answer 404 ResourceNotFound, busy ones 409 ResourceInUse, bad values 400
+// InvalidParameter, as the documents' error tables list. Passwords are kept
+// as salted hashes. The SDK's rollback and temporary-database methods are
+// not in the documents and not served.
+//
 // Server.Advance moves the world's time (tasks, bills) ahead of the clock,
 // for a month of spend in a test; signature timestamps are still checked
 // against the clock.

@@ -615,11 +615,23 @@ func (s *Server) mysqlPerformance(p params) (any, string, *apiError) {
 	}
 	values := []any{}
 	for t := start; !t.After(end) && len(values) < 1000; t = t.Add(period) {
-		values = append(values, map[string]any{"DateTime": t.Format(time.DateTime), "Value": round3(seriesValue(db.ID, key, t.Unix()/int64(period/time.Second)))})
+		var v any = round3(seriesValue(db.ID, key, t.Unix()/int64(period/time.Second)))
+		if key == "mysql_sessions" || key == "mysql_slow_queries" {
+			v = int(v.(float64)) // counts are whole: the official SDK reads them as int
+		}
+		values = append(values, map[string]any{"DateTime": t.Format(time.DateTime), "Value": v})
 	}
 	return map[string]any{"InstanceUuid": db.ID, "MetricKey": key, "ProductType": mysqlGood(db).SubKey, "Period": int(period / time.Second),
 		"StartTime": start.Format(time.DateTime), "EndTime": end.Format(time.DateTime),
-		"DataPoints": []any{map[string]any{"MetricName": strings.TrimPrefix(key, "mysql_"), "MetricType": "gauge", "MonitorType": "resources", "Unit": "", "Values": values}}}, "", nil
+		"DataPoints": []any{map[string]any{"MetricName": strings.TrimPrefix(key, "mysql_"), "MetricType": "gauge", "MonitorType": metricType(key), "Unit": "", "Values": values}}}, "", nil
+}
+
+// metricType is where a metric comes from: the host or the engine.
+func metricType(key string) string {
+	if key == "mysql_sessions" || key == "mysql_slow_queries" {
+		return "engine"
+	}
+	return "resources"
 }
 
 // A mysqlParam is a server parameter: its default, its range and whether
