@@ -122,6 +122,9 @@ type Cost struct {
 	Before float64  `json:"monthly_before"`
 	After  float64  `json:"monthly_after"`
 	Usage  []string `json:"usage_based,omitempty"`
+	// NotPriced says why a resource has no price (no document gives one):
+	// it is not counted in the totals, and never as free.
+	NotPriced string `json:"not_priced,omitempty"`
 }
 
 // Delta is what the change adds to the monthly cost.
@@ -142,6 +145,8 @@ type CostSummary struct {
 	After    float64 `json:"monthly_after"`
 	// Budget is the stack's monthly budget, when it has one.
 	Budget float64 `json:"budget,omitempty"`
+	// NotPriced are the addresses the totals leave out for want of a price.
+	NotPriced []string `json:"not_priced,omitempty"`
 }
 
 // A DriftItem is one way the cloud moved away from the state.

@@ -111,6 +111,8 @@ func (c *checker) publicAddresses() {
 			}
 		case ch.Kind == "instance":
 			c.publicTaker(ch, get)
+		case ch.Kind == "load_balancer":
+			c.lbPublicTaker(ch, get)
 		}
 	}
 	for _, p := range pools {
@@ -168,6 +170,7 @@ func (c *checker) privateAddresses() {
 			pools[idOf(ch.Addr)] = &pool{name: ch.Addr, supply: usable(1 << (32 - in.Int("mask"))), builders: []string{ch.Addr}}
 		}
 	}
+	c.lbPrivateTakers(pools)
 	for _, ch := range c.p.Changes {
 		if ch.Kind != "instance" || !builds(ch) {
 			continue

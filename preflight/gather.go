@@ -21,6 +21,10 @@ type Facts struct {
 	Account *cloud.AccountInfo
 	// Calls counts the requests Gather made.
 	Calls int
+	// LBZones and LBSizes: where load balancers are sold, and the sizes
+	// of each region (load_balancer.go).
+	LBZones []cloud.LBZone
+	LBSizes map[string][]cloud.LBCpuRam
 }
 
 // A SizeKey names the sizes of an instance type in a region.
@@ -77,6 +81,9 @@ func Gather(ctx context.Context, c *cloud.Client, p *planner.Document, snap *sta
 			return nil, err
 		}
 		f.Sizes[k] = list
+	}
+	if err := gatherLBs(ctx, c, p, snap, live, f); err != nil {
+		return nil, err
 	}
 	if buys {
 		acct, err := c.DescribeAccountInfo(ctx)

@@ -111,7 +111,9 @@ func PlanText(w io.Writer, p *planner.Document, st Style) {
 // notes are a change's price and the ordering preflight added to it.
 func notes(p *planner.Document, c *planner.Change) []string {
 	var out []string
-	if c.Cost != nil {
+	if c.Cost != nil && c.Cost.NotPriced != "" {
+		out = append(out, "cost: not priced: "+c.Cost.NotPriced)
+	} else if c.Cost != nil {
 		cur := p.Cost.Currency
 		out = append(out, fmt.Sprintf("cost: %s a month (%s → %s)", signed(cur, c.Cost.Delta()), planner.Money(cur, c.Cost.Before), planner.Money(cur, c.Cost.After)))
 		for _, u := range c.Cost.Usage {
@@ -133,6 +135,9 @@ func costLine(p *planner.Document) string {
 	line := fmt.Sprintf("Monthly cost: %s → %s (%s), months of 730 hours, usage-based billing not included.", planner.Money(c.Currency, c.Before), planner.Money(c.Currency, c.After), signed(c.Currency, c.After-c.Before))
 	if c.Budget > 0 {
 		line += fmt.Sprintf(" Budget: %s.", planner.Money(c.Currency, c.Budget))
+	}
+	if len(c.NotPriced) > 0 {
+		line += fmt.Sprintf(" Not priced, so not included: %s.", strings.Join(c.NotPriced, ", "))
 	}
 	return line
 }
