@@ -191,7 +191,7 @@ func TestOfficialSDKHaproxy(t *testing.T) {
 		ListenerPort: num(443), Scheduler: str("leastconn"), MaxConn: num(100), ClientTimeout: str("5"), ClientTimeoutUnit: str("s"),
 		ServerTimeout: str("500"), ServerTimeoutUnit: str("ms"), ConnectTimeout: str("1"), ConnectTimeoutUnit: str("s"),
 		StickySession: str("off"), AclWhiteList: []*string{str("10.0.0.0/8")},
-		BackendServer: []*haproxy.DescribeLoadBalancerStrategysBackendServer{{IP: str(webIP), Port: num(80), Weight: str("3"), MaxConn: num(50)}},
+		BackendServer:  []*haproxy.DescribeLoadBalancerStrategysBackendServer{{IP: str(webIP), Port: num(80), Weight: str("3"), MaxConn: num(50)}},
 		CertificateIds: []*haproxy.DescribeLoadBalancerStrategysCertificateIds{{CertificateId: str(certID), CertificateName: str("sdk")}}}
 	do("ModifyLoadBalancerStrategys", func() error {
 		req := haproxy.NewModifyLoadBalancerStrategysRequest()
