@@ -18,7 +18,8 @@ func warnExpiring(w io.Writer, p *planner.Document, live *resources.Live, now ti
 	}
 	ids := map[string]string{}
 	for _, c := range p.Changes {
-		if c.Kind == "certificate" && c.ID != "" && c.Action != planner.Delete {
+		// One the plan deletes or replaces (a renewal) is not warned about.
+		if c.Kind == "certificate" && c.ID != "" && c.Action != planner.Delete && c.Action != planner.Replace {
 			ids[c.Addr] = c.ID
 		}
 	}
