@@ -779,11 +779,17 @@ func gone(err error) bool {
 }
 
 func createAction(kind string) string {
+	if a, ok := lbActions[kind]; ok {
+		return a.create
+	}
 	return map[string]string{"vdc": "CreateVdc", "public_network": "CreatePublicNetwork", "private_network": "CreatePrivateNetwork",
 		"instance": "CreateInstance", "security_group": "CreateSecurityGroup", "template": "CreateTemplate", "tag": "CreateTag"}[kind]
 }
 
 func deleteAction(kind string) string {
+	if a, ok := lbActions[kind]; ok {
+		return a.delete
+	}
 	return map[string]string{"vdc": "DeleteVdc", "public_network": "DeletePublicNetwork", "private_network": "DeletePrivateNetwork",
 		"instance": "DeleteInstance", "security_group": "DeleteSecurityGroup", "template": "DeleteTemplate", "tag": "DeleteTag"}[kind]
 }
