@@ -184,6 +184,7 @@ func runDrift(c *ucli.Context) error {
 		return err
 	}
 	p := &planner.Document{Drift: planner.Drift(planner.Input{Stack: s, Snapshot: snap, Live: live})}
+	warnExpiringRecords(c.App.ErrWriter, snap, live, time.Now())
 	out := c.App.Writer
 	var tmp *os.File
 	if file := c.String("output"); file != "" {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"time"
 
 	ucli "github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -199,6 +200,9 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending})
 	if err != nil {
 		return nil, nil, err
+	}
+	if !o.destroy {
+		warnExpiring(o.warn, p, live, time.Now())
 	}
 	if o.check && o.refresh {
 		if err := check(ctx, s, p, snap, live, client, o); err != nil {

@@ -72,6 +72,14 @@ func TestScripts(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(env.WorkDir, "app-with-databases.yaml"), databases, 0o644); err != nil {
 				return err
 			}
+			// The web tier example, as $WORK/web-tier.yaml.
+			webTier, err := os.ReadFile(filepath.Join("..", "examples", "web-tier.yaml"))
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(env.WorkDir, "web-tier.yaml"), webTier, 0o644); err != nil {
+				return err
+			}
 			port, err := freePort()
 			if err != nil {
 				return err

@@ -791,6 +791,9 @@ func gone(err error) bool {
 }
 
 func createAction(kind string) string {
+	if a, ok := lbActions[kind]; ok {
+		return a.create
+	}
 	return map[string]string{"vdc": "CreateVdc", "public_network": "CreatePublicNetwork", "private_network": "CreatePrivateNetwork",
 		"instance": "CreateInstance", "security_group": "CreateNSG", "template": "CreateTemplate", "tag": "CreateTag",
 		"mysql": "mysql/CreateDBInstance", "mysql_readonly": "mysql/CreateReadOnlyDBInstance", "redis": "redis/CreateDBInstance",
@@ -798,6 +801,9 @@ func createAction(kind string) string {
 }
 
 func deleteAction(kind string) string {
+	if a, ok := lbActions[kind]; ok {
+		return a.delete
+	}
 	return map[string]string{"vdc": "DeleteVdc", "public_network": "DeletePublicNetwork", "private_network": "DeletePrivateNetwork",
 		"instance": "DeleteInstance", "security_group": "DeleteNSG", "template": "DeleteTemplate", "tag": "DeleteTag",
 		"mysql": "mysql/DeleteDBInstance", "mysql_readonly": "mysql/DeleteDBInstance", "redis": "redis/DeleteDBInstance",

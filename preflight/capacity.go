@@ -111,6 +111,8 @@ func (c *checker) publicAddresses() {
 			}
 		case ch.Kind == "instance":
 			c.publicTaker(ch, get)
+		case ch.Kind == "load_balancer":
+			c.lbPublicTaker(ch, get)
 		}
 	}
 	for _, p := range pools {
@@ -168,6 +170,7 @@ func (c *checker) privateAddresses() {
 			pools[idOf(ch.Addr)] = &pool{name: ch.Addr, supply: usable(1 << (32 - in.Int("mask"))), builders: []string{ch.Addr}}
 		}
 	}
+	c.lbPrivateTakers(pools)
 	for _, ch := range c.p.Changes {
 		if ch.Kind != "instance" || !builds(ch) {
 			continue
@@ -212,6 +215,9 @@ func (c *checker) settle(p *pool, prop, what string) {
 			waits = append(waits, planner.Wait{Step: f, Reason: "it frees an address this needs"})
 		}
 	default:
+		if p.takers[0].Kind == "load_balancer" {
+			prop = map[string]string{"public_ip": "public_network", "private_ips": "network"}[prop]
+		}
 		c.problem(p.takers[0], "%s", []string{prop}, c.shortage(p, need, what))
 		return
 	}
@@ -230,6 +236,9 @@ func (c *checker) shortage(p *pool, need int, what string) string {
 	noun := "instances need"
 	if need == 1 {
 		noun = "instance needs"
+	}
+	if slices.ContainsFunc(p.takers, func(t *planner.Change) bool { return t.Kind == "load_balancer" }) {
+		noun = "instances and load balancers (3 public addresses each) need" // one entry per address
 	}
 	msg := fmt.Sprintf("%d %s %s but %s %s %d free", need, noun, what, p.name, map[bool]string{true: "has", false: "have"}[!strings.HasPrefix(p.name, "the ")], p.supply)
 	if len(p.freers) > 0 {

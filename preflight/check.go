@@ -39,6 +39,8 @@ func Check(s *spec.Stack, p *planner.Document, snap *state.Snapshot, live *resou
 			c.instance(ch, region, cat)
 		case "public_network":
 			c.publicNetwork(ch, region, cat)
+		case "load_balancer":
+			c.loadBalancer(ch, region)
 		}
 	}
 	for _, ch := range p.Changes {

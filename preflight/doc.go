@@ -23,6 +23,12 @@
 //     suffice and the deletes make up for it, the creates get that ordering
 //     edge (Change.WaitsFor). Creates that need a public address also wait
 //     for the public networks the plan builds in their VDC.
+//   - load balancers: the region among DescribeZones' and cpu/ram among
+//     DescribeLoadBalancersSpec's sizes (once per plan and region); listener
+//     ports unique and not 22, 1080, 9100 or 9101, names unique,
+//     certificates only on http listeners; a load balancer with a public
+//     network takes 3 of its VDC's public addresses and one address of its
+//     private network, counted with the instances'.
 //   - account: MasterTotalBalance + CreditLine − ToDeduct < 0 is arrears, an
 //     error when the plan buys anything; a balance below the plan's
 //     estimated first month is a warning.

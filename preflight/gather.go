@@ -25,6 +25,10 @@ type Facts struct {
 	Databases map[DBKey]*cloud.DBConfig
 	// Calls counts the requests Gather made.
 	Calls int
+	// LBZones and LBSizes: where load balancers are sold, and the sizes
+	// of each region (load_balancer.go).
+	LBZones []cloud.LBZone
+	LBSizes map[string][]cloud.LBCpuRam
 	// Unchecked are the reads the cloud refused (a sub-account without the
 	// permission): their checks are skipped, and reported as warnings.
 	Unchecked []Unchecked
@@ -122,6 +126,9 @@ func Gather(ctx context.Context, c *cloud.Client, p *planner.Document, snap *sta
 			continue
 		}
 		f.Sizes[k] = list
+	}
+	if err := gatherLBs(ctx, c, p, snap, live, f); err != nil {
+		return nil, err
 	}
 	if buys {
 		acct, err := c.DescribeAccountInfo(ctx)

@@ -14,6 +14,11 @@
 //     billing method): a thousand identical instances cost one call.
 //   - VDCs, private networks, security groups and tags have no price;
 //     templates have no quote action, so they are not priced.
+//   - Load balancers have no documented price (负载均衡概览.md has no price
+//     action): each such change carries Cost.NotPriced with why, the plan's
+//     totals list them in CostSummary.NotPriced and leave them out, so a
+//     load balancer is never counted as free. Certificates are uploaded
+//     files with no charge of their own.
 //   - The currency is the one the quotes name (¥ when none does).
 //   - Quotes come through the client's catalogue cache. A plan that buys
 //     nothing (Buys false: no changes, or only deletes) asks for none: it is

@@ -65,6 +65,11 @@ func Estimate(ctx context.Context, c *cloud.Client, p *planner.Document, snap *s
 	}
 	sum.After = sum.Before
 	for _, ch := range p.Changes {
+		if why := notPriced(ch); why != "" {
+			ch.Cost = &planner.Cost{NotPriced: why}
+			sum.NotPriced = append(sum.NotPriced, ch.Addr)
+			continue
+		}
 		cost, err := pr.change(ctx, ch, now[ch.Addr])
 		if err != nil {
 			return fmt.Errorf("price of %s: %w", ch.Addr, err)

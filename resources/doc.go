@@ -21,6 +21,17 @@
 // A new instance password forces a replacement: the API has no call that
 // changes it (list password in ignore_changes to keep the instance).
 //
+// Load balancers (load_balancer.go) are listed once (DescribeLoadBalancers,
+// no per-VDC filter) and, for those in the state, their listeners and
+// configuration file are read one load balancer at a time: the API has no
+// batched form. Backends named by instances are observed grouped as the
+// record groups them, from the instances' addresses on the load balancer's
+// network. Certificates (certificate.go) come from one
+// DescribeCACertificates; the chain and the key are not in it and are kept
+// from the state (the key only as a fingerprint). A certificate is made
+// before the one it replaces is deleted (CreatesFirst), and the old one's
+// delete waits for the updates that stop using it.
+//
 // What the API cannot show is kept from the state rather than observed:
 // instance passwords (compared as salted hashes) and a template's source
 // instance and power_on flag. Instance security group membership is

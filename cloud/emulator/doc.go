@@ -189,6 +189,9 @@
 // found), Valid is 0 past the end date and 2 within 30 days of it, and a
 // certificate a listener uses refuses DeleteCACertificate (409
 // ResourceInUse). Uploads and deletes take effect at once (empty TaskId).
+// ModifyLoadBalancerStrategys and AddLoadBalancerStrategys take
+// HttpListeners or TcpListeners alone: the document requires HttpListeners,
+// but the official SDK leaves an empty list out.
 // The private key is kept, because DescribeCACertificate answers it (as
 // PirvateKey).
 //

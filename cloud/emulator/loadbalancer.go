@@ -657,7 +657,10 @@ var listenerName = regexp.MustCompile(`^[A-Za-z]([A-Za-z0-9_-]{0,48}[A-Za-z0-9])
 
 // parseListeners reads HttpListeners and TcpListeners.
 func (s *Server) parseListeners(lb *LoadBalancer, p params) ([]LBListener, *apiError) {
-	if _, ok := p["HttpListeners"]; !ok {
+	// The document requires HttpListeners; the SDK leaves an empty list
+	// out (omitempty), so one of the two lists is enough.
+	_, hasHTTP := p["HttpListeners"]
+	if _, hasTCP := p["TcpListeners"]; !hasHTTP && !hasTCP {
 		return nil, errArgMissing("HttpListeners")
 	}
 	var out []LBListener
