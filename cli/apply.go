@@ -101,7 +101,11 @@ func runApply(c *ucli.Context, destroy bool) error {
 		// same stack file): they are not asked for again.
 		o := optionsFrom(c)
 		o.targets, o.replace, o.price = saved.Targets, saved.Replace, false
-		if _, _, err := makePlan(c.Context, s, st, client, o); err != nil {
+		fresh, _, err := makePlan(c.Context, s, st, client, o)
+		if err != nil {
+			return err
+		}
+		if err := sameReads(saved, fresh); err != nil {
 			return err
 		}
 		p = saved
@@ -114,7 +118,9 @@ func runApply(c *ucli.Context, destroy bool) error {
 	}
 	view.PlanText(out, p, style(c))
 	if !p.HasChanges() {
-		return nil
+		// Outputs and reads are recorded even when no resource changes
+		// (a data source that moved without changing a property).
+		return recordExports(c.Context, st, s, p, destroy)
 	}
 	if !c.Bool("auto-approve") {
 		q := "Do you want to perform these actions? Only 'yes' is accepted: "
@@ -132,6 +138,9 @@ func runApply(c *ucli.Context, destroy bool) error {
 	took := time.Since(start).Round(100 * time.Millisecond)
 	if err != nil {
 		return err
+	}
+	if err := recordExports(c.Context, st, s, p, destroy); err != nil {
+		return fmt.Errorf("record the stack's outputs: %w", err)
 	}
 	verb := "Apply"
 	if destroy {

@@ -40,6 +40,7 @@ func printOutputs(c *ucli.Context, s *spec.Stack, only string, asJSON bool) erro
 	if err != nil {
 		return err
 	}
+	bindRecorded(s, snap)
 	attr := planner.RecordResolver(s, func(addr string) *state.Record { return snap.Resources[addr] })
 	values := map[string]any{}
 	var names []string

@@ -25,6 +25,9 @@ type Live struct {
 	ListedGroups    bool
 	ListedTemplates bool
 	ListedTags      bool
+	// Catalogs are the regions' catalogues (DescribeAvailableResource),
+	// listed for image data sources.
+	Catalogs map[string]*cloud.AvailableResource
 }
 
 // LivePublic is a public network and its VDC.
@@ -53,13 +56,15 @@ type Scope struct {
 	Groups []string
 	// Groups, Templates, Tags: list them at all.
 	ListGroups, ListTemplates, ListTags bool
+	// Catalogs are the regions whose catalogue is read (image lookups).
+	Catalogs []string
 }
 
 // NewLive returns an empty view.
 func NewLive() *Live {
 	return &Live{VDCs: map[string]*cloud.Vdc{}, Publics: map[string]*LivePublic{}, Privates: map[string]*LivePrivate{},
 		Instances: map[string]*cloud.Instance{}, Groups: map[string]*LiveGroup{}, Templates: map[string]*cloud.Template{},
-		Tags: map[string]*cloud.Tag{}, ListedInstances: map[string]bool{}}
+		Tags: map[string]*cloud.Tag{}, ListedInstances: map[string]bool{}, Catalogs: map[string]*cloud.AvailableResource{}}
 }
 
 // Refresh makes the batched calls for sc.
@@ -70,50 +75,58 @@ func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 		return nil, fmt.Errorf("refresh VDCs: %w", err)
 	}
 	l.addVDCs(vdcs)
+	if err := l.extend(ctx, c, sc); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// extend makes the batched calls sc asks for that l has not made yet.
+func (l *Live) extend(ctx context.Context, c *cloud.Client, sc Scope) error {
 	for _, vdc := range sortedStrings(sc.VDCs) {
 		if _, ok := l.VDCs[vdc]; !ok || l.ListedInstances[vdc] {
 			continue
 		}
 		ins, err := c.ListInstances(ctx, cloud.DescribeInstancesRequest{VdcID: vdc}, pageSize)
 		if err != nil {
-			return nil, fmt.Errorf("refresh instances of VDC %s: %w", vdc, err)
+			return fmt.Errorf("refresh instances of VDC %s: %w", vdc, err)
 		}
 		for i := range ins {
 			l.Instances[ins[i].InstanceID] = &ins[i]
 		}
 		l.ListedInstances[vdc] = true
 	}
-	if sc.ListGroups || len(sc.Groups) > 0 {
+	if (sc.ListGroups || len(sc.Groups) > 0) && !l.ListedGroups {
 		list, err := c.DescribeSecurityGroups(ctx, cloud.DescribeSecurityGroupsRequest{PageSize: pageSize, PageNumber: 1})
 		if err != nil {
-			return nil, fmt.Errorf("refresh security groups: %w", err)
+			return fmt.Errorf("refresh security groups: %w", err)
 		}
 		for _, g := range list.SecurityGroup {
 			l.Groups[g.SecurityGroupID] = &LiveGroup{SecurityGroup: g}
 		}
 		l.ListedGroups = true
-		for _, id := range sortedStrings(sc.Groups) {
-			g, ok := l.Groups[id]
-			if !ok {
-				continue
-			}
-			attr, err := c.DescribeSecurityGroupAttribute(ctx, cloud.DescribeSecurityGroupAttributeRequest{SecurityGroupID: id})
-			if err != nil {
-				return nil, fmt.Errorf("refresh rules of security group %s: %w", id, err)
-			}
-			g.Attr = attr
-		}
 	}
-	if sc.ListTags {
+	for _, id := range sortedStrings(sc.Groups) {
+		g, ok := l.Groups[id]
+		if !ok || g.Attr != nil {
+			continue
+		}
+		attr, err := c.DescribeSecurityGroupAttribute(ctx, cloud.DescribeSecurityGroupAttributeRequest{SecurityGroupID: id})
+		if err != nil {
+			return fmt.Errorf("refresh rules of security group %s: %w", id, err)
+		}
+		g.Attr = attr
+	}
+	if sc.ListTags && !l.ListedTags {
 		if err := l.addTags(ctx, c); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if sc.ListTemplates {
+	if sc.ListTemplates && !l.ListedTemplates {
 		for page := 1; ; page++ {
 			tl, err := c.DescribeTemplateInfo(ctx, cloud.DescribeTemplateInfoRequest{PageNumber: page, PageSize: pageSize})
 			if err != nil {
-				return nil, fmt.Errorf("refresh templates: %w", err)
+				return fmt.Errorf("refresh templates: %w", err)
 			}
 			for i := range tl.TemplateList {
 				t := &tl.TemplateList[i]
@@ -125,7 +138,17 @@ func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 		}
 		l.ListedTemplates = true
 	}
-	return l, nil
+	for _, region := range sortedStrings(sc.Catalogs) {
+		if _, ok := l.Catalogs[region]; ok || region == "" {
+			continue
+		}
+		cat, err := c.DescribeAvailableResource(ctx, cloud.AvailableResourceRequest{RegionID: region})
+		if err != nil {
+			return fmt.Errorf("refresh the catalogue of %s: %w", region, err)
+		}
+		l.Catalogs[region] = cat
+	}
+	return nil
 }
 
 // addTags lists the account's tags.

@@ -80,6 +80,7 @@ func Why(c *planner.Change) string {
 
 // PlanText writes the human plan.
 func PlanText(w io.Writer, p *planner.Document, st Style) {
+	readsText(w, p)
 	changed := 0
 	for _, c := range p.Changes {
 		if !shown(c) {
@@ -111,6 +112,9 @@ func PlanText(w io.Writer, p *planner.Document, st Style) {
 // notes are a change's price and the ordering preflight added to it.
 func notes(p *planner.Document, c *planner.Change) []string {
 	var out []string
+	for _, b := range c.Because {
+		out = append(out, "because "+b)
+	}
 	if c.Cost != nil {
 		cur := p.Cost.Currency
 		out = append(out, fmt.Sprintf("cost: %s a month (%s → %s)", signed(cur, c.Cost.Delta()), planner.Money(cur, c.Cost.Before), planner.Money(cur, c.Cost.After)))
@@ -221,11 +225,16 @@ func DriftText(w io.Writer, items []*planner.DriftItem, st Style) {
 			}
 		case planner.DriftUnmanaged:
 			fmt.Fprintf(w, "%s %s %s %q (in VDC %s): not managed by this stack\n", st.paint("36", "?"), d.Kind, d.ID, d.Name, d.VDC)
+		case planner.DriftRead:
+			readDriftLine(w, d, st)
 		}
 	}
 	var parts []string
 	for _, c := range []string{planner.DriftModified, planner.DriftDeleted, planner.DriftUnmanaged} {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[c], c))
+	}
+	if n := counts[planner.DriftRead]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d read value(s) changed", n))
 	}
 	fmt.Fprintf(w, "Drift: %s.\n", strings.Join(parts, ", "))
 }
