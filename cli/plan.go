@@ -211,11 +211,15 @@ func graphCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "graph",
 		Usage: "print the dependency graph",
-		Flags: append(stackFlags(), &ucli.StringFlag{Name: "format", Value: "text", Usage: "text or dot"}),
+		Flags: append(append(stackFlags(), stateFlags()...), &ucli.StringFlag{Name: "format", Value: "text", Usage: "text or dot"},
+			&ucli.BoolFlag{Name: "stacks", Usage: "draw which stacks read which (stacks: and what their states recorded), not the resources"}),
 		Action: func(c *ucli.Context) error {
 			s, err := mustStack(c)
 			if err != nil {
 				return err
+			}
+			if c.Bool("stacks") {
+				return graphStacks(c, s)
 			}
 			g := s.Graph()
 			names := s.Names()

@@ -83,7 +83,7 @@ func recordExports(ctx context.Context, st state.Store, s *spec.Stack, p *planne
 	if err != nil {
 		return err
 	}
-	ex := &state.Exports{}
+	ex := &state.Exports{Stack: s.Name}
 	if !destroy {
 		attr := planner.RecordResolver(s, func(addr string) *state.Record { return snap.Resources[addr] })
 		ex.Outputs = map[string]any{}

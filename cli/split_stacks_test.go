@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -123,6 +124,23 @@ func (x *splitStacks) exercise() {
 	}
 	x.run("platform", 0, "plan", "--detailed-exitcode")
 	x.run("app", 0, "drift")
+
+	// graph --stacks draws what the app reads of the platform.
+	platformState := x.states["platform"]
+	if platformState == "" {
+		platformState = ".cdstack/platform.db"
+	}
+	out = x.run("app", 0, "graph", "--stacks")
+	if !regexp.MustCompile(`(?m)^app → platform: app_sg_id, vdc_id \(state ` + regexp.QuoteMeta(platformState) + `, serial \d+\)$`).MatchString(out) {
+		t.Errorf("graph --stacks:\n%s", out)
+	}
+	out = x.run("app", 0, "graph", "--stacks", "--format", "dot")
+	if !strings.Contains(out, fmt.Sprintf("  \"(this stack)\" -> %q [label=\"app_sg_id, vdc_id\"];", platformState)) || !strings.HasPrefix(out, "digraph stacks {") {
+		t.Errorf("graph --stacks --format dot:\n%s", out)
+	}
+	if out = x.run("platform", 0, "graph", "--stacks"); !strings.Contains(out, "platform reads no other stack") {
+		t.Errorf("graph --stacks of the platform:\n%s", out)
+	}
 
 	before := x.run("platform", 0, "state", "pull")
 	out = x.run("app", 0, "destroy", "--auto-approve")
