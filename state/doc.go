@@ -20,6 +20,11 @@
 //     an apply and see its last committed step.
 //   - A file that is not a bbolt database, is truncated or corrupt, or was
 //     written by a newer format is refused with an error and left untouched.
+//   - Exports (exports.go) are one value beside the records, replaced by
+//     the Commit that carries them (bbolt: meta/exports; etcd:
+//     <prefix>/meta/exports): the outputs of the last apply, never a
+//     sensitive one's value, and what it read. Readers of another stack
+//     read them as any reader does: without the lock.
 //   - No secret is stored: records keep salted hashes of sensitive inputs
 //     (HashSecret: argon2id, see secret.go), never values.
 //
