@@ -162,7 +162,7 @@ func runDrift(c *ucli.Context) error {
 		return err
 	}
 	defer closeCloud()
-	p, _, err := makePlan(c.Context, s, st, client, planOptions{refresh: true, warn: c.App.ErrWriter, open: openerOf(c)})
+	p, _, err := makePlan(c.Context, s, st, client, planOptions{refresh: true, warn: c.App.ErrWriter, open: openerOf(c), lenient: true})
 	if err != nil {
 		return err
 	}

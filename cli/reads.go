@@ -34,7 +34,7 @@ func resolveReads(ctx context.Context, s *spec.Stack, snap *state.Snapshot, live
 	if warn == nil {
 		warn = io.Discard
 	}
-	res, err := reads.Resolve(ctx, reads.Input{Stack: s, Snapshot: snap, Live: live, Client: client, Open: o.open})
+	res, err := reads.Resolve(ctx, reads.Input{Stack: s, Snapshot: snap, Live: live, Client: client, Open: o.open, Lenient: o.lenient})
 	var problems spec.Errors
 	if errors.As(err, &problems) {
 		for _, p := range problems {

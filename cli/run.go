@@ -109,6 +109,9 @@ type planOptions struct {
 	warn                        io.Writer
 	// open opens another stack's state for reading (stacks:).
 	open func(path string) (reads.Source, error)
+	// lenient (drift): what the stack read before and cannot read now is
+	// drift, not an error.
+	lenient bool
 }
 
 // optionsFrom reads --refresh, --target, --replace and --skip-preflight:

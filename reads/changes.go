@@ -2,6 +2,8 @@ package reads
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/cdstack/cdstack/planner"
 	"github.com/cdstack/cdstack/state"
@@ -46,7 +48,27 @@ func Changes(prev *state.Exports, now *Result) []planner.ReadChange {
 			}
 		}
 	}
+	for _, ref := range sortedKeys(now.gone) {
+		out = append(out, planner.ReadChange{Ref: ref, Before: goneBefore(prev, ref), After: now.gone[ref]})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Ref < out[j].Ref })
 	return out
+}
+
+// goneBefore is what the last apply read for ref.
+func goneBefore(prev *state.Exports, ref string) any {
+	var name, attr string
+	if _, err := fmt.Sscanf(strings.NewReplacer(".", " ", "}", "").Replace(ref), "${stack %s outputs %s", &name, &attr); err == nil {
+		if st := prev.Stacks[name]; st != nil {
+			return st.Outputs[attr]
+		}
+	}
+	if _, err := fmt.Sscanf(strings.NewReplacer(".", " ", "}", "").Replace(ref), "${data %s id", &name); err == nil {
+		if d := prev.Data[name]; d != nil {
+			return d.ID
+		}
+	}
+	return nil
 }
 
 // Exports is what an apply records: the outputs whose values are known

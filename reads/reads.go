@@ -35,6 +35,10 @@ type Input struct {
 	Client *cloud.Client
 	// Open opens another stack's state (a path made by StatePath).
 	Open func(path string) (Source, error)
+	// Lenient (drift) turns a data source that no longer matches exactly
+	// one resource, or an output that is gone, into a change from what the
+	// last apply read, instead of an error, when the last apply read it.
+	Lenient bool
 }
 
 // A Result is what the stack read: the one resource of each data source
@@ -46,6 +50,9 @@ type Result struct {
 	Stacks map[string]*state.StackRead `json:"stacks,omitempty"`
 	// unknown data sources (no refresh and nothing recorded).
 	unknown map[string]bool
+	// gone says, by reference, why a value the last apply read cannot be
+	// read now (Lenient only).
+	gone map[string]string
 }
 
 // Empty reports whether the stack reads nothing.
@@ -79,7 +86,20 @@ func StatePath(stackFile string, sr *spec.StackRef) string {
 // stack file are spec.Errors, all of them, sorted.
 func Resolve(ctx context.Context, in Input) (*Result, error) {
 	s := in.Stack
-	res := &Result{Data: map[string]*state.DataRead{}, Stacks: map[string]*state.StackRead{}, unknown: map[string]bool{}}
+	res := &Result{Data: map[string]*state.DataRead{}, Stacks: map[string]*state.StackRead{}, unknown: map[string]bool{}, gone: map[string]string{}}
+	prev := in.Snapshot.Exports
+	if prev == nil {
+		prev = &state.Exports{}
+	}
+	// lenient reports whether a problem with what the last apply read is
+	// a change (drift) rather than an error, and notes it.
+	lenient := func(ref, why string, wasRead bool) bool {
+		if in.Lenient && wasRead {
+			res.gone[ref] = why
+			return true
+		}
+		return false
+	}
 	var problems spec.Errors
 	fail := func(pos spec.Pos, path, format string, args ...any) {
 		problems = append(problems, &spec.Error{Pos: pos, Path: path, Msg: fmt.Sprintf(format, args...)})
@@ -106,6 +126,9 @@ func Resolve(ctx context.Context, in Input) (*Result, error) {
 			case ex.IsSensitive(out):
 				fail(ref.Pos, "", "%s: output %q of stack %q is sensitive: another stack cannot read it", ref, out, name)
 			case !ok:
+				if was := prev.Stacks[name]; was != nil && lenient(ref.String(), fmt.Sprintf("(no output %q at serial %d)", out, snap.Meta.Serial), was.Outputs[out] != nil) {
+					continue
+				}
 				fail(ref.Pos, "", "%s: stack %q (state %s, serial %d) has no output %q; it has %s", ref, name, path, snap.Meta.Serial, out, listOr(ex.OutputNames(), "none"))
 			default:
 				read.Outputs[out] = v
@@ -143,12 +166,20 @@ func Resolve(ctx context.Context, in Input) (*Result, error) {
 			fail(ds.Pos, path, "%v", err)
 			continue
 		}
+		idRef := fmt.Sprintf("${data.%s.id}", name)
+		wasRead := prev.Data[name] != nil && prev.Data[name].Kind == ds.Kind
 		switch len(matches) {
 		case 0:
+			if lenient(idRef, fmt.Sprintf("(no %s matches %s)", ds.Kind, describe(f)), wasRead) {
+				continue
+			}
 			fail(ds.Pos, path, "no %s matches %s%s", ds.Kind, describe(f), nearest(f, all))
 			continue
 		case 1:
 		default:
+			if lenient(idRef, fmt.Sprintf("(%d of kind %s match %s)", len(matches), ds.Kind, describe(f)), wasRead) {
+				continue
+			}
 			fail(ds.Pos, path, "%d of kind %s match %s, and a data source must match exactly one: %s; narrow the filter (id, name, vdc, …)", len(matches), ds.Kind, describe(f), candidates(matches))
 			continue
 		}

@@ -57,6 +57,12 @@ func TestChanges(t *testing.T) {
 	if diff := cmp.Diff(want, Changes(prev, now)); diff != "" {
 		t.Errorf("Changes (-want +got)\n%s", diff)
 	}
+	// What cannot be read now (drift is lenient) is a change from what was.
+	now.gone = map[string]string{"${data.img.id}": "(no image matches {name: \"x\"})", "${stack.platform.outputs.n}": "(no output \"n\" at serial 8)"}
+	got := Changes(prev, now)
+	if len(got) != 4 || got[0].Ref != "${data.img.id}" || got[0].Before != "Centos_7.6_64" || got[2].Ref != "${stack.platform.outputs.n}" || got[2].Before != float64(2) {
+		t.Errorf("Changes with values gone = %+v", got)
+	}
 	if got := Changes(nil, now); got != nil {
 		t.Errorf("Changes with nothing recorded = %v, want none", got)
 	}
