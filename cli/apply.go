@@ -139,8 +139,12 @@ func runApply(c *ucli.Context, destroy bool) error {
 	if err != nil {
 		return err
 	}
-	if err := recordExports(c.Context, st, s, p, destroy); err != nil {
-		return fmt.Errorf("record the stack's outputs: %w", err)
+	// Outputs and reads are recorded by an apply that went through: after
+	// a failure the last complete apply's stay, and the next one records.
+	if res.Err() == nil {
+		if err := recordExports(c.Context, st, s, p, destroy); err != nil {
+			return fmt.Errorf("record the stack's outputs: %w", err)
+		}
 	}
 	verb := "Apply"
 	if destroy {

@@ -18,5 +18,7 @@
 //     last apply recorded, or stay unknown.
 //   - Changes compares what was read now with what the last apply read:
 //     drift reports them, and the plan names them as the reason for the
-//     changes they cause.
+//     changes they cause. For drift (Input.Lenient) a value the last apply
+//     read that cannot be read now (the output is gone, the lookup matches
+//     none or several) is such a change too; plan and apply refuse it.
 package reads

@@ -62,7 +62,7 @@ func instancesNeeded(l *Live, f Filter) Scope {
 	for id := range l.VDCs {
 		all = append(all, id)
 	}
-	return Scope{VDCs: all, ListTags: len(f.Tags) > 0}
+	return Scope{VDCs: all} // an instance's tags come with it
 }
 
 // managedData reads a managed kind's candidates through its Observe, so a
