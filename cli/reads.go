@@ -62,12 +62,14 @@ func bindRecorded(s *spec.Stack, snap *state.Snapshot) {
 // sameReads refuses a saved plan whose data sources or other stacks'
 // outputs read differently now.
 func sameReads(saved *planner.Document, now *planner.Document) error {
-	for name, was := range saved.Data {
+	for _, name := range sortedKeys(saved.Data) {
+		was := saved.Data[name]
 		if is := now.Data[name]; is == nil || is.ID != was.ID || !reflect.DeepEqual(resources.Canon(is.Attrs), resources.Canon(was.Attrs)) {
 			return fmt.Errorf("%w: data source %s reads differently since the plan was made; plan again", planner.ErrStalePlan, name)
 		}
 	}
-	for name, was := range saved.Stacks {
+	for _, name := range sortedKeys(saved.Stacks) {
+		was := saved.Stacks[name]
 		if is := now.Stacks[name]; is == nil || !reflect.DeepEqual(resources.Canon(is.Outputs), resources.Canon(was.Outputs)) {
 			return fmt.Errorf("%w: the outputs read from stack %s changed since the plan was made; plan again", planner.ErrStalePlan, name)
 		}

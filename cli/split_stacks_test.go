@@ -190,6 +190,8 @@ func TestPlatformRebuildMovesApp(t *testing.T) {
 	x.run("platform", 0, "apply", "--auto-approve")
 	x.run("app", 0, "apply", "--auto-approve")
 	oldVDC := x.output("platform", "vdc_id")
+	// A plan saved before the rebuild, applied after it, is refused.
+	x.run("app", 0, "plan", "--out", "before.plan", "--replace", "app[0]")
 
 	// The platform team rebuilds: its old resources are left to the app,
 	// new ones are made under a new name.
@@ -197,6 +199,9 @@ func TestPlatformRebuildMovesApp(t *testing.T) {
 	x.run("platform", 0, "apply", "--auto-approve", "--var", "vdc_name=platform-v2")
 	newVDC := x.output("platform", "vdc_id")
 
+	if out := x.run("app", 1, "apply", "before.plan"); !strings.Contains(out, "the saved plan is stale: data source lan reads differently since the plan was made") {
+		t.Errorf("apply of a plan saved before the rebuild:\n%s", out)
+	}
 	out := x.run("app", 2, "drift")
 	want := fmt.Sprintf("! ${stack.platform.outputs.vdc_id}: changed since the last apply: %q → %q", oldVDC, newVDC)
 	if !strings.Contains(out, want) || !strings.Contains(out, "4 read value(s) changed") {
