@@ -37,16 +37,27 @@ type DataKind struct {
 }
 
 // DataKinds are the kinds a data source reads, by name: every managed kind
-// plus image. A new kind plugs in with an entry here (usually
-// managedData(kind, need)) and its filters in spec.DataFilters.
+// plus image. A new kind plugs in with one entry here,
+// managedData(kind, what its lookups need listed, its ids in a Live view),
+// and its filters in spec.DataFilters.
 var DataKinds = map[string]DataKind{
-	"vdc":             managedData("vdc", nothingMore),
-	"public_network":  managedData("public_network", nothingMore),
-	"private_network": managedData("private_network", nothingMore),
-	"security_group":  managedData("security_group", func(*Live, Filter) Scope { return Scope{ListGroups: true} }),
-	"template":        managedData("template", func(*Live, Filter) Scope { return Scope{ListTemplates: true} }),
-	"instance":        managedData("instance", instancesNeeded),
+	"vdc":             managedData("vdc", nothingMore, func(l *Live) []string { return keysOf(l.VDCs) }),
+	"public_network":  managedData("public_network", nothingMore, func(l *Live) []string { return keysOf(l.Publics) }),
+	"private_network": managedData("private_network", nothingMore, func(l *Live) []string { return keysOf(l.Privates) }),
+	"security_group":  managedData("security_group", func(*Live, Filter) Scope { return Scope{ListGroups: true} }, func(l *Live) []string { return keysOf(l.Groups) }),
+	"template":        managedData("template", func(*Live, Filter) Scope { return Scope{ListTemplates: true} }, func(l *Live) []string { return keysOf(l.Templates) }),
+	"instance":        managedData("instance", instancesNeeded, func(l *Live) []string { return keysOf(l.Instances) }),
 	"image":           {Need: imagesNeeded, List: images},
+}
+
+// keysOf returns a Live map's ids, sorted.
+func keysOf[T any](m map[string]T) []string {
+	out := make([]string, 0, len(m))
+	for id := range m {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func nothingMore(*Live, Filter) Scope { return Scope{} }
@@ -67,11 +78,11 @@ func instancesNeeded(l *Live, f Filter) Scope {
 
 // managedData reads a managed kind's candidates through its Observe, so a
 // data source exports exactly what the resource would.
-func managedData(kind string, need func(*Live, Filter) Scope) DataKind {
+func managedData(kind string, need func(*Live, Filter) Scope, ids func(*Live) []string) DataKind {
 	return DataKind{Need: need, List: func(l *Live, _ Filter) []Candidate {
 		k := Registry[kind]
 		var out []Candidate
-		for _, id := range l.ids(kind) {
+		for _, id := range ids(l) {
 			obs := k.Observe(l, id, nil)
 			if obs == nil {
 				continue
@@ -99,40 +110,6 @@ func managedData(kind string, need func(*Live, Filter) Scope) DataKind {
 		}
 		return out
 	}}
-}
-
-// ids returns the ids of every live resource of kind, sorted.
-func (l *Live) ids(kind string) []string {
-	var out []string
-	add := func(id string) { out = append(out, id) }
-	switch kind {
-	case "vdc":
-		for id := range l.VDCs {
-			add(id)
-		}
-	case "public_network":
-		for id := range l.Publics {
-			add(id)
-		}
-	case "private_network":
-		for id := range l.Privates {
-			add(id)
-		}
-	case "instance":
-		for id := range l.Instances {
-			add(id)
-		}
-	case "security_group":
-		for id := range l.Groups {
-			add(id)
-		}
-	case "template":
-		for id := range l.Templates {
-			add(id)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // imagesNeeded: the region's catalogue (public and private images) and the
@@ -165,7 +142,7 @@ func images(l *Live, f Filter) []Candidate {
 			}
 		}
 	}
-	for _, id := range l.ids("template") {
+	for _, id := range keysOf(l.Templates) {
 		t := l.Templates[id]
 		c := Candidate{ID: id, Name: t.Name, Region: f.Region, Attrs: map[string]any{"id": id, "name": t.Name, "type": "private", "os_type": t.OSType, "region": f.Region}}
 		for _, r := range t.Region {

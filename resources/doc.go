@@ -23,7 +23,8 @@
 // Live view (List; a managed kind's through its Observe, so a data source
 // exports what the resource would). Extend makes only the listings a Live
 // view lacks, so a lookup in a VDC the refresh listed costs no call. A kind
-// added later plugs in with one DataKinds entry (managedData(name, need))
+// added later plugs in with one DataKinds entry (managedData(name, need,
+// ids))
 // and its filters in spec.DataFilters.
 //
 // A new instance password forces a replacement: the API has no call that
