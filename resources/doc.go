@@ -24,8 +24,7 @@
 // exports what the resource would). Extend makes only the listings a Live
 // view lacks, so a lookup in a VDC the refresh listed costs no call. A kind
 // added later plugs in with one DataKinds entry (managedData(name, need,
-// ids))
-// and its filters in spec.DataFilters.
+// ids)) and its filters in spec.DataFilters.
 //
 // A new instance password forces a replacement: the API has no call that
 // changes it (list password in ignore_changes to keep the instance).
