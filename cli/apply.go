@@ -114,7 +114,11 @@ func runApply(c *ucli.Context, destroy bool) error {
 		// same stack file): they are not asked for again.
 		o := optionsFrom(c)
 		o.targets, o.replace, o.price = saved.Targets, saved.Replace, false
-		if _, _, err := makePlan(c.Context, s, st, client, o); err != nil {
+		fresh, _, err := makePlan(c.Context, s, st, client, o)
+		if err != nil {
+			return err
+		}
+		if err := sameReads(saved, fresh); err != nil {
 			return err
 		}
 		p = saved
@@ -127,7 +131,9 @@ func runApply(c *ucli.Context, destroy bool) error {
 	}
 	view.PlanText(out, p, style(c))
 	if !p.HasChanges() {
-		return nil
+		// Outputs and reads are recorded even when no resource changes
+		// (a data source that moved without changing a property).
+		return recordExports(c.Context, st, s, p, destroy)
 	}
 	if !c.Bool("auto-approve") {
 		q := "Do you want to perform these actions? Only 'yes' is accepted: "
@@ -145,6 +151,13 @@ func runApply(c *ucli.Context, destroy bool) error {
 	took := time.Since(start).Round(100 * time.Millisecond)
 	if err != nil {
 		return err
+	}
+	// Outputs and reads are recorded by an apply that went through: after
+	// a failure the last complete apply's stay, and the next one records.
+	if res.Err() == nil {
+		if err := recordExports(c.Context, st, s, p, destroy); err != nil {
+			return fmt.Errorf("record the stack's outputs: %w", err)
+		}
 	}
 	verb := "Apply"
 	if destroy {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/cdstack/cdstack/planner"
 	"github.com/cdstack/cdstack/resources"
-	"github.com/cdstack/cdstack/state"
 )
 
 // warnExpiring writes a warning for each certificate of p that ends within
@@ -39,21 +38,6 @@ func warnExpiring(w io.Writer, p *planner.Document, live *resources.Live, now ti
 		}
 	}
 	printExpiring(w, expiring, now)
-}
-
-// warnExpiringRecords warns, as drift does, of each certificate of the
-// state that expires within resources.ExpiringSoon.
-func warnExpiringRecords(w io.Writer, snap *state.Snapshot, live *resources.Live, now time.Time) {
-	if w == nil || live == nil {
-		return
-	}
-	ids := map[string]string{}
-	for addr, rec := range snap.Resources {
-		if rec.Kind == "certificate" && rec.ID != "" {
-			ids[addr] = rec.ID
-		}
-	}
-	printExpiring(w, resources.Expiring(live, ids, now), now)
 }
 
 // printExpiring writes one warning per certificate, by address.

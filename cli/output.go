@@ -43,6 +43,7 @@ func printOutputs(c *ucli.Context, s *spec.Stack, only string, asJSON bool) erro
 	if err != nil {
 		return err
 	}
+	bindRecorded(s, snap)
 	attr := planner.RecordResolver(s, func(addr string) *state.Record { return snap.Resources[addr] })
 	values := map[string]any{}
 	var names []string
@@ -166,6 +167,7 @@ func runImport(c *ucli.Context) error {
 // just adopted. Sensitive fields and values not yet known stay out.
 func assumeUnshown(s *spec.Stack, snap *state.Snapshot, kind resources.Kind, r *spec.Resource, addr string, attrs resources.Inputs) []string {
 	_, idx := spec.SplitAddress(addr)
+	bindRecorded(s, snap)
 	desired, _, err := planner.Desired(s, kind, r, idx, planner.RecordResolver(s, func(a string) *state.Record { return snap.Resources[a] }))
 	if err != nil {
 		return nil

@@ -12,7 +12,6 @@ import (
 
 	"github.com/cdstack/cdstack/cloud"
 	"github.com/cdstack/cdstack/planner"
-	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
 	"github.com/cdstack/cdstack/view"
@@ -158,8 +157,9 @@ func runDrift(c *ucli.Context) error {
 	if format != "text" && format != "json" && format != "prometheus" {
 		return fmt.Errorf("--format %q: want text, json or prometheus", format)
 	}
-	// Drift compares the state with the cloud: it evaluates no property,
-	// so it needs no variable values.
+	// Drift compares the state with the cloud and what the last apply read
+	// with what reads give now: it needs no variable values (a property
+	// that depends on one is unknown, and never drift).
 	s, err := stackOrProblems(c, true)
 	if err != nil {
 		return err
@@ -170,21 +170,15 @@ func runDrift(c *ucli.Context) error {
 	}
 	defer st.Close()
 	announce(c, st)
-	client, closeCloud, err := connect(c)
+	client, closeCloud, err := connect(c, cloud.WithDefaultRegion(s.Region))
 	if err != nil {
 		return err
 	}
 	defer closeCloud()
-	snap, err := st.Snapshot(c.Context)
+	p, _, err := makePlan(c.Context, s, st, client, planOptions{refresh: true, warn: c.App.ErrWriter, open: openerOf(c), lenient: true})
 	if err != nil {
 		return err
 	}
-	live, err := resources.Refresh(c.Context, client, refreshScope(s, snap))
-	if err != nil {
-		return err
-	}
-	p := &planner.Document{Drift: planner.Drift(planner.Input{Stack: s, Snapshot: snap, Live: live})}
-	warnExpiringRecords(c.App.ErrWriter, snap, live, time.Now())
 	out := c.App.Writer
 	var tmp *os.File
 	if file := c.String("output"); file != "" {
@@ -230,11 +224,15 @@ func graphCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "graph",
 		Usage: "print the dependency graph",
-		Flags: append(stackFlags(), &ucli.StringFlag{Name: "format", Value: "text", Usage: "text or dot"}),
+		Flags: append(append(stackFlags(), stateFlags()...), &ucli.StringFlag{Name: "format", Value: "text", Usage: "text or dot"},
+			&ucli.BoolFlag{Name: "stacks", Usage: "draw which stacks read which (stacks: and what their states recorded), not the resources"}),
 		Action: func(c *ucli.Context) error {
 			s, err := mustStack(c)
 			if err != nil {
 				return err
+			}
+			if c.Bool("stacks") {
+				return graphStacks(c, s)
 			}
 			g := s.Graph()
 			names := s.Names()

@@ -18,6 +18,7 @@ import (
 	"github.com/cdstack/cdstack/planner"
 	"github.com/cdstack/cdstack/preflight"
 	"github.com/cdstack/cdstack/pricing"
+	"github.com/cdstack/cdstack/reads"
 	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
@@ -54,6 +55,11 @@ func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 		regions[r.Region] = true
 		if r.ID == "" {
 			continue // missing since a replacement
+		}
+		// An instance in a VDC the stack does not own (read as data, or
+		// from another stack) is seen through that VDC's listing.
+		if vdc, ok := r.Inputs["vdc"].(string); ok && vdc != "" && r.Kind == "instance" {
+			sc.VDCs = append(sc.VDCs, vdc)
 		}
 		switch r.Kind {
 		case "vdc":
@@ -124,13 +130,18 @@ type planOptions struct {
 	// the plan; warnings are written to warn.
 	check, skipPreflight, price bool
 	warn                        io.Writer
+	// open opens another stack's state for reading (stacks:).
+	open func(path string) (reads.Source, error)
+	// lenient (drift): what the stack read before and cannot read now is
+	// drift, not an error.
+	lenient bool
 }
 
 // optionsFrom reads --refresh, --target, --replace and --skip-preflight:
 // the plan is priced and checked.
 func optionsFrom(c *ucli.Context) planOptions {
 	return planOptions{refresh: c.Bool("refresh"), targets: c.StringSlice("target"), replace: c.StringSlice("replace"),
-		check: true, skipPreflight: c.Bool("skip-preflight"), price: true, warn: c.App.ErrWriter}
+		check: true, skipPreflight: c.Bool("skip-preflight"), price: true, warn: c.App.ErrWriter, open: openerOf(c)}
 }
 
 // check checks p against what the cloud can deliver (unless
@@ -197,7 +208,15 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 			pending[j.Addr] = executor.Outlook(ctx, client, j, live)
 		}
 	}
-	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending})
+	// What the stack reads and does not own; a destroy reads nothing (it
+	// must work when what the stack read is gone).
+	var rd *planner.Reads
+	if !o.destroy {
+		if rd, err = resolveReads(ctx, s, snap, live, client, o); err != nil {
+			return nil, nil, err
+		}
+	}
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd})
 	if err != nil {
 		return nil, nil, err
 	}

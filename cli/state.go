@@ -449,7 +449,9 @@ func runStatePull(c *ucli.Context) error {
 		Serial        uint64                `json:"serial"`
 		Resources     []pulledRecord        `json:"resources"`
 		Journal       []*state.JournalEntry `json:"journal"`
-	}{FormatVersion: "1", Lineage: snap.Meta.Lineage, Serial: snap.Meta.Serial, Resources: []pulledRecord{}, Journal: snap.Journal}
+		// Exports are the outputs and reads of the last apply.
+		Exports *state.Exports `json:"exports,omitempty"`
+	}{FormatVersion: "1", Lineage: snap.Meta.Lineage, Serial: snap.Meta.Serial, Resources: []pulledRecord{}, Journal: snap.Journal, Exports: snap.Exports}
 	for _, addr := range snap.Addresses() {
 		doc.Resources = append(doc.Resources, pulled(snap.Resources[addr]))
 	}

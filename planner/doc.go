@@ -22,6 +22,12 @@
 //     settled before anything else.
 //   - A resource whose name is taken in its scope by something no record
 //     owns is not created (NameTakenError names the import to run).
+//   - What the stack reads and does not own (Input.Reads: data sources,
+//     other stacks' outputs) is shown in the Document (Data, Stacks); a
+//     value read that changed since the last apply is drift of class
+//     read_changed, and the changes of the fields it feeds name it in
+//     Because. Data sources are never changes: nothing creates, updates or
+//     deletes them.
 //
 // Naming: DESIGN calls both the function and the value "Plan"; Go cannot
 // have both in one package, so the function is Plan and the value Document.

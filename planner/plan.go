@@ -108,6 +108,10 @@ type Change struct {
 	WaitsFor []Wait `json:"waits_for,omitempty"`
 	// Cost is the change's estimated monthly price, when priced.
 	Cost *Cost `json:"cost,omitempty"`
+	// Because names the values read from outside the stack (a data
+	// source, another stack's output) that changed since the last apply
+	// and feed the fields that change.
+	Because []string `json:"because,omitempty"`
 }
 
 // A Wait is an ordering edge a plan adds: the step it waits for and why.
@@ -193,6 +197,10 @@ type Document struct {
 	Cost    *CostSummary `json:"cost,omitempty"`
 	Changes []*Change    `json:"changes"`
 	Drift   []*DriftItem `json:"drift"`
+	// Data is what each data source resolved to; Stacks what was read of
+	// each other stack (its state and serial).
+	Data   map[string]*state.DataRead  `json:"data,omitempty"`
+	Stacks map[string]*state.StackRead `json:"stacks,omitempty"`
 }
 
 // FormatVersion of saved plans and --json output.

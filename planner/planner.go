@@ -36,6 +36,9 @@ type Input struct {
 	// likely to do (executor.Outlook): a read-only command shows such an
 	// address as pending with it, instead of as drift or a name conflict.
 	Pending map[string]string
+	// Reads are the stack's data sources and other stacks' outputs as read
+	// now (nil: the stack reads none).
+	Reads *Reads
 }
 
 // A ProtectError lists protected resources the plan would replace or delete.
@@ -60,6 +63,9 @@ func Plan(in Input) (*Document, error) {
 	p := &Document{FormatVersion: FormatVersion, Stack: s.Name, StackFile: s.File, StackHash: s.Hash,
 		Lineage: snap.Meta.Lineage, Serial: snap.Meta.Serial, Refreshed: in.Live != nil, Destroy: in.Destroy,
 		Targets: in.Targets, Replace: in.Replace, Workspace: s.Workspace, Changes: []*Change{}, Drift: []*DriftItem{}}
+	if in.Reads != nil {
+		p.Data, p.Stacks = in.Reads.Data, in.Reads.Stacks
+	}
 	if err := checkReplace(in); err != nil {
 		return nil, err
 	}
@@ -166,6 +172,9 @@ func Plan(in Input) (*Document, error) {
 	sortChanges(p.Changes)
 	if in.Live != nil {
 		p.Drift = detectDrift(in, work)
+		if in.Reads != nil {
+			p.Drift = append(p.Drift, readDrift(in.Reads.Changed)...)
+		}
 	}
 	return p, nil
 }
@@ -294,6 +303,9 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 	}
 	c.Fields = append(c.Fields, nestedSecretChanges(kind, secrets, rec.SecretHashes, ignored, c.Fields)...)
 	requested := replaceRequested(in.Replace, addr)
+	if in.Reads != nil {
+		c.Because = because(r, c, in.Reads.Changed)
+	}
 	failed := rec.Failed || obs.Failed
 	switch {
 	case failed:

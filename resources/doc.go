@@ -18,6 +18,14 @@
 //     from a journal entry: creates carry a unique name (the marker) within
 //     their VDC.
 //
+// Data sources (data.go): DataKinds says, per kind a stack may read, what
+// a lookup needs listed (Need) and how it reads the candidates out of a
+// Live view (List; a managed kind's through its Observe, so a data source
+// exports what the resource would). Extend makes only the listings a Live
+// view lacks, so a lookup in a VDC the refresh listed costs no call. A kind
+// added later plugs in with one DataKinds entry (managedData(name, need,
+// ids)) and its filters in spec.DataFilters.
+//
 // A new instance password forces a replacement: the API has no call that
 // changes it (list password in ignore_changes to keep the instance).
 //

@@ -36,6 +36,9 @@ type Live struct {
 	Certs       map[string]*cloud.Certificate
 	ListedLBs   bool
 	ListedCerts bool
+	// Catalogs are the regions' catalogues (DescribeAvailableResource),
+	// listed for image data sources.
+	Catalogs map[string]*cloud.AvailableResource
 }
 
 // LivePublic is a public network and its VDC.
@@ -80,6 +83,8 @@ type Scope struct {
 	// and parameters the state manages: one DescribeDBAccount or
 	// DescribeDBParameter each.
 	DBAccounts, DBParameters []string
+	// Catalogs are the regions whose catalogue is read (image lookups).
+	Catalogs []string
 }
 
 // NewLive returns an empty view.
@@ -88,7 +93,8 @@ func NewLive() *Live {
 		Instances: map[string]*cloud.Instance{}, Groups: map[string]*LiveGroup{}, Templates: map[string]*cloud.Template{},
 		Tags: map[string]*cloud.Tag{}, ListedInstances: map[string]bool{},
 		LBs: map[string]*LiveLB{}, Certs: map[string]*cloud.Certificate{},
-		Databases: map[string]*LiveDatabase{}, Replicas: map[string]*LiveReplica{}, ListedProducts: map[string]bool{}}
+		Databases: map[string]*LiveDatabase{}, Replicas: map[string]*LiveReplica{}, ListedProducts: map[string]bool{},
+		Catalogs: map[string]*cloud.AvailableResource{}}
 }
 
 // Refresh makes the batched calls for sc.
@@ -106,6 +112,14 @@ func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 		}
 		l.addVDCs(vdcs)
 	}
+	if err := l.extend(ctx, c, sc); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// extend makes the batched calls sc asks for that l has not made yet.
+func (l *Live) extend(ctx context.Context, c *cloud.Client, sc Scope) error {
 	for _, vdc := range sortedStrings(sc.VDCs) {
 		v, ok := l.VDCs[vdc]
 		if !ok || l.ListedInstances[vdc] {
@@ -113,43 +127,45 @@ func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 		}
 		ins, err := c.ListInstances(cloud.WithRegion(ctx, v.RegionID), cloud.DescribeInstancesRequest{VdcID: vdc}, pageSize)
 		if err != nil {
-			return nil, fmt.Errorf("refresh instances of VDC %s: %w", vdc, err)
+			return fmt.Errorf("refresh instances of VDC %s: %w", vdc, err)
 		}
 		for i := range ins {
 			l.Instances[ins[i].InstanceID] = &ins[i]
 		}
 		l.ListedInstances[vdc] = true
 	}
-	if sc.ListGroups || len(sc.Groups) > 0 {
+	if (sc.ListGroups || len(sc.Groups) > 0) && !l.ListedGroups {
 		list, err := c.DescribeNSGs(ctx, cloud.DescribeNSGsRequest{})
 		if err != nil {
-			return nil, fmt.Errorf("refresh security groups: %w", err)
+			return fmt.Errorf("refresh security groups: %w", err)
 		}
 		for _, g := range list.SecurityGroups {
 			l.Groups[g.SecurityGroupID] = &LiveGroup{NSG: g}
 		}
 		l.ListedGroups = true
-		for _, id := range sortedStrings(sc.Groups) {
-			if g, ok := l.Groups[id]; ok {
-				if err := readGroup(ctx, c, g); err != nil {
-					return nil, err
-				}
-			}
+	}
+	for _, id := range sortedStrings(sc.Groups) {
+		g, ok := l.Groups[id]
+		if !ok || g.Attr != nil {
+			continue
+		}
+		if err := readGroup(ctx, c, g); err != nil {
+			return err
 		}
 	}
-	if sc.ListTags {
+	if sc.ListTags && !l.ListedTags {
 		if err := l.addTags(ctx, c); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := l.addDatabases(ctx, c, sc); err != nil {
-		return nil, err
+		return err
 	}
-	if sc.ListTemplates {
+	if sc.ListTemplates && !l.ListedTemplates {
 		for page := 1; ; page++ {
 			tl, err := c.DescribeTemplateInfo(ctx, cloud.DescribeTemplateInfoRequest{PageNumber: page, PageSize: pageSize})
 			if err != nil {
-				return nil, fmt.Errorf("refresh templates: %w", err)
+				return fmt.Errorf("refresh templates: %w", err)
 			}
 			for i := range tl.TemplateList {
 				t := &tl.TemplateList[i]
@@ -162,9 +178,19 @@ func Refresh(ctx context.Context, c *cloud.Client, sc Scope) (*Live, error) {
 		l.ListedTemplates = true
 	}
 	if err := l.addLBs(ctx, c, sc); err != nil {
-		return nil, err
+		return err
 	}
-	return l, nil
+	for _, region := range sortedStrings(sc.Catalogs) {
+		if _, ok := l.Catalogs[region]; ok || region == "" {
+			continue
+		}
+		cat, err := c.DescribeAvailableResource(ctx, cloud.AvailableResourceRequest{RegionID: region})
+		if err != nil {
+			return fmt.Errorf("refresh the catalogue of %s: %w", region, err)
+		}
+		l.Catalogs[region] = cat
+	}
+	return nil
 }
 
 // readGroup reads a group's rules and members: one DescribeNSGAttribute

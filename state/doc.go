@@ -25,6 +25,11 @@
 //     state with a *DamagedError naming it, which every command reports and
 //     only `refresh --target ADDR` repairs. A record written before
 //     checksums is read as it is and gets one on its next write.
+//   - Exports (exports.go) are one value beside the records, replaced by
+//     the Commit that carries them (bbolt: meta/exports; etcd:
+//     <prefix>/meta/exports): the outputs of the last apply, never a
+//     sensitive one's value, and what it read. Readers of another stack
+//     read them as any reader does: without the lock.
 //   - No secret is stored: records keep salted hashes of sensitive inputs
 //     (HashSecret: argon2id, see secret.go), never values.
 //

@@ -15,6 +15,8 @@ import (
 // value (bbolt: meta/exports; etcd: <prefix>/meta/exports), written in the
 // same transaction as the records of the commit that carries it.
 type Exports struct {
+	// Stack is the name of the stack that recorded them.
+	Stack string `json:"stack,omitempty"`
 	// Outputs are the stack's outputs whose value was known at the apply.
 	// Sensitive outputs are never stored: their names are in Sensitive.
 	Outputs   map[string]any `json:"outputs,omitempty"`

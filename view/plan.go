@@ -82,6 +82,7 @@ func Why(c *planner.Change) string {
 
 // PlanText writes the human plan.
 func PlanText(w io.Writer, p *planner.Document, st Style) {
+	readsText(w, p)
 	changed := 0
 	for _, c := range p.Changes {
 		if !shown(c) {
@@ -113,6 +114,9 @@ func PlanText(w io.Writer, p *planner.Document, st Style) {
 // notes are a change's price and the ordering preflight added to it.
 func notes(p *planner.Document, c *planner.Change) []string {
 	var out []string
+	for _, b := range c.Because {
+		out = append(out, "because "+b)
+	}
 	if c.Cost != nil && c.Cost.NotPriced != "" {
 		out = append(out, "cost: not priced ("+c.Cost.NotPriced+"), not in the estimate")
 	} else if c.Cost != nil {
@@ -228,11 +232,16 @@ func DriftText(w io.Writer, items []*planner.DriftItem, st Style) {
 			}
 		case planner.DriftUnmanaged:
 			fmt.Fprintf(w, "%s %s %s %q (in VDC %s): not managed by this stack\n", st.paint("36", "?"), d.Kind, d.ID, d.Name, d.VDC)
+		case planner.DriftRead:
+			readDriftLine(w, d, st)
 		}
 	}
 	var parts []string
 	for _, c := range []string{planner.DriftModified, planner.DriftDeleted, planner.DriftUnmanaged} {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[c], c))
+	}
+	if n := counts[planner.DriftRead]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d read value(s) changed", n))
 	}
 	fmt.Fprintf(w, "Drift: %s.\n", strings.Join(parts, ", "))
 }

@@ -29,6 +29,17 @@ func Prometheus(w io.Writer, stack string, items []*planner.DriftItem, at time.T
 	for _, k := range keys {
 		fmt.Fprintf(w, "cdstack_drift_resources{stack=%q,kind=%q,class=%q} %d\n", stack, k[0], k[1], counts[k])
 	}
+	reads := map[string]int{}
+	for _, d := range items {
+		if d.Class == planner.DriftRead {
+			reads[d.Kind]++
+		}
+	}
+	fmt.Fprintln(w, "# HELP cdstack_drift_reads Values the stack reads and does not own (data sources, other stacks' outputs) that changed since its last apply, by source.")
+	fmt.Fprintln(w, "# TYPE cdstack_drift_reads gauge")
+	for _, src := range []string{"data", "stack"} {
+		fmt.Fprintf(w, "cdstack_drift_reads{stack=%q,source=%q} %d\n", stack, src, reads[src])
+	}
 	fmt.Fprintln(w, "# HELP cdstack_drift_last_run_timestamp_seconds When drift was last checked.")
 	fmt.Fprintln(w, "# TYPE cdstack_drift_last_run_timestamp_seconds gauge")
 	fmt.Fprintf(w, "cdstack_drift_last_run_timestamp_seconds{stack=%q} %d\n", stack, at.Unix())
