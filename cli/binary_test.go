@@ -48,7 +48,9 @@ func goTool() string {
 func cdstackCommand(dir, endpoint string, env []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(cdstackBin, args...)
 	cmd.Dir = dir
+	// Each test's commands keep their own caches: a catalogue one test's
+	// emulator answered is no other test's.
 	cmd.Env = append(os.Environ(), append([]string{"CDS_ENDPOINT=" + endpoint,
-		"CDS_SECRET_ID=" + testKey, "CDS_SECRET_KEY=" + testSecret}, env...)...)
+		"CDS_SECRET_ID=" + testKey, "CDS_SECRET_KEY=" + testSecret, "CDSTACK_CACHE_DIR=" + filepath.Join(dir, ".cdstack-cache")}, env...)...)
 	return cmd
 }

@@ -29,24 +29,15 @@ func cmdSelfSigned(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	days, err := strconv.Atoi(args[1])
 	ts.Check(err)
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	certPEM, keyPEM, notAfter, err := selfSigned(days, args[2:]...)
 	ts.Check(err)
-	now := time.Now().UTC().Truncate(time.Second)
-	tpl := &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano()), Subject: pkix.Name{CommonName: args[2]},
-		DNSNames: args[2:], NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(0, 0, days)}
-	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
-	ts.Check(err)
-	kder, err := x509.MarshalECPrivateKey(key)
-	ts.Check(err)
-	certPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}))
 	body, err := json.Marshal(map[string]string{"CertificateName": args[0], "Certificate": certPEM, "PrivateKey": keyPEM})
 	ts.Check(err)
 	name := args[0]
 	ts.Check(writeFile(ts.MkAbs(name+".crt"), certPEM))
 	ts.Check(writeFile(ts.MkAbs(name+".key"), keyPEM))
 	ts.Check(writeFile(ts.MkAbs(name+".upload.json"), string(body)))
-	ts.Check(writeFile(ts.MkAbs(name+".notafter"), tpl.NotAfter.Format("2006-01-02")))
+	ts.Check(writeFile(ts.MkAbs(name+".notafter"), notAfter.Format("2006-01-02")))
 	// A --var-file (JSON is YAML) with the chain and the key.
 	vars, err := json.Marshal(map[string]string{"tls_certificate": certPEM, "tls_key": keyPEM})
 	ts.Check(err)
@@ -54,3 +45,25 @@ func cmdSelfSigned(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func writeFile(path, text string) error { return os.WriteFile(path, []byte(text), 0o600) }
+
+// selfSigned makes a self-signed certificate for domains, valid for days
+// more days, and its key, both PEM.
+func selfSigned(days int, domains ...string) (certPEM, keyPEM string, notAfter time.Time, err error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	tpl := &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano()), Subject: pkix.Name{CommonName: domains[0]},
+		DNSNames: domains, NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(0, 0, days)}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+		string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})), tpl.NotAfter, nil
+}

@@ -69,7 +69,11 @@ func TestExamplesOnNSGActionsOnly(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			env := []string{"WEB_ADMIN_PASSWORD=Example-Passw0rd", "SHOP_ADMIN_PASSWORD=Example-Passw0rd"}
+			cert, key, _, err := selfSigned(365, "www.example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := []string{"WEB_ADMIN_PASSWORD=Example-Passw0rd", "SHOP_ADMIN_PASSWORD=Example-Passw0rd", "WEB_TLS_CERT=" + cert, "WEB_TLS_KEY=" + key}
 			run := func(args ...string) string {
 				t.Helper()
 				out, err := runCdstack(t, dir, endpoint, env, append(args, ex.extra...)...)

@@ -164,6 +164,7 @@ func runDrift(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	s.UnsetIsUnknown = true
 	st, err := openState(c)
 	if err != nil {
 		return err

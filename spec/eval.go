@@ -33,7 +33,10 @@ func (s *Stack) Context(index int, attr func(*Ref) (any, error)) EvalContext {
 func (s *Stack) VarsOf() func(string) (any, bool) {
 	return func(name string) (any, bool) {
 		v, ok := s.Variables[name]
-		if !ok || v.Value == nil {
+		switch {
+		case ok && v.Unset && s.UnsetIsUnknown:
+			return Unknown{Ref: "var." + name}, true
+		case !ok || v.Value == nil:
 			return nil, false
 		}
 		return v.Value, true

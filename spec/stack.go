@@ -20,6 +20,10 @@ type Stack struct {
 	Version int
 	Name    string
 	Region  string
+	// UnsetIsUnknown makes a variable loaded without a value (Unset)
+	// evaluate as Unknown instead of failing: what drift needs, which
+	// compares the state with the cloud and never uses a value.
+	UnsetIsUnknown bool
 	// Workspace is what ${workspace} stands for.
 	Workspace string
 	// Budget is budget.monthly (0: none), at BudgetPos.
