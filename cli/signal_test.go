@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"net"
 	"os"
@@ -10,6 +11,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cdstack/cdstack/cloud/emulator"
+	"github.com/cdstack/cdstack/state"
 )
 
 // TestTermStopsReadersAtOnce: plan and drift change nothing, so the first
@@ -74,5 +78,60 @@ func TestTermStopsReadersAtOnce(t *testing.T) {
 				t.Errorf("%s did not say it stopped:\n%s", command, out)
 			}
 		})
+	}
+}
+
+// TestTermStopsWaitingOnTasks: SIGTERM during an apply whose tasks take an
+// hour ends it (exit 130) instead of waiting for them: the operations in
+// flight stay in the journal, and once the tasks are done the next apply
+// settles them and converges. (No clock is read: an apply that kept
+// waiting would only end at the test's timeout.)
+func TestTermStopsWaitingOnTasks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("signal test: skipped in -short mode")
+	}
+	t.Parallel()
+	srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: time.Hour})
+	cmd := cdstackCommand(dir, endpoint, nil, "apply", "--auto-approve")
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, out, "creating…", 20*time.Second)
+	// Once the cloud has the first create, its task (an hour long) is
+	// what the apply would wait on.
+	for deadline := time.Now().Add(20 * time.Second); srv.Calls()["CreateVdc"] == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no create reached the cloud:\n%s", out)
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("apply after SIGTERM: %v, want exit 130\n%s", err, out)
+	}
+	if !strings.Contains(out.String(), "no longer waiting on tasks") {
+		t.Errorf("apply does not say it stopped waiting:\n%s", out)
+	}
+	snap, err := state.OpenBolt(filepath.Join(dir, ".cdstack", "crash.db")).Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Journal) == 0 {
+		t.Fatalf("no journal entry for the create in flight:\n%s", out)
+	}
+	srv.Advance(2 * time.Hour) // the tasks are done
+	// refresh settles the journal as every writer does, creating nothing.
+	settled, err := runCdstack(t, dir, endpoint, nil, "refresh", "--auto-approve")
+	if err != nil || !strings.Contains(settled, "Settled the interrupted") {
+		t.Fatalf("refresh after the tasks ended: %v\n%s", err, settled)
+	}
+	snap, err = state.OpenBolt(filepath.Join(dir, ".cdstack", "crash.db")).Snapshot(context.Background())
+	if err != nil || len(snap.Journal) != 0 || len(snap.Resources) == 0 {
+		t.Errorf("after settling: %v, %d entries, %d records\n%s", err, len(snap.Journal), len(snap.Resources), settled)
 	}
 }
