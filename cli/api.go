@@ -154,12 +154,12 @@ func dryRun(c *ucli.Context, client *cloud.Client, spec cloud.ActionSpec, params
 	var p *cloud.Prepared
 	var err error
 	if nonce == "" && !c.IsSet("timestamp") {
-		p, err = client.Prepare(spec.Name, params)
+		p, err = client.Prepare(spec.Key(), params)
 	} else {
 		if nonce == "" {
 			nonce = "dry-run-nonce"
 		}
-		p, err = client.PrepareAt(spec.Name, params, nonce, ts)
+		p, err = client.PrepareAt(spec.Key(), params, nonce, ts)
 	}
 	if err != nil {
 		return err

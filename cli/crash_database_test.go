@@ -2,10 +2,13 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -94,4 +97,97 @@ func TestCrashDuringDatabaseCreateConverges(t *testing.T) {
 			})
 		})
 	}
+}
+
+const databaseFaultStack = `version: 1
+stack: dbfaults
+region: CN_Beijing_A
+resources:
+  net: {kind: vdc, properties: {name: dbfaults}}
+  lan:
+    kind: private_network
+    properties: {vdc: "${net.id}", name: lan, address: 10.9.0.0, mask: 16}
+  db:
+    kind: mysql
+    properties: {vdc: "${net.id}", network: "${lan.id}", name: orders, version: "8.0", architecture: ha, cpu: 2, ram: 4,
+                 disk_type: ssd_disk, disk_size: 100, parameters: {max_connections: 3000},
+                 accounts: [{name: app, password: App-Passw0rd, privileges: [{database: orders, privilege: ReadWrite}]}]}
+  ro:
+    kind: mysql_readonly
+    properties: {source: "${db.id}", name: orders-ro, cpu: 2, ram: 4, disk_type: ssd_disk, disk_size: 100}
+  cache:
+    kind: redis
+    properties: {vdc: "${net.id}", network: "${lan.id}", name: sessions, version: "5.0", architecture: ha, ram: 2, password: Cache-Passw0rd}
+  events:
+    kind: mongodb
+    properties: {vdc: "${net.id}", network: "${lan.id}", name: events, version: "4.0", cpu: 2, ram: 4, disk_type: ssd_disk,
+                 disk_size: 100, password: Events-Passw0rd}
+`
+
+// TestDatabaseFaultsConverge: with 5% of requests failing and 15% of tasks
+// failing, applies of a stack of databases report their failed steps and
+// re-running converges: one of each database, drift clean, and after
+// destroy nothing left.
+func TestDatabaseFaultsConverge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault test: skipped in -short mode")
+	}
+	t.Parallel()
+	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: 10 * time.Millisecond,
+		FaultRate: 0.05, TaskFailureRate: 0.15, Seed: 23})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(databaseFaultStack), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	converged := false
+	for attempt := 1; attempt <= 10 && !converged; attempt++ {
+		out, err := runCdstack(t, dir, hs.URL, nil, "apply", "--auto-approve")
+		t.Logf("apply %d: %v", attempt, err)
+		if err != nil && !strings.Contains(out, "step(s) failed") && !strings.Contains(out, "ServiceUnavailable") && !strings.Contains(out, "task ") {
+			t.Fatalf("apply %d failed without saying which step: %v\n%s", attempt, err, out)
+		}
+		if err == nil {
+			_, perr := runCdstack(t, dir, hs.URL, nil, "plan", "--detailed-exitcode")
+			converged = perr == nil
+		}
+	}
+	if !converged {
+		t.Fatal("apply did not converge in 10 runs")
+	}
+	var drift string
+	for range 5 { // drift's own reads may meet an injected 503
+		if drift, err = runCdstack(t, dir, hs.URL, nil, "drift"); err == nil || !strings.Contains(drift, "ServiceUnavailable") {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("drift after convergence: %v\n%s", err, drift)
+	}
+	srv.View(func(w *emulator.World) {
+		var names []string
+		for _, db := range w.Databases {
+			names = append(names, db.Product+"/"+db.Name+"/"+db.Status)
+		}
+		sort.Strings(names)
+		want := []string{"mongodb/events/RUNNING", "mysql/orders-ro/RUNNING", "mysql/orders/RUNNING", "redis/sessions/RUNNING"}
+		if fmt.Sprint(names) != fmt.Sprint(want) {
+			t.Errorf("cloud holds %v, want %v", names, want)
+		}
+	})
+	destroyed := false
+	for attempt := 1; attempt <= 10 && !destroyed; attempt++ {
+		out, err := runCdstack(t, dir, hs.URL, nil, "destroy", "--auto-approve")
+		t.Logf("destroy %d: %v", attempt, err)
+		destroyed = err == nil && strings.Contains(out, "Destroy complete!")
+	}
+	srv.View(func(w *emulator.World) {
+		if !destroyed || len(w.Databases)+len(w.VDCs)+len(w.Privates) != 0 {
+			t.Errorf("after destroy (complete: %v): %d databases, %d VDCs, %d networks", destroyed, len(w.Databases), len(w.VDCs), len(w.Privates))
+		}
+	})
 }

@@ -119,6 +119,20 @@ func (c *checker) database(ch *planner.Change, region string) {
 		}
 		arch = &all
 	}
+	if product == "mysql" && in.String("architecture") == "basic" && in.Has("backup") && changed("backup") {
+		c.problem(ch, "automatic backups are set on ha databases only (ModifyDbBackupPolicy); %s is basic", []string{"backup"}, in.String("name"))
+	}
+	if product == "mysql" && changed("accounts") {
+		supers := 0
+		for _, a := range in.Maps("accounts") {
+			if a["type"] == "Super" {
+				supers++
+			}
+		}
+		if supers > 1 {
+			c.problem(ch, "a MySQL database has at most one Super account; %d are listed", []string{"accounts"}, supers)
+		}
+	}
 	if (changed("cpu") || changed("ram")) && spec.Known(in["ram"]) && (product == "redis" || spec.Known(in["cpu"])) {
 		cpu, field := in.Int("cpu"), "ram"
 		if product == "redis" {

@@ -6,7 +6,9 @@
 // Gather asks the cloud once per plan, batched like the refresh: one
 // DescribeAvailableResource per region the plan builds in, one
 // DescribeInstanceType per distinct (region, instance type) it builds or
-// resizes, one DescribeAccountInfo. Addresses come from the refresh that
+// resizes, one catalogue call per database product and region it builds
+// in (DescribeAvailableDBConfig, DescribeSpecInfo), one
+// DescribeAccountInfo. Addresses come from the refresh that
 // planned (each network's UnuseIpNum): no call per resource. Check is pure.
 //
 // What is checked, for what the plan creates, replaces or changes:
@@ -16,6 +18,11 @@
 //     cpu/ram combination among its sizes; the image among its images;
 //     data and system disk types, sizes and steps; bandwidth type, billing
 //     method and its largest Qos;
+//   - databases (database.go): version, architecture, size (cpu/ram), disk
+//     type, disk range and step against the product's catalogue; a backup
+//     policy only on an ha MySQL database, at most one Super account; a
+//     read-only replica's source, when the stack names it, an ha MySQL
+//     database;
 //   - capacity: public addresses per VDC (what its networks have free, what
 //     the plan's new networks add, what its instances take) and private
 //     addresses per network. An address a deleted instance frees counts

@@ -16,7 +16,7 @@ func Prometheus(w io.Writer, stack string, items []*planner.DriftItem, at time.T
 	for _, d := range items {
 		counts[[2]string{d.Kind, d.Class}]++
 	}
-	kinds := []string{"instance", "private_network", "public_network", "security_group", "template", "vdc"}
+	kinds := []string{"instance", "mongodb", "mysql", "mysql_readonly", "private_network", "public_network", "redis", "security_group", "template", "vdc"}
 	fmt.Fprintln(w, "# HELP cdstack_drift_resources Resources whose live state differs from the state, by kind and class.")
 	fmt.Fprintln(w, "# TYPE cdstack_drift_resources gauge")
 	var keys [][2]string
