@@ -110,6 +110,14 @@ func (x *splitStacks) exercise() {
 	if !strings.Contains(out, "Apply complete! Resources: 2 added") {
 		t.Fatalf("app apply:\n%s", out)
 	}
+	// A second apply changes nothing, not even the serial.
+	pulled := x.run("app", 0, "state", "pull")
+	if out := x.run("app", 0, "apply", "--auto-approve"); !strings.Contains(out, "No changes") {
+		t.Errorf("second apply of the app:\n%s", out)
+	}
+	if again := x.run("app", 0, "state", "pull"); again != pulled {
+		t.Errorf("a second apply without changes moved the app's state:\n%s", cmp.Diff(pulled, again))
+	}
 	vdc, lan := x.output("platform", "vdc_id"), x.output("platform", "lan_id")
 	for _, addr := range []string{"app[0]", "app[1]"} {
 		in := x.record("app", addr)["inputs"].(map[string]any)

@@ -48,8 +48,6 @@ type Input struct {
 type Result struct {
 	Data   map[string]*state.DataRead  `json:"data,omitempty"`
 	Stacks map[string]*state.StackRead `json:"stacks,omitempty"`
-	// unknown data sources (no refresh and nothing recorded).
-	unknown map[string]bool
 	// gone says, by reference, why a value the last apply read cannot be
 	// read now (Lenient only).
 	gone map[string]string
@@ -86,7 +84,7 @@ func StatePath(stackFile string, sr *spec.StackRef) string {
 // stack file are spec.Errors, all of them, sorted.
 func Resolve(ctx context.Context, in Input) (*Result, error) {
 	s := in.Stack
-	res := &Result{Data: map[string]*state.DataRead{}, Stacks: map[string]*state.StackRead{}, unknown: map[string]bool{}, gone: map[string]string{}}
+	res := &Result{Data: map[string]*state.DataRead{}, Stacks: map[string]*state.StackRead{}, gone: map[string]string{}}
 	prev := in.Snapshot.Exports
 	if prev == nil {
 		prev = &state.Exports{}
@@ -142,8 +140,7 @@ func Resolve(ctx context.Context, in Input) (*Result, error) {
 		path := "data." + name
 		raw, err := ds.Filter.Eval(s.Context(-1, nil))
 		if err != nil || spec.HasUnknown(raw) {
-			res.unknown[name] = true // what it needs failed: reported there
-			continue
+			continue // what it needs failed (reported there): it stays unknown
 		}
 		f := filterOf(raw)
 		if f.Region == "" && ds.Kind == "image" {
@@ -152,10 +149,8 @@ func Resolve(ctx context.Context, in Input) (*Result, error) {
 		if in.Live == nil {
 			if prev := in.Snapshot.Exports; prev != nil && prev.Data[name] != nil && prev.Data[name].Kind == ds.Kind {
 				res.Data[name] = prev.Data[name]
-			} else {
-				res.unknown[name] = true
 			}
-			continue
+			continue // else unknown
 		}
 		dk := resources.DataKinds[ds.Kind]
 		if err := resources.Extend(ctx, in.Client, in.Live, dk.Need(in.Live, f)); err != nil {

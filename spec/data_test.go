@@ -89,3 +89,34 @@ func TestExternalValues(t *testing.T) {
 		t.Errorf("DataInOrder = %v", got)
 	}
 }
+
+// FuzzDataAndStacks: data: and stacks: in any shape give positioned errors,
+// never a panic.
+func FuzzDataAndStacks(f *testing.F) {
+	for _, seed := range []string{
+		head + "stacks: {p: {state: p.db}}\ndata:\n  net: {kind: vdc, filter: {id: \"${stack.p.outputs.v}\"}}\n  lan: {kind: private_network, filter: {vdc: \"${data.net.id}\", name: lan}}\nresources:\n  x: {kind: private_network, properties: {vdc: \"${data.lan.vdc}\", name: \"${stack.p.outputs.n}\"}}\n",
+		head + "data: {a: 5, b: {kind: 5}, c: {kind: image, filter: [1]}, d: {kind: vdc, filter: {tags: [\"${data.d.id}\"]}}}\nresources: {}\n",
+		head + "stacks: [1]\ndata: {}\nresources: {}\n",
+		head + "stacks: {p: {state: \"${var.x}\", workspace: \"../x\"}}\nresources: {}\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		s, err := Parse("f.yaml", []byte(src), WithEnv(func(string) string { return "" }))
+		if err == nil && s == nil {
+			t.Fatal("no stack and no error")
+		}
+		if err != nil {
+			if es, ok := err.(Errors); ok {
+				for _, e := range es {
+					if e.Pos.Line < 1 || e.Pos.Col < 1 {
+						t.Fatalf("unpositioned error %v", e)
+					}
+				}
+			}
+			return
+		}
+		_ = s.ExternalRefs()
+		_ = s.DataInOrder()
+	})
+}
