@@ -16,7 +16,8 @@ func TestFieldRules(t *testing.T) {
 			"password": "x", "region": "CN_Beijing_A", "charge_type": "PostPaid", "auto_renew": true, "prepaid_month": int64(0),
 			"data_disks": []any{map[string]any{"size": int64(100), "type": "ssd_disk"}}, "public_ip": "198.18.0.2",
 			"private_ips": []any{map[string]any{"network": "p1", "ip": "10.0.0.2"}}, "security_groups": []any{"g1"}, "power": "running",
-			"system_disk": map[string]any{"size": int64(20), "type": "system_disk"}, "tags": []any{"a"}},
+			"system_disk": map[string]any{"size": int64(20), "type": "system_disk"}, "tags": []any{"a"},
+			"public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA a@b", "deletion_protection": false, "dedicated_host": "h1"},
 		"security_group": {"name": "g", "type": "public", "description": "d", "rules": []any{}},
 		"template":       {"instance": "i", "name": "t", "power_on": true, "sync_regions": []any{}},
 	}
@@ -28,6 +29,7 @@ func TestFieldRules(t *testing.T) {
 		"private_ips": []any{map[string]any{"network": "p1", "ip": "10.0.0.9"}}, "security_groups": []any{"g2"}, "power": "stopped",
 		"description": "e", "rules": []any{map[string]any{"protocol": "TCP"}}, "instance": "i2", "power_on": false, "sync_regions": []any{"CN_Shanghai_A"},
 		"system_disk": map[string]any{"size": int64(40), "type": "system_disk"}, "tags": []any{"a", "b"},
+		"public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB b@c", "deletion_protection": true, "dedicated_host": "h2",
 	}
 	for _, name := range Names() {
 		k := Registry[name]

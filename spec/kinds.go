@@ -23,13 +23,14 @@ var Properties = map[string][]string{
 	"public_network":  {"vdc", "name", "bandwidth_type", "billing_method", "qos", "ip_count", "auto_renew", "float_bandwidth"},
 	"private_network": {"vdc", "name", "type", "address", "mask"},
 	"instance": {"vdc", "name", "instance_type", "cpu", "ram", "image", "password", "region", "charge_type", "auto_renew",
-		"prepaid_month", "data_disks", "public_ip", "private_ips", "security_groups", "power", "image_password"},
+		"prepaid_month", "data_disks", "public_ip", "private_ips", "security_groups", "power", "image_password",
+		"user_data", "public_key", "deletion_protection", "dedicated_host"},
 	"security_group": {"name", "type", "description", "rules"},
 	"template":       {"instance", "name", "power_on", "sync_regions"},
 }
 
 // SensitiveProperties are never shown or stored in clear text.
-var SensitiveProperties = map[string][]string{"instance": {"password", "image_password"}}
+var SensitiveProperties = map[string][]string{"instance": {"password", "image_password", "user_data"}}
 
 // attrNames lists what a reference to a resource of kind may name.
 func attrNames(kind string) []string {
