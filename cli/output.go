@@ -142,6 +142,7 @@ func runImport(c *ucli.Context) error {
 		return fmt.Errorf("import: no %s with id %s in the cloud", r.Kind, id)
 	}
 	assumed := assumeUnshown(s, snap, kind, r, addr, obs.Attrs)
+	notes := schemaSafe(r.Kind, s.Region, obs.Attrs, stackValues(s, snap, kind, r, addr))
 	now := time.Now().UTC()
 	var deps []string
 	for _, d := range s.Dependencies(name) {
@@ -156,7 +157,24 @@ func runImport(c *ucli.Context) error {
 	if len(assumed) > 0 {
 		fmt.Fprintf(c.App.Writer, "The API does not show %s: recorded as the stack has them.\n", strings.Join(assumed, ", "))
 	}
+	fmt.Fprint(c.App.Writer, importNotes(notes))
 	return nil
+}
+
+// stackValues are the stack's values of addr's properties, for import to
+// fall back on (nil when they cannot be evaluated yet).
+func stackValues(s *spec.Stack, snap *state.Snapshot, kind resources.Kind, r *spec.Resource, addr string) resources.Inputs {
+	_, idx := spec.SplitAddress(addr)
+	desired, _, err := planner.Desired(s, kind, r, idx, planner.RecordResolver(s, func(a string) *state.Record { return snap.Resources[a] }))
+	if err != nil {
+		return nil
+	}
+	for k, v := range desired {
+		if spec.HasUnknown(v) {
+			delete(desired, k)
+		}
+	}
+	return desired
 }
 
 // assumeUnshown fills attrs with the stack's values of the fields the API

@@ -99,6 +99,7 @@ var actions = func() map[string]ActionSpec {
 		{"DeleteInstancesTags", ServiceCCS, post, false, false},
 		{"DescribeInstanceType", ServiceCCS, post, true, false},
 		{"DescribeInstancePrice", ServiceCCS, post, true, false},
+		{"ModifyInstanceAttribute", ServiceCCS, post, false, false},
 		// 安全组相关 (security groups)
 		{"CreateSecurityGroup", ServiceCCS, post, false, true},
 		{"DeleteSecurityGroup", ServiceCCS, get, false, true},

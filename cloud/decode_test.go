@@ -256,6 +256,9 @@ func TestDecodeCurrentExamples(t *testing.T) {
 		"ModifyInstanceName": {func(c *Client) (any, error) {
 			return c.ModifyInstanceName(ctx, ModifyInstanceNameRequest{InstanceID: i1, InstanceName: "web-1"})
 		}, ""},
+		"ModifyInstanceAttribute": {func(c *Client) (any, error) {
+			return c.ModifyInstanceAttribute(ctx, ModifyInstanceAttributeRequest{InstanceIDs: []string{i1}, DeletionProtection: true})
+		}, ""},
 		"ModifyVdcName": {func(c *Client) (any, error) {
 			return c.ModifyVdcName(ctx, ModifyVdcNameRequest{VdcID: vdc, VdcName: "p"})
 		}, ""},

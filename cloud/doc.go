@@ -61,7 +61,11 @@
 // StartInstances, RebootInstances (GET; InstanceIds comma-joined),
 // ModifyInstanceName, ResetInstancesPassword, ExtendSystemDisk (POST),
 // ModifyInstanceHostName (POST; the SDK's, not documented), ModifyVdcName
-// (POST /network/). Synchronous mutations answer an empty TaskId (or none):
+// (POST /network/), ModifyInstanceAttribute (POST; deletion protection).
+// CreateInstance gains UserData (a list of base64 strings), PublicKey,
+// DeletionProtection and DedicatedHostId; ResetImage UserData and
+// PublicKey; ModifyInstanceSpec InstanceType. Synchronous mutations answer
+// an empty TaskId (or none): ModifyInstanceAttribute,
 // ModifyInstanceName, ModifyInstanceHostName, ModifyVdcName,
 // RenewPublicNetwork; the typed methods return "" and callers treat it as
 // done. ResetInstancesPassword answers Data: [{InstanceId, TaskId}] in the

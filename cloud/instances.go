@@ -216,6 +216,20 @@ type ModifyInstanceSpecRequest struct {
 	InstanceID string `json:"InstanceId"`
 	CPU        int    `json:"Cpu,omitempty"`
 	RAM        int    `json:"Ram,omitempty"`
+	// InstanceType changes the compute type in place (current documents).
+	InstanceType string `json:"InstanceType,omitempty"`
+}
+
+// ModifyInstanceAttributeRequest turns deletion protection on or off.
+type ModifyInstanceAttributeRequest struct {
+	InstanceIDs        []string `json:"InstanceIds"`
+	DeletionProtection bool     `json:"DeletionProtection"`
+}
+
+// ModifyInstanceAttribute sets instances' deletion protection; it takes
+// effect at once (no TaskId).
+func (c *Client) ModifyInstanceAttribute(ctx context.Context, r ModifyInstanceAttributeRequest) (string, error) {
+	return c.task(ctx, "ModifyInstanceAttribute", r)
 }
 
 // ModifyInstanceSpec resizes an instance.

@@ -2,8 +2,11 @@ package planner
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/cdstack/cdstack/resources"
+	"github.com/cdstack/cdstack/state"
 )
 
 // A NeedError says a planned change would call an action without a
@@ -65,4 +68,37 @@ func checkNeeds(kind resources.Kind, addr string, pl *planned) error {
 		}
 	}
 	return nil
+}
+
+// A DeletionProtectedError refuses a plan that deletes (or replaces)
+// instances whose deletion protection is on: the cloud would refuse the
+// delete halfway through the apply.
+type DeletionProtectedError struct{ Addrs []string }
+
+func (e *DeletionProtectedError) Error() string {
+	return fmt.Sprintf("deletion_protection is on for %s: the cloud refuses to delete it; set deletion_protection: false, apply, then plan this again",
+		strings.Join(e.Addrs, ", "))
+}
+
+// checkDeletionProtection refuses deletes and replacements of records
+// whose deletion_protection is on.
+func checkDeletionProtection(p *Document, snap *state.Snapshot) error {
+	var addrs []string
+	for _, c := range p.Changes {
+		if c.Action != Delete && c.Action != Replace {
+			continue
+		}
+		rec := snap.Resources[c.Addr]
+		if rec == nil || rec.Missing {
+			continue
+		}
+		if on, _ := rec.Inputs["deletion_protection"].(bool); on {
+			addrs = append(addrs, c.Addr)
+		}
+	}
+	if len(addrs) == 0 {
+		return nil
+	}
+	sort.Strings(addrs)
+	return &DeletionProtectedError{Addrs: addrs}
 }

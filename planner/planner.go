@@ -169,6 +169,9 @@ func Plan(in Input) (*Document, error) {
 			return nil, err
 		}
 	}
+	if err := checkDeletionProtection(p, snap); err != nil {
+		return nil, err
+	}
 	sortChanges(p.Changes)
 	if in.Live != nil {
 		p.Drift = detectDrift(in, work)

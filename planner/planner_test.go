@@ -102,7 +102,7 @@ func TestReplaceOrder(t *testing.T) {
 
 func TestProtectRefusesReplace(t *testing.T) {
 	s := stack(t, true, func(src string) string {
-		return strings.Replace(src, "instance_type: Standard", "instance_type: Compute", 1)
+		return strings.Replace(src, "instance_type: Standard", "instance_type: Standard, dedicated_host: h-2", 1)
 	})
 	_, err := planner.Plan(planner.Input{Stack: s, Snapshot: applied()})
 	var pe *planner.ProtectError
@@ -188,24 +188,24 @@ func TestCreateBeforeDestroy(t *testing.T) {
 		wantErr   string
 	}{{
 		name:      "same name: created under a temporary name, renamed after the delete",
-		edit:      cbd("instance_type: Standard", "instance_type: Compute"),
+		edit:      cbd("instance_type: Standard", "instance_type: Standard, dedicated_host: h-2"),
 		wantSteps: map[string][]string{"web": nil, "web (delete)": {"web"}, "web (rename)": {"web (delete)"}},
 		renamed:   true,
 	}, {
 		name:      "new name: nothing to rename",
-		edit:      cbd("instance_type: Standard", "instance_type: Compute", "name: web,", "name: web2,"),
+		edit:      cbd("instance_type: Standard", "instance_type: Standard, dedicated_host: h-2", "name: web,", "name: web2,"),
 		wantSteps: map[string][]string{"web": nil, "web (delete)": {"web"}},
 	}, {
 		name:    "a public address the old one holds",
-		edit:    cbd("instance_type: Standard", "instance_type: Compute", "image:", "public_ip: 198.18.0.5, image:"),
+		edit:    cbd("instance_type: Standard", "instance_type: Standard, dedicated_host: h-2", "image:", "public_ip: 198.18.0.5, image:"),
 		wantErr: "web: create_before_destroy: the new instance would need public address 198.18.0.5, which the one it replaces holds",
 	}, {
 		name:    "a private address the old one holds",
-		edit:    cbd("instance_type: Standard", "instance_type: Compute", `{network: "${lan.id}"}`, `{network: "${lan.id}", ip: 10.7.0.9}`),
+		edit:    cbd("instance_type: Standard", "instance_type: Standard, dedicated_host: h-2", `{network: "${lan.id}"}`, `{network: "${lan.id}", ip: 10.7.0.9}`),
 		wantErr: "web: create_before_destroy: the new instance would need private address 10.7.0.9, which the one it replaces holds",
 	}, {
 		name:      "a free fixed address",
-		edit:      cbd("instance_type: Standard", "instance_type: Compute", `{network: "${lan.id}"}`, `{network: "${lan.id}", ip: 10.7.0.10}`),
+		edit:      cbd("instance_type: Standard", "instance_type: Standard, dedicated_host: h-2", `{network: "${lan.id}"}`, `{network: "${lan.id}", ip: 10.7.0.10}`),
 		wantSteps: map[string][]string{"web": nil, "web (delete)": {"web"}, "web (rename)": {"web (delete)"}},
 		renamed:   true,
 	}}

@@ -2,6 +2,7 @@ package resources
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"slices"
 	"sort"
@@ -17,7 +18,7 @@ func (instanceKind) Name() string { return "instance" }
 
 func (instanceKind) Fields() []Field {
 	return []Field{
-		{Name: "vdc"}, {Name: "name", Update: "ModifyInstanceName"}, {Name: "instance_type"},
+		{Name: "vdc"}, {Name: "name", Update: "ModifyInstanceName"}, {Name: "instance_type", Update: "ModifyInstanceSpec"},
 		{Name: "cpu", Update: "ModifyInstanceSpec"}, {Name: "ram", Update: "ModifyInstanceSpec"},
 		{Name: "image", Update: "ResetImage", Destructive: true},
 		{Name: "password", Update: "ResetInstancesPassword", Sensitive: true, Unobservable: true},
@@ -33,6 +34,12 @@ func (instanceKind) Fields() []Field {
 		{Name: "security_groups", Update: "JoinNSG/LeaveNSG (public group → public interface, private group → private ones)"},
 		{Name: "power", Update: "StopInstance/StartInstance"},
 		{Name: "tags", Update: "AddInstancesTags/DeleteInstancesTags"},
+		// The current documents' options; DescribeInstances reports none of
+		// them, so they are recorded, not observed.
+		{Name: "user_data", Update: "ResetImage", Destructive: true, Sensitive: true, Unobservable: true},
+		{Name: "public_key", Update: "ResetImage", Destructive: true, Unobservable: true},
+		{Name: "deletion_protection", Update: "ModifyInstanceAttribute", Unobservable: true},
+		{Name: "dedicated_host", Unobservable: true},
 	}
 }
 
@@ -224,6 +231,12 @@ func (instanceKind) Create(ctx context.Context, c *cloud.Client, in Inputs, secr
 	if customImage(in["image"]) {
 		req.ImagePassword = secrets["image_password"]
 	}
+	req.UserData = userData(secrets)
+	req.PublicKey = in.String("public_key")
+	req.DedicatedHostID = in.String("dedicated_host")
+	if in.Has("deletion_protection") {
+		req.DeletionProtection = cloud.Ptr(in.Bool("deletion_protection", false))
+	}
 	if in.String("charge_type") == "PrePaid" {
 		req.AutoRenew, req.PrepaidMonth = cloud.Ptr(boolInt(in.Bool("auto_renew", true))), cloud.Ptr(in.Int("prepaid_month"))
 	}
@@ -300,13 +313,24 @@ func (k instanceKind) Update(ctx context.Context, c *cloud.Client, id string, li
 			return err
 		}
 	}
-	if changed["cpu"] || changed["ram"] {
-		if err := step(c.ModifyInstanceSpec(ctx, cloud.ModifyInstanceSpecRequest{InstanceID: id, CPU: to.Int("cpu"), RAM: to.Int("ram")})); err != nil {
+	if changed["cpu"] || changed["ram"] || changed["instance_type"] {
+		req := cloud.ModifyInstanceSpecRequest{InstanceID: id, CPU: to.Int("cpu"), RAM: to.Int("ram")}
+		if changed["instance_type"] {
+			req.InstanceType = to.String("instance_type")
+		}
+		if err := step(c.ModifyInstanceSpec(ctx, req)); err != nil {
 			return err
 		}
 	}
-	if changed["image"] {
-		req := cloud.ResetImageRequest{InstanceID: id, ImageID: to.String("image"), Password: secrets["password"]}
+	if changed["deletion_protection"] {
+		if err := step(c.ModifyInstanceAttribute(ctx, cloud.ModifyInstanceAttributeRequest{InstanceIDs: []string{id}, DeletionProtection: to.Bool("deletion_protection", false)})); err != nil {
+			return err
+		}
+	}
+	if changed["image"] || changed["user_data"] || changed["public_key"] {
+		// A reinstall: the documents take the new user data and key only here.
+		req := cloud.ResetImageRequest{InstanceID: id, ImageID: to.String("image"), Password: secrets["password"],
+			UserData: userData(secrets), PublicKey: to.String("public_key")}
 		if customImage(to["image"]) {
 			req.ImagePassword = secrets["image_password"]
 		}
@@ -467,7 +491,7 @@ func (instanceKind) Needs(desired Inputs, fields []string, create bool) []Need {
 	}
 	for _, f := range fields {
 		switch f {
-		case "image":
+		case "image", "user_data", "public_key":
 			add(Need{"password", "ResetImage"})
 			if custom {
 				add(Need{"image_password", "ResetImage"})
@@ -507,4 +531,13 @@ func looksLikeID(s string) bool {
 		}
 	}
 	return true
+}
+
+// userData is the API's form of the stack's user_data (cloud-init, plain
+// text): a list of base64 strings, here of one; nil without any.
+func userData(secrets map[string]string) []string {
+	if secrets["user_data"] == "" {
+		return nil
+	}
+	return []string{base64.StdEncoding.EncodeToString([]byte(secrets["user_data"]))}
 }

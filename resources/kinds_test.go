@@ -16,7 +16,8 @@ func TestFieldRules(t *testing.T) {
 			"password": "x", "region": "CN_Beijing_A", "charge_type": "PostPaid", "auto_renew": true, "prepaid_month": int64(0),
 			"data_disks": []any{map[string]any{"size": int64(100), "type": "ssd_disk"}}, "public_ip": "198.18.0.2",
 			"private_ips": []any{map[string]any{"network": "p1", "ip": "10.0.0.2"}}, "security_groups": []any{"g1"}, "power": "running",
-			"system_disk": map[string]any{"size": int64(20), "type": "system_disk"}, "tags": []any{"a"}},
+			"system_disk": map[string]any{"size": int64(20), "type": "system_disk"}, "tags": []any{"a"},
+			"public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA a@b", "deletion_protection": false, "dedicated_host": "h1"},
 		"security_group": {"name": "g", "type": "public", "description": "d", "rules": []any{}},
 		"template":       {"instance": "i", "name": "t", "power_on": true, "sync_regions": []any{}},
 		"load_balancer": {"vdc": "v", "name": "lb", "region": "CN_Beijing_A", "cpu": int64(2), "ram": int64(4), "network": "p1",
@@ -44,7 +45,8 @@ func TestFieldRules(t *testing.T) {
 		"version": "5.7", "architecture": "basic", "disk_type": "high_disk", "disk_size": int64(300), "port": int64(3307),
 		"time_zone": "+00:00", "backup": map[string]any{"window": "03:00-04:00", "weekdays": []any{int64(0)}, "enabled": true},
 		"parameters": map[string]any{"max_connections": "3000"}, "source": "s2",
-		"accounts": []any{map[string]any{"name": "app", "type": "Normal", "privileges": []any{}}},
+		"accounts":   []any{map[string]any{"name": "app", "type": "Normal", "privileges": []any{}}},
+		"public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB b@c", "deletion_protection": true, "dedicated_host": "h2",
 	}
 	for _, name := range Names() {
 		k := Registry[name]

@@ -3,6 +3,7 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"golang.org/x/crypto/ssh"
 	"math"
 	"slices"
 	"strconv"
@@ -30,6 +31,11 @@ func (s *Stack) check(d *diag) {
 		s.checkGroupInterfaces(r, path, d)
 		if pw := r.Properties.Get("password"); r.Kind == "instance" && pw != nil && pw.Kind == String && pw.Tmpl == nil {
 			d.warnf(pw.Pos, path+".properties.password", "the password is written in the stack file; use a sensitive variable: password: ${var.admin_password}")
+		}
+		if k := r.Properties.Get("public_key"); r.Kind == "instance" && k != nil && k.Kind == String && k.Tmpl == nil {
+			if _, _, _, _, err := ssh.ParseAuthorizedKey([]byte(k.Str)); err != nil {
+				d.errorf(k.Pos, path+".properties.public_key", "not an OpenSSH public key (%v): write it as one line of an authorized_keys file, such as ssh-ed25519 AAAA… me@host", err)
+			}
 		}
 		if pw := r.Properties.Get("image_password"); r.Kind == "instance" && pw != nil && pw.Kind == String && pw.Tmpl == nil {
 			d.warnf(pw.Pos, path+".properties.image_password", "the image password is written in the stack file; use a sensitive variable: image_password: ${var.image_password}")

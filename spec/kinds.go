@@ -28,7 +28,8 @@ var Properties = map[string][]string{
 	"public_network":  {"vdc", "name", "bandwidth_type", "billing_method", "qos", "ip_count", "auto_renew", "float_bandwidth"},
 	"private_network": {"vdc", "name", "type", "address", "mask"},
 	"instance": {"vdc", "name", "instance_type", "cpu", "ram", "image", "password", "region", "charge_type", "auto_renew",
-		"prepaid_month", "data_disks", "public_ip", "private_ips", "security_groups", "power", "image_password"},
+		"prepaid_month", "data_disks", "public_ip", "private_ips", "security_groups", "power", "image_password",
+		"user_data", "public_key", "deletion_protection", "dedicated_host"},
 	"security_group": {"name", "type", "description", "rules"},
 	"template":       {"instance", "name", "power_on", "sync_regions"},
 	"mysql": {"vdc", "network", "name", "region", "version", "architecture", "cpu", "ram", "disk_type", "disk_size", "port",
@@ -39,7 +40,7 @@ var Properties = map[string][]string{
 }
 
 // SensitiveProperties are never shown or stored in clear text.
-var SensitiveProperties = map[string][]string{"instance": {"password", "image_password"}, "redis": {"password"}, "mongodb": {"password"}}
+var SensitiveProperties = map[string][]string{"instance": {"password", "image_password", "user_data"}, "redis": {"password"}, "mongodb": {"password"}}
 
 // SplitSecretProperties names, per kind, the list property whose items'
 // password the kind takes out as secrets of their own (MySQL accounts):

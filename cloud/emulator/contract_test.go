@@ -126,6 +126,15 @@ func TestContractEveryAction(t *testing.T) {
 	e.wait(c.RebootInstance(ctx, cloud.InstanceRequest{InstanceID: id}))
 	e.wait(c.ModifyInstanceChargeType(ctx, cloud.ModifyInstanceChargeTypeRequest{InstanceID: id, InstanceChargeType: "PrePaid", AutoRenew: cloud.Ptr(0), PrepaidMonth: cloud.Ptr(1)}))
 	e.wait(c.ModifyInstanceSpec(ctx, cloud.ModifyInstanceSpecRequest{InstanceID: id, CPU: 4, RAM: 8}))
+	e.wait(c.ModifyInstanceSpec(ctx, cloud.ModifyInstanceSpecRequest{InstanceID: id, InstanceType: "CCS.G3"}))
+	if got := e.describe(id).InstanceType; got != "" && got != "CCS.G3" {
+		t.Errorf("after ModifyInstanceSpec InstanceType: %s", got)
+	}
+	must(c.ModifyInstanceAttribute(ctx, cloud.ModifyInstanceAttributeRequest{InstanceIDs: []string{id}, DeletionProtection: true}))
+	if _, err := c.DeleteInstance(ctx, cloud.DeleteInstanceRequest{InstanceIDs: []string{id}}); !cloud.IsCode(err, "OperationDenied.DeletionProtection") {
+		t.Errorf("DeleteInstance of a protected instance: %v", err)
+	}
+	must(c.ModifyInstanceAttribute(ctx, cloud.ModifyInstanceAttributeRequest{InstanceIDs: []string{id}, DeletionProtection: false}))
 	e.wait(c.CreateDisk(ctx, cloud.CreateDiskRequest{InstanceID: id, DataDisks: []cloud.DiskSpec{{Size: 200, Type: "high_disk"}}}))
 	in = e.describe(id)
 	disk := in.Disks.DataDisks[0].DiskID

@@ -298,6 +298,10 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 	if e := s.needImagePassword(p, image); e != nil {
 		return nil, "", e
 	}
+	opts, e := parseInstanceOptions(p)
+	if e != nil {
+		return nil, "", e
+	}
 	disks, e := parseDisks(p, "DataDisks")
 	if e != nil {
 		return nil, "", e
@@ -343,7 +347,8 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 		w.seq++
 		in := &Instance{ID: w.newID(), Seq: w.seq, Name: name, VdcID: v.ID, Region: region, ChargeType: charge,
 			AutoRenew: autoRenew, PrepaidMonth: prepaid, InstanceType: itype, ImageID: image, CPU: cpu, RAM: ram,
-			PasswordHash: hashSecret(pw), Created: now, DataDisks: []Disk{}, PrivateNICs: []NIC{}, Tags: slices.Clone(tags)}
+			PasswordHash: hashSecret(pw), Created: now, DataDisks: []Disk{}, PrivateNICs: []NIC{}, Tags: slices.Clone(tags),
+			UserData: opts.userData, PublicKey: opts.publicKey, DeletionProtection: opts.deletionProtection, DedicatedHostID: opts.dedicatedHost}
 		if in.Name == "" {
 			in.Name = in.ID
 		} else if amount > 1 {
@@ -605,6 +610,9 @@ func (s *Server) deleteInstance(p params) (any, string, *apiError) {
 		if e != nil && (in == nil || in.TaskID != "" || in.Status != statusError) {
 			return nil, "", e // a failed instance (error) can only be deleted
 		}
+		if in.DeletionProtection {
+			return nil, "", errDeletionProtected(in.ID)
+		}
 		list = append(list, in)
 		targets = append(targets, Target{Kind: "instance", ID: id, Op: opDelete})
 	}
@@ -652,8 +660,8 @@ func (s *Server) modifyInstanceSpec(p params) (any, string, *apiError) {
 	if e != nil {
 		return nil, "", e
 	}
-	if !p.has("Cpu") && !p.has("Ram") {
-		return nil, "", errIncomplete("Cpu or Ram")
+	if !p.has("Cpu") && !p.has("Ram") && !p.has("InstanceType") {
+		return nil, "", errIncomplete("Cpu, Ram or InstanceType")
 	}
 	cpu, ram, e := specParams(p, in.CPU, in.RAM, false)
 	if e != nil {
@@ -662,8 +670,15 @@ func (s *Server) modifyInstanceSpec(p params) (any, string, *apiError) {
 	if !sizeOnSale(cpu, ram) {
 		return nil, "", errorf(400, "InvalidInstanceType.ValueUnauthorized", "%d vCPU with %d GB is not a size on sale: RAM must be 1 to 8 times the vCPUs.", cpu, ram)
 	}
+	itype := in.InstanceType
+	if t := p.str("InstanceType"); t != "" {
+		if !sells(in.Region, t) {
+			return nil, "", errorf(400, "InvalidInstanceType.ValueUnauthorized", "The specified InstanceType %q is not authorized.", t)
+		}
+		itype = t
+	}
 	return nil, s.changeInstance("ModifyInstanceSpec", in, "", func() {
-		in.CPU, in.RAM = cpu, ram
+		in.CPU, in.RAM, in.InstanceType = cpu, ram, itype
 		s.rebill(in)
 	}), nil
 }
@@ -793,9 +808,14 @@ func (s *Server) resetImage(p params) (any, string, *apiError) {
 	if e := s.needImagePassword(p, image); e != nil {
 		return nil, "", e
 	}
+	opts, e := parseInstanceOptions(p)
+	if e != nil {
+		return nil, "", e
+	}
 	return nil, s.changeInstance("ResetImage", in, statusRunning, func() {
 		in.ImageID = image
 		in.PasswordHash = hashSecret(pw)
+		in.UserData, in.PublicKey = opts.userData, opts.publicKey
 		// A reinstall keeps the system disk's type, packs and size (or the
 		// new image's, if larger).
 		d := in.SystemDisk

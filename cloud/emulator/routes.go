@@ -43,7 +43,7 @@ var routes = func() map[string]route {
 		"CreateDisk", "ResizeDisk", "DeleteDisk", "ResetImage", "DescribeInstances", "ConnectNetworkInterface",
 		"DisconnectNetworkInterface", "ModifyIpAddress", "DescribeInstanceMonitor", "ModifyInstanceName",
 		"ResetInstancesPassword", "ExtendSystemDisk", "DescribeTags", "CreateTag", "DeleteTag", "AddInstancesTags",
-		"DeleteInstancesTags", "DescribeInstanceType", "DescribeInstancePrice",
+		"DeleteInstancesTags", "DescribeInstanceType", "DescribeInstancePrice", "ModifyInstanceAttribute",
 		// Not in the documents; the official SDK sends it with its default (POST) profile.
 		"ModifyInstanceHostName")
 	add(svcCCS, get, "StopInstance", "RebootInstance", "StartInstance", "StopInstances", "StartInstances", "RebootInstances")

@@ -163,6 +163,11 @@ type Instance struct {
 	Created        time.Time `json:"created"`
 	SecurityGroups []string  `json:"security_groups,omitempty"`
 	Tags           []string  `json:"tags,omitempty"` // tag ids, in the order they were added
+	// The current documents' options (instance_options.go).
+	UserData           []string `json:"user_data,omitempty"`
+	PublicKey          string   `json:"public_key,omitempty"`
+	DeletionProtection bool     `json:"deletion_protection,omitempty"`
+	DedicatedHostID    string   `json:"dedicated_host_id,omitempty"`
 }
 
 // A Disk is a system or data disk. IOPSPacks are provisioned IOPS bought
