@@ -45,6 +45,7 @@ const (
 	ReasonReplaceImmutable   = "replace_because_immutable"
 	ReasonRemovedFromSpec    = "delete_because_removed_from_spec"
 	ReasonCountReduced       = "delete_because_count_reduced"
+	ReasonKeyRemoved         = "delete_because_key_removed"
 	ReasonPendingJournal     = "read_pending_journal"
 	ReasonProtectedKept      = "kept_because_protected"
 	ReasonDestroy            = "delete_because_destroy"

@@ -17,6 +17,7 @@ func (s *Stack) check(d *diag) {
 	for _, name := range s.Order {
 		r := s.Resources[name]
 		s.checkCount(r, d)
+		s.checkForEach(r, d)
 	}
 	for _, name := range s.Order {
 		r := s.Resources[name]
@@ -113,8 +114,14 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 	case ref.IsExternal():
 		s.checkExternalRef(ref, path, d)
 	case ref.Index:
-		if from == nil || !from.HasCount() {
+		if from != nil && from.HasForEach() {
+			d.errorf(ref.Pos, path, "${index} is only defined inside a resource with count; with for_each use ${each.key}")
+		} else if from == nil || !from.HasCount() {
 			d.errorf(ref.Pos, path, "${index} is only defined inside a resource with count")
+		}
+	case ref.Each != "":
+		if from == nil || !from.HasForEach() {
+			d.errorf(ref.Pos, path, "%s is only defined inside a resource with for_each", ref)
 		}
 	case ref.IsResource():
 		target, ok := s.Resources[ref.Addr]
@@ -128,6 +135,10 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 		}
 		if _, ok := attrType(target.Kind, ref.Attr); !ok && slices.Contains(Kinds, target.Kind) {
 			d.errorf(ref.Pos, path, "%s %q has no attribute %q in %s; it has %s", target.Kind, target.Name, ref.Attr, ref, strings.Join(attrNames(target.Kind), ", "))
+		}
+		if target.HasForEach() || ref.Keyed || ref.EachKey {
+			s.checkKeyedRef(ref, from, target, path, d)
+			return
 		}
 		switch {
 		case target.HasCount() && ref.Idx < 0 && !ref.Splat:
@@ -150,11 +161,19 @@ func (s *Stack) checkDependsOn(r *Resource, path string, d *diag) {
 			continue
 		}
 		p := fmt.Sprintf("%s.depends_on[%d]", path, i)
+		a, err := ParseAddress(e.Str)
+		if err != nil {
+			d.errorf(e.Pos, p, "%v", err)
+			continue
+		}
+		target := s.Resources[a.Name]
 		switch {
-		case e.Str == r.Name:
+		case a.Name == r.Name:
 			d.errorf(e.Pos, p, "resource %q cannot depend on itself", r.Name)
-		case s.Resources[e.Str] == nil:
-			d.errorf(e.Pos, p, "unknown resource %q%s", e.Str, suggest.DidYouMean(e.Str, s.Names()))
+		case target == nil:
+			d.errorf(e.Pos, p, "unknown resource %q%s", a.Name, suggest.DidYouMean(a.Name, s.Names()))
+		case a.Instanced() && !target.CountUnknown && !target.ForEach.Unknown && !slices.Contains(target.Addresses(), a.String()):
+			d.errorf(e.Pos, p, "the stack has no %s; %s has %s", a, a.Name, describeAddresses(target))
 		}
 	}
 }

@@ -11,6 +11,11 @@ type EvalContext struct {
 	Index int
 	// Workspace is what ${workspace} stands for.
 	Workspace string
+	// Each is set inside a for_each copy: EachKey and EachValue are what
+	// ${each.key} and ${each.value} stand for.
+	Each      bool
+	EachKey   string
+	EachValue any
 	// Var returns a variable's value.
 	Var func(name string) (any, bool)
 	// Attr returns a resource attribute: a value, Unknown when it is known
@@ -108,6 +113,17 @@ func (ctx EvalContext) ref(r *Ref) (any, error) {
 		return int64(ctx.Index), nil
 	case r.Workspace:
 		return ctx.Workspace, nil
+	case r.Each != "":
+		if !ctx.Each {
+			return nil, fmt.Errorf("%s: %s outside a resource with for_each", r.Pos, r)
+		}
+		if r.Each == "key" {
+			return ctx.EachKey, nil
+		}
+		if ctx.EachValue == nil {
+			return Unknown{Ref: r.String()}, nil
+		}
+		return ctx.EachValue, nil
 	case r.Var != "":
 		if ctx.Var != nil {
 			if x, ok := ctx.Var(r.Var); ok {
@@ -123,6 +139,14 @@ func (ctx EvalContext) ref(r *Ref) (any, error) {
 	default:
 		if ctx.Attr == nil {
 			return Unknown{Ref: r.String()}, nil
+		}
+		if r.EachKey {
+			if !ctx.Each {
+				return nil, fmt.Errorf("%s: %s outside a resource with for_each", r.Pos, r)
+			}
+			keyed := *r
+			keyed.EachKey, keyed.Key, keyed.Keyed = false, ctx.EachKey, true
+			return ctx.Attr(&keyed)
 		}
 		return ctx.Attr(r)
 	}
@@ -159,17 +183,15 @@ func HasUnknown(x any) bool {
 	return false
 }
 
-// SplitAddress splits "web[2]" into ("web", 2) and "net" into ("net", -1).
+// SplitAddress splits "web[2]" into ("web", 2), `web["eu"]` into ("web",
+// -1) and "net" into ("net", -1); what is not an address (tag:NAME,
+// web~replaced) comes back whole. See ParseAddress.
 func SplitAddress(addr string) (string, int) {
-	i := strings.IndexByte(addr, '[')
-	if i < 0 || !strings.HasSuffix(addr, "]") {
+	a, err := ParseAddress(addr)
+	if err != nil {
 		return addr, -1
 	}
-	var n int
-	if _, err := fmt.Sscanf(addr[i+1:len(addr)-1], "%d", &n); err != nil {
-		return addr, -1
-	}
-	return addr[:i], n
+	return a.Name, a.Index
 }
 
 // SensitiveProperties returns the top-level properties of r whose value

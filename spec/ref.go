@@ -50,10 +50,16 @@ type Ref struct {
 	Index     bool   // ${index}
 	Workspace bool   // ${workspace}
 
-	Addr  string // ${addr.attr}, ${addr[i].attr}, ${addr[*].attr}
+	Each string // ${each.key}, ${each.value}: "key" or "value"
+
+	Addr  string // ${addr.attr}, ${addr[i].attr}, ${addr["key"].attr}, ${addr[*].attr}
 	Idx   int    // -1 when no [i]
-	Splat bool   // [*]
-	Attr  string // the attribute; the output's name for ${stack.NAME.outputs.X}
+	Key   string // the for_each key of ${addr["key"].attr}, when Keyed
+	Keyed bool
+	// EachKey: ${addr[each.key].attr}, the copy of addr with this copy's key.
+	EachKey bool
+	Splat   bool   // [*]
+	Attr    string // the attribute; the output's name for ${stack.NAME.outputs.X}
 
 	Data  string // ${data.NAME.attr}
 	Stack string // ${stack.NAME.outputs.X}
@@ -71,7 +77,7 @@ func (r *Ref) IsExternal() bool { return r.Data != "" || r.Stack != "" }
 
 var (
 	refVar       = regexp.MustCompile(`^var\.([a-z][a-z0-9_]*)$`)
-	refAttr      = regexp.MustCompile(`^([a-z][a-z0-9_]*)(?:\[(\*|[0-9]+)\])?\.([a-z][a-z0-9_]*)$`)
+	refAttr      = regexp.MustCompile(`^([a-z][a-z0-9_]*)(?:\[(\*|[0-9]+|"[^"]*"|each\.key)\])?\.([a-z][a-z0-9_]*)$`)
 	refIndex     = "index"
 	refWorkspace = "workspace"
 )
@@ -160,6 +166,10 @@ func parseRef(raw string) (*Ref, string) {
 	case refStack.MatchString(raw):
 		m := refStack.FindStringSubmatch(raw)
 		r.Stack, r.Attr = m[1], m[2]
+	case raw == "each.key" || raw == "each.value":
+		r.Each = strings.TrimPrefix(raw, "each.")
+	case strings.HasPrefix(raw, "each."):
+		return nil, "malformed reference ${" + raw + "}: a for_each copy has ${each.key} and ${each.value}"
 	case refVar.MatchString(raw):
 		r.Var = refVar.FindStringSubmatch(raw)[1]
 	case refAttr.MatchString(raw):
@@ -169,7 +179,17 @@ func parseRef(raw string) (*Ref, string) {
 		case "":
 		case "*":
 			r.Splat = true
+		case "each.key":
+			r.EachKey = true
 		default:
+			if strings.HasPrefix(m[2], `"`) {
+				key := strings.Trim(m[2], `"`)
+				if err := CheckKey(key); err != nil {
+					return nil, err.Error() + " in ${" + raw + "}"
+				}
+				r.Key, r.Keyed = key, true
+				break
+			}
 			n, err := strconv.Atoi(m[2])
 			if err != nil || n > 100000 {
 				return nil, "index " + m[2] + " is out of range in ${" + raw + "}"

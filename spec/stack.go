@@ -61,14 +61,20 @@ type Resource struct {
 	CreateBeforeDestroy bool
 	IgnoreChanges       []string
 	Description         string
-	value               *Value
+	// ForEach makes one copy per key (for_each); see foreach.go.
+	ForEach ForEach
+	value   *Value
 }
 
 // HasCount reports whether the resource was declared with count.
 func (r *Resource) HasCount() bool { return r.Count >= 0 }
 
-// Addresses returns the instance addresses: name, or name[0] … name[n-1].
+// Addresses returns the instance addresses: name, name[0] … name[n-1]
+// (count), or name["key"] for each key in order (for_each).
 func (r *Resource) Addresses() []string {
+	if r.HasForEach() {
+		return r.ForEach.addresses(r.Name)
+	}
 	if !r.HasCount() {
 		return []string{r.Name}
 	}

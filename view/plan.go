@@ -51,6 +51,7 @@ var reasonText = map[string]string{
 	planner.ReasonDependencyReplaced: "it depends on a resource being replaced or created",
 	planner.ReasonRemovedFromSpec:    "removed from the stack",
 	planner.ReasonCountReduced:       "count reduced",
+	planner.ReasonKeyRemoved:         "its key left for_each",
 	planner.ReasonPendingJournal:     "an interrupted operation is settled first",
 	planner.ReasonProtectedKept:      "removed from the stack, but protected",
 	planner.ReasonDestroy:            "destroy",

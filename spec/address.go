@@ -1,0 +1,125 @@
+package spec
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// An Address names a resource or one instance of it: web, web[0] (count)
+// or web["eu"] (for_each). It is written and parsed only here: every
+// command that takes an address (--target, --replace, state, import,
+// depends_on, moved) goes through ParseAddress, and String writes the one
+// canonical form the state and the plan use.
+type Address struct {
+	Name  string
+	Index int    // the copy number; -1 without [N]
+	Key   string // the for_each key, when Keyed
+	Keyed bool
+}
+
+// Instanced reports whether the address names one copy (web[0], web["a"])
+// rather than a resource.
+func (a Address) Instanced() bool { return a.Index >= 0 || a.Keyed }
+
+// String writes the address in its canonical form.
+func (a Address) String() string {
+	switch {
+	case a.Keyed:
+		return a.Name + `["` + a.Key + `"]`
+	case a.Index >= 0:
+		return a.Name + "[" + strconv.Itoa(a.Index) + "]"
+	}
+	return a.Name
+}
+
+// KeyAddress is the address of the for_each copy key of resource name.
+func KeyAddress(name, key string) string {
+	return Address{Name: name, Index: -1, Key: key, Keyed: true}.String()
+}
+
+// ParseAddress reads an address: NAME, NAME[N] or NAME["KEY"] (NAME of
+// a-z, 0-9 and '_', starting with a letter; KEY as CheckKey allows, in
+// double quotes, as YAML and the shell need them quoted again).
+func ParseAddress(s string) (Address, error) {
+	a := Address{Index: -1}
+	name, rest := s, ""
+	if i := strings.IndexByte(s, '['); i >= 0 {
+		name, rest = s[:i], s[i:]
+	}
+	if !isName(name) {
+		return a, fmt.Errorf("address %q: want NAME, NAME[N] or NAME[\"KEY\"] (a name of a-z, 0-9 and '_' starting with a letter)", s)
+	}
+	a.Name = name
+	if rest == "" {
+		return a, nil
+	}
+	if !strings.HasSuffix(rest, "]") || len(rest) < 3 {
+		return a, fmt.Errorf("address %q: an unclosed [ (want NAME[N] or NAME[\"KEY\"])", s)
+	}
+	inner := rest[1 : len(rest)-1]
+	if strings.HasPrefix(inner, `"`) {
+		if len(inner) < 2 || !strings.HasSuffix(inner, `"`) {
+			return a, fmt.Errorf("address %q: a key is written in double quotes: NAME[\"KEY\"]", s)
+		}
+		key := inner[1 : len(inner)-1]
+		if err := CheckKey(key); err != nil {
+			return a, fmt.Errorf("address %q: %w", s, err)
+		}
+		a.Key, a.Keyed = key, true
+		return a, nil
+	}
+	if strings.HasPrefix(inner, "'") {
+		return a, fmt.Errorf("address %q: a key is written in double quotes: %s[\"%s\"]", s, name, strings.Trim(inner, "'"))
+	}
+	n, err := strconv.Atoi(inner)
+	if err != nil || n < 0 || n > 100000 || strconv.Itoa(n) != inner {
+		return a, fmt.Errorf("address %q: the index must be a whole number, or a key in double quotes", s)
+	}
+	a.Index = n
+	return a, nil
+}
+
+// MustAddress parses an address the code itself made.
+func mustAddress(s string) Address {
+	a, err := ParseAddress(s)
+	if err != nil {
+		return Address{Name: s, Index: -1}
+	}
+	return a
+}
+
+// MaxKeyLength is the longest for_each key.
+const MaxKeyLength = 64
+
+// CheckKey says what is wrong with a for_each key, or nil: 1 to 64
+// printable characters other than '"', '\', '[', ']', '{', '}' and '$' (a
+// key is written inside addresses and ${…} references).
+func CheckKey(key string) error {
+	switch {
+	case key == "":
+		return fmt.Errorf("a for_each key is empty")
+	case len([]rune(key)) > MaxKeyLength:
+		return fmt.Errorf("for_each key %q is longer than %d characters", key, MaxKeyLength)
+	}
+	for _, c := range key {
+		if !unicode.IsPrint(c) || strings.ContainsRune(`"\[]{}$`, c) {
+			return fmt.Errorf("for_each key %q holds %q: keys are printable text without '\"', '\\', '[', ']', '{', '}' and '$'", key, c)
+		}
+	}
+	return nil
+}
+
+func isName(s string) bool {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
