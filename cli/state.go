@@ -348,13 +348,17 @@ func unknownAddress(addr, path string, snap *state.Snapshot) error {
 	if _, err := spec.ParseAddress(addr); err != nil && !strings.HasPrefix(addr, resources.TagPrefix) {
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	how := "count"
 	for _, a := range snap.Addresses() {
 		if pa, err := spec.ParseAddress(a); err == nil && pa.Name == addr && pa.Instanced() {
 			copies = append(copies, a)
+			if pa.Keyed {
+				how = "for_each"
+			}
 		}
 	}
 	if len(copies) > 0 {
-		return fmt.Errorf("%s; %s has copies (count or for_each): name one of %s", msg, addr, strings.Join(copies, ", "))
+		return fmt.Errorf("%s; %s has %s: name one of %s", msg, addr, how, strings.Join(copies, ", "))
 	}
 	return errors.New(msg + suggest.DidYouMean(addr, snap.Addresses()))
 }

@@ -155,6 +155,15 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 	if err != nil {
 		return nil, err
 	}
+	if len(plan.Moves) > 0 {
+		// moved: first, in one transaction: the steps use the new addresses.
+		if err := e.commit(ctx, planner.MoveChange(snap, plan.Moves, time.Now().UTC())); err != nil {
+			return nil, err
+		}
+		if snap, err = e.store.Snapshot(ctx); err != nil {
+			return nil, err
+		}
+	}
 	e.records = snap.Resources
 	steps := plan.Steps()
 	e.hook.Planned(len(steps))

@@ -183,6 +183,9 @@ type Document struct {
 	Cost    *CostSummary `json:"cost,omitempty"`
 	Changes []*Change    `json:"changes"`
 	Drift   []*DriftItem `json:"drift"`
+	// Moves are the records moved: takes to new addresses, in the order
+	// apply makes them (in the state only, before any change).
+	Moves []*Move `json:"moves,omitempty"`
 }
 
 // FormatVersion of saved plans and --json output.
@@ -207,6 +210,9 @@ func (p *Document) Counts() (add, change, replace, destroy int) {
 
 // HasChanges reports whether applying the plan would do anything.
 func (p *Document) HasChanges() bool {
+	if len(p.Moves) > 0 {
+		return true
+	}
 	for _, c := range p.Changes {
 		if c.Action != NoOp {
 			return true
@@ -236,7 +242,10 @@ func addrLess(a, b string) bool {
 	if ra != rb {
 		return ra < rb
 	}
-	return ia < ib
+	if ia != ib {
+		return ia < ib
+	}
+	return a < b // for_each copies, by key
 }
 
 // CheckFresh refuses a saved plan p whose state moved since it was made. A

@@ -63,6 +63,13 @@ func Plan(in Input) (*Document, error) {
 	if err := checkReplace(in); err != nil {
 		return nil, err
 	}
+	if !in.Destroy {
+		moves, moved, err := planMoves(s, snap)
+		if err != nil {
+			return nil, err
+		}
+		p.Moves, snap, in.Snapshot = moves, moved, moved
+	}
 	pending := map[string]*state.JournalEntry{}
 	for _, j := range snap.Journal {
 		pending[j.Addr] = j
@@ -120,10 +127,8 @@ func Plan(in Input) (*Document, error) {
 			c.Reason, c.Implicit = ReasonTagUnused, true
 		case strings.HasSuffix(addr, state.ReplacedSuffix):
 			c.Reason, c.Protect = ReasonReplacedOld, false
-		case s.Resources[resourceName(addr)] != nil && s.Resources[resourceName(addr)].HasForEach():
-			c.Reason = ReasonKeyRemoved
-		case s.Resources[resourceName(addr)] != nil:
-			c.Reason = ReasonCountReduced
+		default:
+			c.Reason = removedReason(s, addr)
 		}
 		if rec.Protect {
 			c.Action, c.Reason = NoOp, ReasonProtectedKept
@@ -742,6 +747,21 @@ func applyTargets(p *Document, targets []string) error {
 	}
 	p.Changes = kept
 	return nil
+}
+
+// removedReason says why the record at addr left the stack: its key left
+// for_each, count went down, or the resource itself is gone.
+func removedReason(s *spec.Stack, addr string) string {
+	a, err := spec.ParseAddress(addr)
+	r := s.Resources[a.Name]
+	switch {
+	case err != nil || r == nil:
+	case a.Keyed && r.HasForEach():
+		return ReasonKeyRemoved
+	case a.Index >= 0 && r.HasCount():
+		return ReasonCountReduced
+	}
+	return ReasonRemovedFromSpec
 }
 
 func resourceName(addr string) string { n, _ := spec.SplitAddress(addr); return n }

@@ -38,6 +38,7 @@ func (s *Stack) check(d *diag) {
 	}
 	s.checkData(d)
 	s.checkStacks(d)
+	s.checkMoved(d)
 	s.checkCycles(d)
 	s.checkSchema(d)
 	for _, name := range sortedKeys(s.Variables) {

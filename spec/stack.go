@@ -36,6 +36,8 @@ type Stack struct {
 	Data      map[string]*DataSource
 	DataOrder []string
 	Stacks    map[string]*StackRef
+	// Moved are the moved: declarations in file order (moved.go).
+	Moved []*Move
 
 	root     *Value
 	external func(*Ref) (any, error)
@@ -264,6 +266,7 @@ func (s *Stack) read(d *diag) {
 	}
 	s.readData(r.Get("data"))
 	s.readStacks(r.Get("stacks"))
+	s.readMoved(r.Get("moved"), d)
 	if outs := r.Get("outputs"); outs != nil && outs.Kind == Map {
 		for _, k := range outs.Keys {
 			o := &Output{Name: k.Name, Pos: k.Pos, Value: k.Value}
