@@ -14,8 +14,11 @@
 //     appear in messages.
 //   - No custom YAML tags; anchors and aliases are allowed, merge keys (<<) are not.
 //
-// References: ${addr.attr}, ${addr[i].attr}, ${addr[*].attr} (a list),
-// ${var.name} and ${index} (the copy's number inside a resource with count).
+// References: ${addr.attr}, ${addr[i].attr}, ${addr["key"].attr},
+// ${addr[*].attr} (a list), ${addr[each.key].attr}, ${var.name}, ${index}
+// (the copy's number inside a resource with count) and ${each.key} /
+// ${each.value} (inside a resource with for_each; foreach.go). Addresses
+// are parsed in one place (address.go); moved: is read in moved.go.
 // A string that is exactly one reference keeps the referenced value's type;
 // any other string with references is interpolated text. "$${" writes a
 // literal "${". An attribute is either one the kind exports (Exports) or one

@@ -145,3 +145,20 @@ func TestForEachDependsOnKey(t *testing.T) {
 		t.Errorf("dependencies (-want +got)\n%s", diff)
 	}
 }
+
+// TestForEachUnset: validate without values accepts a for_each from a
+// variable without one, and a keyed reference into it.
+func TestForEachUnset(t *testing.T) {
+	src := head + "variables:\n  regions: {type: list}\n" + eachNet + "  web:\n    kind: vdc\n    for_each: ${var.regions}\n    properties: {name: \"w-${each.key}\"}\n" +
+		"  lan: {kind: vdc, depends_on: ['web[\"eu\"]'], properties: {name: '${web[\"eu\"].name}'}}\n"
+	s, err := Parse("s.yaml", []byte(src), AllowUnset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := s.Resources["web"]; !w.ForEach.Unknown || len(w.Addresses()) != 0 {
+		t.Errorf("for_each = %+v", w.ForEach)
+	}
+	if got := problems(t, src); len(got) == 0 || !strings.Contains(got[0], `variable "regions" has no value`) {
+		t.Errorf("with values required: %v", got)
+	}
+}
