@@ -51,9 +51,12 @@ func planMoves(s *spec.Stack, snap *state.Snapshot) ([]*Move, *state.Snapshot, e
 				return nil, nil, fmt.Errorf("%s: moved: %s to %s: the state already has %s (%s %s); remove one of them with cdstack state rm, or drop the move", m.Pos, addr, to, to, other.Kind, other.ID)
 			}
 			if pending[addr] {
-				return nil, nil, fmt.Errorf("%s: moved: %s has an interrupted operation pending; settle it first with cdstack apply --target %s (or cdstack refresh), then apply the move", m.Pos, addr, addr)
+				return nil, nil, fmt.Errorf("%s: moved: %s has an interrupted operation pending; cdstack apply settles it first, then makes the move", m.Pos, addr)
 			}
 			rec := recs[addr]
+			if r := s.Resources[m.ToAddr.Name]; r != nil && r.Kind != rec.Kind {
+				return nil, nil, fmt.Errorf("%s: moved: %s is a %s (%s) and %s a %s: a move keeps the resource, so both must be the same kind", m.Pos, addr, rec.Kind, rec.ID, to, r.Kind)
+			}
 			out = append(out, &Move{From: addr, To: to, Kind: rec.Kind, ID: rec.ID, Declared: m.Pos.String()})
 			moveIn(recs, addr, to)
 		}

@@ -138,3 +138,20 @@ func TestMovedWholeResource(t *testing.T) {
 		t.Errorf("changes beside the moves: %v", got)
 	}
 }
+
+// TestMovedKindMismatch: a move onto a resource of another kind would lose
+// the record's resource; it is refused.
+func TestMovedKindMismatch(t *testing.T) {
+	src := "version: 1\nstack: m\nregion: CN_Beijing_A\nresources:\n" +
+		"  net:\n    kind: vdc\n    count: 2\n    properties: {name: \"v-${index}\"}\n" +
+		"  lan2:\n    kind: vdc\n    properties: {name: x}\n" +
+		"moved:\n  - {from: lan, to: lan2}\n"
+	s, err := spec.Parse("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = planner.Plan(planner.Input{Stack: s, Snapshot: countApplied()})
+	if err == nil || !strings.Contains(err.Error(), "s.yaml:13:5: moved: lan is a private_network (p0) and lan2 a vdc") {
+		t.Errorf("err = %v", err)
+	}
+}
