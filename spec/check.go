@@ -123,6 +123,8 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 	case ref.Each != "":
 		if from == nil || !from.HasForEach() {
 			d.errorf(ref.Pos, path, "%s is only defined inside a resource with for_each", ref)
+		} else if ref.Attr != "" {
+			checkEachField(ref, from, path, d)
 		}
 	case ref.IsResource():
 		target, ok := s.Resources[ref.Addr]

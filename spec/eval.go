@@ -123,6 +123,17 @@ func (ctx EvalContext) ref(r *Ref) (any, error) {
 		if ctx.EachValue == nil {
 			return Unknown{Ref: r.String()}, nil
 		}
+		if r.Attr != "" {
+			m, ok := ctx.EachValue.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("%s: %s: the value of key %q is not a map", r.Pos, r, ctx.EachKey)
+			}
+			x, ok := m[r.Attr]
+			if !ok {
+				return nil, fmt.Errorf("%s: %s: the value of key %q has no field %q", r.Pos, r, ctx.EachKey, r.Attr)
+			}
+			return x, nil
+		}
 		return ctx.EachValue, nil
 	case r.Var != "":
 		if ctx.Var != nil {

@@ -149,6 +149,10 @@ func (s *Stack) checkForEach(r *Resource, d *diag) {
 			return
 		}
 		vr.used = true
+		if vr.Sensitive {
+			d.errorf(ref.Pos, path, "for_each cannot use sensitive variable %q: its keys become addresses, shown in plans and the state", vr.Name)
+			return
+		}
 		f.Var, f.Unknown = vr.Name, vr.Unset
 		switch x := vr.Value.(type) {
 		case nil:
@@ -191,7 +195,10 @@ func (s *Stack) eachValue(v *Value, path string, d *diag) (any, bool) {
 				continue
 			}
 			vr.used = true
-			if vr.Value == nil {
+			if vr.Sensitive {
+				d.errorf(ref.Pos, pr.Path, "a for_each value cannot use sensitive variable %q: ${each.value} is shown in plans", vr.Name)
+				ok = false
+			} else if vr.Value == nil {
 				ok = false
 			}
 		default:
@@ -283,4 +290,24 @@ func describeAddresses(r *Resource) string {
 		out += a
 	}
 	return out
+}
+
+// checkEachField checks ${each.value.field}: every known value is a map
+// with that field.
+func checkEachField(ref *Ref, r *Resource, path string, d *diag) {
+	for _, k := range r.ForEach.Keys {
+		v := r.ForEach.Values[k]
+		if v == nil {
+			continue // not known before apply
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			d.errorf(ref.Pos, path, "%s: the value of key %q is a %s, not a map", ref, k, typeName(v))
+			return
+		}
+		if _, ok := m[ref.Attr]; !ok {
+			d.errorf(ref.Pos, path, "%s: the value of key %q has no field %q%s", ref, k, ref.Attr, suggest.DidYouMean(ref.Attr, sortedKeys(m)))
+			return
+		}
+	}
 }

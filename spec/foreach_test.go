@@ -44,6 +44,20 @@ func TestForEachInstances(t *testing.T) {
 	}
 }
 
+// TestForEachValueField: ${each.value.field} reads a field of a map value.
+func TestForEachValueField(t *testing.T) {
+	s, err := Parse("s.yaml", []byte(head+eachNet+"  web:\n    kind: vdc\n    for_each: {eu: {size: big}}\n    properties: {name: \"${each.key}-${each.value.size}\"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := s.Resources["web"]
+	in, _ := web.Instance(`web["eu"]`)
+	got, err := web.Properties.Eval(s.InstanceContext(in, nil))
+	if err != nil || got.(map[string]any)["name"] != "eu-big" {
+		t.Errorf("name = %v, %v; want eu-big", got, err)
+	}
+}
+
 // TestForEachEval: ${each.key} and ${each.value} inside a copy; a
 // reference by key or [*] from another resource.
 func TestForEachEval(t *testing.T) {
@@ -105,8 +119,16 @@ func TestForEachErrors(t *testing.T) {
 			`s.yaml:6:40: resources.web.properties.name: ${each.key} is only defined inside a resource with for_each`},
 		"index inside for_each": {web("    for_each: [a]\n    properties: {name: 'n${index}'}\n"),
 			`with for_each use ${each.key}`},
-		"each.other": {web("    for_each: [a]\n    properties: {name: '${each.index}'}\n"),
-			`malformed reference ${each.index}: a for_each copy has ${each.key} and ${each.value}`},
+		"each.other": {web("    for_each: [a]\n    properties: {name: '${each.index.x}'}\n"),
+			`malformed reference ${each.index.x}: a for_each copy has ${each.key}, ${each.value}`},
+		"each.value field of a string": {web("    for_each: [a]\n    properties: {name: '${each.value.size}'}\n"),
+			`${each.value.size}: the value of key "a" is a string, not a map`},
+		"each.value missing field": {web("    for_each: {a: {size: 1}}\n    properties: {name: 'n${each.value.sise}'}\n"),
+			`${each.value.sise}: the value of key "a" has no field "sise"; did you mean "size"?`},
+		"sensitive for_each": {"variables:\n  s: {default: [a], sensitive: true}\n" + web("    for_each: ${var.s}\n    properties: {name: n}\n"),
+			`for_each cannot use sensitive variable "s"`},
+		"sensitive for_each value": {"variables:\n  s: {default: x, sensitive: true}\n" + web("    for_each: {a: '${var.s}'}\n    properties: {name: n}\n"),
+			`a for_each value cannot use sensitive variable "s"`},
 		"unknown key": {web("    for_each: [eu]\n    properties: {name: n}\n") + "  lan: {kind: vdc, properties: {name: '${web[\"us\"].name}'}}\n",
 			`${web["us"].name}: "web" has no key "us"; it has web["eu"]`},
 		"index of for_each": {web("    for_each: [eu]\n    properties: {name: n}\n") + "  lan: {kind: vdc, properties: {name: '${web[0].name}'}}\n",

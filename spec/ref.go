@@ -50,7 +50,7 @@ type Ref struct {
 	Index     bool   // ${index}
 	Workspace bool   // ${workspace}
 
-	Each string // ${each.key}, ${each.value}: "key" or "value"
+	Each string // ${each.key}, ${each.value}: "key" or "value" (Attr: ${each.value.field})
 
 	Addr  string // ${addr.attr}, ${addr[i].attr}, ${addr["key"].attr}, ${addr[*].attr}
 	Idx   int    // -1 when no [i]
@@ -78,6 +78,7 @@ func (r *Ref) IsExternal() bool { return r.Data != "" || r.Stack != "" }
 var (
 	refVar       = regexp.MustCompile(`^var\.([a-z][a-z0-9_]*)$`)
 	refAttr      = regexp.MustCompile(`^([a-z][a-z0-9_]*)(?:\[(\*|[0-9]+|"[^"]*"|each\.key)\])?\.([a-z][a-z0-9_]*)$`)
+	refEachField = regexp.MustCompile(`^each\.value\.([A-Za-z_][A-Za-z0-9_]*)$`)
 	refIndex     = "index"
 	refWorkspace = "workspace"
 )
@@ -168,8 +169,10 @@ func parseRef(raw string) (*Ref, string) {
 		r.Stack, r.Attr = m[1], m[2]
 	case raw == "each.key" || raw == "each.value":
 		r.Each = strings.TrimPrefix(raw, "each.")
+	case refEachField.MatchString(raw):
+		r.Each, r.Attr = "value", refEachField.FindStringSubmatch(raw)[1]
 	case strings.HasPrefix(raw, "each."):
-		return nil, "malformed reference ${" + raw + "}: a for_each copy has ${each.key} and ${each.value}"
+		return nil, "malformed reference ${" + raw + "}: a for_each copy has ${each.key}, ${each.value} and, when the values are maps, ${each.value.field}"
 	case refVar.MatchString(raw):
 		r.Var = refVar.FindStringSubmatch(raw)[1]
 	case refAttr.MatchString(raw):
