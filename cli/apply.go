@@ -15,6 +15,7 @@ import (
 
 	"github.com/cdstack/cdstack/executor"
 	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/view"
 )
 
@@ -69,6 +70,11 @@ func runApply(c *ucli.Context, destroy bool) error {
 	}
 	if saved != nil && saved.StackHash != s.Hash {
 		return fmt.Errorf("%w: %s changed since the plan was made; plan again", planner.ErrStalePlan, s.File)
+	}
+	if saved != nil {
+		if err := sameSources(saved, s); err != nil {
+			return err
+		}
 	}
 	st, err := lockState(c)
 	if err != nil {
@@ -289,4 +295,20 @@ func (p *progress) end() {
 	if p.bar {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// sameSources refuses a saved plan when a component file it used changed,
+// appeared or went away since.
+func sameSources(saved *planner.Document, s *spec.Stack) error {
+	for path, h := range saved.Sources {
+		if s.Sources[path] != h {
+			return fmt.Errorf("%w: component file %s changed since the plan was made; plan again", planner.ErrStalePlan, path)
+		}
+	}
+	for path := range s.Sources {
+		if _, ok := saved.Sources[path]; !ok {
+			return fmt.Errorf("%w: component file %s was not used when the plan was made; plan again", planner.ErrStalePlan, path)
+		}
+	}
+	return nil
 }

@@ -183,6 +183,9 @@ type Document struct {
 	Cost    *CostSummary `json:"cost,omitempty"`
 	Changes []*Change    `json:"changes"`
 	Drift   []*DriftItem `json:"drift"`
+	// Sources are the content hashes of the component files the stack
+	// used, by path; apply of a saved plan refuses a changed one.
+	Sources map[string]string `json:"sources,omitempty"`
 	// Moves are the records moved: takes to new addresses, in the order
 	// apply makes them (in the state only, before any change).
 	Moves []*Move `json:"moves,omitempty"`

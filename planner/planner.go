@@ -60,6 +60,9 @@ func Plan(in Input) (*Document, error) {
 	p := &Document{FormatVersion: FormatVersion, Stack: s.Name, StackFile: s.File, StackHash: s.Hash,
 		Lineage: snap.Meta.Lineage, Serial: snap.Meta.Serial, Refreshed: in.Live != nil, Destroy: in.Destroy,
 		Targets: in.Targets, Replace: in.Replace, Workspace: s.Workspace, Changes: []*Change{}, Drift: []*DriftItem{}}
+	if len(s.Sources) > 0 {
+		p.Sources = s.Sources
+	}
 	if err := checkReplace(in); err != nil {
 		return nil, err
 	}

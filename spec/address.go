@@ -8,7 +8,8 @@ import (
 )
 
 // An Address names a resource or one instance of it: web, web[0] (count)
-// or web["eu"] (for_each). It is written and parsed only here: every
+// or web["eu"] (for_each); a resource of a component is prefixed with the
+// component's name: api.web[0]. It is written and parsed only here: every
 // command that takes an address (--target, --replace, state, import,
 // depends_on, moved) goes through ParseAddress, and String writes the one
 // canonical form the state and the plan use.
@@ -48,8 +49,8 @@ func ParseAddress(s string) (Address, error) {
 	if i := strings.IndexByte(s, '['); i >= 0 {
 		name, rest = s[:i], s[i:]
 	}
-	if !isName(name) {
-		return a, fmt.Errorf("address %q: want NAME, NAME[N] or NAME[\"KEY\"] (a name of a-z, 0-9 and '_' starting with a letter)", s)
+	if !isPath(name) {
+		return a, fmt.Errorf("address %q: want NAME, NAME[N] or NAME[\"KEY\"] (a name of a-z, 0-9 and '_' starting with a letter; inside a component, COMPONENT.NAME)", s)
 	}
 	a.Name = name
 	if rest == "" {
@@ -118,6 +119,17 @@ func isName(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// isPath reports whether s is a name, or names joined by '.' (a resource
+// inside a component: api.web).
+func isPath(s string) bool {
+	for _, part := range strings.Split(s, ".") {
+		if !isName(part) {
 			return false
 		}
 	}

@@ -10,6 +10,8 @@ func TestParseAddress(t *testing.T) {
 		`web["eu"]`:   {Name: "web", Index: -1, Key: "eu", Keyed: true},
 		`web["a b"]`:  {Name: "web", Index: -1, Key: "a b", Keyed: true},
 		`web["10.0"]`: {Name: "web", Index: -1, Key: "10.0", Keyed: true},
+		"api.web[1]":  {Name: "api.web", Index: 1},
+		"a.b.c":       {Name: "a.b.c", Index: -1},
 	}
 	for in, want := range good {
 		got, err := ParseAddress(in)
@@ -33,6 +35,8 @@ func TestParseAddress(t *testing.T) {
 		`web["${x}"]`: `holds '$'`,
 		"web[0].x":    "unclosed",
 		"tag:x":       "want NAME",
+		"api..web":    "want NAME",
+		".web":        "want NAME",
 	}
 	for in, want := range bad {
 		if _, err := ParseAddress(in); err == nil || !contains(err.Error(), want) {

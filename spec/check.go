@@ -278,11 +278,14 @@ func (b *docBuilder) root() any {
 	out := map[string]any{}
 	for _, k := range b.s.root.Keys {
 		switch k.Name {
-		case "variables", "outputs":
+		case "variables", "outputs", "inputs":
 			out[k.Name] = jsonPlain(k.Value)
 		default:
 			out[k.Name] = b.value(k.Value, []string{k.Name})
 		}
+	}
+	if _, ok := out["inputs"]; b.s.component && !ok {
+		out["inputs"] = map[string]any{} // a component file, even without inputs
 	}
 	return out
 }

@@ -61,6 +61,9 @@ type Ref struct {
 	Splat   bool   // [*]
 	Attr    string // the attribute; the output's name for ${stack.NAME.outputs.X}
 
+	Input     string // ${input.NAME}, inside a component file
+	Component string // ${component.NAME.outputs.X} (Attr: X)
+
 	Data  string // ${data.NAME.attr}
 	Stack string // ${stack.NAME.outputs.X}
 }
@@ -79,6 +82,8 @@ var (
 	refVar       = regexp.MustCompile(`^var\.([a-z][a-z0-9_]*)$`)
 	refAttr      = regexp.MustCompile(`^([a-z][a-z0-9_]*)(?:\[(\*|[0-9]+|"[^"]*"|each\.key)\])?\.([a-z][a-z0-9_]*)$`)
 	refEachField = regexp.MustCompile(`^each\.value\.([A-Za-z_][A-Za-z0-9_]*)$`)
+	refInput     = regexp.MustCompile(`^input\.([a-z][a-z0-9_]*)$`)
+	refComponent = regexp.MustCompile(`^component\.([a-z][a-z0-9_]*)\.outputs\.([a-z][a-z0-9_]*)$`)
 	refIndex     = "index"
 	refWorkspace = "workspace"
 )
@@ -173,6 +178,11 @@ func parseRef(raw string) (*Ref, string) {
 		r.Each, r.Attr = "value", refEachField.FindStringSubmatch(raw)[1]
 	case strings.HasPrefix(raw, "each."):
 		return nil, "malformed reference ${" + raw + "}: a for_each copy has ${each.key}, ${each.value} and, when the values are maps, ${each.value.field}"
+	case refInput.MatchString(raw):
+		r.Input = refInput.FindStringSubmatch(raw)[1]
+	case refComponent.MatchString(raw):
+		m := refComponent.FindStringSubmatch(raw)
+		r.Component, r.Attr = m[1], m[2]
 	case refVar.MatchString(raw):
 		r.Var = refVar.FindStringSubmatch(raw)[1]
 	case refAttr.MatchString(raw):

@@ -38,9 +38,16 @@ type Stack struct {
 	Stacks    map[string]*StackRef
 	// Moved are the moved: declarations in file order (moved.go).
 	Moved []*Move
+	// Components are the component uses by prefixed name (api, api.db);
+	// Sources the content hash of each component file read, by path
+	// (component.go).
+	Components map[string]*Component
+	Sources    map[string]string
 
 	root     *Value
 	external func(*Ref) (any, error)
+	// component: root is a component file (checkComponentSchema).
+	component bool
 }
 
 // A Resource is one entry of resources: (with count, several instances).
@@ -173,7 +180,7 @@ func Parse(file string, data []byte, opts ...Option) (*Stack, error) {
 	d := &diag{}
 	sum := sha256.Sum256(data)
 	s := &Stack{File: file, Hash: hex.EncodeToString(sum[:]), Workspace: cfg.workspace, Variables: map[string]*Variable{}, Resources: map[string]*Resource{},
-		Data: map[string]*DataSource{}, Stacks: map[string]*StackRef{}}
+		Data: map[string]*DataSource{}, Stacks: map[string]*StackRef{}, Components: map[string]*Component{}, Sources: map[string]string{}}
 	s.root = parseYAML(file, data, d)
 	if s.root != nil {
 		if s.root.Kind != Map {
@@ -282,6 +289,7 @@ func (s *Stack) read(d *diag) {
 			s.Outputs = append(s.Outputs, o)
 		}
 	}
+	s.readRootComponents(d)
 }
 
 func readResource(k *Key) *Resource {
