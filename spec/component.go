@@ -49,12 +49,14 @@ type scope struct {
 // readComponents reads the components: a file (the stack, or a component
 // at prefix) uses, depth first, and adds their resources to the stack.
 // chain lists the sources being read, outermost first, to refuse cycles.
-func (s *Stack) readComponents(list *Value, dir, prefix string, chain []string, d *diag) map[string]*Component {
-	out := map[string]*Component{}
+// The uses' input values are in parent's scope; the uses are added to
+// parent.components as they are read, so a use may pass the outputs of one
+// written before it.
+func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []string, d *diag) {
 	if list == nil || list.Kind != Map {
-		return out
+		return
 	}
-	parent := &scope{prefix: prefix, components: out}
+	prefix, out := parent.prefix, parent.components
 	for _, k := range list.Keys {
 		use := k.Value
 		if use == nil || use.Kind != Map {
@@ -152,14 +154,14 @@ func (s *Stack) readComponents(list *Value, dir, prefix string, chain []string, 
 			}
 		}
 		s.checkComponentSchema(root, file, d)
-		inner := &scope{prefix: name + ".", inputs: values, local: map[string]bool{}}
+		inner := &scope{prefix: name + ".", inputs: values, local: map[string]bool{}, components: map[string]*Component{}}
 		res := root.Get("resources")
 		if res != nil && res.Kind == Map {
 			for _, rk := range res.Keys {
 				inner.local[rk.Name] = true
 			}
 		}
-		inner.components = s.readComponents(root.Get("components"), filepath.Dir(file), name+".", append(chain, abs), d)
+		s.readComponents(root.Get("components"), filepath.Dir(file), inner, append(chain, abs), d)
 		if res != nil && res.Kind == Map {
 			for _, rk := range res.Keys {
 				s.rewrite(rk.Value, inner, d)
@@ -189,7 +191,6 @@ func (s *Stack) readComponents(list *Value, dir, prefix string, chain []string, 
 		out[k.Name] = c
 		s.Components[name] = c
 	}
-	return out
 }
 
 // checkComponentSchema checks a component file against the schema, with
@@ -299,6 +300,7 @@ func (s *Stack) rewriteTemplate(v *Value, sc *scope, d *diag) {
 		case r.Addr != "":
 			r.Addr = sc.prefix + r.Addr
 			r.Raw = sc.prefix + r.Raw
+			changed = true
 		case r.Var != "":
 			d.errorf(r.Pos, "", "%s: a component reads its inputs, ${input.NAME}; variables belong to the stack that passes them", r)
 		case r.IsExternal():
@@ -367,9 +369,8 @@ func (sc *scope) lookup(r *Ref, d *diag) *Value {
 // readRootComponents reads the stack's components and puts the stack's own
 // references to them in scope.
 func (s *Stack) readRootComponents(d *diag) {
-	list := s.root.Get("components")
-	uses := s.readComponents(list, filepath.Dir(s.File), "", []string{absPath(s.File)}, d)
-	root := &scope{components: uses}
+	root := &scope{components: map[string]*Component{}}
+	s.readComponents(s.root.Get("components"), filepath.Dir(s.File), root, []string{absPath(s.File)}, d)
 	for _, name := range s.Order {
 		if r := s.Resources[name]; !strings.Contains(name, ".") && r.value != nil {
 			s.rewrite(r.value, root, d)
