@@ -18,7 +18,9 @@
 // ${addr[*].attr} (a list), ${addr[each.key].attr}, ${var.name}, ${index}
 // (the copy's number inside a resource with count) and ${each.key} /
 // ${each.value} (inside a resource with for_each; foreach.go). Addresses
-// are parsed in one place (address.go); moved: is read in moved.go.
+// are parsed in one place (address.go); moved: is read in moved.go;
+// components: are expanded in component.go (${input.NAME},
+// ${component.NAME.outputs.X}).
 // A string that is exactly one reference keeps the referenced value's type;
 // any other string with references is interpolated text. "$${" writes a
 // literal "${". An attribute is either one the kind exports (Exports) or one
