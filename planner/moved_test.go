@@ -1,6 +1,8 @@
 package planner_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -153,5 +155,43 @@ func TestMovedKindMismatch(t *testing.T) {
 	_, err = planner.Plan(planner.Input{Stack: s, Snapshot: countApplied()})
 	if err == nil || !strings.Contains(err.Error(), "s.yaml:13:5: moved: lan is a private_network (p0) and lan2 a vdc") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestMovedIntoComponent: resources written in the stack move into a
+// component with moved: {from: net, to: svc.net}, every copy, without
+// replacement.
+func TestMovedIntoComponent(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"stack.yaml": "version: 1\nstack: m\nregion: CN_Beijing_A\nresources: {}\ncomponents:\n  svc: {source: svc.yaml}\n" +
+			"moved:\n  - {from: net, to: svc.net}\n  - {from: lan, to: svc.lan}\n",
+		"svc.yaml": "version: 1\nresources:\n  net:\n    kind: vdc\n    count: 2\n    properties: {name: \"v-${index}\"}\n" +
+			"  lan:\n    kind: private_network\n    properties: {vdc: '${net[0].id}', name: lan, address: 10.7.0.0, mask: 16}\n",
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := spec.Load(filepath.Join(dir, "stack.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := countApplied()
+	snap.Resources["lan"].Inputs["vdc"] = "v0"
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var moves []string
+	for _, m := range p.Moves {
+		moves = append(moves, m.From+" -> "+m.To)
+	}
+	if diff := cmp.Diff([]string{"net[0] -> svc.net[0]", "net[1] -> svc.net[1]", "lan -> svc.lan"}, moves); diff != "" {
+		t.Errorf("moves (-want +got)\n%s", diff)
+	}
+	if got := actions(p); len(got) != 0 {
+		t.Errorf("changes beside the moves: %v", got)
 	}
 }

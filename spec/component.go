@@ -121,6 +121,13 @@ func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []s
 		if x := root.Key("stack"); x != nil {
 			d.errorf(x.Pos, "stack", "a component file has no stack: it is part of the stack that uses it")
 		}
+		for _, x := range root.Keys {
+			switch x.Name {
+			case "version", "inputs", "resources", "outputs", "components", "stack":
+			default:
+				d.errorf(x.Pos, x.Name, "a component file has version, inputs, resources, outputs and components; %s belongs to the stack (pass what it gives as an input)", x.Name)
+			}
+		}
 		c := &Component{Name: name, Source: file, Pos: k.Pos, Inputs: map[string]*Variable{}, Outputs: map[string]*Value{}}
 		if ins := root.Get("inputs"); ins != nil && ins.Kind == Map {
 			for _, ik := range ins.Keys {
@@ -138,6 +145,9 @@ func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []s
 					continue
 				}
 				checkInput(decl, ik.Value, "components."+k.Name+".inputs."+ik.Name, d)
+				if decl.Sensitive && !s.sensitiveRef(ik.Value) {
+					d.errorf(ik.Value.Pos, "components."+k.Name+".inputs."+ik.Name, "input %q is sensitive: pass a sensitive variable, ${var.NAME}, not a value written in the file", ik.Name)
+				}
 				given[ik.Name] = ik.Value
 			}
 		}
@@ -386,4 +396,13 @@ func absPath(p string) string {
 		return a
 	}
 	return p
+}
+
+// sensitiveRef reports whether v is exactly a sensitive variable.
+func (s *Stack) sensitiveRef(v *Value) bool {
+	if v == nil || v.Tmpl == nil || v.Tmpl.Whole() == nil {
+		return false
+	}
+	vr, ok := s.Variables[v.Tmpl.Whole().Var]
+	return ok && vr.Sensitive
 }

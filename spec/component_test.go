@@ -171,3 +171,22 @@ func TestComponentNested(t *testing.T) {
 		t.Errorf("problems:\n%s\nwant one containing %q", all, want)
 	}
 }
+
+// TestComponentRestrictions: what belongs to the stack is refused in a
+// component file; a sensitive input takes a sensitive variable.
+func TestComponentRestrictions(t *testing.T) {
+	use := head + "variables:\n  pw: {default: x, sensitive: true}\nresources: {}\ncomponents:\n  api:\n    source: c.yaml\n    inputs: {pw: PW}\n"
+	comp := "version: 1\ninputs:\n  pw: {type: string, sensitive: true}\nresources:\n  net: {kind: vdc, properties: {name: '${input.pw}'}}\n"
+	_, problems := loadIn(t, writeFiles(t, map[string]string{"stack.yaml": strings.Replace(use, "PW", "'${var.pw}'", 1), "c.yaml": comp}))
+	if problems != nil {
+		t.Errorf("a sensitive variable: %v", problems)
+	}
+	_, problems = loadIn(t, writeFiles(t, map[string]string{"stack.yaml": strings.Replace(use, "PW", "secret", 1), "c.yaml": comp}))
+	if all := strings.Join(problems, "\n"); !strings.Contains(all, `input "pw" is sensitive: pass a sensitive variable`) || strings.Contains(all, "secret") {
+		t.Errorf("a literal for a sensitive input: %v", problems)
+	}
+	_, problems = loadIn(t, writeFiles(t, map[string]string{"stack.yaml": strings.Replace(use, "PW", "'${var.pw}'", 1), "c.yaml": comp + "data:\n  img: {kind: image, filter: {name: x}}\n"}))
+	if all := strings.Join(problems, "\n"); !strings.Contains(all, "c.yaml:6:1: data: a component file has version, inputs, resources, outputs and components; data belongs to the stack") {
+		t.Errorf("data in a component: %v", problems)
+	}
+}
