@@ -42,44 +42,76 @@ func KeyAddress(name, key string) string {
 
 // ParseAddress reads an address: NAME, NAME[N] or NAME["KEY"] (NAME of
 // a-z, 0-9 and '_', starting with a letter; KEY as CheckKey allows, in
-// double quotes, as YAML and the shell need them quoted again).
+// double quotes, as YAML and the shell need them quoted again). Inside a
+// component NAME is prefixed with the component's: api.web[0], and a copy
+// of a component with its number or key: api[1].web, api["eu"].web.
 func ParseAddress(s string) (Address, error) {
 	a := Address{Index: -1}
-	name, rest := s, ""
-	if i := strings.IndexByte(s, '['); i >= 0 {
-		name, rest = s[:i], s[i:]
+	var names []string
+	rest := s
+	for {
+		n := 0
+		for n < len(rest) && (rest[n] >= 'a' && rest[n] <= 'z' || rest[n] >= '0' && rest[n] <= '9' || rest[n] == '_') {
+			n++
+		}
+		if !isName(rest[:n]) {
+			return a, fmt.Errorf("address %q: want NAME, NAME[N] or NAME[\"KEY\"] (a name of a-z, 0-9 and '_' starting with a letter; inside a component, COMPONENT.NAME)", s)
+		}
+		step := Address{Name: rest[:n], Index: -1}
+		rest = rest[n:]
+		if strings.HasPrefix(rest, "[") {
+			end := strings.IndexByte(rest, ']')
+			if strings.HasPrefix(rest, `["`) {
+				end = strings.Index(rest, `"]`)
+				if end >= 0 {
+					end++
+				}
+			}
+			if end < 0 {
+				return a, fmt.Errorf("address %q: an unclosed [ (want NAME[N] or NAME[\"KEY\"])", s)
+			}
+			if err := step.instance(rest[1:end]); err != nil {
+				return a, fmt.Errorf("address %q: %w", s, err)
+			}
+			rest = rest[end+1:]
+		}
+		if rest == "" {
+			names = append(names, step.Name)
+			a.Index, a.Key, a.Keyed = step.Index, step.Key, step.Keyed
+			break
+		}
+		if !strings.HasPrefix(rest, ".") {
+			return a, fmt.Errorf("address %q: want NAME, NAME[N] or NAME[\"KEY\"], joined by '.' inside components", s)
+		}
+		rest = rest[1:]
+		names = append(names, step.String())
 	}
-	if !isPath(name) {
-		return a, fmt.Errorf("address %q: want NAME, NAME[N] or NAME[\"KEY\"] (a name of a-z, 0-9 and '_' starting with a letter; inside a component, COMPONENT.NAME)", s)
-	}
-	a.Name = name
-	if rest == "" {
-		return a, nil
-	}
-	if !strings.HasSuffix(rest, "]") || len(rest) < 3 {
-		return a, fmt.Errorf("address %q: an unclosed [ (want NAME[N] or NAME[\"KEY\"])", s)
-	}
-	inner := rest[1 : len(rest)-1]
+	a.Name = strings.Join(names, ".")
+	return a, nil
+}
+
+// instance reads what is between [ and ]: a copy's number or quoted key.
+func (a *Address) instance(inner string) error {
 	if strings.HasPrefix(inner, `"`) {
 		if len(inner) < 2 || !strings.HasSuffix(inner, `"`) {
-			return a, fmt.Errorf("address %q: a key is written in double quotes: NAME[\"KEY\"]", s)
+			return fmt.Errorf("a key is written in double quotes: NAME[\"KEY\"]")
 		}
 		key := inner[1 : len(inner)-1]
 		if err := CheckKey(key); err != nil {
-			return a, fmt.Errorf("address %q: %w", s, err)
+			return err
 		}
 		a.Key, a.Keyed = key, true
-		return a, nil
+		return nil
 	}
 	if strings.HasPrefix(inner, "'") {
-		return a, fmt.Errorf("address %q: a key is written in double quotes: %s[\"%s\"]", s, name, strings.Trim(inner, "'"))
+		return fmt.Errorf("a key is written in double quotes: %s[\"%s\"]", a.Name, strings.Trim(inner, "'"))
 	}
 	n, err := strconv.Atoi(inner)
 	if err != nil || n < 0 || n > 100000 || strconv.Itoa(n) != inner {
-		return a, fmt.Errorf("address %q: the index must be a whole number, or a key in double quotes", s)
+		return fmt.Errorf("the index must be a whole number, or a key in double quotes")
 	}
 	a.Index = n
-	return a, nil
+	return nil
 }
 
 // MustAddress parses an address the code itself made.
@@ -119,17 +151,6 @@ func isName(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-// isPath reports whether s is a name, or names joined by '.' (a resource
-// inside a component: api.web).
-func isPath(s string) bool {
-	for _, part := range strings.Split(s, ".") {
-		if !isName(part) {
 			return false
 		}
 	}

@@ -4,14 +4,16 @@ import "testing"
 
 func TestParseAddress(t *testing.T) {
 	good := map[string]Address{
-		"web":         {Name: "web", Index: -1},
-		"web[0]":      {Name: "web", Index: 0},
-		"web[12]":     {Name: "web", Index: 12},
-		`web["eu"]`:   {Name: "web", Index: -1, Key: "eu", Keyed: true},
-		`web["a b"]`:  {Name: "web", Index: -1, Key: "a b", Keyed: true},
-		`web["10.0"]`: {Name: "web", Index: -1, Key: "10.0", Keyed: true},
-		"api.web[1]":  {Name: "api.web", Index: 1},
-		"a.b.c":       {Name: "a.b.c", Index: -1},
+		"web":                 {Name: "web", Index: -1},
+		"web[0]":              {Name: "web", Index: 0},
+		"web[12]":             {Name: "web", Index: 12},
+		`web["eu"]`:           {Name: "web", Index: -1, Key: "eu", Keyed: true},
+		`web["a b"]`:          {Name: "web", Index: -1, Key: "a b", Keyed: true},
+		`web["10.0"]`:         {Name: "web", Index: -1, Key: "10.0", Keyed: true},
+		"api.web[1]":          {Name: "api.web", Index: 1},
+		"a.b.c":               {Name: "a.b.c", Index: -1},
+		"api[0].web":          {Name: "api[0].web", Index: -1},
+		`api["e.u"].web["x"]`: {Name: `api["e.u"].web`, Index: -1, Key: "x", Keyed: true},
 	}
 	for in, want := range good {
 		got, err := ParseAddress(in)
@@ -33,10 +35,11 @@ func TestParseAddress(t *testing.T) {
 		`web[""]`:     "key is empty",
 		`web["a"b"]`:  `holds '"'`,
 		`web["${x}"]`: `holds '$'`,
-		"web[0].x":    "unclosed",
 		"tag:x":       "want NAME",
 		"api..web":    "want NAME",
 		".web":        "want NAME",
+		"api[0]web":   "joined by '.'",
+		"api[x].web":  "whole number",
 	}
 	for in, want := range bad {
 		if _, err := ParseAddress(in); err == nil || !contains(err.Error(), want) {

@@ -32,6 +32,8 @@ type Component struct {
 	// scope of the stack (resource references prefixed).
 	Inputs  map[string]*Variable
 	Outputs map[string]*Value
+	// copies: the use has count or for_each (its outputs are per copy).
+	copies bool
 }
 
 // MaxComponentDepth bounds how deeply components may use components.
@@ -63,15 +65,20 @@ func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []s
 			continue // the schema says what is wrong
 		}
 		path := strings.TrimSuffix(prefix, ".")
-		name := prefix + k.Name
 		src := use.Get("source")
 		if src == nil || src.Kind != String || src.Tmpl != nil {
 			continue
 		}
-		for _, multi := range []string{"count", "for_each"} {
-			if x := use.Key(multi); x != nil {
-				d.errorf(x.Pos, "components."+k.Name+"."+multi, "%s on a component is not supported yet; give the component an input for the number of copies", multi)
-			}
+		// count and for_each make copies of the whole component: api[0].web,
+		// api["eu"].web; ${index} and ${each.…} in its inputs are the copy's.
+		instances := []Instance{{Addr: k.Name, Index: -1}}
+		multi := use.Key("count") != nil || use.Key("for_each") != nil
+		if multi {
+			tmp := &Resource{Name: k.Name, Pos: k.Pos, Count: -1, value: use}
+			s.checkCount(tmp, d)
+			s.checkForEach(tmp, d)
+			instances = tmp.Instances()
+			out[k.Name] = &Component{Name: prefix + k.Name, Pos: k.Pos, copies: true}
 		}
 		file := src.Str
 		if !filepath.IsAbs(file) {
@@ -110,97 +117,206 @@ func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []s
 		}
 		sum := sha256.Sum256(data)
 		s.Sources[file] = hex.EncodeToString(sum[:])
-		root := parseYAML(k.Pos.String()+" → "+file, data, d)
-		if root == nil {
-			continue
-		}
-		if root.Kind != Map {
-			d.errorf(root.Pos, "", "a component file is a map with version, inputs, resources and outputs")
-			continue
-		}
-		if x := root.Key("stack"); x != nil {
-			d.errorf(x.Pos, "stack", "a component file has no stack: it is part of the stack that uses it")
-		}
-		for _, x := range root.Keys {
-			switch x.Name {
-			case "version", "inputs", "resources", "outputs", "components", "stack":
-			default:
-				d.errorf(x.Pos, x.Name, "a component file has version, inputs, resources, outputs and components; %s belongs to the stack (pass what it gives as an input)", x.Name)
+		for _, inst := range instances {
+			name := prefix + inst.Addr
+			root := parseYAML(k.Pos.String()+" → "+file, data, d)
+			if root == nil {
+				continue
 			}
-		}
-		c := &Component{Name: name, Source: file, Pos: k.Pos, Inputs: map[string]*Variable{}, Outputs: map[string]*Value{}}
-		if ins := root.Get("inputs"); ins != nil && ins.Kind == Map {
-			for _, ik := range ins.Keys {
-				c.Inputs[ik.Name] = readVariable(ik)
+			if root.Kind != Map {
+				d.errorf(root.Pos, "", "a component file is a map with version, inputs, resources and outputs")
+				continue
 			}
-		}
-		// The use's input values are in the parent's scope.
-		given := map[string]*Value{}
-		if ins := use.Get("inputs"); ins != nil && ins.Kind == Map {
-			for _, ik := range ins.Keys {
-				s.rewrite(ik.Value, parent, d)
-				decl, ok := c.Inputs[ik.Name]
-				if !ok {
-					d.errorf(ik.Pos, "components."+k.Name+".inputs."+ik.Name, "component %s (%s) has no input %q%s", path+k.Name, file, ik.Name, suggest.DidYouMean(ik.Name, sortedKeys(c.Inputs)))
-					continue
+			if x := root.Key("stack"); x != nil {
+				d.errorf(x.Pos, "stack", "a component file has no stack: it is part of the stack that uses it")
+			}
+			for _, x := range root.Keys {
+				switch x.Name {
+				case "version", "inputs", "resources", "outputs", "components", "stack":
+				default:
+					d.errorf(x.Pos, x.Name, "a component file has version, inputs, resources, outputs and components; %s belongs to the stack (pass what it gives as an input)", x.Name)
 				}
-				checkInput(decl, ik.Value, "components."+k.Name+".inputs."+ik.Name, d)
-				if decl.Sensitive && !s.sensitiveRef(ik.Value) {
-					d.errorf(ik.Value.Pos, "components."+k.Name+".inputs."+ik.Name, "input %q is sensitive: pass a sensitive variable, ${var.NAME}, not a value written in the file", ik.Name)
+			}
+			c := &Component{Name: name, Source: file, Pos: k.Pos, Inputs: map[string]*Variable{}, Outputs: map[string]*Value{}}
+			if ins := root.Get("inputs"); ins != nil && ins.Kind == Map {
+				for _, ik := range ins.Keys {
+					c.Inputs[ik.Name] = readVariable(ik)
 				}
-				given[ik.Name] = ik.Value
 			}
-		}
-		values := map[string]*Value{}
-		for _, in := range sortedKeys(c.Inputs) {
-			decl := c.Inputs[in]
-			switch {
-			case given[in] != nil:
-				values[in] = given[in]
-			case decl.Default != nil:
-				values[in] = decl.Default
-			default:
-				d.errorf(k.Pos, "components."+k.Name+".inputs", "component %s: input %q is required (declared at %s)", k.Name, in, decl.Pos)
+			// The use's input values are in the parent's scope.
+			given := map[string]*Value{}
+			if ins := use.Get("inputs"); ins != nil && ins.Kind == Map {
+				for _, ik := range ins.Keys {
+					if multi {
+						ik = &Key{Name: ik.Name, Pos: ik.Pos, Value: forInstance(ik.Value, inst)}
+					}
+					s.rewrite(ik.Value, parent, d)
+					decl, ok := c.Inputs[ik.Name]
+					if !ok {
+						d.errorf(ik.Pos, "components."+k.Name+".inputs."+ik.Name, "component %s (%s) has no input %q%s", path+k.Name, file, ik.Name, suggest.DidYouMean(ik.Name, sortedKeys(c.Inputs)))
+						continue
+					}
+					checkInput(decl, ik.Value, "components."+k.Name+".inputs."+ik.Name, d)
+					if decl.Sensitive && !s.sensitiveRef(ik.Value) {
+						d.errorf(ik.Value.Pos, "components."+k.Name+".inputs."+ik.Name, "input %q is sensitive: pass a sensitive variable, ${var.NAME}, not a value written in the file", ik.Name)
+					}
+					given[ik.Name] = ik.Value
+				}
 			}
-		}
-		s.checkComponentSchema(root, file, d)
-		inner := &scope{prefix: name + ".", inputs: values, local: map[string]bool{}, components: map[string]*Component{}}
-		res := root.Get("resources")
-		if res != nil && res.Kind == Map {
-			for _, rk := range res.Keys {
-				inner.local[rk.Name] = true
+			values := map[string]*Value{}
+			for _, in := range sortedKeys(c.Inputs) {
+				decl := c.Inputs[in]
+				switch {
+				case given[in] != nil:
+					values[in] = given[in]
+				case decl.Default != nil:
+					values[in] = decl.Default
+				default:
+					d.errorf(k.Pos, "components."+k.Name+".inputs", "component %s: input %q is required (declared at %s)", k.Name, in, decl.Pos)
+				}
 			}
-		}
-		s.readComponents(root.Get("components"), filepath.Dir(file), inner, append(chain, abs), d)
-		if res != nil && res.Kind == Map {
-			for _, rk := range res.Keys {
-				s.rewrite(rk.Value, inner, d)
-				if deps := rk.Value.Get("depends_on"); deps != nil && deps.Kind == List {
-					for _, e := range deps.List {
-						if e.Kind == String && e.Tmpl == nil {
-							e.Str = inner.prefix + e.Str
+			s.checkComponentSchema(root, file, d)
+			inner := &scope{prefix: name + ".", inputs: values, local: map[string]bool{}, components: map[string]*Component{}}
+			res := root.Get("resources")
+			if res != nil && res.Kind == Map {
+				for _, rk := range res.Keys {
+					inner.local[rk.Name] = true
+				}
+			}
+			s.readComponents(root.Get("components"), filepath.Dir(file), inner, append(chain, abs), d)
+			if res != nil && res.Kind == Map {
+				for _, rk := range res.Keys {
+					s.rewrite(rk.Value, inner, d)
+					if deps := rk.Value.Get("depends_on"); deps != nil && deps.Kind == List {
+						for _, e := range deps.List {
+							if e.Kind == String && e.Tmpl == nil {
+								e.Str = inner.prefix + e.Str
+							}
 						}
 					}
+					r := readResource(rk)
+					r.Name = inner.prefix + rk.Name
+					s.Resources[r.Name] = r
+					s.Order = append(s.Order, r.Name)
 				}
-				r := readResource(rk)
-				r.Name = inner.prefix + rk.Name
-				s.Resources[r.Name] = r
-				s.Order = append(s.Order, r.Name)
 			}
-		}
-		if outs := root.Get("outputs"); outs != nil && outs.Kind == Map {
-			for _, ok := range outs.Keys {
-				v := ok.Value
-				if v != nil && v.Kind == Map && v.Get("value") != nil {
-					v = v.Get("value")
+			if outs := root.Get("outputs"); outs != nil && outs.Kind == Map {
+				for _, ok := range outs.Keys {
+					v := ok.Value
+					if v != nil && v.Kind == Map && v.Get("value") != nil {
+						v = v.Get("value")
+					}
+					s.rewrite(v, inner, d)
+					c.Outputs[ok.Name] = v
 				}
-				s.rewrite(v, inner, d)
-				c.Outputs[ok.Name] = v
 			}
+			if !multi {
+				out[k.Name] = c
+			}
+			s.Components[name] = c
 		}
-		out[k.Name] = c
-		s.Components[name] = c
 	}
+}
+
+// forInstance copies an input value of a component use with ${index},
+// ${each.key} and ${each.value} replaced by what they are in copy in.
+func forInstance(v *Value, in Instance) *Value {
+	if v == nil {
+		return nil
+	}
+	cp := *v
+	switch v.Kind {
+	case List:
+		cp.List = make([]*Value, len(v.List))
+		for i, e := range v.List {
+			cp.List[i] = forInstance(e, in)
+		}
+	case Map:
+		cp.Keys = make([]*Key, len(v.Keys))
+		for i, k := range v.Keys {
+			cp.Keys[i] = &Key{Name: k.Name, Pos: k.Pos, Value: forInstance(k.Value, in)}
+		}
+	case String:
+		if v.Tmpl == nil {
+			break
+		}
+		if ref := v.Tmpl.Whole(); ref != nil && (ref.Index && in.Index >= 0 || ref.Each != "" && in.Each) {
+			return literal(ref, in, v.Pos)
+		}
+		var parts []Part
+		var text strings.Builder
+		hasRef := false
+		for _, p := range v.Tmpl.Parts {
+			if r := p.Ref; r != nil && (r.Index && in.Index >= 0 || r.Each != "" && in.Each) {
+				lit := literal(r, in, r.Pos)
+				s := lit.Str
+				if lit.Kind != String {
+					s = fmt.Sprint(lit.Plain())
+				}
+				parts = append(parts, Part{Lit: s})
+				text.WriteString(s)
+				continue
+			}
+			if p.Ref != nil {
+				cr := *p.Ref
+				parts = append(parts, Part{Ref: &cr})
+				text.WriteString(cr.String())
+				hasRef = true
+				continue
+			}
+			parts = append(parts, p)
+			text.WriteString(p.Lit)
+		}
+		cp.Str, cp.Tmpl = text.String(), nil
+		if hasRef {
+			cp.Tmpl = &Template{Parts: mergeLits(parts)}
+		}
+	}
+	return &cp
+}
+
+// literal is the value ${index} or ${each.…} has in copy in.
+func literal(r *Ref, in Instance, pos Pos) *Value {
+	var x any
+	switch {
+	case r.Index:
+		x = int64(in.Index)
+	case r.Each == "key":
+		x = in.Key
+	case r.Attr != "":
+		if m, ok := in.Value.(map[string]any); ok {
+			x = m[r.Attr]
+		}
+	default:
+		x = in.Value
+	}
+	return valueOf(x, pos)
+}
+
+// valueOf makes a Value of a plain Go value.
+func valueOf(x any, pos Pos) *Value {
+	v := &Value{Pos: pos}
+	switch t := x.(type) {
+	case string:
+		v.Kind, v.Str = String, t
+	case int64:
+		v.Kind, v.Int = Int, t
+	case float64:
+		v.Kind, v.Float = Float, t
+	case bool:
+		v.Kind, v.Bool = Bool, t
+	case []any:
+		v.Kind = List
+		for _, e := range t {
+			v.List = append(v.List, valueOf(e, pos))
+		}
+	case map[string]any:
+		v.Kind = Map
+		for _, k := range sortedKeys(t) {
+			v.Keys = append(v.Keys, &Key{Name: k, Pos: pos, Value: valueOf(t[k], pos)})
+		}
+	}
+	return v
 }
 
 // checkComponentSchema checks a component file against the schema, with
@@ -367,6 +483,10 @@ func (sc *scope) lookup(r *Ref, d *diag) *Value {
 	c, ok := sc.components[r.Component]
 	if !ok {
 		d.errorf(r.Pos, "", "unknown component %q in %s%s", r.Component, r, suggest.DidYouMean(r.Component, sortedKeys(sc.components)))
+		return nil
+	}
+	if c.copies {
+		d.errorf(r.Pos, "", "component %q has count or for_each: reading its copies' outputs is not supported yet", r.Component)
 		return nil
 	}
 	x, ok := c.Outputs[r.Attr]

@@ -130,8 +130,10 @@ func TestComponentErrors(t *testing.T) {
 			"c/svc.yaml":   "version: 1\nresources: {}\ncomponents:\n  inner: {source: ../d/inner.yaml}\n",
 			"d/inner.yaml": "version: 1\nresources: {}\ncomponents:\n  back: {source: ../c/svc.yaml}\n"},
 			`component sources form a cycle: svc.yaml → inner.yaml → svc.yaml`},
-		"count on a component": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "    count: 2\n", "c/svc.yaml": svc},
-			`count on a component is not supported yet`},
+		"outputs of copies": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "    count: 2\noutputs:\n  o: '${component.api.outputs.group}'\n", "c/svc.yaml": svc},
+			`component "api" has count or for_each: reading its copies' outputs is not supported yet`},
+		"count and for_each on a component": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "    count: 2\n    for_each: [a]\n", "c/svc.yaml": svc},
+			`"api" has both count and for_each`},
 		"stack in a component": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`), "c/svc.yaml": "stack: x\n" + svc},
 			`stack.yaml:7:3 → c/svc.yaml:1:1: stack: a component file has no stack`},
 	}
@@ -188,5 +190,36 @@ func TestComponentRestrictions(t *testing.T) {
 	_, problems = loadIn(t, writeFiles(t, map[string]string{"stack.yaml": strings.Replace(use, "PW", "'${var.pw}'", 1), "c.yaml": comp + "data:\n  img: {kind: image, filter: {name: x}}\n"}))
 	if all := strings.Join(problems, "\n"); !strings.Contains(all, "c.yaml:6:1: data: a component file has version, inputs, resources, outputs and components; data belongs to the stack") {
 		t.Errorf("data in a component: %v", problems)
+	}
+}
+
+// TestComponentCopies: count and for_each on a use make copies of the
+// whole component, each with its ${index} or ${each.…} in its inputs.
+func TestComponentCopies(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"stack.yaml": head + "resources: {}\ncomponents:\n" +
+			"  api:\n    source: c/svc.yaml\n    count: 2\n    inputs: {vdc: x, name: \"api${index}\"}\n" +
+			"  reg:\n    source: c/svc.yaml\n    for_each: {eu: 1, us: 2}\n    inputs: {vdc: x, name: \"r-${each.key}\", replicas: \"${each.value}\"}\n",
+		"c/svc.yaml": svc,
+	})
+	s, problems := loadIn(t, dir)
+	if problems != nil {
+		t.Fatal(problems)
+	}
+	want := []string{"api[0].net[0]", "api[0].sg", "api[1].net[0]", "api[1].sg", `reg["eu"].net[0]`, `reg["eu"].sg`, `reg["us"].net[0]`, `reg["us"].net[1]`, `reg["us"].sg`}
+	if diff := cmp.Diff(want, s.Addresses()); diff != "" {
+		t.Errorf("addresses (-want +got)\n%s", diff)
+	}
+	if got := s.Resources["api[1].sg"].Properties.Get("name").Str; got != "api1-sg" {
+		t.Errorf("api[1].sg name = %q", got)
+	}
+	if got := s.Resources[`reg["us"].net`].Properties.Get("name").Str; got != "r-us-${index}" {
+		t.Errorf(`reg["us"].net name = %q`, got)
+	}
+	for _, a := range want {
+		p, err := ParseAddress(a)
+		if err != nil || s.Resources[p.Name] == nil {
+			t.Errorf("ParseAddress(%s) = %+v, %v", a, p, err)
+		}
 	}
 }
