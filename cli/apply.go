@@ -16,6 +16,7 @@ import (
 
 	"github.com/cdstack/cdstack/executor"
 	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/view"
 )
 
@@ -72,6 +73,9 @@ func runApply(c *ucli.Context, destroy bool) error {
 		return fmt.Errorf("%w: %s changed since the plan was made; plan again", planner.ErrStalePlan, s.File)
 	}
 	if saved != nil {
+		if err := sameSources(saved, s); err != nil {
+			return err
+		}
 		// Refused before the lock, which would create a state that does
 		// not exist (a plan made for another workspace): a refused
 		// command writes nothing. Checked again under the lock.
@@ -315,4 +319,20 @@ func (p *progress) end() {
 	if p.bar {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// sameSources refuses a saved plan when a component file it used changed,
+// appeared or went away since.
+func sameSources(saved *planner.Document, s *spec.Stack) error {
+	for path, h := range saved.Sources {
+		if s.Sources[path] != h {
+			return fmt.Errorf("%w: component file %s changed since the plan was made; plan again", planner.ErrStalePlan, path)
+		}
+	}
+	for path := range s.Sources {
+		if _, ok := saved.Sources[path]; !ok {
+			return fmt.Errorf("%w: component file %s was not used when the plan was made; plan again", planner.ErrStalePlan, path)
+		}
+	}
+	return nil
 }

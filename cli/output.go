@@ -110,7 +110,12 @@ func runImport(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	name, _ := spec.SplitAddress(addr)
+	parsed, err := spec.ParseAddress(addr)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	name := parsed.Name
+	addr = parsed.String()
 	r := s.Resources[name]
 	if r == nil || !slices.Contains(r.Addresses(), addr) {
 		return fmt.Errorf("import: %s is not an address of the stack (it has %v)", addr, s.Addresses())
@@ -164,8 +169,11 @@ func runImport(c *ucli.Context) error {
 // stackValues are the stack's values of addr's properties, for import to
 // fall back on (nil when they cannot be evaluated yet).
 func stackValues(s *spec.Stack, snap *state.Snapshot, kind resources.Kind, r *spec.Resource, addr string) resources.Inputs {
-	_, idx := spec.SplitAddress(addr)
-	desired, _, err := planner.Desired(s, kind, r, idx, planner.RecordResolver(s, func(a string) *state.Record { return snap.Resources[a] }))
+	inst, ok := r.Instance(addr)
+	if !ok {
+		return nil
+	}
+	desired, _, err := planner.Desired(s, kind, r, inst, planner.RecordResolver(s, func(a string) *state.Record { return snap.Resources[a] }))
 	if err != nil {
 		return nil
 	}
@@ -184,9 +192,12 @@ func stackValues(s *spec.Stack, snap *state.Snapshot, kind resources.Kind, r *sp
 // a difference the cloud never showed and replace or reinstall what was
 // just adopted. Sensitive fields and values not yet known stay out.
 func assumeUnshown(s *spec.Stack, snap *state.Snapshot, kind resources.Kind, r *spec.Resource, addr string, attrs resources.Inputs) []string {
-	_, idx := spec.SplitAddress(addr)
 	bindRecorded(s, snap)
-	desired, _, err := planner.Desired(s, kind, r, idx, planner.RecordResolver(s, func(a string) *state.Record { return snap.Resources[a] }))
+	inst, ok := r.Instance(addr)
+	if !ok {
+		return nil
+	}
+	desired, _, err := planner.Desired(s, kind, r, inst, planner.RecordResolver(s, func(a string) *state.Record { return snap.Resources[a] }))
 	if err != nil {
 		return nil
 	}

@@ -133,13 +133,17 @@ func lockedSnapshotDamaged(c *ucli.Context, targets []string) (backend, *state.S
 // stack gives it, and returns its record as the cloud shows it (as import
 // makes it), or nil when no such resource exists.
 func findAgain(c *ucli.Context, s *spec.Stack, snap *state.Snapshot, client *cloud.Client, live *resources.Live, addr string) (*state.Record, string, error) {
-	name, idx := spec.SplitAddress(addr)
+	name, _ := spec.SplitAddress(addr)
 	r := s.Resources[name]
+	var inst spec.Instance
+	if r != nil {
+		inst, _ = r.Instance(addr)
+	}
 	if r == nil || !slices.Contains(r.Addresses(), addr) {
 		return nil, "", fmt.Errorf("refresh: %s is damaged and not an address of the stack, so it cannot be found again; restore the state from a backup, or remove it with cdstack state rm %s", addr, addr)
 	}
 	kind := resources.Registry[r.Kind]
-	desired, _, err := planner.Desired(s, kind, r, idx, planner.RecordResolver(s, func(a string) *state.Record { return snap.Resources[a] }))
+	desired, _, err := planner.Desired(s, kind, r, inst, planner.RecordResolver(s, func(a string) *state.Record { return snap.Resources[a] }))
 	if err != nil {
 		return nil, "", fmt.Errorf("refresh: %s: %w", addr, err)
 	}

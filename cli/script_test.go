@@ -55,6 +55,11 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", filepath.Dir(cdstackBin)+string(os.PathListSeparator)+env.Getenv("PATH"))
 			env.Setenv("FAKE_API", fake.URL)
+			examples, err := filepath.Abs(filepath.Join("..", "examples"))
+			if err != nil {
+				return err
+			}
+			env.Setenv("EXAMPLES", examples)
 			env.Setenv("CDSTACK_CACHE_DIR", filepath.Join(env.WorkDir, ".cache"))
 			// The README's example, as $WORK/quickstart.yaml.
 			quickstart, err := os.ReadFile(filepath.Join("..", "examples", "quickstart.yaml"))

@@ -19,6 +19,7 @@ import (
 	"github.com/cdstack/cdstack/cloud"
 	"github.com/cdstack/cdstack/executor"
 	"github.com/cdstack/cdstack/internal/suggest"
+	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
 )
@@ -344,13 +345,20 @@ func printMap(w io.Writer, title string, m map[string]any, secrets map[string]st
 func unknownAddress(addr, path string, snap *state.Snapshot) error {
 	msg := fmt.Sprintf("%s: no address %q in the state", path, addr)
 	var copies []string
+	if _, err := spec.ParseAddress(addr); err != nil && !strings.HasPrefix(addr, resources.TagPrefix) {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	how := "count"
 	for _, a := range snap.Addresses() {
-		if name, idx := spec.SplitAddress(a); name == addr && idx >= 0 {
+		if pa, err := spec.ParseAddress(a); err == nil && pa.Name == addr && pa.Instanced() {
 			copies = append(copies, a)
+			if pa.Keyed {
+				how = "for_each"
+			}
 		}
 	}
 	if len(copies) > 0 {
-		return fmt.Errorf("%s; %s has count: name one of %s", msg, addr, strings.Join(copies, ", "))
+		return fmt.Errorf("%s; %s has %s: name one of %s", msg, addr, how, strings.Join(copies, ", "))
 	}
 	return errors.New(msg + suggest.DidYouMean(addr, snap.Addresses()))
 }
@@ -402,6 +410,11 @@ func runStateMv(c *ucli.Context) error {
 	if err != nil {
 		return unknownAddress(from, st.Path(), snap)
 	}
+	toAddr, err := spec.ParseAddress(to)
+	if err != nil {
+		return fmt.Errorf("state mv: %w", err)
+	}
+	to = toAddr.String()
 	if _, taken := snap.Resources[to]; taken {
 		return fmt.Errorf("%s is already in the state; remove it first", to)
 	}

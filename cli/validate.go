@@ -47,6 +47,9 @@ type neededVariable struct {
 	// Counts are the resources whose count it gives: their indexes are
 	// range-checked once it has a value.
 	Counts []string `json:"counts,omitempty"`
+	// ForEach are the resources whose for_each it gives: their keys are
+	// checked once it has a value.
+	ForEach []string `json:"for_each,omitempty"`
 }
 
 type summary struct {
@@ -107,6 +110,9 @@ func runValidate(c *ucli.Context) error {
 			if len(n.Counts) > 0 {
 				fmt.Fprintf(c.App.Writer, ": the count of %s, whose indexes are checked once it is set", strings.Join(n.Counts, ", "))
 			}
+			if len(n.ForEach) > 0 {
+				fmt.Fprintf(c.App.Writer, ": the for_each of %s, whose keys are checked once it is set", strings.Join(n.ForEach, ", "))
+			}
 			fmt.Fprintln(c.App.Writer)
 		}
 	}
@@ -121,6 +127,9 @@ func needs(s *spec.Stack) []neededVariable {
 		for _, name := range s.Names() {
 			if r := s.Resources[name]; r.CountUnknown && r.CountVar == v.Name {
 				n.Counts = append(n.Counts, name)
+			}
+			if r := s.Resources[name]; r.ForEach.Unknown && r.ForEach.Var == v.Name {
+				n.ForEach = append(n.ForEach, name)
 			}
 		}
 		out = append(out, n)

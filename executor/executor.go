@@ -155,6 +155,15 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 	if err != nil {
 		return nil, err
 	}
+	if len(plan.Moves) > 0 {
+		// moved: first, in one transaction: the steps use the new addresses.
+		if err := e.commit(ctx, planner.MoveChange(snap, plan.Moves, time.Now().UTC())); err != nil {
+			return nil, err
+		}
+		if snap, err = e.store.Snapshot(ctx); err != nil {
+			return nil, err
+		}
+	}
 	e.records = snap.Resources
 	steps := plan.Steps()
 	e.hook.Planned(len(steps))
@@ -345,12 +354,17 @@ func (e *Executor) desired(c *planner.Change) (resources.Kind, resources.Inputs,
 		return kind, kind.Normalize(resources.Inputs(resources.Canon(c.After).(map[string]any)), e.stack.Region), nil,
 			&spec.Resource{Name: c.Addr, Kind: c.Kind, Count: -1}, nil
 	}
-	name, idx := spec.SplitAddress(c.Addr)
+	name, _ := spec.SplitAddress(c.Addr)
 	r := e.stack.Resources[name]
-	if r == nil || kind == nil {
+	var inst spec.Instance
+	ok := false
+	if r != nil {
+		inst, ok = r.Instance(c.Addr)
+	}
+	if !ok || kind == nil {
 		return nil, nil, nil, nil, fmt.Errorf("%s is not in the stack", c.Addr)
 	}
-	in, secrets, err := planner.Desired(e.stack, kind, r, idx, e.attr)
+	in, secrets, err := planner.Desired(e.stack, kind, r, inst, e.attr)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}

@@ -46,6 +46,7 @@ const (
 	ReasonReplaceImmutable   = "replace_because_immutable"
 	ReasonRemovedFromSpec    = "delete_because_removed_from_spec"
 	ReasonCountReduced       = "delete_because_count_reduced"
+	ReasonKeyRemoved         = "delete_because_key_removed"
 	ReasonPendingJournal     = "read_pending_journal"
 	ReasonProtectedKept      = "kept_because_protected"
 	ReasonDestroy            = "delete_because_destroy"
@@ -201,6 +202,12 @@ type Document struct {
 	// each other stack (its state and serial).
 	Data   map[string]*state.DataRead  `json:"data,omitempty"`
 	Stacks map[string]*state.StackRead `json:"stacks,omitempty"`
+	// Sources are the content hashes of the component files the stack
+	// used, by path; apply of a saved plan refuses a changed one.
+	Sources map[string]string `json:"sources,omitempty"`
+	// Moves are the records moved: takes to new addresses, in the order
+	// apply makes them (in the state only, before any change).
+	Moves []*Move `json:"moves,omitempty"`
 }
 
 // FormatVersion of saved plans and --json output.
@@ -225,6 +232,9 @@ func (p *Document) Counts() (add, change, replace, destroy int) {
 
 // HasChanges reports whether applying the plan would do anything.
 func (p *Document) HasChanges() bool {
+	if len(p.Moves) > 0 {
+		return true
+	}
 	for _, c := range p.Changes {
 		if c.Action != NoOp {
 			return true
@@ -254,7 +264,10 @@ func addrLess(a, b string) bool {
 	if ra != rb {
 		return ra < rb
 	}
-	return ia < ib
+	if ia != ib {
+		return ia < ib
+	}
+	return a < b // for_each copies, by key
 }
 
 // CheckFresh refuses a saved plan p whose state moved since it was made. A

@@ -66,8 +66,18 @@ func Plan(in Input) (*Document, error) {
 	if in.Reads != nil {
 		p.Data, p.Stacks = in.Reads.Data, in.Reads.Stacks
 	}
+	if len(s.Sources) > 0 {
+		p.Sources = s.Sources
+	}
 	if err := checkReplace(in); err != nil {
 		return nil, err
+	}
+	if !in.Destroy {
+		moves, moved, err := planMoves(s, snap)
+		if err != nil {
+			return nil, err
+		}
+		p.Moves, snap, in.Snapshot = moves, moved, moved
 	}
 	pending := map[string]*state.JournalEntry{}
 	for _, j := range snap.Journal {
@@ -87,12 +97,9 @@ func Plan(in Input) (*Document, error) {
 			if !ok {
 				return nil, fmt.Errorf("%s: unknown kind %q", name, r.Kind)
 			}
-			for i, addr := range r.Addresses() {
-				idx := -1
-				if r.HasCount() {
-					idx = i
-				}
-				pl, err := planAddress(in, kind, r, addr, idx, work, pending[addr])
+			for _, inst := range r.Instances() {
+				addr := inst.Addr
+				pl, err := planAddress(in, kind, r, inst, work, pending[addr])
 				if err != nil {
 					return nil, err
 				}
@@ -132,8 +139,8 @@ func Plan(in Input) (*Document, error) {
 			c.Reason, c.Implicit = ReasonTagUnused, true
 		case strings.HasSuffix(addr, state.ReplacedSuffix):
 			c.Reason, c.Protect = ReasonReplacedOld, false
-		case s.Resources[resourceName(addr)] != nil:
-			c.Reason = ReasonCountReduced
+		default:
+			c.Reason = removedReason(s, addr)
 		}
 		if rec.Protect {
 			c.Action, c.Reason = NoOp, ReasonProtectedKept
@@ -182,12 +189,12 @@ func Plan(in Input) (*Document, error) {
 	return p, nil
 }
 
-// Desired evaluates the properties of one instance of r (idx is its copy
-// number, -1 without count) with attr resolving resource references, and
+// Desired evaluates the properties of one instance of r (what ${index} and
+// ${each.…} stand for in it) with attr resolving resource references, and
 // returns them normalised, with the kind's sensitive fields (passwords)
 // split off as secrets. Plan and the executor both use it.
-func Desired(s *spec.Stack, kind resources.Kind, r *spec.Resource, idx int, attr func(*spec.Ref) (any, error)) (resources.Inputs, map[string]string, error) {
-	raw, err := r.Properties.Eval(s.Context(idx, attr))
+func Desired(s *spec.Stack, kind resources.Kind, r *spec.Resource, inst spec.Instance, attr func(*spec.Ref) (any, error)) (resources.Inputs, map[string]string, error) {
+	raw, err := r.Properties.Eval(s.InstanceContext(inst, attr))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -214,9 +221,9 @@ func Desired(s *spec.Stack, kind resources.Kind, r *spec.Resource, idx int, attr
 }
 
 // planAddress computes the change of one spec address.
-func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, idx int, work map[string]*planned, journal *state.JournalEntry) (*planned, error) {
-	s := in.Stack
-	desired, secrets, err := Desired(s, kind, r, idx, resolver(s, work))
+func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Instance, work map[string]*planned, journal *state.JournalEntry) (*planned, error) {
+	s, addr := in.Stack, inst.Addr
+	desired, secrets, err := Desired(s, kind, r, inst, resolver(s, work))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", addr, err)
 	}
@@ -350,16 +357,25 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, addr string, i
 
 // checkReplace refuses --replace addresses the stack does not have.
 func checkReplace(in Input) error {
-	for _, a := range in.Replace {
-		name, idx := spec.SplitAddress(a)
+	for i, a := range in.Replace {
+		addr, err := spec.ParseAddress(a)
+		if err != nil {
+			return fmt.Errorf("--replace %s: %w", a, err)
+		}
+		name, idx := addr.Name, addr.Index
+		a = addr.String()
+		in.Replace[i] = a
 		r := in.Stack.Resources[name]
 		if r == nil {
 			return fmt.Errorf("--replace %s: the stack has no resource %q%s", a, name, suggest.DidYouMean(name, in.Stack.Names()))
 		}
-		if idx >= 0 && !r.HasCount() {
+		if idx >= 0 && !r.HasCount() && !r.HasForEach() {
 			return fmt.Errorf("--replace %s: %s has no count; name it %s", a, name, name)
 		}
-		if idx >= 0 && !slices.Contains(r.Addresses(), a) {
+		if addr.Keyed && !r.HasForEach() {
+			return fmt.Errorf("--replace %s: %s has no for_each; name it %s", a, name, strings.Join(r.Addresses(), ", "))
+		}
+		if addr.Instanced() && !slices.Contains(r.Addresses(), a) {
 			return fmt.Errorf("--replace %s: the stack has no such address; %s has %s", a, name, strings.Join(r.Addresses(), ", "))
 		}
 		if r.Protect {
@@ -601,6 +617,8 @@ func addressed(s *spec.Stack, one func(addr, attr string) any) func(*spec.Ref) (
 				out = append(out, one(a, ref.Attr))
 			}
 			return out, nil
+		case ref.Keyed:
+			return one(spec.KeyAddress(ref.Addr, ref.Key), ref.Attr), nil
 		case ref.Idx >= 0:
 			return one(fmt.Sprintf("%s[%d]", ref.Addr, ref.Idx), ref.Attr), nil
 		default:
@@ -738,6 +756,13 @@ func applyTargets(p *Document, targets []string) error {
 		}
 	}
 	for _, t := range targets {
+		a, err := spec.ParseAddress(t)
+		if err != nil && !strings.HasPrefix(t, resources.TagPrefix) {
+			return fmt.Errorf("--target %s: %w", t, err)
+		}
+		if err == nil {
+			t = a.String()
+		}
 		matched := false
 		for _, c := range p.Changes {
 			if c.Addr == t || c.Resource == t {
@@ -757,6 +782,21 @@ func applyTargets(p *Document, targets []string) error {
 	}
 	p.Changes = kept
 	return nil
+}
+
+// removedReason says why the record at addr left the stack: its key left
+// for_each, count went down, or the resource itself is gone.
+func removedReason(s *spec.Stack, addr string) string {
+	a, err := spec.ParseAddress(addr)
+	r := s.Resources[a.Name]
+	switch {
+	case err != nil || r == nil:
+	case a.Keyed && r.HasForEach():
+		return ReasonKeyRemoved
+	case a.Index >= 0 && r.HasCount():
+		return ReasonCountReduced
+	}
+	return ReasonRemovedFromSpec
 }
 
 func resourceName(addr string) string { n, _ := spec.SplitAddress(addr); return n }

@@ -18,6 +18,7 @@ func (s *Stack) check(d *diag) {
 	for _, name := range s.Order {
 		r := s.Resources[name]
 		s.checkCount(r, d)
+		s.checkForEach(r, d)
 	}
 	for _, name := range s.Order {
 		r := s.Resources[name]
@@ -48,6 +49,7 @@ func (s *Stack) check(d *diag) {
 	}
 	s.checkData(d)
 	s.checkStacks(d)
+	s.checkMoved(d)
 	s.checkCycles(d)
 	s.checkUniqueNames(d)
 	s.checkSchema(d)
@@ -125,8 +127,16 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 	case ref.IsExternal():
 		s.checkExternalRef(ref, path, d)
 	case ref.Index:
-		if from == nil || !from.HasCount() {
+		if from != nil && from.HasForEach() {
+			d.errorf(ref.Pos, path, "${index} is only defined inside a resource with count; with for_each use ${each.key}")
+		} else if from == nil || !from.HasCount() {
 			d.errorf(ref.Pos, path, "${index} is only defined inside a resource with count")
+		}
+	case ref.Each != "":
+		if from == nil || !from.HasForEach() {
+			d.errorf(ref.Pos, path, "%s is only defined inside a resource with for_each", ref)
+		} else if ref.Attr != "" {
+			checkEachField(ref, from, path, d)
 		}
 	case ref.IsResource():
 		target, ok := s.Resources[ref.Addr]
@@ -140,6 +150,10 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 		}
 		if _, ok := attrType(target.Kind, ref.Attr); !ok && slices.Contains(Kinds, target.Kind) {
 			d.errorf(ref.Pos, path, "%s %q has no attribute %q in %s; it has %s", target.Kind, target.Name, ref.Attr, ref, strings.Join(attrNames(target.Kind), ", "))
+		}
+		if target.HasForEach() || ref.Keyed || ref.EachKey {
+			s.checkKeyedRef(ref, from, target, path, d)
+			return
 		}
 		switch {
 		case target.HasCount() && ref.Idx < 0 && !ref.Splat:
@@ -162,11 +176,19 @@ func (s *Stack) checkDependsOn(r *Resource, path string, d *diag) {
 			continue
 		}
 		p := fmt.Sprintf("%s.depends_on[%d]", path, i)
+		a, err := ParseAddress(e.Str)
+		if err != nil {
+			d.errorf(e.Pos, p, "%v", err)
+			continue
+		}
+		target := s.Resources[a.Name]
 		switch {
-		case e.Str == r.Name:
+		case a.Name == r.Name:
 			d.errorf(e.Pos, p, "resource %q cannot depend on itself", r.Name)
-		case s.Resources[e.Str] == nil:
-			d.errorf(e.Pos, p, "unknown resource %q%s", e.Str, suggest.DidYouMean(e.Str, s.Names()))
+		case target == nil:
+			d.errorf(e.Pos, p, "unknown resource %q%s", a.Name, suggest.DidYouMean(a.Name, s.Names()))
+		case a.Instanced() && !target.CountUnknown && !target.ForEach.Unknown && !slices.Contains(target.Addresses(), a.String()):
+			d.errorf(e.Pos, p, "the stack has no %s; %s has %s", a, a.Name, describeAddresses(target))
 		}
 	}
 }
@@ -268,11 +290,14 @@ func (b *docBuilder) root() any {
 	out := map[string]any{}
 	for _, k := range b.s.root.Keys {
 		switch k.Name {
-		case "variables", "outputs":
+		case "variables", "outputs", "inputs":
 			out[k.Name] = jsonPlain(k.Value)
 		default:
 			out[k.Name] = b.value(k.Value, []string{k.Name})
 		}
+	}
+	if _, ok := out["inputs"]; b.s.component && !ok {
+		out["inputs"] = map[string]any{} // a component file, even without inputs
 	}
 	return out
 }

@@ -14,14 +14,19 @@
 //     appear in messages.
 //   - No custom YAML tags; anchors and aliases are allowed, merge keys (<<) are not.
 //
-// References: ${addr.attr}, ${addr[i].attr}, ${addr[*].attr} (a list),
-// ${var.name} and ${index} (the copy's number inside a resource with count),
+// References: ${addr.attr}, ${addr[i].attr}, ${addr["key"].attr},
+// ${addr[*].attr} (a list), ${addr[each.key].attr}, ${var.name}, ${index}
+// (the copy's number inside a resource with count) and ${each.key} /
+// ${each.value} (inside a resource with for_each; foreach.go). Addresses
+// are parsed in one place (address.go); moved: is read in moved.go;
+// components: are expanded in component.go (${input.NAME},
+// ${component.NAME.outputs.X}).
 // ${data.NAME.attr} (a data source, data.go) and ${stack.NAME.outputs.X}
-// (another stack's output, stacks.go). The last two are Unknown until the
-// caller binds what was read (SetExternal); spec checks their names,
-// attributes and the filters each data kind answers (DataFilters) without
-// the cloud. A data filter may refer to variables, ${workspace}, other data
-// sources (no cycles) and other stacks' outputs, never to resources.
+// (another stack's output, stacks.go) are Unknown until the caller binds
+// what was read (SetExternal); spec checks their names, attributes and the
+// filters each data kind answers (DataFilters) without the cloud. A data
+// filter may refer to variables, ${workspace}, other data sources (no
+// cycles) and other stacks' outputs, never to resources.
 // A string that is exactly one reference keeps the referenced value's type;
 // any other string with references is interpolated text. "$${" writes a
 // literal "${". An attribute is either one the kind exports (Exports) or one

@@ -2,7 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -13,6 +12,11 @@ type EvalContext struct {
 	Index int
 	// Workspace is what ${workspace} stands for.
 	Workspace string
+	// Each is set inside a for_each copy: EachKey and EachValue are what
+	// ${each.key} and ${each.value} stand for.
+	Each      bool
+	EachKey   string
+	EachValue any
 	// Var returns a variable's value.
 	Var func(name string) (any, bool)
 	// Attr returns a resource attribute: a value, Unknown when it is known
@@ -113,6 +117,28 @@ func (ctx EvalContext) ref(r *Ref) (any, error) {
 		return int64(ctx.Index), nil
 	case r.Workspace:
 		return ctx.Workspace, nil
+	case r.Each != "":
+		if !ctx.Each {
+			return nil, fmt.Errorf("%s: %s outside a resource with for_each", r.Pos, r)
+		}
+		if r.Each == "key" {
+			return ctx.EachKey, nil
+		}
+		if ctx.EachValue == nil {
+			return Unknown{Ref: r.String()}, nil
+		}
+		if r.Attr != "" {
+			m, ok := ctx.EachValue.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("%s: %s: the value of key %q is not a map", r.Pos, r, ctx.EachKey)
+			}
+			x, ok := m[r.Attr]
+			if !ok {
+				return nil, fmt.Errorf("%s: %s: the value of key %q has no field %q", r.Pos, r, ctx.EachKey, r.Attr)
+			}
+			return x, nil
+		}
+		return ctx.EachValue, nil
 	case r.Var != "":
 		if ctx.Var != nil {
 			if x, ok := ctx.Var(r.Var); ok {
@@ -128,6 +154,14 @@ func (ctx EvalContext) ref(r *Ref) (any, error) {
 	default:
 		if ctx.Attr == nil {
 			return Unknown{Ref: r.String()}, nil
+		}
+		if r.EachKey {
+			if !ctx.Each {
+				return nil, fmt.Errorf("%s: %s outside a resource with for_each", r.Pos, r)
+			}
+			keyed := *r
+			keyed.EachKey, keyed.Key, keyed.Keyed = false, ctx.EachKey, true
+			return ctx.Attr(&keyed)
 		}
 		return ctx.Attr(r)
 	}
@@ -164,17 +198,15 @@ func HasUnknown(x any) bool {
 	return false
 }
 
-// SplitAddress splits "web[2]" into ("web", 2) and "net" into ("net", -1).
+// SplitAddress splits "web[2]" into ("web", 2), `web["eu"]` into ("web",
+// -1) and "net" into ("net", -1); what is not an address (tag:NAME,
+// web~replaced) comes back whole. See ParseAddress.
 func SplitAddress(addr string) (string, int) {
-	i := strings.IndexByte(addr, '[')
-	if i < 0 || !strings.HasSuffix(addr, "]") {
+	a, err := ParseAddress(addr)
+	if err != nil {
 		return addr, -1
 	}
-	var n int
-	if _, err := fmt.Sscanf(addr[i+1:len(addr)-1], "%d", &n); err != nil {
-		return addr, -1
-	}
-	return addr[:i], n
+	return a.Name, a.Index
 }
 
 // SensitiveProperties returns the top-level properties of r whose value
@@ -195,16 +227,12 @@ func (s *Stack) SensitiveProperties(r *Resource) map[string]bool {
 	return out
 }
 
-var addressPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*(\[(0|[1-9][0-9]{0,3})\])?$`)
-
 // CheckAddress says what is wrong with addr as an address of a state
-// record, or nil: a resource name (a-z, 0-9 and '_', starting with a
-// letter), with [N] for one copy of a resource with count.
+// record, or nil (ParseAddress: NAME, NAME[N], NAME["KEY"], with component
+// prefixes).
 func CheckAddress(addr string) error {
-	if !addressPattern.MatchString(addr) {
-		return fmt.Errorf("%q is not an address: a resource name (a-z, 0-9 and '_', starting with a letter), with [N] for one copy of a resource with count", addr)
-	}
-	return nil
+	_, err := ParseAddress(addr)
+	return err
 }
 
 // splitSecret reports whether path is a secret the kind takes out of

@@ -23,6 +23,7 @@ func (s *Stack) Dependencies(name string) []string {
 		}
 	}
 	for _, dep := range r.DependsOn {
+		dep, _ = SplitAddress(dep) // web["eu"]: after all of web
 		if dep != name && s.Resources[dep] != nil {
 			set[dep] = true
 		}

@@ -50,10 +50,19 @@ type Ref struct {
 	Index     bool   // ${index}
 	Workspace bool   // ${workspace}
 
-	Addr  string // ${addr.attr}, ${addr[i].attr}, ${addr[*].attr}
+	Each string // ${each.key}, ${each.value}: "key" or "value" (Attr: ${each.value.field})
+
+	Addr  string // ${addr.attr}, ${addr[i].attr}, ${addr["key"].attr}, ${addr[*].attr}
 	Idx   int    // -1 when no [i]
-	Splat bool   // [*]
-	Attr  string // the attribute; the output's name for ${stack.NAME.outputs.X}
+	Key   string // the for_each key of ${addr["key"].attr}, when Keyed
+	Keyed bool
+	// EachKey: ${addr[each.key].attr}, the copy of addr with this copy's key.
+	EachKey bool
+	Splat   bool   // [*]
+	Attr    string // the attribute; the output's name for ${stack.NAME.outputs.X}
+
+	Input     string // ${input.NAME}, inside a component file
+	Component string // ${component.NAME.outputs.X} (Attr: X)
 
 	Data  string // ${data.NAME.attr}
 	Stack string // ${stack.NAME.outputs.X}
@@ -71,7 +80,10 @@ func (r *Ref) IsExternal() bool { return r.Data != "" || r.Stack != "" }
 
 var (
 	refVar       = regexp.MustCompile(`^var\.([a-z][a-z0-9_]*)$`)
-	refAttr      = regexp.MustCompile(`^([a-z][a-z0-9_]*)(?:\[(\*|[0-9]+)\])?\.([a-z][a-z0-9_]*)$`)
+	refAttr      = regexp.MustCompile(`^([a-z][a-z0-9_]*)(?:\[(\*|[0-9]+|"[^"]*"|each\.key)\])?\.([a-z][a-z0-9_]*)$`)
+	refEachField = regexp.MustCompile(`^each\.value\.([A-Za-z_][A-Za-z0-9_]*)$`)
+	refInput     = regexp.MustCompile(`^input\.([a-z][a-z0-9_]*)$`)
+	refComponent = regexp.MustCompile(`^component\.([a-z][a-z0-9_]*)\.outputs\.([a-z][a-z0-9_]*)$`)
 	refIndex     = "index"
 	refWorkspace = "workspace"
 )
@@ -160,6 +172,17 @@ func parseRef(raw string) (*Ref, string) {
 	case refStack.MatchString(raw):
 		m := refStack.FindStringSubmatch(raw)
 		r.Stack, r.Attr = m[1], m[2]
+	case raw == "each.key" || raw == "each.value":
+		r.Each = strings.TrimPrefix(raw, "each.")
+	case refEachField.MatchString(raw):
+		r.Each, r.Attr = "value", refEachField.FindStringSubmatch(raw)[1]
+	case strings.HasPrefix(raw, "each."):
+		return nil, "malformed reference ${" + raw + "}: a for_each copy has ${each.key}, ${each.value} and, when the values are maps, ${each.value.field}"
+	case refInput.MatchString(raw):
+		r.Input = refInput.FindStringSubmatch(raw)[1]
+	case refComponent.MatchString(raw):
+		m := refComponent.FindStringSubmatch(raw)
+		r.Component, r.Attr = m[1], m[2]
 	case refVar.MatchString(raw):
 		r.Var = refVar.FindStringSubmatch(raw)[1]
 	case refAttr.MatchString(raw):
@@ -169,7 +192,17 @@ func parseRef(raw string) (*Ref, string) {
 		case "":
 		case "*":
 			r.Splat = true
+		case "each.key":
+			r.EachKey = true
 		default:
+			if strings.HasPrefix(m[2], `"`) {
+				key := strings.Trim(m[2], `"`)
+				if err := CheckKey(key); err != nil {
+					return nil, err.Error() + " in ${" + raw + "}"
+				}
+				r.Key, r.Keyed = key, true
+				break
+			}
 			n, err := strconv.Atoi(m[2])
 			if err != nil || n > 100000 {
 				return nil, "index " + m[2] + " is out of range in ${" + raw + "}"

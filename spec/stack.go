@@ -41,9 +41,18 @@ type Stack struct {
 	Data      map[string]*DataSource
 	DataOrder []string
 	Stacks    map[string]*StackRef
+	// Moved are the moved: declarations in file order (moved.go).
+	Moved []*Move
+	// Components are the component uses by prefixed name (api, api.db);
+	// Sources the content hash of each component file read, by path
+	// (component.go).
+	Components map[string]*Component
+	Sources    map[string]string
 
 	root     *Value
 	external func(*Ref) (any, error)
+	// component: root is a component file (checkComponentSchema).
+	component bool
 }
 
 // A Resource is one entry of resources: (with count, several instances).
@@ -66,14 +75,20 @@ type Resource struct {
 	CreateBeforeDestroy bool
 	IgnoreChanges       []string
 	Description         string
-	value               *Value
+	// ForEach makes one copy per key (for_each); see foreach.go.
+	ForEach ForEach
+	value   *Value
 }
 
 // HasCount reports whether the resource was declared with count.
 func (r *Resource) HasCount() bool { return r.Count >= 0 }
 
-// Addresses returns the instance addresses: name, or name[0] … name[n-1].
+// Addresses returns the instance addresses: name, name[0] … name[n-1]
+// (count), or name["key"] for each key in order (for_each).
 func (r *Resource) Addresses() []string {
+	if r.HasForEach() {
+		return r.ForEach.addresses(r.Name)
+	}
 	if !r.HasCount() {
 		return []string{r.Name}
 	}
@@ -167,7 +182,7 @@ func Parse(file string, data []byte, opts ...Option) (*Stack, error) {
 	d := &diag{}
 	sum := sha256.Sum256(data)
 	s := &Stack{File: file, Hash: hex.EncodeToString(sum[:]), Workspace: cfg.workspace, Variables: map[string]*Variable{}, Resources: map[string]*Resource{},
-		Data: map[string]*DataSource{}, Stacks: map[string]*StackRef{}}
+		Data: map[string]*DataSource{}, Stacks: map[string]*StackRef{}, Components: map[string]*Component{}, Sources: map[string]string{}}
 	s.root = parseYAML(file, data, d)
 	if s.root != nil {
 		if s.root.Kind != Map {
@@ -260,6 +275,7 @@ func (s *Stack) read(d *diag) {
 	}
 	s.readData(r.Get("data"))
 	s.readStacks(r.Get("stacks"))
+	s.readMoved(r.Get("moved"), d)
 	if outs := r.Get("outputs"); outs != nil && outs.Kind == Map {
 		for _, k := range outs.Keys {
 			o := &Output{Name: k.Name, Pos: k.Pos, Value: k.Value}
@@ -275,6 +291,7 @@ func (s *Stack) read(d *diag) {
 			s.Outputs = append(s.Outputs, o)
 		}
 	}
+	s.readRootComponents(d)
 }
 
 func readResource(k *Key) *Resource {

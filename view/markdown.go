@@ -25,7 +25,7 @@ func PlanMarkdown(w io.Writer, p *planner.Document) {
 			changes = append(changes, c)
 		}
 	}
-	if len(changes) == 0 {
+	if len(changes) == 0 && len(p.Moves) == 0 {
 		fmt.Fprint(w, "**No changes.** The cloud matches the stack.\n")
 		if line := costLine(p); line != "" {
 			fmt.Fprintf(w, "\n%s\n", line)
@@ -36,6 +36,9 @@ func PlanMarkdown(w io.Writer, p *planner.Document) {
 			fmt.Fprintf(w, "%s\n\n", line)
 		}
 		fmt.Fprint(w, "| | Address | Kind | Action | Why | Monthly cost |\n|---|---|---|---|---|---|\n")
+		for _, m := range p.Moves {
+			fmt.Fprintf(w, "| `->` | `%s` → `%s` | %s | move | %s | |\n", m.From, m.To, m.Kind, cell("moved: at "+m.Declared+"; the state only"))
+		}
 		for _, c := range changes {
 			cost := ""
 			if c.Cost != nil && c.Cost.NotPriced != "" {

@@ -52,6 +52,7 @@ var reasonText = map[string]string{
 	planner.ReasonDependencyReplaced: "it depends on a resource being replaced or created",
 	planner.ReasonRemovedFromSpec:    "removed from the stack",
 	planner.ReasonCountReduced:       "count reduced",
+	planner.ReasonKeyRemoved:         "its key left for_each",
 	planner.ReasonPendingJournal:     "an interrupted operation is settled first",
 	planner.ReasonProtectedKept:      "removed from the stack, but protected",
 	planner.ReasonDestroy:            "destroy",
@@ -83,7 +84,7 @@ func Why(c *planner.Change) string {
 // PlanText writes the human plan.
 func PlanText(w io.Writer, p *planner.Document, st Style) {
 	readsText(w, p)
-	changed := 0
+	changed := movesText(w, p, st)
 	for _, c := range p.Changes {
 		if !shown(c) {
 			continue
@@ -159,6 +160,9 @@ func signed(cur string, v float64) string {
 // summaryLine is "Plan: N to add, N to change, N to replace, N to destroy."
 func summaryLine(p *planner.Document) string {
 	add, change, replace, destroy := p.Counts()
+	if n := len(p.Moves); n > 0 {
+		return fmt.Sprintf("Plan: %d to add, %d to change, %d to replace, %d to destroy, %d to move.", add, change, replace, destroy, n)
+	}
 	return fmt.Sprintf("Plan: %d to add, %d to change, %d to replace, %d to destroy.", add, change, replace, destroy)
 }
 
@@ -244,4 +248,13 @@ func DriftText(w io.Writer, items []*planner.DriftItem, st Style) {
 		parts = append(parts, fmt.Sprintf("%d read value(s) changed", n))
 	}
 	fmt.Fprintf(w, "Drift: %s.\n", strings.Join(parts, ", "))
+}
+
+// movesText writes the plan's moves (moved:) and returns how many.
+func movesText(w io.Writer, p *planner.Document, st Style) int {
+	for _, m := range p.Moves {
+		fmt.Fprintf(w, "%s %s %s (%s) will move to %s\n", st.paint("36", "->"), st.paint("1", m.From), m.Kind, m.ID, st.paint("1", m.To))
+		fmt.Fprintf(w, "    # because of moved: at %s; only the state changes, the cloud is not touched\n\n", m.Declared)
+	}
+	return len(p.Moves)
 }

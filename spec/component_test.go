@@ -1,0 +1,225 @@
+package spec
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// writeFiles writes name → content under a new directory and returns it.
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const svc = `version: 1
+inputs:
+  vdc: {type: string}
+  name: {type: string}
+  replicas: {type: integer, default: 1}
+resources:
+  sg:
+    kind: security_group
+    properties: {name: "${input.name}-sg", type: private}
+  net:
+    kind: vdc
+    count: "${input.replicas}"
+    properties: {name: "${input.name}-${index}"}
+outputs:
+  group: "${sg.id}"
+  names: "${net[*].name}"
+`
+
+func loadIn(t *testing.T, dir string) (*Stack, []string) {
+	t.Helper()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	s, err := Load("stack.yaml")
+	if err == nil {
+		return s, nil
+	}
+	es, ok := err.(Errors)
+	if !ok {
+		t.Fatalf("error %v is not Errors", err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Error())
+	}
+	return s, out
+}
+
+// TestComponentLoad: a component's resources join the stack under its
+// name, its inputs are substituted, its outputs read by the stack.
+func TestComponentLoad(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"stack.yaml": head + "resources:\n  root: {kind: vdc, properties: {name: root}}\n" +
+			"components:\n  api:\n    source: ./c/svc.yaml\n    inputs: {vdc: \"${root.id}\", name: api, replicas: 2}\n" +
+			"  db:\n    source: c/svc.yaml\n    inputs: {vdc: \"${root.id}\", name: \"${component.api.outputs.group}\"}\n" +
+			"outputs:\n  g: \"${component.api.outputs.group}\"\n  n: \"${component.db.outputs.names}\"\n",
+		"c/svc.yaml": svc,
+	})
+	s, problems := loadIn(t, dir)
+	if problems != nil {
+		t.Fatal(problems)
+	}
+	if diff := cmp.Diff([]string{"api.net[0]", "api.net[1]", "api.sg", "db.net[0]", "db.sg", "root"}, s.Addresses()); diff != "" {
+		t.Errorf("addresses (-want +got)\n%s", diff)
+	}
+	if got := s.Resources["db.sg"].Properties.Get("name").Str; got != "${api.sg.id}-sg" {
+		t.Errorf("db.sg name = %q", got)
+	}
+	if diff := cmp.Diff([]string{"api.sg"}, s.Dependencies("db.sg")); diff != "" {
+		t.Errorf("dependencies (-want +got)\n%s", diff)
+	}
+	if len(s.Sources) != 1 || s.Sources[filepath.Join("c", "svc.yaml")] == "" {
+		t.Errorf("sources = %v", s.Sources)
+	}
+	if got := s.Outputs[1].Value.Str; got != "${db.net[*].name}" {
+		t.Errorf("output n = %q", got)
+	}
+}
+
+// TestComponentErrors: each mistake is reported at its position, inside a
+// component with the chain of uses.
+func TestComponentErrors(t *testing.T) {
+	use := func(inputs string) string {
+		return head + "resources:\n  root: {kind: vdc, properties: {name: root}}\ncomponents:\n  api:\n    source: c/svc.yaml\n    inputs: " + inputs + "\n"
+	}
+	tests := map[string]struct {
+		files map[string]string
+		want  string
+	}{
+		"type error in an input": {map[string]string{"stack.yaml": use(`{vdc: x, name: api, replicas: many}`), "c/svc.yaml": svc},
+			`stack.yaml:9:43: components.api.inputs.replicas: input "replicas" is a string (many), want integer (declared at stack.yaml:7:3 → c/svc.yaml:5:3)`},
+		"required input": {map[string]string{"stack.yaml": use(`{vdc: x}`), "c/svc.yaml": svc},
+			`stack.yaml:7:3: components.api.inputs: component api: input "name" is required (declared at stack.yaml:7:3 → c/svc.yaml:4:3)`},
+		"unknown input": {map[string]string{"stack.yaml": use(`{vdc: x, name: a, replica: 2}`), "c/svc.yaml": svc},
+			`component api (c/svc.yaml) has no input "replica"; did you mean "replicas"?`},
+		"missing source": {map[string]string{"stack.yaml": use(`{}`)},
+			`stack.yaml:8:13: components.api.source: component source c/svc.yaml does not exist`},
+		"error inside the component": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`), "c/svc.yaml": strings.Replace(svc, "kind: vdc", "kind: vcd", 1)},
+			`stack.yaml:7:3 → c/svc.yaml:11:11: resources.net.kind: "vcd" is not one of`},
+		"unknown input reference": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`), "c/svc.yaml": strings.Replace(svc, "${input.name}-sg", "${input.nmae}-sg", 1)},
+			`stack.yaml:7:3 → c/svc.yaml:9:25: unknown input "nmae" in ${input.nmae}; did you mean "name"?`},
+		"variable inside a component": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`), "c/svc.yaml": strings.Replace(svc, "${input.name}-sg", "${var.x}-sg", 1)},
+			`a component reads its inputs, ${input.NAME}; variables belong to the stack that passes them`},
+		"input in the stack": {map[string]string{"stack.yaml": head + "resources:\n  root: {kind: vdc, properties: {name: '${input.x}'}}\n"},
+			`${input.x} is only defined inside a component file`},
+		"unknown output": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "outputs:\n  o: '${component.api.outputs.grp}'\n", "c/svc.yaml": svc},
+			`component "api" has no output "grp" in ${component.api.outputs.grp}; it has group, names`},
+		"unknown component": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "outputs:\n  o: '${component.apj.outputs.group}'\n", "c/svc.yaml": svc},
+			`unknown component "apj" in ${component.apj.outputs.group}; did you mean "api"?`},
+		"cycle of sources": {map[string]string{"stack.yaml": use(`{}`),
+			"c/svc.yaml":   "version: 1\nresources: {}\ncomponents:\n  inner: {source: ../d/inner.yaml}\n",
+			"d/inner.yaml": "version: 1\nresources: {}\ncomponents:\n  back: {source: ../c/svc.yaml}\n"},
+			`component sources form a cycle: svc.yaml → inner.yaml → svc.yaml`},
+		"outputs of copies": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "    count: 2\noutputs:\n  o: '${component.api.outputs.group}'\n", "c/svc.yaml": svc},
+			`component "api" has count or for_each: reading its copies' outputs is not supported yet`},
+		"count and for_each on a component": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "    count: 2\n    for_each: [a]\n", "c/svc.yaml": svc},
+			`"api" has both count and for_each`},
+		"stack in a component": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`), "c/svc.yaml": "stack: x\n" + svc},
+			`stack.yaml:7:3 → c/svc.yaml:1:1: stack: a component file has no stack`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, got := loadIn(t, writeFiles(t, tc.files))
+			if all := strings.Join(got, "\n"); !strings.Contains(all, tc.want) {
+				t.Errorf("problems:\n%s\nwant one containing %q", all, tc.want)
+			}
+		})
+	}
+}
+
+// TestComponentNested: a component using a component prefixes twice, and
+// the chain of an error inside names both uses.
+func TestComponentNested(t *testing.T) {
+	files := map[string]string{
+		"stack.yaml":    head + "resources: {}\ncomponents:\n  app: {source: c/app.yaml, inputs: {name: shop}}\n",
+		"c/app.yaml":    "version: 1\ninputs:\n  name: {}\nresources: {}\ncomponents:\n  db:\n    source: db.yaml\n    inputs: {name: \"${input.name}-db\"}\n",
+		"c/db.yaml":     "version: 1\ninputs:\n  name: {}\nresources:\n  net: {kind: vdc, properties: {name: \"${input.name}\"}}\n",
+		"c/bad_db.yaml": "version: 1\ninputs:\n  name: {}\nresources:\n  net: {kind: vdc, properties: {name: \"${input.name}\", size: 1}}\n",
+	}
+	s, problems := loadIn(t, writeFiles(t, files))
+	if problems != nil {
+		t.Fatal(problems)
+	}
+	if diff := cmp.Diff([]string{"app.db.net"}, s.Addresses()); diff != "" {
+		t.Errorf("addresses (-want +got)\n%s", diff)
+	}
+	if got := s.Resources["app.db.net"].Properties.Get("name").Str; got != "shop-db" {
+		t.Errorf("name = %q", got)
+	}
+	files["c/app.yaml"] = strings.Replace(files["c/app.yaml"], "db.yaml", "bad_db.yaml", 1)
+	_, problems = loadIn(t, writeFiles(t, files))
+	want := "stack.yaml:6:3 → c/app.yaml:6:3 → c/bad_db.yaml:5:56: resources.net.properties.size: unknown property \"size\""
+	if all := strings.Join(problems, "\n"); !strings.Contains(all, want) {
+		t.Errorf("problems:\n%s\nwant one containing %q", all, want)
+	}
+}
+
+// TestComponentRestrictions: what belongs to the stack is refused in a
+// component file; a sensitive input takes a sensitive variable.
+func TestComponentRestrictions(t *testing.T) {
+	use := head + "variables:\n  pw: {default: x, sensitive: true}\nresources: {}\ncomponents:\n  api:\n    source: c.yaml\n    inputs: {pw: PW}\n"
+	comp := "version: 1\ninputs:\n  pw: {type: string, sensitive: true}\nresources:\n  net: {kind: vdc, properties: {name: '${input.pw}'}}\n"
+	_, problems := loadIn(t, writeFiles(t, map[string]string{"stack.yaml": strings.Replace(use, "PW", "'${var.pw}'", 1), "c.yaml": comp}))
+	if problems != nil {
+		t.Errorf("a sensitive variable: %v", problems)
+	}
+	_, problems = loadIn(t, writeFiles(t, map[string]string{"stack.yaml": strings.Replace(use, "PW", "secret", 1), "c.yaml": comp}))
+	if all := strings.Join(problems, "\n"); !strings.Contains(all, `input "pw" is sensitive: pass a sensitive variable`) || strings.Contains(all, "secret") {
+		t.Errorf("a literal for a sensitive input: %v", problems)
+	}
+	_, problems = loadIn(t, writeFiles(t, map[string]string{"stack.yaml": strings.Replace(use, "PW", "'${var.pw}'", 1), "c.yaml": comp + "data:\n  img: {kind: image, filter: {name: x}}\n"}))
+	if all := strings.Join(problems, "\n"); !strings.Contains(all, "c.yaml:6:1: data: a component file has version, inputs, resources, outputs and components; data belongs to the stack") {
+		t.Errorf("data in a component: %v", problems)
+	}
+}
+
+// TestComponentCopies: count and for_each on a use make copies of the
+// whole component, each with its ${index} or ${each.…} in its inputs.
+func TestComponentCopies(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"stack.yaml": head + "resources: {}\ncomponents:\n" +
+			"  api:\n    source: c/svc.yaml\n    count: 2\n    inputs: {vdc: x, name: \"api${index}\"}\n" +
+			"  reg:\n    source: c/svc.yaml\n    for_each: {eu: 1, us: 2}\n    inputs: {vdc: x, name: \"r-${each.key}\", replicas: \"${each.value}\"}\n",
+		"c/svc.yaml": svc,
+	})
+	s, problems := loadIn(t, dir)
+	if problems != nil {
+		t.Fatal(problems)
+	}
+	want := []string{"api[0].net[0]", "api[0].sg", "api[1].net[0]", "api[1].sg", `reg["eu"].net[0]`, `reg["eu"].sg`, `reg["us"].net[0]`, `reg["us"].net[1]`, `reg["us"].sg`}
+	if diff := cmp.Diff(want, s.Addresses()); diff != "" {
+		t.Errorf("addresses (-want +got)\n%s", diff)
+	}
+	if got := s.Resources["api[1].sg"].Properties.Get("name").Str; got != "api1-sg" {
+		t.Errorf("api[1].sg name = %q", got)
+	}
+	if got := s.Resources[`reg["us"].net`].Properties.Get("name").Str; got != "r-us-${index}" {
+		t.Errorf(`reg["us"].net name = %q`, got)
+	}
+	for _, a := range want {
+		p, err := ParseAddress(a)
+		if err != nil || s.Resources[p.Name] == nil {
+			t.Errorf("ParseAddress(%s) = %+v, %v", a, p, err)
+		}
+	}
+}
