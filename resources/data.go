@@ -48,6 +48,31 @@ var DataKinds = map[string]DataKind{
 	"template":        managedData("template", func(*Live, Filter) Scope { return Scope{ListTemplates: true} }, func(l *Live) []string { return keysOf(l.Templates) }),
 	"instance":        managedData("instance", instancesNeeded, func(l *Live) []string { return keysOf(l.Instances) }),
 	"image":           {Need: imagesNeeded, List: images},
+	"load_balancer":   managedData("load_balancer", func(*Live, Filter) Scope { return Scope{ListLBs: true} }, func(l *Live) []string { return keysOf(l.LBs) }),
+	"certificate":     managedData("certificate", func(*Live, Filter) Scope { return Scope{ListCerts: true} }, func(l *Live) []string { return keysOf(l.Certs) }),
+	"mysql":           managedData("mysql", productNeeded("mysql"), databasesOf("mysql")),
+	"mysql_readonly":  managedData("mysql_readonly", productNeeded("mysql"), func(l *Live) []string { return keysOf(l.Replicas) }),
+	"redis":           managedData("redis", productNeeded("redis"), databasesOf("redis")),
+	"mongodb":         managedData("mongodb", productNeeded("mongodb"), databasesOf("mongodb")),
+}
+
+// productNeeded lists a database product: one DescribeDBInstances, shared
+// with the refresh when the stack has databases of it.
+func productNeeded(product string) func(*Live, Filter) Scope {
+	return func(*Live, Filter) Scope { return Scope{Products: []string{product}} }
+}
+
+// databasesOf returns the ids of a product's databases in a Live view.
+func databasesOf(product string) func(l *Live) []string {
+	return func(l *Live) []string {
+		var out []string
+		for _, id := range keysOf(l.Databases) {
+			if l.Databases[id].Product == product {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
 }
 
 // keysOf returns a Live map's ids, sorted.

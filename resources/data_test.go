@@ -19,6 +19,11 @@ func TestLookup(t *testing.T) {
 	l.Catalogs["CN_Beijing_A"] = &cloud.AvailableResource{InstanceGoods: []cloud.InstanceGoods{{ImageGoods: cloud.ImageGoods{
 		PublicImage: []cloud.Image{{ImageID: "Centos_7.6_64", GicDisplayName: "Centos_7.6_64", ImageType: "centos"}, {ImageID: "Ubuntu_16.04_64", GicDisplayName: "Ubuntu_16.04_64"}}}}}}
 	l.Templates["t1"] = &cloud.Template{TemplateID: "t1", Name: "Centos_7.6_golden", Region: []cloud.TemplateRegion{{RegionID: "CN_Beijing_A"}}}
+	l.Databases["m1"] = &LiveDatabase{Product: "mysql", DBInstance: cloud.DBInstance{InstanceUUID: "m1", InstanceName: "orders", VdcID: "v1", RegionID: "CN_Beijing_A", Version: "8.0"}}
+	l.Databases["r1"] = &LiveDatabase{Product: "redis", DBInstance: cloud.DBInstance{InstanceUUID: "r1", InstanceName: "orders", VdcID: "v1", RegionID: "CN_Beijing_A", Version: "5.0"}}
+	l.ListedProducts["mysql"], l.ListedProducts["redis"] = true, true
+	l.Certs["c1"] = &cloud.Certificate{CertificateID: "c1", CertificateName: "www"}
+	l.ListedCerts = true
 	ids := func(cs []Candidate) []string {
 		out := []string{}
 		for _, c := range cs {
@@ -40,6 +45,10 @@ func TestLookup(t *testing.T) {
 		"instance":               {"instance", Filter{Name: "ops", VDC: "v1"}, []string{"i1"}},
 		"image from the catalog": {"image", Filter{NamePrefix: "Centos_7.6", Region: "CN_Beijing_A"}, []string{"Centos_7.6_64", "t1"}},
 		"image by name":          {"image", Filter{Name: "Centos_7.6_64", Region: "CN_Beijing_A"}, []string{"Centos_7.6_64"}},
+		"mysql by name":          {"mysql", Filter{Name: "orders"}, []string{"m1"}},
+		"redis in a VDC":         {"redis", Filter{Name: "orders", VDC: "v1"}, []string{"r1"}},
+		"mongodb: none":          {"mongodb", Filter{Name: "orders"}, []string{}},
+		"certificate by name":    {"certificate", Filter{Name: "www"}, []string{"c1"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

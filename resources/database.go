@@ -67,6 +67,9 @@ func (l *Live) addDatabaseList(product string, list []cloud.DBInstance) {
 // then the accounts and parameters of the MySQL databases that manage them.
 func (l *Live) addDatabases(ctx context.Context, c *cloud.Client, sc Scope) error {
 	for _, product := range slices.Compact(sortedStrings(sc.Products)) {
+		if l.ListedProducts[product] {
+			continue // listed for the refresh already (extend)
+		}
 		list, err := listDatabases(ctx, c, product, cloud.DescribeDBInstancesRequest{})
 		if err != nil {
 			return fmt.Errorf("refresh %s databases: %w", product, err)

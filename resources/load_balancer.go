@@ -202,7 +202,7 @@ type LiveLB struct {
 
 // addLBs lists load balancers and certificates as sc asks.
 func (l *Live) addLBs(ctx context.Context, c *cloud.Client, sc Scope) error {
-	if sc.ListLBs || len(sc.LBs) > 0 {
+	if (sc.ListLBs || len(sc.LBs) > 0) && !l.ListedLBs {
 		list, err := c.DescribeLoadBalancers(ctx, cloud.DescribeLoadBalancersRequest{})
 		if err != nil {
 			return fmt.Errorf("refresh load balancers: %w", err)
@@ -219,7 +219,7 @@ func (l *Live) addLBs(ctx context.Context, c *cloud.Client, sc Scope) error {
 			}
 		}
 	}
-	if sc.ListCerts {
+	if sc.ListCerts && !l.ListedCerts {
 		if err := l.addCerts(ctx, c); err != nil {
 			return err
 		}

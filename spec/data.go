@@ -33,6 +33,12 @@ var DataFilters = map[string][]string{
 	"instance":        {"id", "name", "name_prefix", "vdc", "region", "tags"},
 	"template":        {"id", "name", "name_prefix", "region"},
 	"image":           {"id", "name", "name_prefix", "region"},
+	"load_balancer":   {"id", "name", "name_prefix", "vdc"},
+	"certificate":     {"id", "name", "name_prefix"},
+	"mysql":           {"id", "name", "name_prefix", "vdc"},
+	"mysql_readonly":  {"id", "name", "name_prefix"},
+	"redis":           {"id", "name", "name_prefix", "vdc"},
+	"mongodb":         {"id", "name", "name_prefix", "vdc"},
 }
 
 // dataOnlyExports are the attributes of the kinds that are read but never

@@ -159,7 +159,7 @@ func TestForEachErrors(t *testing.T) {
 // TestForEachDependsOnKey: depends_on may name one copy; the plan orders
 // after the whole resource.
 func TestForEachDependsOnKey(t *testing.T) {
-	s, err := Parse("s.yaml", []byte(head+eachNet+"  web:\n    kind: vdc\n    for_each: [eu]\n    properties: {name: n}\n  lan: {kind: vdc, depends_on: ['web[\"eu\"]'], properties: {name: l}}\n"))
+	s, err := Parse("s.yaml", []byte(head+eachNet+"  web:\n    kind: vdc\n    for_each: [eu]\n    properties: {name: w}\n  lan: {kind: vdc, depends_on: ['web[\"eu\"]'], properties: {name: l}}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
