@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/cdstack/cdstack/internal/suggest"
@@ -161,7 +160,7 @@ func (s *Stack) checkForEach(r *Resource, d *diag) {
 			for _, e := range x {
 				str, ok := e.(string)
 				if !ok {
-					d.errorf(v.Pos, path, "for_each: variable %q is a list of %s; for_each takes a list of strings or a map", vr.Name, typeName(e))
+					d.errorf(v.Pos, path, "for_each: variable %q is a list of %s; for_each takes a list of strings or a map", vr.Name, kindOf(e))
 					return
 				}
 				add(str, str, v.Pos)
@@ -172,7 +171,7 @@ func (s *Stack) checkForEach(r *Resource, d *diag) {
 			}
 			sort.Strings(f.Keys)
 		default:
-			d.errorf(v.Pos, path, "for_each: variable %q is a %s; for_each takes a list of strings or a map", vr.Name, typeName(x))
+			d.errorf(v.Pos, path, "for_each: variable %q is a %s; for_each takes a list of strings or a map", vr.Name, kindOf(x))
 		}
 	default:
 		d.errorf(v.Pos, path, "for_each must be known before apply: a list of strings, a map, or ${var.name}")
@@ -215,24 +214,6 @@ func (s *Stack) eachValue(v *Value, path string, d *diag) (any, bool) {
 		return nil, false
 	}
 	return x, true
-}
-
-func typeName(x any) string {
-	switch x.(type) {
-	case string:
-		return "string"
-	case int64:
-		return "integer"
-	case float64:
-		return "number"
-	case bool:
-		return "boolean"
-	case []any:
-		return "list"
-	case map[string]any:
-		return "map"
-	}
-	return fmt.Sprintf("%T", x)
 }
 
 // checkKeyedRef checks a reference to a resource with for_each, or one
@@ -302,7 +283,7 @@ func checkEachField(ref *Ref, r *Resource, path string, d *diag) {
 		}
 		m, ok := v.(map[string]any)
 		if !ok {
-			d.errorf(ref.Pos, path, "%s: the value of key %q is a %s, not a map", ref, k, typeName(v))
+			d.errorf(ref.Pos, path, "%s: the value of key %q is a %s, not a map", ref, k, kindOf(v))
 			return
 		}
 		if _, ok := m[ref.Attr]; !ok {
