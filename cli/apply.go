@@ -133,6 +133,11 @@ func runApply(c *ucli.Context, destroy bool) error {
 			return err
 		}
 	}
+	// A protect flag changed in the stack is written to the records now
+	// (after a saved plan's freshness check): the plan already used it.
+	if err := ex.SyncProtect(c.Context); err != nil {
+		return err
+	}
 	view.PlanText(out, p, style(c))
 	if !p.HasChanges() {
 		// Outputs and reads are recorded even when no resource changes

@@ -149,6 +149,33 @@ func New(c *cloud.Client, st state.Store, stack *spec.Stack, opts ...Option) *Ex
 	return e
 }
 
+// SyncProtect writes the stack's protect flags into the records of the
+// resources it still has, in one transaction (nothing when they agree): a
+// flag lifted in the stack must be lifted in the state too, or the record
+// would keep the resource once it leaves the stack.
+func (e *Executor) SyncProtect(ctx context.Context) error {
+	snap, err := e.store.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	var put []*state.Record
+	for _, addr := range snap.Addresses() {
+		rec := snap.Resources[addr]
+		name, _ := spec.SplitAddress(addr)
+		r := e.stack.Resources[name]
+		if r == nil || strings.HasSuffix(addr, state.ReplacedSuffix) || rec.Protect == r.Protect {
+			continue
+		}
+		synced := *rec
+		synced.Protect = r.Protect
+		put = append(put, &synced)
+	}
+	if len(put) == 0 {
+		return nil
+	}
+	return e.commit(ctx, state.Change{Put: put})
+}
+
 // Apply walks the plan's steps.
 func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, error) {
 	snap, err := e.store.Snapshot(ctx)

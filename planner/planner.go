@@ -142,7 +142,15 @@ func Plan(in Input) (*Document, error) {
 		default:
 			c.Reason = removedReason(s, addr)
 		}
-		if rec.Protect {
+		// A resource the stack still has (destroy, fewer copies) is as
+		// protected as the stack says now; one it no longer has, as its
+		// record says (apply keeps the records' flags in step: SyncProtect).
+		protect := rec.Protect
+		if r := s.Resources[resourceName(addr)]; r != nil && !strings.HasSuffix(addr, state.ReplacedSuffix) {
+			protect = r.Protect
+		}
+		c.Protect = c.Protect && protect
+		if protect {
 			c.Action, c.Reason = NoOp, ReasonProtectedKept
 			c.Detail = "protected: kept in the cloud and in the state"
 		}
