@@ -17,31 +17,6 @@ import (
 	"github.com/cdstack/cdstack/cloud/emulator"
 )
 
-// requestsStack is the stack the request counts are measured on (and
-// compared with the official Terraform provider's): a VDC with a public
-// network, a private network, a security group and three instances.
-const requestsStack = `version: 1
-stack: requests
-region: CN_Beijing_A
-resources:
-  net: {kind: vdc, properties: {name: requests}}
-  wan:
-    kind: public_network
-    properties: {vdc: "${net.id}", name: wan, bandwidth_type: Bandwidth_BGP, qos: 5, ip_count: 8}
-  lan:
-    kind: private_network
-    properties: {vdc: "${net.id}", name: lan, address: 10.9.0.0, mask: 16}
-  sg:
-    kind: security_group
-    properties: {name: requests, type: public, rules: [{protocol: TCP, local_port: 22, target_address: 0.0.0.0/0, priority: 1}]}
-  web:
-    kind: instance
-    count: 3
-    depends_on: [wan]
-    properties: {vdc: "${net.id}", name: "web-${index}", instance_type: Standard, cpu: 1, ram: 1, image: Centos_7.6_64,
-                 password: Requests-Passw0rd, public_ip: auto, private_ips: [{network: "${lan.id}"}], security_groups: ["${sg.id}"]}
-`
-
 // countingHandler counts the actions it passes to the emulator.
 type countingHandler struct {
 	next  http.Handler
@@ -65,7 +40,9 @@ func (h *countingHandler) take() map[string]int {
 	return c
 }
 
-// BenchmarkRequestsPerPhase runs the job on requestsStack against the
+// BenchmarkRequestsPerPhase runs the job on crashStack (a VDC with a public
+// network, a private network, a security group and three instances: the
+// stack the official provider is compared on) against the
 // emulator (1 s tasks) and reports the requests and the time of each
 // phase: apply, a plan with no changes, a plan after a hand change, and
 // destroy; cold (empty caches) and warm (the caches of a first run). The
@@ -91,7 +68,7 @@ func benchRequestsPerPhase(b *testing.B, warm bool) {
 }
 
 // runPhases applies, plans, changes by hand, plans and destroys
-// requestsStack in a fresh cloud, reporting each phase when report.
+// crashStack in a fresh cloud, reporting each phase when report.
 func runPhases(b *testing.B, cache string, report bool) {
 	b.Helper()
 	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: time.Second})
@@ -102,7 +79,7 @@ func runPhases(b *testing.B, cache string, report bool) {
 	hs := httptest.NewServer(h)
 	defer hs.Close()
 	dir := b.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(requestsStack), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(crashStack), 0o600); err != nil {
 		b.Fatal(err)
 	}
 	env := []string{"CDSTACK_CACHE_DIR=" + cache}

@@ -34,32 +34,10 @@ func (c *Client) DescribeLBZones(ctx context.Context) ([]LBZone, error) {
 	return d, nil
 }
 
-// An LBCpuRam is one size of load balancer and the goods id that buys it.
-// The modify-spec answer names its Name field "N" (the document's example);
-// both are read.
-type LBCpuRam struct {
-	CPU         Int    `json:"CPU"`
-	RAM         Int    `json:"RAM"`
-	Name        string `json:"Name"`
-	PaasGoodsID Int    `json:"PaasGoodsId"`
-}
-
-// UnmarshalJSON reads Name from "Name" or "N".
-func (s *LBCpuRam) UnmarshalJSON(b []byte) error {
-	type plain LBCpuRam
-	var v struct {
-		plain
-		N string `json:"N"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*s = LBCpuRam(v.plain)
-	if s.Name == "" {
-		s.Name = v.N
-	}
-	return nil
-}
+// An LBCpuRam is one size of load balancer and the goods id that buys it:
+// the catalogues' one size shape (DBSize; the modify-spec answer's "N" is
+// read as its Name).
+type LBCpuRam = DBSize
 
 // An LBAttachDisk is a disk type the catalogue lists with a size.
 type LBAttachDisk struct {
