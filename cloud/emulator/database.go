@@ -568,3 +568,26 @@ func checkPassword(name, pw string) *apiError {
 	}
 	return nil
 }
+
+// newDatabase reads what every database create starts with: where it goes
+// (placeDatabase), its InstanceName, and a size of product on sale (label
+// names the product in the error).
+func (s *Server) newDatabase(p params, product, label string) (*dbPlace, string, dbGood, *apiError) {
+	place, e := s.placeDatabase(p)
+	if e != nil {
+		return nil, "", dbGood{}, e
+	}
+	name, e := p.need("InstanceName")
+	if e != nil {
+		return nil, "", dbGood{}, e
+	}
+	id, e := goodsParam(p)
+	if e != nil {
+		return nil, "", dbGood{}, e
+	}
+	g, ok := goodByID(product, id, false)
+	if !ok {
+		return nil, "", dbGood{}, errorf(400, "InvalidParameter", "PaasGoodsId %d is not a %s size on sale.", id, label)
+	}
+	return place, name, g, nil
+}

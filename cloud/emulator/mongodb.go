@@ -44,24 +44,12 @@ var mongoGoods = func() []dbGood {
 // createMongoDB creates one database; the newer path answers its id
 // (InstanceUuid), the older an empty Data.
 func (s *Server) createMongoDB(p params, newer bool) (any, string, *apiError) {
-	place, e := s.placeDatabase(p)
+	place, name, g, e := s.newDatabase(p, "mongodb", "MongoDB")
 	if e != nil {
 		return nil, "", e
-	}
-	name, e := p.need("InstanceName")
-	if e != nil {
-		return nil, "", e
-	}
-	id, e := goodsParam(p)
-	if e != nil {
-		return nil, "", e
-	}
-	g, ok := goodByID("mongodb", id, false)
-	if !ok {
-		return nil, "", errorf(400, "InvalidParameter", "PaasGoodsId %d is not a MongoDB size on sale.", id)
 	}
 	if v := p.str("Version"); v != "" && v != g.Listed && v != g.Version {
-		return nil, "", errorf(400, "InvalidParameter", "Version %q is not the version of PaasGoodsId %d (%s).", v, id, g.Listed)
+		return nil, "", errorf(400, "InvalidParameter", "Version %q is not the version of PaasGoodsId %d (%s).", v, g.ID, g.Listed)
 	}
 	diskType, size, e := dbDiskParams(p)
 	if e != nil {

@@ -103,21 +103,9 @@ func dbConfig(p params, product string, disks bool) (any, string, *apiError) {
 }
 
 func (s *Server) createMySQL(p params) (any, string, *apiError) {
-	place, e := s.placeDatabase(p)
+	place, name, g, e := s.newDatabase(p, "mysql", "MySQL")
 	if e != nil {
 		return nil, "", e
-	}
-	name, e := p.need("InstanceName")
-	if e != nil {
-		return nil, "", e
-	}
-	id, e := goodsParam(p)
-	if e != nil {
-		return nil, "", e
-	}
-	g, ok := goodByID("mysql", id, false)
-	if !ok {
-		return nil, "", errorf(400, "InvalidParameter", "PaasGoodsId %d is not a MySQL size on sale.", id)
 	}
 	diskType, size, e := dbDiskParams(p)
 	if e != nil {

@@ -40,21 +40,9 @@ var redisGoods = func() []dbGood {
 }()
 
 func (s *Server) createRedis(p params) (any, string, *apiError) {
-	place, e := s.placeDatabase(p)
+	place, name, g, e := s.newDatabase(p, "redis", "Redis")
 	if e != nil {
 		return nil, "", e
-	}
-	name, e := p.need("InstanceName")
-	if e != nil {
-		return nil, "", e
-	}
-	id, e := goodsParam(p)
-	if e != nil {
-		return nil, "", e
-	}
-	g, ok := goodByID("redis", id, false)
-	if !ok {
-		return nil, "", errorf(400, "InvalidParameter", "PaasGoodsId %d is not a Redis size on sale.", id)
 	}
 	pw, e := p.need("Password")
 	if e != nil {
