@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -191,8 +192,12 @@ func cmdFlipBit(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o600))
 }
 
-// heldStates are the states a script locked with lockstate.
-var heldStates = map[string]*state.Bolt{}
+// heldStates are the states a script locked with lockstate; scripts run
+// in parallel, so heldMu guards it.
+var (
+	heldMu     sync.Mutex
+	heldStates = map[string]*state.Bolt{}
+)
 
 // cmdLockState holds a state's lock in the test process, as another cdstack
 // would: lockstate FILE.
@@ -201,14 +206,22 @@ func cmdLockState(ts *testscript.TestScript, neg bool, args []string) {
 	st := state.OpenBolt(path)
 	ts.Check(st.Lock(context.Background(), state.LockInfo{PID: os.Getpid(), Host: "build-7", User: "ci", Command: "cdstack apply",
 		Since: time.Date(2026, 11, 26, 9, 30, 0, 0, time.UTC)}, 0))
+	heldMu.Lock()
+	defer heldMu.Unlock()
 	heldStates[path] = st
 }
 
 // cmdUnlockState releases what lockstate took.
 func cmdUnlockState(ts *testscript.TestScript, neg bool, args []string) {
 	path := ts.MkAbs(args[0])
-	ts.Check(heldStates[path].Unlock())
+	heldMu.Lock()
+	st := heldStates[path]
 	delete(heldStates, path)
+	heldMu.Unlock()
+	if st == nil {
+		ts.Fatalf("unlockstate %s: not locked by lockstate", args[0])
+	}
+	ts.Check(st.Unlock())
 }
 
 func serveReferenceExample(w http.ResponseWriter, r *http.Request) {
