@@ -11,10 +11,11 @@ build:
 
 # What CI runs (.ci/run): vet, then every test with the race detector.
 # The slow CLI tests mostly wait (for tasks, outages, a throttled API), so
-# four run at once even on two cores.
+# four run at once even on two cores. A busy machine can take the cli
+# package past go test's default 10 minutes, hence -timeout.
 test:
 	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 -parallel 4 $(PKGS)
+	$(GO) test -race -count=1 -parallel 4 -timeout 30m $(PKGS)
 
 # The main job against the built-in local cloud.
 demo: build
