@@ -47,6 +47,7 @@ func (s *Stack) check(d *diag) {
 			s.checkRef(pr.Ref, nil, pr.Path, d)
 		}
 	}
+	s.checkComponentOutputs(d)
 	s.checkData(d)
 	s.checkStacks(d)
 	s.checkMoved(d)

@@ -20,8 +20,9 @@ import (
 //
 // A component file has version, inputs (declared like variables: type,
 // default, sensitive, description; one without a default is required),
-// resources, outputs and components of its own. Inside it, ${input.NAME}
-// reads an input and ${web.id} its own resources. Every position inside a
+// data, resources, outputs and components of its own. Inside it,
+// ${input.NAME} reads an input, ${web.id} its own resources and
+// ${data.img.id} its own data sources (see DataSource). Every position inside a
 // component names the chain of uses that led there:
 // stack.yaml:12:5 → components/service.yaml:30:9.
 type Component struct {
@@ -46,6 +47,16 @@ type scope struct {
 	inputs     map[string]*Value
 	components map[string]*Component
 	local      map[string]bool // resource names of the file
+	data       map[string]bool // data source names of the file
+	// declared are the inputs the file declares: one without a value (a
+	// required input not passed, reported with the use) is not unknown.
+	declared map[string]bool
+}
+
+// A componentRoot is one component file as used (by use and copy name).
+type componentRoot struct {
+	name string
+	root *Value
 }
 
 // readComponents reads the components: a file (the stack, or a component
@@ -132,9 +143,9 @@ func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []s
 			}
 			for _, x := range root.Keys {
 				switch x.Name {
-				case "version", "inputs", "resources", "outputs", "components", "stack":
+				case "version", "inputs", "data", "resources", "outputs", "components", "stack":
 				default:
-					d.errorf(x.Pos, x.Name, "a component file has version, inputs, resources, outputs and components; %s belongs to the stack (pass what it gives as an input)", x.Name)
+					d.errorf(x.Pos, x.Name, "a component file has version, inputs, data, resources, outputs and components; %s belongs to the stack (pass what it gives as an input)", x.Name)
 				}
 			}
 			c := &Component{Name: name, Source: file, Pos: k.Pos, Inputs: map[string]*Variable{}, Outputs: map[string]*Value{}}
@@ -176,13 +187,28 @@ func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []s
 				}
 			}
 			s.checkComponentSchema(root, file, d)
-			inner := &scope{prefix: name + ".", inputs: values, local: map[string]bool{}, components: map[string]*Component{}}
+			inner := &scope{prefix: name + ".", inputs: values, local: map[string]bool{}, data: map[string]bool{}, declared: map[string]bool{}, components: map[string]*Component{}}
+			for in := range c.Inputs {
+				inner.declared[in] = true
+			}
 			res := root.Get("resources")
 			if res != nil && res.Kind == Map {
 				for _, rk := range res.Keys {
 					inner.local[rk.Name] = true
 				}
 			}
+			// The component's data sources are its own: one per use and
+			// copy, read as the stack's are (api.data.img).
+			if data := root.Get("data"); data != nil && data.Kind == Map {
+				for _, dk := range data.Keys {
+					inner.data[dk.Name] = true
+				}
+				for _, dk := range data.Keys {
+					s.rewrite(dk.Value, inner, d)
+				}
+				s.readDataAt(data, inner.prefix)
+			}
+			s.componentRoots = append(s.componentRoots, componentRoot{name: name, root: root})
 			s.readComponents(root.Get("components"), filepath.Dir(file), inner, append(chain, abs), d)
 			if res != nil && res.Kind == Map {
 				for _, rk := range res.Keys {
@@ -329,6 +355,7 @@ func (s *Stack) checkComponentSchema(root *Value, file string, d *diag) {
 			local.Resources[k.Name] = readResource(k)
 		}
 	}
+	local.readData(root.Get("data"))
 	local.checkSchema(d)
 }
 
@@ -427,10 +454,18 @@ func (s *Stack) rewriteTemplate(v *Value, sc *scope, d *diag) {
 			r.Addr = sc.prefix + r.Addr
 			r.Raw = sc.prefix + r.Raw
 			changed = true
+		case r.Data != "":
+			if !sc.data[r.Data] {
+				// Prefixed all the same: never the stack's of that name.
+				d.errorf(r.Pos, "", "unknown data source %q in %s%s", r.Data, r, suggest.DidYouMean(r.Data, sortedKeys(sc.data)))
+			}
+			r.Data = sc.prefix + "data." + r.Data
+			r.Raw = sc.prefix + r.Raw
+			changed = true
 		case r.Var != "":
 			d.errorf(r.Pos, "", "%s: a component reads its inputs, ${input.NAME}; variables belong to the stack that passes them", r)
 		case r.IsExternal():
-			d.errorf(r.Pos, "", "%s: data sources and other stacks are read by the stack and passed as inputs", r)
+			d.errorf(r.Pos, "", "%s: a component reads its own data sources; the data sources of the stack and other stacks are read by the stack and passed as inputs", r)
 		}
 		parts = append(parts, Part{Ref: r})
 	}
@@ -475,7 +510,7 @@ func (sc *scope) lookup(r *Ref, d *diag) *Value {
 			return nil
 		}
 		x, ok := sc.inputs[r.Input]
-		if !ok {
+		if !ok && !sc.declared[r.Input] {
 			d.errorf(r.Pos, "", "unknown input %q in %s%s", r.Input, r, suggest.DidYouMean(r.Input, sortedKeys(sc.inputs)))
 		}
 		return x
@@ -525,4 +560,17 @@ func (s *Stack) sensitiveRef(v *Value) bool {
 	}
 	vr, ok := s.Variables[v.Tmpl.Whole().Var]
 	return ok && vr.Sensitive
+}
+
+// checkComponentOutputs checks the references of each component's outputs,
+// read by the stack or not.
+func (s *Stack) checkComponentOutputs(d *diag) {
+	for _, name := range sortedKeys(s.Components) {
+		c := s.Components[name]
+		for _, out := range sortedKeys(c.Outputs) {
+			for _, pr := range c.Outputs[out].PathRefs("components." + name + ".outputs." + out) {
+				s.checkRef(pr.Ref, nil, pr.Path, d)
+			}
+		}
+	}
 }

@@ -3,6 +3,7 @@ package spec
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -187,9 +188,9 @@ func TestComponentRestrictions(t *testing.T) {
 	if all := strings.Join(problems, "\n"); !strings.Contains(all, `input "pw" is sensitive: pass a sensitive variable`) || strings.Contains(all, "secret") {
 		t.Errorf("a literal for a sensitive input: %v", problems)
 	}
-	_, problems = loadIn(t, writeFiles(t, map[string]string{"stack.yaml": strings.Replace(use, "PW", "'${var.pw}'", 1), "c.yaml": comp + "data:\n  img: {kind: image, filter: {name: x}}\n"}))
-	if all := strings.Join(problems, "\n"); !strings.Contains(all, "c.yaml:6:1: data: a component file has version, inputs, resources, outputs and components; data belongs to the stack") {
-		t.Errorf("data in a component: %v", problems)
+	_, problems = loadIn(t, writeFiles(t, map[string]string{"stack.yaml": strings.Replace(use, "PW", "'${var.pw}'", 1), "c.yaml": comp + "budget: {monthly: 1}\n"}))
+	if all := strings.Join(problems, "\n"); !strings.Contains(all, "c.yaml:6:1: budget: a component file has version, inputs, data, resources, outputs and components; budget belongs to the stack") {
+		t.Errorf("budget in a component: %v", problems)
 	}
 }
 
@@ -221,5 +222,119 @@ func TestComponentCopies(t *testing.T) {
 		if err != nil || s.Resources[p.Name] == nil {
 			t.Errorf("ParseAddress(%s) = %+v, %v", a, p, err)
 		}
+	}
+}
+
+// A component with its own data source: an image looked up by the name its
+// use passes, read by an instance and an output of the component.
+const svcData = `version: 1
+inputs:
+  vdc: {type: string}
+  image: {type: string}
+data:
+  img: {kind: image, filter: {name: "${input.image}"}}
+  net: {kind: vdc, filter: {id: "${input.vdc}"}}
+resources:
+  web:
+    kind: instance
+    properties: {vdc: "${data.net.id}", name: web, instance_type: Standard, cpu: 1, ram: 2, image: "${data.img.id}", password: x}
+outputs:
+  image: "${data.img.os_type}"
+`
+
+// TestComponentData: a component's data sources are its own, addressed
+// with its prefix (api.data.img), one per use and per copy; ${data.NAME…}
+// inside the component reads the component's own.
+func TestComponentData(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"stack.yaml": head + "variables:\n  img: {default: Centos_7.6_64}\ndata:\n  img: {kind: image, filter: {name: Ubuntu}}\nresources: {}\ncomponents:\n" +
+			"  api:\n    source: c/svc.yaml\n    inputs: {vdc: v1, image: \"${var.img}\"}\n" +
+			"  reg:\n    source: c/svc.yaml\n    for_each: [eu, us]\n    inputs: {vdc: \"v-${each.key}\", image: \"${data.img.name}\"}\n" +
+			"outputs:\n  os: '${component.api.outputs.image}'\n",
+		"c/svc.yaml": svcData,
+	})
+	s, problems := loadIn(t, dir)
+	if problems != nil {
+		t.Fatal(problems)
+	}
+	want := []string{"img", "api.data.img", "api.data.net", `reg["eu"].data.img`, `reg["eu"].data.net`, `reg["us"].data.img`, `reg["us"].data.net`}
+	if diff := cmp.Diff(want, s.DataOrder); diff != "" {
+		t.Errorf("data sources (-want +got)\n%s", diff)
+	}
+	for _, name := range want {
+		if s.Data[name] == nil || s.Data[name].Name != name {
+			t.Errorf("data source %s: %+v", name, s.Data[name])
+		}
+	}
+	if got := s.Data["api.data.img"].String(); got != "api.data.img" {
+		t.Errorf("api.data.img is shown as %q", got)
+	}
+	if got := s.Data["img"].String(); got != "data.img" {
+		t.Errorf("img is shown as %q", got)
+	}
+	img := s.Resources[`reg["us"].web`].Properties.Get("image")
+	if img.Str != `${reg["us"].data.img.id}` || img.Tmpl.Whole().Data != `reg["us"].data.img` || img.Tmpl.Whole().Attr != "id" {
+		t.Errorf(`reg["us"].web image = %q (%+v)`, img.Str, img.Tmpl.Whole())
+	}
+	if got := s.Data[`reg["eu"].data.net`].Filter.Get("id").Str; got != "v-eu" {
+		t.Errorf(`reg["eu"].data.net filter id = %q`, got)
+	}
+	if got := s.Data[`reg["us"].data.img`].Filter.Get("name").Str; got != "${data.img.name}" {
+		t.Errorf(`reg["us"].data.img filter name = %q`, got)
+	}
+	if got := s.DataInOrder(); slices.Index(got, "img") > slices.Index(got, `reg["eu"].data.img`) {
+		t.Errorf("the stack's img is read after what its filter feeds: %v", got)
+	}
+	if got := s.Outputs[0].Value.Str; got != "${api.data.img.os_type}" {
+		t.Errorf("output os = %q", got)
+	}
+	// Every reference to a component's data source is an external one:
+	// what the reads record the attributes of.
+	var refs []string
+	for _, pr := range s.ExternalRefs() {
+		refs = append(refs, pr.Ref.String())
+	}
+	for _, r := range []string{"${api.data.img.id}", "${api.data.net.id}", "${api.data.img.os_type}", `${reg["eu"].data.img.id}`, "${data.img.name}"} {
+		if !slices.Contains(refs, r) {
+			t.Errorf("ExternalRefs lacks %s: %v", r, refs)
+		}
+	}
+	if got := DataRef(`reg["eu"].data.img`, "id"); got != `${reg["eu"].data.img.id}` {
+		t.Errorf("DataRef = %q", got)
+	}
+	if got := DataRef("img", "id"); got != "${data.img.id}" {
+		t.Errorf("DataRef = %q", got)
+	}
+}
+
+// TestComponentDataErrors: mistakes in a component's data sources are
+// reported in the component file with the chain of uses.
+func TestComponentDataErrors(t *testing.T) {
+	use := head + "variables:\n  img: {default: x}\nresources: {}\ncomponents:\n  api:\n    source: c/svc.yaml\n    inputs: {vdc: v1, image: \"${var.img}\"}\n"
+	tests := map[string]struct {
+		comp, want string
+	}{
+		"unknown data source": {strings.Replace(svcData, "${data.img.id}", "${data.imj.id}", 1),
+			`stack.yaml:8:3 → c/svc.yaml:11:101: unknown data source "imj" in ${data.imj.id}; did you mean "img"?`},
+		"unknown attribute": {strings.Replace(svcData, "${data.img.os_type}", "${data.img.os}", 1),
+			`stack.yaml:8:3 → c/svc.yaml:13:11: components.api.outputs.image: data source "api.data.img" (image) has no attribute "os" in ${api.data.img.os}`},
+		"unknown kind": {strings.Replace(svcData, "kind: image", "kind: imag", 1),
+			`stack.yaml:8:3 → c/svc.yaml:6:15: api.data.img.kind: a data source cannot read kind "imag"`},
+		"filter the kind cannot answer": {strings.Replace(svcData, "{name: \"${input.image}\"}", "{vdc: \"${input.image}\"}", 1),
+			`stack.yaml:8:3 → c/svc.yaml:6:31: api.data.img.filter.vdc: a image lookup cannot filter by vdc`},
+		"a resource in a filter": {strings.Replace(svcData, "{id: \"${input.vdc}\"}", "{id: \"${web.id}\"}", 1),
+			`stack.yaml:8:3 → c/svc.yaml:7:34: api.data.net.filter.id: ${api.web.id} cannot be used in a data filter`},
+		"another stack inside a component": {strings.Replace(svcData, "${data.img.os_type}", "${stack.x.outputs.y}", 1),
+			`data sources of the stack and other stacks are read by the stack and passed as inputs`},
+		"a cycle of data sources": {strings.Replace(strings.Replace(svcData, "{name: \"${input.image}\"}", "{name: \"${data.net.name}\"}", 1), "{id: \"${input.vdc}\"}", "{id: \"${data.img.id}\"}", 1),
+			`data sources refer to each other in a cycle: api.data.img → api.data.net → api.data.img`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, got := loadIn(t, writeFiles(t, map[string]string{"stack.yaml": use, "c/svc.yaml": tc.comp}))
+			if all := strings.Join(got, "\n"); !strings.Contains(all, tc.want) {
+				t.Errorf("problems:\n%s\nwant one containing %q", all, tc.want)
+			}
+		})
 	}
 }

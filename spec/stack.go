@@ -51,6 +51,9 @@ type Stack struct {
 
 	root     *Value
 	external func(*Ref) (any, error)
+	// componentRoots are the component files read, one per use and copy,
+	// with their references in the stack's scope (ExternalRefs).
+	componentRoots []componentRoot
 	// component: root is a component file (checkComponentSchema).
 	component bool
 }
@@ -204,6 +207,7 @@ func Parse(file string, data []byte, opts ...Option) (*Stack, error) {
 		}
 	}
 	d.errs.Sort()
+	d.errs = d.errs.dedup()
 	if d.errs.HasErrors() {
 		return s, d.errs
 	}
