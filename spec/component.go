@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cdstack/cdstack/internal/suggest"
@@ -33,8 +35,14 @@ type Component struct {
 	// scope of the stack (resource references prefixed).
 	Inputs  map[string]*Variable
 	Outputs map[string]*Value
-	// copies: the use has count or for_each (its outputs are per copy).
-	copies bool
+	// copies: the use has count or for_each (its outputs are per copy):
+	// Copies are they, in index or key order (keys, with forEach); unknown:
+	// how many is not known (a variable without a value).
+	copies  bool
+	Copies  []*Component
+	forEach bool
+	keys    []string
+	unknown bool
 }
 
 // MaxComponentDepth bounds how deeply components may use components.
@@ -89,7 +97,8 @@ func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []s
 			s.checkCount(tmp, d)
 			s.checkForEach(tmp, d)
 			instances = tmp.Instances()
-			out[k.Name] = &Component{Name: prefix + k.Name, Pos: k.Pos, copies: true}
+			out[k.Name] = &Component{Name: prefix + k.Name, Pos: k.Pos, copies: true, forEach: tmp.HasForEach(), keys: tmp.ForEach.Keys,
+				unknown: tmp.CountUnknown || tmp.ForEach.Unknown}
 		}
 		file := src.Str
 		if !filepath.IsAbs(file) {
@@ -236,7 +245,9 @@ func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []s
 					c.Outputs[ok.Name] = v
 				}
 			}
-			if !multi {
+			if multi {
+				out[k.Name].Copies = append(out[k.Name].Copies, c)
+			} else {
 				out[k.Name] = c
 			}
 			s.Components[name] = c
@@ -521,7 +532,10 @@ func (sc *scope) lookup(r *Ref, d *diag) *Value {
 		return nil
 	}
 	if c.copies {
-		d.errorf(r.Pos, "", "component %q has count or for_each: reading its copies' outputs is not supported yet", r.Component)
+		return sc.copyOutput(c, r, d)
+	}
+	if r.Idx >= 0 || r.Keyed || r.Splat {
+		d.errorf(r.Pos, "", "component %q has no count or for_each: use ${component.%s.outputs.%s}", r.Component, r.Component, r.Attr)
 		return nil
 	}
 	x, ok := c.Outputs[r.Attr]
@@ -573,4 +587,101 @@ func (s *Stack) checkComponentOutputs(d *diag) {
 			}
 		}
 	}
+}
+
+// componentCopy sets which copy ${component.NAME[…].outputs.X} reads from
+// what is between the brackets ("" for none): Idx, Key or Splat as for a
+// resource's. It returns what is wrong, or "".
+func (r *Ref) componentCopy(sel string) string {
+	switch {
+	case sel == "":
+	case sel == "*":
+		r.Splat = true
+	case strings.HasPrefix(sel, `"`):
+		key := strings.Trim(sel, `"`)
+		if err := CheckKey(key); err != nil {
+			return err.Error() + " in ${" + r.Raw + "}"
+		}
+		r.Key, r.Keyed = key, true
+	default:
+		n, err := strconv.Atoi(sel)
+		if err != nil || n > MaxCount {
+			return "index " + sel + " is out of range in ${" + r.Raw + "}"
+		}
+		r.Idx = n
+	}
+	return ""
+}
+
+// copyOutput is what ${component.NAME[…].outputs.X} stands for when the use
+// has count or for_each: one copy's output, or with [*] the list of every
+// copy's in index or key order.
+func (sc *scope) copyOutput(c *Component, r *Ref, d *diag) *Value {
+	name, attr := r.Component, r.Attr
+	one := func(sel string) string { return fmt.Sprintf("${component.%s[%s].outputs.%s}", name, sel, attr) }
+	all := one("*")
+	if c.unknown {
+		return nil // how many copies is not known without the variable's value
+	}
+	output := func(cp *Component) *Value {
+		x, ok := cp.Outputs[attr]
+		if !ok {
+			d.errorf(r.Pos, "", "component %q has no output %q in %s; it has %s", name, attr, r, strings.Join(sortedKeys(cp.Outputs), ", "))
+		}
+		return x
+	}
+	first := `"KEY"`
+	if len(c.keys) > 0 {
+		first = strconv.Quote(c.keys[0])
+	}
+	switch {
+	case r.Splat:
+		list := &Value{Kind: List, Pos: r.Pos}
+		for _, cp := range c.Copies {
+			x := output(cp)
+			if x == nil {
+				return nil
+			}
+			list.List = append(list.List, x)
+		}
+		return list
+	case c.forEach && r.Idx >= 0:
+		d.errorf(r.Pos, "", "component %q has for_each: name a copy by its key, %s, or all with %s", name, one(first), all)
+	case c.forEach && !r.Keyed:
+		d.errorf(r.Pos, "", "component %q has for_each: use %s for one copy or %s for all", name, one(first), all)
+	case c.forEach:
+		i := slices.Index(c.keys, r.Key)
+		if i < 0 {
+			d.errorf(r.Pos, "", "%s: component %q has no key %q; it has %s%s", r, name, r.Key, describeCopies(c), suggest.DidYouMean(r.Key, c.keys))
+			return nil
+		}
+		return output(c.Copies[i])
+	case r.Keyed:
+		d.errorf(r.Pos, "", "component %q has count: name a copy by its number, %s, or all with %s", name, one("0"), all)
+	case r.Idx < 0:
+		d.errorf(r.Pos, "", "component %q has count: use %s for one copy or %s for all", name, one("0"), all)
+	case r.Idx >= len(c.Copies):
+		d.errorf(r.Pos, "", "%s is out of range: component %q has %s", r, name, describeCopies(c))
+	default:
+		return output(c.Copies[r.Idx])
+	}
+	return nil
+}
+
+// describeCopies lists a use's copies for a message.
+func describeCopies(c *Component) string {
+	var names []string
+	for _, cp := range c.Copies {
+		names = append(names, cp.Name)
+	}
+	switch len(names) {
+	case 0:
+		return "no copies"
+	case 1:
+		return "1 copy, " + names[0]
+	}
+	if c.forEach {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%d copies, %s and %s", len(names), strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }

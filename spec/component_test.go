@@ -131,8 +131,22 @@ func TestComponentErrors(t *testing.T) {
 			"c/svc.yaml":   "version: 1\nresources: {}\ncomponents:\n  inner: {source: ../d/inner.yaml}\n",
 			"d/inner.yaml": "version: 1\nresources: {}\ncomponents:\n  back: {source: ../c/svc.yaml}\n"},
 			`component sources form a cycle: svc.yaml → inner.yaml → svc.yaml`},
-		"outputs of copies": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "    count: 2\noutputs:\n  o: '${component.api.outputs.group}'\n", "c/svc.yaml": svc},
-			`component "api" has count or for_each: reading its copies' outputs is not supported yet`},
+		"outputs of copies without an index": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "    count: 2\noutputs:\n  o: '${component.api.outputs.group}'\n", "c/svc.yaml": svc},
+			`stack.yaml:12:7: component "api" has count: use ${component.api[0].outputs.group} for one copy or ${component.api[*].outputs.group} for all`},
+		"index out of range": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "    count: 2\noutputs:\n  o: '${component.api[2].outputs.group}'\n", "c/svc.yaml": svc},
+			`stack.yaml:12:7: ${component.api[2].outputs.group} is out of range: component "api" has 2 copies, api[0] and api[1]`},
+		"an index of for_each copies": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "    for_each: [eu, us]\noutputs:\n  o: '${component.api[0].outputs.group}'\n", "c/svc.yaml": svc},
+			`stack.yaml:12:7: component "api" has for_each: name a copy by its key, ${component.api["eu"].outputs.group}, or all with ${component.api[*].outputs.group}`},
+		"an unknown key": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "    for_each: [eu, us]\noutputs:\n  o: '${component.api[\"euu\"].outputs.group}'\n", "c/svc.yaml": svc},
+			`stack.yaml:12:7: ${component.api["euu"].outputs.group}: component "api" has no key "euu"; it has api["eu"], api["us"]; did you mean "eu"?`},
+		"a key of count copies": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "    count: 2\noutputs:\n  o: '${component.api[\"eu\"].outputs.group}'\n", "c/svc.yaml": svc},
+			`stack.yaml:12:7: component "api" has count: name a copy by its number, ${component.api[0].outputs.group}, or all with ${component.api[*].outputs.group}`},
+		"an index without copies": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "outputs:\n  o: '${component.api[0].outputs.group}'\n", "c/svc.yaml": svc},
+			`stack.yaml:11:7: component "api" has no count or for_each: use ${component.api.outputs.group}`},
+		"an unknown output of copies": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "    count: 2\noutputs:\n  o: '${component.api[*].outputs.grp}'\n", "c/svc.yaml": svc},
+			`stack.yaml:12:7: component "api" has no output "grp" in ${component.api[*].outputs.grp}; it has group, names`},
+		"a required input missing is not also unknown": {map[string]string{"stack.yaml": use(`{vdc: x}`), "c/svc.yaml": svc},
+			`!unknown input`},
 		"count and for_each on a component": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`) + "    count: 2\n    for_each: [a]\n", "c/svc.yaml": svc},
 			`"api" has both count and for_each`},
 		"stack in a component": {map[string]string{"stack.yaml": use(`{vdc: x, name: a}`), "c/svc.yaml": "stack: x\n" + svc},
@@ -141,7 +155,14 @@ func TestComponentErrors(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			_, got := loadIn(t, writeFiles(t, tc.files))
-			if all := strings.Join(got, "\n"); !strings.Contains(all, tc.want) {
+			all := strings.Join(got, "\n")
+			if not, ok := strings.CutPrefix(tc.want, "!"); ok {
+				if len(got) == 0 || strings.Contains(all, not) {
+					t.Errorf("problems:\n%s\nwant some, none containing %q", all, not)
+				}
+				return
+			}
+			if !strings.Contains(all, tc.want) {
 				t.Errorf("problems:\n%s\nwant one containing %q", all, tc.want)
 			}
 		})
@@ -336,5 +357,47 @@ func TestComponentDataErrors(t *testing.T) {
 				t.Errorf("problems:\n%s\nwant one containing %q", all, tc.want)
 			}
 		})
+	}
+}
+
+// TestComponentCopyOutputs: the stack reads one copy's output by index or
+// key, or every copy's as a list in index or key order.
+func TestComponentCopyOutputs(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"stack.yaml": head + "resources: {}\ncomponents:\n" +
+			"  api:\n    source: c/svc.yaml\n    count: 2\n    inputs: {vdc: x, name: \"api${index}\"}\n" +
+			"  reg:\n    source: c/svc.yaml\n    for_each: [us, eu]\n    inputs: {vdc: x, name: \"r-${each.key}\"}\n" +
+			"  db:\n    source: c/svc.yaml\n    inputs: {vdc: x, name: '${component.reg[\"eu\"].outputs.group}'}\n" +
+			"outputs:\n  one: '${component.api[1].outputs.group}'\n  eu: '${component.reg[\"eu\"].outputs.names}'\n" +
+			"  all: '${component.reg[*].outputs.group}'\n  text: 'g-${component.api[0].outputs.group}'\n",
+		"c/svc.yaml": svc,
+	})
+	s, problems := loadIn(t, dir)
+	if problems != nil {
+		t.Fatal(problems)
+	}
+	out := map[string]*Value{}
+	for _, o := range s.Outputs {
+		out[o.Name] = o.Value
+	}
+	if got := out["one"].Str; got != "${api[1].sg.id}" {
+		t.Errorf("one = %q", got)
+	}
+	if got := out["eu"].Str; got != `${reg["eu"].net[*].name}` {
+		t.Errorf("eu = %q", got)
+	}
+	if got := out["text"].Str; got != "g-${api[0].sg.id}" {
+		t.Errorf("text = %q", got)
+	}
+	all := out["all"]
+	if all.Kind != List || len(all.List) != 2 || all.List[0].Str != `${reg["us"].sg.id}` || all.List[1].Str != `${reg["eu"].sg.id}` {
+		t.Errorf("all = %+v", all.Plain())
+	}
+	if got := s.Resources["db.sg"].Properties.Get("name").Str; got != `${reg["eu"].sg.id}-sg` {
+		t.Errorf("db.sg name = %q", got)
+	}
+	x, err := all.Eval(s.Context(-1, nil))
+	if err != nil || !HasUnknown(x) {
+		t.Errorf("all evaluates to %v, %v before apply; want unknown", x, err)
 	}
 }
