@@ -220,6 +220,12 @@ func (s *Stack) checkSchema(d *diag) {
 		d.errorf(s.root.Pos, "", "%v", err)
 		return
 	}
+	// A type the checks reported already, saying more, is not reported
+	// twice (for_each: null).
+	reported := map[string]bool{}
+	for _, e := range d.errs {
+		reported[e.Pos.String()+" "+e.Path] = true
+	}
 	for _, v := range violations {
 		path := v.Path
 		key := strings.Join(path, "/")
@@ -240,6 +246,9 @@ func (s *Stack) checkSchema(d *diag) {
 		}
 		if val.TmplErr && v.Keyword == "pattern" {
 			continue // the malformed reference is reported on its own
+		}
+		if v.Keyword == "type" && reported[pos.String()+" "+joinPath(path)] {
+			continue
 		}
 		if secret, ok := b.sensitiveText[key]; ok {
 			msg = maskSensitive(msg, secret)

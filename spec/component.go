@@ -94,8 +94,14 @@ func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []s
 		multi := use.Key("count") != nil || use.Key("for_each") != nil
 		if multi {
 			tmp := &Resource{Name: k.Name, Pos: k.Pos, Count: -1, value: use}
+			mark := len(d.errs)
 			s.checkCount(tmp, d)
 			s.checkForEach(tmp, d)
+			for _, e := range d.errs[mark:] { // the checks are a resource's
+				if rest, ok := strings.CutPrefix(e.Path, "resources."); ok {
+					e.Path = "components." + rest
+				}
+			}
 			instances = tmp.Instances()
 			out[k.Name] = &Component{Name: prefix + k.Name, Pos: k.Pos, copies: true, forEach: tmp.HasForEach(), keys: tmp.ForEach.Keys,
 				unknown: tmp.CountUnknown || tmp.ForEach.Unknown}
