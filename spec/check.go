@@ -226,6 +226,9 @@ func (s *Stack) checkSchema(d *diag) {
 	for _, e := range d.errs {
 		reported[e.Pos.String()+" "+e.Path] = true
 	}
+	if b.missingStack {
+		violations = append(violations, schemas.Violation{Keyword: "required", Message: `missing required property "stack"`})
+	}
 	for _, v := range violations {
 		path := v.Path
 		key := strings.Join(path, "/")
@@ -277,6 +280,7 @@ type docBuilder struct {
 	s             *Stack
 	unknown       map[string]string // path → "string", "list" or "" for a placeholder
 	sensitiveText map[string]string // path → the sensitive variable's text it holds
+	missingStack  bool              // a stack file without stack:
 }
 
 // variable returns the value of variable name for the document at key, and
@@ -306,8 +310,17 @@ func (b *docBuilder) root() any {
 			out[k.Name] = b.value(k.Value, []string{k.Name})
 		}
 	}
-	if _, ok := out["inputs"]; b.s.component && !ok {
-		out["inputs"] = map[string]any{} // a component file, even without inputs
+	// The schema tells the files apart by stack:. What a component file
+	// must not have is reported when it is read (readComponents), so the
+	// schema sees a component file without it; a stack file without a name
+	// is reported here, and checked as a stack file all the same.
+	if b.s.component {
+		for _, k := range []string{"stack", "region", "budget", "variables", "moved", "stacks"} {
+			delete(out, k)
+		}
+	} else if _, ok := out["stack"]; !ok {
+		b.missingStack = true
+		out["stack"] = "stack"
 	}
 	return out
 }

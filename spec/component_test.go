@@ -401,3 +401,34 @@ func TestComponentCopyOutputs(t *testing.T) {
 		t.Errorf("all evaluates to %v, %v before apply; want unknown", x, err)
 	}
 }
+
+// TestFileKinds: the loader and the schema agree on what a stack file and
+// a component file may hold, each problem reported once.
+func TestFileKinds(t *testing.T) {
+	use := head + "resources: {}\ncomponents:\n  api: {source: c.yaml}\n"
+	comp := "version: 1\nresources:\n  net: {kind: vdc, properties: {name: n}}\n"
+	tests := map[string]struct {
+		files map[string]string
+		want  []string
+	}{
+		"a component without inputs": {map[string]string{"stack.yaml": use, "c.yaml": comp}, nil},
+		"inputs in a stack file": {map[string]string{"stack.yaml": head + "inputs: {a: {}}\nresources: {}\n"},
+			[]string{"stack.yaml:4:1: inputs: a stack file (one with stack:) has no inputs: only a component file has inputs (${input.NAME}); a stack declares variables"}},
+		"a stack file without stack": {map[string]string{"stack.yaml": "version: 1\nregion: CN_Beijing_A\nresources: {}\n"},
+			[]string{`stack.yaml:1:1: missing required property "stack"`}},
+		"region in a component": {map[string]string{"stack.yaml": use, "c.yaml": comp + "region: CN_Beijing_A\n"},
+			[]string{"stack.yaml:6:3 → c.yaml:4:1: region: a component file has version, inputs, data, resources, outputs and components; region belongs to the stack (pass what it gives as an input)"}},
+		"moved in a component": {map[string]string{"stack.yaml": use, "c.yaml": comp + "moved: [{from: a, to: b}]\n"},
+			[]string{"stack.yaml:6:3 → c.yaml:4:1: moved: a component file has version, inputs, data, resources, outputs and components; moved belongs to the stack (pass what it gives as an input)"}},
+		"stack in a component": {map[string]string{"stack.yaml": use, "c.yaml": "stack: x\n" + comp},
+			[]string{"stack.yaml:6:3 → c.yaml:1:1: stack: a component file has no stack: it is part of the stack that uses it"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, got := loadIn(t, writeFiles(t, tc.files))
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("problems (-want +got)\n%s", diff)
+			}
+		})
+	}
+}
