@@ -188,9 +188,18 @@ func TestComponentNested(t *testing.T) {
 	if got := s.Resources["app.db.net"].Properties.Get("name").Str; got != "shop-db" {
 		t.Errorf("name = %q", got)
 	}
+	// A type error in the inner use's input names both uses and where the
+	// input is declared.
+	typed := map[string]string{"stack.yaml": files["stack.yaml"], "c/app.yaml": strings.Replace(files["c/app.yaml"], "{name: \"${input.name}-db\"}", "{name: [x]}", 1),
+		"c/db.yaml": strings.Replace(files["c/db.yaml"], "name: {}", "name: {type: string}", 1)}
+	_, problems = loadIn(t, writeFiles(t, typed))
+	want := `stack.yaml:6:3 → c/app.yaml:8:20: components.db.inputs.name: input "name" is a list ([x]), want string (declared at stack.yaml:6:3 → c/app.yaml:6:3 → c/db.yaml:3:3)`
+	if diff := cmp.Diff([]string{want}, problems); diff != "" {
+		t.Errorf("a type error in a nested use (-want +got)\n%s", diff)
+	}
 	files["c/app.yaml"] = strings.Replace(files["c/app.yaml"], "db.yaml", "bad_db.yaml", 1)
 	_, problems = loadIn(t, writeFiles(t, files))
-	want := "stack.yaml:6:3 → c/app.yaml:6:3 → c/bad_db.yaml:5:56: resources.net.properties.size: unknown property \"size\""
+	want = "stack.yaml:6:3 → c/app.yaml:6:3 → c/bad_db.yaml:5:56: resources.net.properties.size: unknown property \"size\""
 	if all := strings.Join(problems, "\n"); !strings.Contains(all, want) {
 		t.Errorf("problems:\n%s\nwant one containing %q", all, want)
 	}
