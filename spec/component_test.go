@@ -441,3 +441,37 @@ func TestFileKinds(t *testing.T) {
 		})
 	}
 }
+
+// TestComponentCountFromVariable: a use's count or for_each may come from
+// a variable, given by --var or a default (the variables are resolved
+// before the components are read).
+func TestComponentCountFromVariable(t *testing.T) {
+	files := map[string]string{
+		"stack.yaml": head + "variables:\n  n: {type: integer}\n  regions: {default: [eu, us]}\nresources: {}\ncomponents:\n" +
+			"  api:\n    source: c/svc.yaml\n    count: \"${var.n}\"\n    inputs: {vdc: x, name: \"api${index}\"}\n" +
+			"  reg:\n    source: c/svc.yaml\n    for_each: \"${var.regions}\"\n    inputs: {vdc: x, name: \"r-${each.key}\"}\n" +
+			"outputs:\n  last: '${component.api[2].outputs.group}'\n",
+		"c/svc.yaml": svc,
+	}
+	dir := writeFiles(t, files)
+	s, err := Load(filepath.Join(dir, "stack.yaml"), WithVars(map[string]string{"n": "3"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"api[0].net[0]", "api[0].sg", "api[1].net[0]", "api[1].sg", "api[2].net[0]", "api[2].sg", `reg["eu"].net[0]`, `reg["eu"].sg`, `reg["us"].net[0]`, `reg["us"].sg`}
+	if diff := cmp.Diff(want, s.Addresses()); diff != "" {
+		t.Errorf("addresses (-want +got)\n%s", diff)
+	}
+	if got := s.Outputs[0].Value.Str; got != "${api[2].sg.id}" {
+		t.Errorf("output last = %q", got)
+	}
+	// Without the value (validate without values), the copies are not
+	// known: no error for what depends on how many there are.
+	s, err = Load(filepath.Join(dir, "stack.yaml"), AllowUnset())
+	if err != nil {
+		t.Fatalf("without a value: %v", err)
+	}
+	if len(s.Unset()) != 1 {
+		t.Errorf("unset = %v", s.Unset())
+	}
+}

@@ -203,6 +203,8 @@ func Parse(file string, data []byte, opts ...Option) (*Stack, error) {
 			for _, name := range sortedKeys(s.Variables) {
 				s.Variables[name].resolve(&cfg, d)
 			}
+			// After the variables: a use's count or for_each may be one.
+			s.readRootComponents(d)
 			s.check(d)
 		}
 	}
@@ -295,7 +297,6 @@ func (s *Stack) read(d *diag) {
 			s.Outputs = append(s.Outputs, o)
 		}
 	}
-	s.readRootComponents(d)
 }
 
 func readResource(k *Key) *Resource {
