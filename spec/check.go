@@ -78,6 +78,8 @@ func (s *Stack) checkCount(r *Resource, d *diag) {
 	r.Count = 0
 	path := "resources." + r.Name + ".count"
 	switch {
+	case v.Kind == Null:
+		d.errorf(v.Pos, path, "count is null: it takes a whole number from 0 to %d, or ${var.name} holding one, known before apply", MaxCount)
 	case v.Kind == Int:
 		if v.Int >= 0 && v.Int <= MaxCount {
 			r.Count = int(v.Int)

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -204,6 +205,10 @@ func TestForEachNull(t *testing.T) {
 		if diff := cmp.Diff([]string{"s.yaml:8:" + col + ": resources.web.for_each: " + want}, got); diff != "" {
 			t.Errorf("for_each: %s (-want +got)\n%s", null, diff)
 		}
+	}
+	_, err := Parse("s.yaml", []byte(head+eachNet+"  web:\n    kind: vdc\n    count: null\n    properties: {name: w}\n"))
+	if diff := cmp.Diff("s.yaml:8:12: resources.web.count: count is null: it takes a whole number from 0 to 1000, or ${var.name} holding one, known before apply", fmt.Sprint(err)); diff != "" {
+		t.Errorf("count: null (-want +got)\n%s", diff)
 	}
 	dir := writeFiles(t, map[string]string{
 		"stack.yaml": head + "resources: {}\ncomponents:\n  api:\n    source: c/svc.yaml\n    for_each: null\n    inputs: {vdc: x, name: a}\n",
