@@ -65,7 +65,7 @@ func sameReads(saved *planner.Document, now *planner.Document) error {
 	for _, name := range sortedKeys(saved.Data) {
 		was := saved.Data[name]
 		if is := now.Data[name]; is == nil || is.ID != was.ID || !reflect.DeepEqual(resources.Canon(is.Attrs), resources.Canon(was.Attrs)) {
-			return fmt.Errorf("%w: data source %s reads differently since the plan was made; plan again", planner.ErrStalePlan, spec.DataAddress(name))
+			return fmt.Errorf("%w: data source %s reads differently since the plan was made; plan again", planner.ErrStalePlan, name)
 		}
 	}
 	for _, name := range sortedKeys(saved.Stacks) {
