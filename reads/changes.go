@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
 )
 
@@ -24,7 +25,7 @@ func Changes(prev *state.Exports, now *Result) []planner.ReadChange {
 			continue
 		}
 		if was.ID != is.ID {
-			out = append(out, planner.ReadChange{Ref: fmt.Sprintf("${data.%s.id}", name), Before: was.ID, After: is.ID,
+			out = append(out, planner.ReadChange{Ref: spec.DataRef(name, "id"), Before: was.ID, After: is.ID,
 				Detail: fmt.Sprintf("data source %s now matches %q", name, is.Name)})
 		}
 		for _, attr := range sortedKeys(is.Attrs) {
@@ -32,7 +33,7 @@ func Changes(prev *state.Exports, now *Result) []planner.ReadChange {
 				continue
 			}
 			if old, ok := was.Attrs[attr]; ok && !equal(old, is.Attrs[attr]) {
-				out = append(out, planner.ReadChange{Ref: fmt.Sprintf("${data.%s.%s}", name, attr), Before: old, After: is.Attrs[attr]})
+				out = append(out, planner.ReadChange{Ref: spec.DataRef(name, attr), Before: old, After: is.Attrs[attr]})
 			}
 		}
 	}
@@ -63,8 +64,8 @@ func goneBefore(prev *state.Exports, ref string) any {
 			return st.Outputs[attr]
 		}
 	}
-	if _, err := fmt.Sscanf(strings.NewReplacer(".", " ", "}", "").Replace(ref), "${data %s id", &name); err == nil {
-		if d := prev.Data[name]; d != nil {
+	for name, d := range prev.Data {
+		if d != nil && spec.DataRef(name, "id") == ref {
 			return d.ID
 		}
 	}

@@ -135,9 +135,10 @@ func Resolve(ctx context.Context, in Input) (*Result, error) {
 		res.Stacks[name] = read
 	}
 
+	refs := s.ExternalRefs()
 	for _, name := range s.DataInOrder() {
 		ds := s.Data[name]
-		path := "data." + name
+		path := spec.DataAddress(name)
 		raw, err := ds.Filter.Eval(s.Context(-1, nil))
 		if err != nil || spec.HasUnknown(raw) {
 			continue // what it needs failed (reported there): it stays unknown
@@ -161,7 +162,7 @@ func Resolve(ctx context.Context, in Input) (*Result, error) {
 			fail(ds.Pos, path, "%v", err)
 			continue
 		}
-		idRef := fmt.Sprintf("${data.%s.id}", name)
+		idRef := spec.DataRef(name, "id")
 		wasRead := prev.Data[name] != nil && prev.Data[name].Kind == ds.Kind
 		switch len(matches) {
 		case 0:
@@ -184,7 +185,7 @@ func Resolve(ctx context.Context, in Input) (*Result, error) {
 			continue
 		}
 		read := &state.DataRead{Kind: ds.Kind, ID: m.ID, Name: m.Name, VDC: m.VDC, Attrs: map[string]any{}}
-		for _, pr := range s.ExternalRefs() {
+		for _, pr := range refs {
 			if pr.Ref.Data == name {
 				read.Attrs[pr.Ref.Attr] = resources.Canon(m.Attrs[pr.Ref.Attr])
 			}

@@ -83,3 +83,23 @@ func TestNearestAndCandidates(t *testing.T) {
 		t.Errorf("describe = %s", got)
 	}
 }
+
+// TestChangesOfComponentData: a component's data source is named with its
+// use's prefix, and its changes name the reference as the component's
+// values hold it (${api.data.img.id}), so the plan can say what they cause.
+func TestChangesOfComponentData(t *testing.T) {
+	prev := &state.Exports{Data: map[string]*state.DataRead{
+		`api["eu"].data.img`: {Kind: "image", ID: "Centos_7.6_64", Attrs: map[string]any{"os_type": "centos"}},
+		"api.data.net":       {Kind: "vdc", ID: "vdc-1"},
+	}}
+	now := &Result{Data: map[string]*state.DataRead{
+		`api["eu"].data.img`: {Kind: "image", ID: "Centos_7.6_64", Attrs: map[string]any{"os_type": "linux"}},
+	}, gone: map[string]string{"${api.data.net.id}": "(no vdc matches {name: \"x\"})"}}
+	want := []planner.ReadChange{
+		{Ref: "${api.data.net.id}", Before: "vdc-1", After: "(no vdc matches {name: \"x\"})"},
+		{Ref: `${api["eu"].data.img.os_type}`, Before: "centos", After: "linux"},
+	}
+	if diff := cmp.Diff(want, Changes(prev, now)); diff != "" {
+		t.Errorf("Changes (-want +got)\n%s", diff)
+	}
+}

@@ -199,6 +199,10 @@ func describe(ve *jsonschema.ValidationError, doc any) []Violation {
 		v.Message = fmt.Sprintf("name %q must start with a lower-case letter and hold only a-z, 0-9 and _", v.Key)
 		return []Violation{v}
 	}
+	if msg, ok := fileKindMessage(ve); ok {
+		v.Keyword, v.Key, v.Message = "false", path[len(path)-1], msg
+		return []Violation{v}
+	}
 	if msg := xMessage(ve.AbsoluteKeywordLocation); msg != "" && (kw == "anyOf" || kw == "pattern") {
 		v.Message = fmt.Sprintf("%s is not %s", show(value), msg)
 		return []Violation{v}
@@ -392,4 +396,17 @@ func siblings(abs string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// fileKindMessage says why a top-level key is refused by the kind of file:
+// a file with stack: is a stack file, which has no inputs; one without is a
+// component file, which has none of what only a stack has.
+func fileKindMessage(ve *jsonschema.ValidationError) (string, bool) {
+	if name, ok := strings.CutPrefix(ve.KeywordLocation, "/then/properties/"); ok && !strings.Contains(name, "/") {
+		return fmt.Sprintf("a stack file (one with stack:) has no %s: only a component file has inputs (${input.NAME}); a stack declares variables", name), true
+	}
+	if name, ok := strings.CutPrefix(ve.KeywordLocation, "/else/properties/"); ok && !strings.Contains(name, "/") {
+		return fmt.Sprintf("%s belongs to a stack file (one with stack:); a component file has version, inputs, data, resources, outputs and components", name), true
+	}
+	return "", false
 }

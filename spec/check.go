@@ -47,6 +47,7 @@ func (s *Stack) check(d *diag) {
 			s.checkRef(pr.Ref, nil, pr.Path, d)
 		}
 	}
+	s.checkComponentOutputs(d)
 	s.checkData(d)
 	s.checkStacks(d)
 	s.checkMoved(d)
@@ -77,6 +78,8 @@ func (s *Stack) checkCount(r *Resource, d *diag) {
 	r.Count = 0
 	path := "resources." + r.Name + ".count"
 	switch {
+	case v.Kind == Null:
+		d.errorf(v.Pos, path, "count is null: it takes a whole number from 0 to %d, or ${var.name} holding one, known before apply", MaxCount)
 	case v.Kind == Int:
 		if v.Int >= 0 && v.Int <= MaxCount {
 			r.Count = int(v.Int)
@@ -219,6 +222,15 @@ func (s *Stack) checkSchema(d *diag) {
 		d.errorf(s.root.Pos, "", "%v", err)
 		return
 	}
+	// A type the checks reported already, saying more, is not reported
+	// twice (for_each: null).
+	reported := map[string]bool{}
+	for _, e := range d.errs {
+		reported[e.Pos.String()+" "+e.Path] = true
+	}
+	if b.missingStack {
+		violations = append(violations, schemas.Violation{Keyword: "required", Message: `missing required property "stack"`})
+	}
 	for _, v := range violations {
 		path := v.Path
 		key := strings.Join(path, "/")
@@ -239,6 +251,9 @@ func (s *Stack) checkSchema(d *diag) {
 		}
 		if val.TmplErr && v.Keyword == "pattern" {
 			continue // the malformed reference is reported on its own
+		}
+		if v.Keyword == "type" && reported[pos.String()+" "+joinPath(path)] {
+			continue
 		}
 		if secret, ok := b.sensitiveText[key]; ok {
 			msg = maskSensitive(msg, secret)
@@ -267,6 +282,7 @@ type docBuilder struct {
 	s             *Stack
 	unknown       map[string]string // path → "string", "list" or "" for a placeholder
 	sensitiveText map[string]string // path → the sensitive variable's text it holds
+	missingStack  bool              // a stack file without stack:
 }
 
 // variable returns the value of variable name for the document at key, and
@@ -296,8 +312,17 @@ func (b *docBuilder) root() any {
 			out[k.Name] = b.value(k.Value, []string{k.Name})
 		}
 	}
-	if _, ok := out["inputs"]; b.s.component && !ok {
-		out["inputs"] = map[string]any{} // a component file, even without inputs
+	// The schema tells the files apart by stack:. What a component file
+	// must not have is reported when it is read (readComponents), so the
+	// schema sees a component file without it; a stack file without a name
+	// is reported here, and checked as a stack file all the same.
+	if b.s.component {
+		for _, k := range []string{"stack", "region", "budget", "variables", "moved", "stacks"} {
+			delete(out, k)
+		}
+	} else if _, ok := out["stack"]; !ok {
+		b.missingStack = true
+		out["stack"] = "stack"
 	}
 	return out
 }

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cdstack/cdstack/internal/suggest"
@@ -20,8 +22,9 @@ import (
 //
 // A component file has version, inputs (declared like variables: type,
 // default, sensitive, description; one without a default is required),
-// resources, outputs and components of its own. Inside it, ${input.NAME}
-// reads an input and ${web.id} its own resources. Every position inside a
+// data, resources, outputs and components of its own. Inside it,
+// ${input.NAME} reads an input, ${web.id} its own resources and
+// ${data.img.id} its own data sources (see DataSource). Every position inside a
 // component names the chain of uses that led there:
 // stack.yaml:12:5 → components/service.yaml:30:9.
 type Component struct {
@@ -32,8 +35,14 @@ type Component struct {
 	// scope of the stack (resource references prefixed).
 	Inputs  map[string]*Variable
 	Outputs map[string]*Value
-	// copies: the use has count or for_each (its outputs are per copy).
-	copies bool
+	// copies: the use has count or for_each (its outputs are per copy):
+	// Copies are they, in index or key order (keys, with forEach); unknown:
+	// how many is not known (a variable without a value).
+	copies  bool
+	Copies  []*Component
+	forEach bool
+	keys    []string
+	unknown bool
 }
 
 // MaxComponentDepth bounds how deeply components may use components.
@@ -46,6 +55,16 @@ type scope struct {
 	inputs     map[string]*Value
 	components map[string]*Component
 	local      map[string]bool // resource names of the file
+	data       map[string]bool // data source names of the file
+	// declared are the inputs the file declares: one without a value (a
+	// required input not passed, reported with the use) is not unknown.
+	declared map[string]bool
+}
+
+// A componentRoot is one component file as used (by use and copy name).
+type componentRoot struct {
+	name string
+	root *Value
 }
 
 // readComponents reads the components: a file (the stack, or a component
@@ -75,10 +94,17 @@ func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []s
 		multi := use.Key("count") != nil || use.Key("for_each") != nil
 		if multi {
 			tmp := &Resource{Name: k.Name, Pos: k.Pos, Count: -1, value: use}
+			mark := len(d.errs)
 			s.checkCount(tmp, d)
 			s.checkForEach(tmp, d)
+			for _, e := range d.errs[mark:] { // the checks are a resource's
+				if rest, ok := strings.CutPrefix(e.Path, "resources."); ok {
+					e.Path = "components." + rest
+				}
+			}
 			instances = tmp.Instances()
-			out[k.Name] = &Component{Name: prefix + k.Name, Pos: k.Pos, copies: true}
+			out[k.Name] = &Component{Name: prefix + k.Name, Pos: k.Pos, copies: true, forEach: tmp.HasForEach(), keys: tmp.ForEach.Keys,
+				unknown: tmp.CountUnknown || tmp.ForEach.Unknown}
 		}
 		file := src.Str
 		if !filepath.IsAbs(file) {
@@ -132,9 +158,9 @@ func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []s
 			}
 			for _, x := range root.Keys {
 				switch x.Name {
-				case "version", "inputs", "resources", "outputs", "components", "stack":
+				case "version", "inputs", "data", "resources", "outputs", "components", "stack":
 				default:
-					d.errorf(x.Pos, x.Name, "a component file has version, inputs, resources, outputs and components; %s belongs to the stack (pass what it gives as an input)", x.Name)
+					d.errorf(x.Pos, x.Name, "a component file has version, inputs, data, resources, outputs and components; %s belongs to the stack (pass what it gives as an input)", x.Name)
 				}
 			}
 			c := &Component{Name: name, Source: file, Pos: k.Pos, Inputs: map[string]*Variable{}, Outputs: map[string]*Value{}}
@@ -176,13 +202,28 @@ func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []s
 				}
 			}
 			s.checkComponentSchema(root, file, d)
-			inner := &scope{prefix: name + ".", inputs: values, local: map[string]bool{}, components: map[string]*Component{}}
+			inner := &scope{prefix: name + ".", inputs: values, local: map[string]bool{}, data: map[string]bool{}, declared: map[string]bool{}, components: map[string]*Component{}}
+			for in := range c.Inputs {
+				inner.declared[in] = true
+			}
 			res := root.Get("resources")
 			if res != nil && res.Kind == Map {
 				for _, rk := range res.Keys {
 					inner.local[rk.Name] = true
 				}
 			}
+			// The component's data sources are its own: one per use and
+			// copy, read as the stack's are (api.data.img).
+			if data := root.Get("data"); data != nil && data.Kind == Map {
+				for _, dk := range data.Keys {
+					inner.data[dk.Name] = true
+				}
+				for _, dk := range data.Keys {
+					s.rewrite(dk.Value, inner, d)
+				}
+				s.readDataAt(data, inner.prefix)
+			}
+			s.componentRoots = append(s.componentRoots, componentRoot{name: name, root: root})
 			s.readComponents(root.Get("components"), filepath.Dir(file), inner, append(chain, abs), d)
 			if res != nil && res.Kind == Map {
 				for _, rk := range res.Keys {
@@ -210,7 +251,9 @@ func (s *Stack) readComponents(list *Value, dir string, parent *scope, chain []s
 					c.Outputs[ok.Name] = v
 				}
 			}
-			if !multi {
+			if multi {
+				out[k.Name].Copies = append(out[k.Name].Copies, c)
+			} else {
 				out[k.Name] = c
 			}
 			s.Components[name] = c
@@ -329,6 +372,7 @@ func (s *Stack) checkComponentSchema(root *Value, file string, d *diag) {
 			local.Resources[k.Name] = readResource(k)
 		}
 	}
+	local.readData(root.Get("data"))
 	local.checkSchema(d)
 }
 
@@ -427,10 +471,18 @@ func (s *Stack) rewriteTemplate(v *Value, sc *scope, d *diag) {
 			r.Addr = sc.prefix + r.Addr
 			r.Raw = sc.prefix + r.Raw
 			changed = true
+		case r.Data != "":
+			if !sc.data[r.Data] {
+				// Prefixed all the same: never the stack's of that name.
+				d.errorf(r.Pos, "", "unknown data source %q in %s%s", r.Data, r, suggest.DidYouMean(r.Data, sortedKeys(sc.data)))
+			}
+			r.Data = sc.prefix + "data." + r.Data
+			r.Raw = sc.prefix + r.Raw
+			changed = true
 		case r.Var != "":
 			d.errorf(r.Pos, "", "%s: a component reads its inputs, ${input.NAME}; variables belong to the stack that passes them", r)
 		case r.IsExternal():
-			d.errorf(r.Pos, "", "%s: data sources and other stacks are read by the stack and passed as inputs", r)
+			d.errorf(r.Pos, "", "%s: a component reads its own data sources; the data sources of the stack and other stacks are read by the stack and passed as inputs", r)
 		}
 		parts = append(parts, Part{Ref: r})
 	}
@@ -475,7 +527,7 @@ func (sc *scope) lookup(r *Ref, d *diag) *Value {
 			return nil
 		}
 		x, ok := sc.inputs[r.Input]
-		if !ok {
+		if !ok && !sc.declared[r.Input] {
 			d.errorf(r.Pos, "", "unknown input %q in %s%s", r.Input, r, suggest.DidYouMean(r.Input, sortedKeys(sc.inputs)))
 		}
 		return x
@@ -486,7 +538,10 @@ func (sc *scope) lookup(r *Ref, d *diag) *Value {
 		return nil
 	}
 	if c.copies {
-		d.errorf(r.Pos, "", "component %q has count or for_each: reading its copies' outputs is not supported yet", r.Component)
+		return sc.copyOutput(c, r, d)
+	}
+	if r.Idx >= 0 || r.Keyed || r.Splat {
+		d.errorf(r.Pos, "", "component %q has no count or for_each: use ${component.%s.outputs.%s}", r.Component, r.Component, r.Attr)
 		return nil
 	}
 	x, ok := c.Outputs[r.Attr]
@@ -525,4 +580,114 @@ func (s *Stack) sensitiveRef(v *Value) bool {
 	}
 	vr, ok := s.Variables[v.Tmpl.Whole().Var]
 	return ok && vr.Sensitive
+}
+
+// checkComponentOutputs checks the references of each component's outputs,
+// read by the stack or not.
+func (s *Stack) checkComponentOutputs(d *diag) {
+	for _, name := range sortedKeys(s.Components) {
+		c := s.Components[name]
+		for _, out := range sortedKeys(c.Outputs) {
+			for _, pr := range c.Outputs[out].PathRefs("components." + name + ".outputs." + out) {
+				s.checkRef(pr.Ref, nil, pr.Path, d)
+			}
+		}
+	}
+}
+
+// componentCopy sets which copy ${component.NAME[…].outputs.X} reads from
+// what is between the brackets ("" for none): Idx, Key or Splat as for a
+// resource's. It returns what is wrong, or "".
+func (r *Ref) componentCopy(sel string) string {
+	switch {
+	case sel == "":
+	case sel == "*":
+		r.Splat = true
+	case strings.HasPrefix(sel, `"`):
+		key := strings.Trim(sel, `"`)
+		if err := CheckKey(key); err != nil {
+			return err.Error() + " in ${" + r.Raw + "}"
+		}
+		r.Key, r.Keyed = key, true
+	default:
+		n, err := strconv.Atoi(sel)
+		if err != nil || n > MaxCount {
+			return "index " + sel + " is out of range in ${" + r.Raw + "}"
+		}
+		r.Idx = n
+	}
+	return ""
+}
+
+// copyOutput is what ${component.NAME[…].outputs.X} stands for when the use
+// has count or for_each: one copy's output, or with [*] the list of every
+// copy's in index or key order.
+func (sc *scope) copyOutput(c *Component, r *Ref, d *diag) *Value {
+	name, attr := r.Component, r.Attr
+	one := func(sel string) string { return fmt.Sprintf("${component.%s[%s].outputs.%s}", name, sel, attr) }
+	all := one("*")
+	if c.unknown {
+		return nil // how many copies is not known without the variable's value
+	}
+	output := func(cp *Component) *Value {
+		x, ok := cp.Outputs[attr]
+		if !ok {
+			d.errorf(r.Pos, "", "component %q has no output %q in %s; it has %s", name, attr, r, strings.Join(sortedKeys(cp.Outputs), ", "))
+		}
+		return x
+	}
+	first := `"KEY"`
+	if len(c.keys) > 0 {
+		first = strconv.Quote(c.keys[0])
+	}
+	switch {
+	case r.Splat:
+		list := &Value{Kind: List, Pos: r.Pos}
+		for _, cp := range c.Copies {
+			x := output(cp)
+			if x == nil {
+				return nil
+			}
+			list.List = append(list.List, x)
+		}
+		return list
+	case c.forEach && r.Idx >= 0:
+		d.errorf(r.Pos, "", "component %q has for_each: name a copy by its key, %s, or all with %s", name, one(first), all)
+	case c.forEach && !r.Keyed:
+		d.errorf(r.Pos, "", "component %q has for_each: use %s for one copy or %s for all", name, one(first), all)
+	case c.forEach:
+		i := slices.Index(c.keys, r.Key)
+		if i < 0 {
+			d.errorf(r.Pos, "", "%s: component %q has no key %q; it has %s%s", r, name, r.Key, describeCopies(c), suggest.DidYouMean(r.Key, c.keys))
+			return nil
+		}
+		return output(c.Copies[i])
+	case r.Keyed:
+		d.errorf(r.Pos, "", "component %q has count: name a copy by its number, %s, or all with %s", name, one("0"), all)
+	case r.Idx < 0:
+		d.errorf(r.Pos, "", "component %q has count: use %s for one copy or %s for all", name, one("0"), all)
+	case r.Idx >= len(c.Copies):
+		d.errorf(r.Pos, "", "%s is out of range: component %q has %s", r, name, describeCopies(c))
+	default:
+		return output(c.Copies[r.Idx])
+	}
+	return nil
+}
+
+// describeCopies lists a use's copies for a message.
+func describeCopies(c *Component) string {
+	var names []string
+	for _, cp := range c.Copies {
+		names = append(names, cp.Name)
+	}
+	switch len(names) {
+	case 0:
+		return "no copies"
+	case 1:
+		return "1 copy, " + names[0]
+	}
+	if c.forEach {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%d copies, %s and %s", len(names), strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }

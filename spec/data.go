@@ -12,7 +12,14 @@ import (
 
 // A DataSource is one entry of data: a read-only lookup of one existing
 // resource the stack does not own, read as ${data.NAME.attr}.
+//
+// A component's data sources are its own: one per use and per copy, named
+// with the use's prefix (api.data.img, api["eu"].data.img), and
+// ${data.img.id} inside the component reads it (the reference becomes
+// ${api.data.img.id}). The stack's own are named without one (img).
 type DataSource struct {
+	// Name is the key of Stack.Data and of what the state records: img, or
+	// api.data.img inside component api (DataAddress gives both as shown).
 	Name string
 	Kind string
 	Pos  Pos // the entry's name in the file: where lookup errors point
@@ -80,12 +87,20 @@ func dataAttrType(kind, attr string) (string, bool) {
 
 var refData = regexp.MustCompile(`^data\.([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)$`)
 
-func (s *Stack) readData(v *Value) {
+func (s *Stack) readData(v *Value) { s.readDataAt(v, "") }
+
+// readDataAt reads the data sources of the file whose resources are
+// prefixed with prefix ("" in the stack file, "api." in component api).
+func (s *Stack) readDataAt(v *Value, prefix string) {
 	if v == nil || v.Kind != Map {
 		return
 	}
 	for _, k := range v.Keys {
-		ds := &DataSource{Name: k.Name, Pos: k.Pos, Filter: &Value{Kind: Map, Pos: k.Pos}}
+		name := k.Name
+		if prefix != "" {
+			name = prefix + "data." + k.Name
+		}
+		ds := &DataSource{Name: name, Pos: k.Pos, Filter: &Value{Kind: Map, Pos: k.Pos}}
 		if m := k.Value; m != nil && m.Kind == Map {
 			if x := m.Get("kind"); x != nil && x.Kind == String {
 				ds.Kind, ds.kindVal = x.Str, x
@@ -97,8 +112,8 @@ func (s *Stack) readData(v *Value) {
 				ds.Description = x.Str
 			}
 		}
-		s.Data[k.Name] = ds
-		s.DataOrder = append(s.DataOrder, k.Name)
+		s.Data[name] = ds
+		s.DataOrder = append(s.DataOrder, name)
 	}
 }
 
@@ -108,7 +123,7 @@ func (s *Stack) readData(v *Value) {
 func (s *Stack) checkData(d *diag) {
 	for _, name := range s.DataOrder {
 		ds := s.Data[name]
-		path := "data." + name
+		path := DataAddress(name)
 		kindVal := ds.kindVal
 		allowed, ok := DataFilters[ds.Kind]
 		if !ok {
@@ -122,8 +137,9 @@ func (s *Stack) checkData(d *diag) {
 				}
 			}
 		}
-		if _, managed := s.Resources[name]; managed {
-			d.warnf(ds.Pos, path, "data source %q has the name of a resource of the stack; ${data.%s.…} and ${%s.…} are different things", name, name, name)
+		prefix, local := splitDataName(name)
+		if _, managed := s.Resources[prefix+local]; managed {
+			d.warnf(ds.Pos, path, "data source %q has the name of a resource of the stack; ${data.%s.…} and ${%s.…} are different things", local, local, local)
 		}
 		for _, pr := range ds.Filter.PathRefs(path + ".filter") {
 			ref := pr.Ref
@@ -141,7 +157,7 @@ func (s *Stack) checkData(d *diag) {
 		}
 	}
 	for _, cyc := range FindCycles(s.dataGraph()) {
-		d.errorf(s.Data[cyc[0]].Pos, "data."+cyc[0], "data sources refer to each other in a cycle: %s", strings.Join(cyc, " → "))
+		d.errorf(s.Data[cyc[0]].Pos, DataAddress(cyc[0]), "data sources refer to each other in a cycle: %s", strings.Join(cyc, " → "))
 	}
 }
 
@@ -150,6 +166,9 @@ func (s *Stack) checkExternalRef(ref *Ref, path string, d *diag) {
 	switch {
 	case ref.Data != "":
 		ds, ok := s.Data[ref.Data]
+		if !ok && strings.Contains(ref.Data, ".") {
+			return // a component's: reported where the component was read
+		}
 		if !ok {
 			d.errorf(ref.Pos, path, "unknown data source %q in %s%s", ref.Data, ref, suggest.DidYouMean(ref.Data, s.DataOrder))
 			return
@@ -206,13 +225,23 @@ func (s *Stack) DataInOrder() []string {
 }
 
 // ExternalRefs returns every ${data.…} and ${stack.…} reference of the
-// stack (resources, outputs, data filters) with its path, in file order.
+// stack (resources, outputs, data filters) with its path, in file order:
+// the stack file's, then each component file's as used (paths start with
+// the use's name: api.resources.web.…).
 func (s *Stack) ExternalRefs() []PathRef {
-	var out []PathRef
 	if s.root == nil {
 		return nil
 	}
-	for _, pr := range s.root.PathRefs("") {
+	out := externalRefs(s.root, "")
+	for _, cr := range s.componentRoots {
+		out = append(out, externalRefs(cr.root, cr.name)...)
+	}
+	return out
+}
+
+func externalRefs(root *Value, prefix string) []PathRef {
+	var out []PathRef
+	for _, pr := range root.PathRefs(prefix) {
 		if pr.Ref.IsExternal() {
 			out = append(out, pr)
 		}
@@ -245,5 +274,31 @@ func (s *Stack) ExternalRefsOf(name string) []*Ref {
 	return out
 }
 
-// String names the data source as references do: data.NAME.
-func (ds *DataSource) String() string { return fmt.Sprintf("data.%s", ds.Name) }
+// String names the data source as references do: data.NAME, or
+// api.data.NAME inside component api.
+func (ds *DataSource) String() string { return DataAddress(ds.Name) }
+
+// DataAddress is how the data source named name (a key of Stack.Data and
+// of the state's reads) is written: data.img for the stack's own,
+// api.data.img (already its name) for one of component api.
+func DataAddress(name string) string {
+	if strings.Contains(name, ".") {
+		return name
+	}
+	return "data." + name
+}
+
+// DataRef is the reference to attribute attr of the data source named name
+// as the stack's values hold it: ${data.img.id}, ${api.data.img.id}.
+func DataRef(name, attr string) string {
+	return fmt.Sprintf("${%s.%s}", DataAddress(name), attr)
+}
+
+// splitDataName splits a data source's name into its component prefix
+// ("api." or "") and its name in its file.
+func splitDataName(name string) (prefix, local string) {
+	if i := strings.LastIndex(name, ".data."); i >= 0 {
+		return name[:i+1], name[i+len(".data."):]
+	}
+	return "", name
+}

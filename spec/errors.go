@@ -90,6 +90,19 @@ func (es Errors) Sort() {
 	})
 }
 
+// dedup drops an entry equal to the one before it (sorted): the copies of
+// a component used with count report the same problem at the same chain.
+func (es Errors) dedup() Errors {
+	out := es[:0]
+	for i, e := range es {
+		if i > 0 && *e == *es[i-1] {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
 // HasErrors reports whether any entry is not a warning.
 func (es Errors) HasErrors() bool {
 	for _, e := range es {

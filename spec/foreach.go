@@ -124,6 +124,8 @@ func (s *Stack) checkForEach(r *Resource, d *diag) {
 		f.Values[key] = val
 	}
 	switch {
+	case v.Kind == Null:
+		d.errorf(v.Pos, path, "for_each is null: it takes a list of strings, a map, or ${var.name} holding one, known before apply")
 	case v.Kind == List:
 		for _, e := range v.List {
 			if e.Kind != String || e.Tmpl != nil {

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -182,5 +183,39 @@ func TestForEachUnset(t *testing.T) {
 	}
 	if got := problems(t, src); len(got) == 0 || !strings.Contains(got[0], `variable "regions" has no value`) {
 		t.Errorf("with values required: %v", got)
+	}
+}
+
+// TestForEachNull: for_each written without a value (null, ~ or nothing)
+// is reported once, saying so and what it takes, on a resource and on a
+// component use.
+func TestForEachNull(t *testing.T) {
+	want := "for_each is null: it takes a list of strings, a map, or ${var.name} holding one, known before apply"
+	for _, null := range []string{"null", "~", ""} {
+		_, err := Parse("s.yaml", []byte(head+eachNet+"  web:\n    kind: vdc\n    for_each: "+null+"\n    properties: {name: w}\n"))
+		es, _ := err.(Errors)
+		var got []string
+		for _, e := range es {
+			got = append(got, e.Error())
+		}
+		col := "15"
+		if null == "" {
+			col = "14" // an empty value is placed after its key
+		}
+		if diff := cmp.Diff([]string{"s.yaml:8:" + col + ": resources.web.for_each: " + want}, got); diff != "" {
+			t.Errorf("for_each: %s (-want +got)\n%s", null, diff)
+		}
+	}
+	_, err := Parse("s.yaml", []byte(head+eachNet+"  web:\n    kind: vdc\n    count: null\n    properties: {name: w}\n"))
+	if diff := cmp.Diff("s.yaml:8:12: resources.web.count: count is null: it takes a whole number from 0 to 1000, or ${var.name} holding one, known before apply", fmt.Sprint(err)); diff != "" {
+		t.Errorf("count: null (-want +got)\n%s", diff)
+	}
+	dir := writeFiles(t, map[string]string{
+		"stack.yaml": head + "resources: {}\ncomponents:\n  api:\n    source: c/svc.yaml\n    for_each: null\n    inputs: {vdc: x, name: a}\n",
+		"c/svc.yaml": svc,
+	})
+	_, got := loadIn(t, dir)
+	if diff := cmp.Diff([]string{"stack.yaml:8:15: components.api.for_each: " + want}, got); diff != "" {
+		t.Errorf("for_each: null on a component (-want +got)\n%s", diff)
 	}
 }

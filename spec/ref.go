@@ -62,7 +62,7 @@ type Ref struct {
 	Attr    string // the attribute; the output's name for ${stack.NAME.outputs.X}
 
 	Input     string // ${input.NAME}, inside a component file
-	Component string // ${component.NAME.outputs.X} (Attr: X)
+	Component string // ${component.NAME.outputs.X} (Attr: X); NAME[i], NAME["key"], NAME[*] as Addr's
 
 	Data  string // ${data.NAME.attr}
 	Stack string // ${stack.NAME.outputs.X}
@@ -83,7 +83,7 @@ var (
 	refAttr      = regexp.MustCompile(`^([a-z][a-z0-9_]*)(?:\[(\*|[0-9]+|"[^"]*"|each\.key)\])?\.([a-z][a-z0-9_]*)$`)
 	refEachField = regexp.MustCompile(`^each\.value\.([A-Za-z_][A-Za-z0-9_]*)$`)
 	refInput     = regexp.MustCompile(`^input\.([a-z][a-z0-9_]*)$`)
-	refComponent = regexp.MustCompile(`^component\.([a-z][a-z0-9_]*)\.outputs\.([a-z][a-z0-9_]*)$`)
+	refComponent = regexp.MustCompile(`^component\.([a-z][a-z0-9_]*)(?:\[(\*|[0-9]+|"[^"]*")\])?\.outputs\.([a-z][a-z0-9_]*)$`)
 	refIndex     = "index"
 	refWorkspace = "workspace"
 )
@@ -182,7 +182,10 @@ func parseRef(raw string) (*Ref, string) {
 		r.Input = refInput.FindStringSubmatch(raw)[1]
 	case refComponent.MatchString(raw):
 		m := refComponent.FindStringSubmatch(raw)
-		r.Component, r.Attr = m[1], m[2]
+		r.Component, r.Attr = m[1], m[3]
+		if msg := r.componentCopy(m[2]); msg != "" {
+			return nil, msg
+		}
 	case refVar.MatchString(raw):
 		r.Var = refVar.FindStringSubmatch(raw)[1]
 	case refAttr.MatchString(raw):

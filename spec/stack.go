@@ -51,6 +51,9 @@ type Stack struct {
 
 	root     *Value
 	external func(*Ref) (any, error)
+	// componentRoots are the component files read, one per use and copy,
+	// with their references in the stack's scope (ExternalRefs).
+	componentRoots []componentRoot
 	// component: root is a component file (checkComponentSchema).
 	component bool
 }
@@ -200,10 +203,13 @@ func Parse(file string, data []byte, opts ...Option) (*Stack, error) {
 			for _, name := range sortedKeys(s.Variables) {
 				s.Variables[name].resolve(&cfg, d)
 			}
+			// After the variables: a use's count or for_each may be one.
+			s.readRootComponents(d)
 			s.check(d)
 		}
 	}
 	d.errs.Sort()
+	d.errs = d.errs.dedup()
 	if d.errs.HasErrors() {
 		return s, d.errs
 	}
@@ -291,7 +297,6 @@ func (s *Stack) read(d *diag) {
 			s.Outputs = append(s.Outputs, o)
 		}
 	}
-	s.readRootComponents(d)
 }
 
 func readResource(k *Key) *Resource {

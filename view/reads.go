@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/spec"
 )
 
 // readsText writes what the plan read and does not own: each data source's
@@ -23,7 +24,7 @@ func readsText(w io.Writer, p *planner.Document) {
 			if d.VDC != "" && d.VDC != d.ID {
 				where = " in VDC " + d.VDC
 			}
-			fmt.Fprintf(w, "  <= data.%s (%s): %s %q%s\n", name, d.Kind, d.ID, d.Name, where)
+			fmt.Fprintf(w, "  <= %s (%s): %s %q%s\n", spec.DataAddress(name), d.Kind, d.ID, d.Name, where)
 		}
 	}
 	if len(p.Stacks) > 0 {
