@@ -632,6 +632,7 @@ func pickSegment(ctx context.Context, c *cloud.Client, vdc, id, want string) (st
 	if err != nil {
 		return "", err
 	}
+	var counts []string
 	for _, s := range pub.Segments {
 		pfx, err := netip.ParsePrefix(fmt.Sprintf("%s/%d", s.Address, s.Mask))
 		if err != nil {
@@ -646,8 +647,13 @@ func pickSegment(ctx context.Context, c *cloud.Client, vdc, id, want string) (st
 		if free >= LBPublicAddresses {
 			return s.SegmentID, nil
 		}
+		counts = append(counts, fmt.Sprintf("%s (%s) has %d", s.SegmentID, pfx, free))
 	}
-	return "", fmt.Errorf("load balancer: no segment of public network %s has %d free addresses; add one (ip_count) or name public_segment", id, LBPublicAddresses)
+	if len(counts) == 0 {
+		counts = []string{"it has no segment"}
+	}
+	return "", fmt.Errorf("load balancer: needs %d free public addresses in one segment of public network %s (%s), but no segment has them: %s free; raise its ip_count or name a segment with public_segment",
+		LBPublicAddresses, pub.Name, id, strings.Join(counts, ", "))
 }
 
 // LBPublicAddresses is how many addresses of its segment a load balancer
