@@ -177,7 +177,7 @@ func TestBackendReplacedWithoutWindow(t *testing.T) {
 		ips         string
 		createFirst bool
 	}{
-		"auto addresses: create before destroy": {"", true},
+		"auto addresses: create before destroy":    {"", true},
 		"fixed addresses: listeners drop it first": {fixed, false},
 	}
 	for name, tc := range tests {
