@@ -78,6 +78,7 @@ resources:
   web:
     kind: instance
     count: COUNT
+    CBD
     properties: {vdc: "${net.id}", name: "web-${index}", instance_type: Standard, cpu: 2, ram: 4, image: Centos_7.6_64,
       password: Exec-Passw0rd, private_ips: [{network: "${lan.id}"IPS}]}
   front:
@@ -174,16 +175,18 @@ func (f *fixture) backendIPs(t *testing.T) (listeners, instances []string) {
 func TestBackendReplacedWithoutWindow(t *testing.T) {
 	fixed := `, ip: "10.50.0.1${index}"`
 	tests := map[string]struct {
-		ips         string
+		ips, cbd    string
 		createFirst bool
 	}{
-		"auto addresses: create before destroy":    {"", true},
-		"fixed addresses: listeners drop it first": {fixed, false},
+		"auto addresses: create before destroy":                       {"", "protect: false", true},
+		"fixed addresses: listeners drop it first":                    {fixed, "protect: false", false},
+		"create_before_destroy false: listeners drop it first":        {"", "create_before_destroy: false", false},
+		"create_before_destroy true: as asked, rewired before delete": {"", "create_before_destroy: true", true},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
-			src := strings.NewReplacer("COUNT", "3", "IPS", tc.ips).Replace(lbStack)
+			src := strings.NewReplacer("COUNT", "3", "IPS", tc.ips, "CBD", tc.cbd).Replace(lbStack)
 			f.lbApply(t, src)
 			before, _ := f.backendIPs(t)
 			if len(before) != 4 {
@@ -202,7 +205,7 @@ func TestBackendReplacedWithoutWindow(t *testing.T) {
 				if c.CreateBeforeDestroy != tc.createFirst {
 					t.Errorf("%s: create_before_destroy %v, want %v", addr, c.CreateBeforeDestroy, tc.createFirst)
 				}
-				if !strings.Contains(c.Detail, "load balancer front sends to it") {
+				if tc.cbd != "create_before_destroy: true" && !strings.Contains(c.Detail, "load balancer front sends to it") {
 					t.Errorf("%s: the reason does not name the load balancer: %q", addr, c.Detail)
 				}
 			}
@@ -224,7 +227,7 @@ func TestBackendReplacedWithoutWindow(t *testing.T) {
 			}
 
 			// Fewer copies: the listeners let web[2] go before it is deleted.
-			src = strings.NewReplacer("COUNT", "2", "IPS", tc.ips).Replace(lbStack)
+			src = strings.NewReplacer("COUNT", "2", "IPS", tc.ips, "CBD", tc.cbd).Replace(lbStack)
 			f.lbApply(t, src)
 			if faults := f.srv.BackendFaults(); len(faults) > 0 {
 				t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))

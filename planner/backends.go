@@ -20,7 +20,8 @@ import (
 //     instance is made, the listeners are switched to it, then the old one
 //     is deleted (linkDeletes orders that delete after the updates);
 //   - when that cannot be (the new instance needs an address the old one
-//     holds, or a load balancer names the address as text), each such
+//     holds, or a load balancer names the address as text), or the stack
+//     says create_before_destroy: false, each such
 //     load balancer's change lists the instance in Unwire: a step drops it
 //     from the listeners before the delete (Steps), and the update, after
 //     the new instance is created, sends to the new one. A load balancer
@@ -64,7 +65,10 @@ func wireBackends(in Input, work map[string]*planned) {
 		}
 		names := loadBalancers(users)
 		why := ""
-		if refers {
+		switch {
+		case pl.resource.DeleteFirst:
+			why = " (create_before_destroy: false)"
+		case refers:
 			err := createFirst(c, kind, pl.desired, pl.obs)
 			if err == nil {
 				c.Detail += fmt.Sprintf("; created before the old one is deleted (create_before_destroy, implied): %s sends to it, and is switched to the new one first", names)
@@ -72,8 +76,8 @@ func wireBackends(in Input, work map[string]*planned) {
 			}
 			c.CreateBeforeDestroy, c.TempName = false, ""
 			why = " (it cannot be created first: " + strings.TrimSuffix(err.Error(), "; let it be auto, or remove create_before_destroy") + ")"
-		} else {
-			why = " (it cannot be created first: the listeners name its address as text, which a new instance would not get)"
+		default:
+			why = " (it cannot be created first: the listeners name its address as text; they send to that address again once the new one is created)"
 		}
 		for _, lb := range users {
 			unwire(work[lb], addr)
