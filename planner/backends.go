@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cdstack/cdstack/resources"
+	"github.com/cdstack/cdstack/spec"
 )
 
 // wireBackends keeps load balancers from sending to an instance the plan
@@ -15,7 +16,8 @@ import (
 // listeners now). For each replacement of such an instance:
 //
 //   - when every load balancer that sends to it is updated by the plan
-//     from the new instance's values (it refers to the instance), the
+//     from the new instance's values (its listeners refer to the
+//     instance's attributes, known once it is created), the
 //     replacement creates first, as create_before_destroy does: the new
 //     instance is made, the listeners are switched to it, then the old one
 //     is deleted (linkDeletes orders that delete after the updates);
@@ -57,7 +59,7 @@ func wireBackends(in Input, work map[string]*planned) {
 		for _, lb := range lbs {
 			if resources.BackendsUse(work[lb].obs.Attrs["listeners"], rec.ID, ips) {
 				users = append(users, lb)
-				refers = refers && work[lb].change.Action == Update && slices.Contains(work[lb].change.Deps, addr)
+				refers = refers && work[lb].change.Action == Update && unknownFrom(work[lb].desired["listeners"], addr)
 			}
 		}
 		if len(users) == 0 {
@@ -84,6 +86,24 @@ func wireBackends(in Input, work map[string]*planned) {
 		}
 		c.Detail += fmt.Sprintf("; %s sends to it: the listeners stop sending to it before it is deleted, and send to the new one once it is created%s", names, why)
 	}
+}
+
+// unknownFrom reports whether v holds a value known only once addr is
+// applied: a reference to one of its attributes.
+func unknownFrom(v any, addr string) bool {
+	switch t := v.(type) {
+	case spec.Unknown:
+		return strings.HasPrefix(t.Ref, "${"+addr+".")
+	case []any:
+		return slices.ContainsFunc(t, func(e any) bool { return unknownFrom(e, addr) })
+	case map[string]any:
+		for _, e := range t {
+			if unknownFrom(e, addr) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // loadBalancers names addrs for a reason text.

@@ -126,7 +126,7 @@ func (r *Ref) index(x any) (any, string) {
 	at := r.headText()
 	for _, s := range r.Sub {
 		if _, unknown := x.(Unknown); unknown {
-			return Unknown{Ref: r.String()}, ""
+			return x, "" // known after apply; its Ref still names where it comes from
 		}
 		switch t := x.(type) {
 		case []any:
@@ -152,9 +152,6 @@ func (r *Ref) index(x any) (any, string) {
 			return nil, fmt.Sprintf("%s is %s, not a list or a map; it cannot be indexed", at, describeScalar(t))
 		}
 		at += s.String()
-	}
-	if _, unknown := x.(Unknown); unknown {
-		return Unknown{Ref: r.String()}, ""
 	}
 	return x, ""
 }
