@@ -9,6 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -237,6 +238,67 @@ func TestBackendReplacedWithoutWindow(t *testing.T) {
 			}
 			if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
 				t.Errorf("after lowering count: drift %+v, changes %v", p.Drift, p.Changes)
+			}
+		})
+	}
+}
+
+// cancelAfter cancels an apply once step id finished.
+type cancelAfter struct {
+	executor.NopHook
+	id     string
+	cancel context.CancelFunc
+}
+
+func (h cancelAfter) StepFinished(s *planner.Step, err error, _ time.Duration) {
+	if s.ID == h.id {
+		h.cancel()
+	}
+}
+
+// TestUnwireInterruptedConverges: an apply stopped right after the
+// listeners let a fixed-address instance go leaves the instance in place
+// and the record of the load balancer as the cloud has it; the next plan
+// sends to it again (no --replace) or finishes the replacement (with it),
+// and either way ends with no changes, no drift and no listener on a
+// deleted instance.
+func TestUnwireInterruptedConverges(t *testing.T) {
+	for _, again := range []bool{false, true} {
+		t.Run(map[bool]string{false: "plan without --replace", true: "plan with --replace"}[again], func(t *testing.T) {
+			f := newFixture(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
+			src := strings.NewReplacer("COUNT", "2", "IPS", `, ip: "10.50.0.1${index}"`, "CBD", "protect: false").Replace(lbStack)
+			f.lbApply(t, src)
+			p := f.lbPlan(t, src, "web[1]")
+			s, _ := spec.Parse("s.yaml", []byte(src))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			res, err := executor.New(f.client, f.store, s, executor.WithHook(cancelAfter{id: "front (unwire)", cancel: cancel})).Apply(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Interrupted || res.Replaced != 0 {
+				t.Fatalf("apply: interrupted %v, replaced %d", res.Interrupted, res.Replaced)
+			}
+			if listeners, _ := f.backendIPs(t); slices.Contains(listeners, "web 10.50.0.11") {
+				t.Fatalf("the listeners still send to web[1]: %q", listeners)
+			}
+			var replace []string
+			if again {
+				replace = []string{"web[1]"}
+			}
+			p = f.lbPlan(t, src, replace...)
+			if c := p.Change("front"); c == nil || c.Action != planner.Update {
+				t.Fatalf("front after the interruption: %+v", c)
+			}
+			f.lbApply(t, src, replace...)
+			if faults := f.srv.BackendFaults(); len(faults) > 0 {
+				t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))
+			}
+			if listeners, _ := f.backendIPs(t); !slices.Contains(listeners, "web 10.50.0.11") || !slices.Contains(listeners, "web 10.50.0.10") {
+				t.Errorf("listeners after the next apply: %q", listeners)
+			}
+			if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
+				t.Errorf("after the next apply: drift %+v, changes %v", p.Drift, p.Changes)
 			}
 		})
 	}
