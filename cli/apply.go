@@ -283,9 +283,10 @@ func (p *progress) count(done, running int) {
 func (p *progress) Planned(steps int) { p.total = steps }
 
 // stepName is the address a step works on; the halves of a replacement add
-// which half ("web (delete)") so their lines can be told apart.
+// which half ("web (delete)") so their lines can be told apart, as does a
+// load balancer's unwire step ("front (unwire)").
 func stepName(s *planner.Step) string {
-	if s.Change.Action == planner.Replace {
+	if s.Change.Action == planner.Replace || len(s.Unwire) > 0 {
 		return s.ID
 	}
 	return s.Change.Addr

@@ -336,6 +336,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 
 func count(r *Result, s *planner.Step) {
 	switch {
+	case len(s.Unwire) > 0: // counted with the update that follows
 	case s.Change.Action == planner.Replace && s.Op == planner.Create:
 		r.Replaced++
 	case s.Change.Action == planner.Replace:

@@ -69,6 +69,8 @@ func (e *Executor) attempts(ctx context.Context, s *planner.Step, release func()
 // once makes one attempt at step s.
 func (e *Executor) once(ctx context.Context, s *planner.Step, release func()) error {
 	switch {
+	case len(s.Unwire) > 0:
+		return e.unwire(ctx, s, release)
 	case s.Op == planner.Create:
 		return e.create(ctx, s.Change, release)
 	case s.Op == planner.Update && s.Change.Action == planner.Replace:

@@ -9,6 +9,9 @@ type Step struct {
 	Change *Change
 	Op     Action // Create, Update or Delete
 	Deps   []string
+	// Unwire, on a load balancer's "addr (unwire)" step, names the
+	// instances its listeners stop sending to before they are deleted.
+	Unwire []string
 }
 
 // Steps turns the plan into the DAG the executor walks:
@@ -24,13 +27,18 @@ type Step struct {
 //   - a replacement of X with create_before_destroy is the other way round:
 //     "X" creates the new one (under a temporary name while the old one
 //     holds the name), then "X (delete)" deletes the old one, then, with a
-//     temporary name, "X (rename)" gives the new one its name.
+//     temporary name, "X (rename)" gives the new one its name;
+//   - a load balancer L whose change unwires instances (wireBackends) has
+//     a step "L (unwire)" first, which drops them from its listeners: their
+//     deletes wait for it, and so does L's update, which sends to the new
+//     ones once they are created.
 //
 // Read and no-op changes make no steps: reads are settled before the walk.
 func (p *Document) Steps() []*Step {
 	var steps []*Step
 	createStep := map[string]bool{}
 	deleteStep := map[string]bool{}
+	unwiredBy := map[string][]string{} // instance → the unwire steps its delete waits for
 	for _, c := range p.Changes {
 		switch c.Action {
 		case Create, Update, Replace:
@@ -39,6 +47,12 @@ func (p *Document) Steps() []*Step {
 		if c.Action == Delete || c.Action == Replace {
 			deleteStep[c.Addr] = true
 		}
+		if len(c.Unwire) > 0 && c.Action == Update {
+			steps = append(steps, &Step{ID: c.Addr + " (unwire)", Change: c, Op: Update, Unwire: c.Unwire})
+			for _, in := range c.Unwire {
+				unwiredBy[in] = append(unwiredBy[in], c.Addr+" (unwire)")
+			}
+		}
 	}
 	for _, c := range p.Changes {
 		if c.Action == Replace && c.CreateBeforeDestroy {
@@ -46,7 +60,7 @@ func (p *Document) Steps() []*Step {
 			continue
 		}
 		if deleteStep[c.Addr] {
-			s := &Step{ID: c.Addr + " (delete)", Change: c, Op: Delete}
+			s := &Step{ID: c.Addr + " (delete)", Change: c, Op: Delete, Deps: slices.Clone(unwiredBy[c.Addr])}
 			for _, d := range c.DelAfter {
 				switch {
 				case deleteStep[d]:
@@ -65,6 +79,9 @@ func (p *Document) Steps() []*Step {
 			s := &Step{ID: c.Addr, Change: c, Op: op}
 			if c.Action == Replace {
 				s.Deps = append(s.Deps, c.Addr+" (delete)")
+			}
+			if len(c.Unwire) > 0 && c.Action == Update {
+				s.Deps = append(s.Deps, c.Addr+" (unwire)")
 			}
 			for _, d := range c.Deps {
 				if createStep[d] {

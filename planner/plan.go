@@ -56,6 +56,7 @@ const (
 	ReasonReplacedOld        = "delete_old_of_replacement"
 	ReasonReplaceRequested   = "replace_because_requested"
 	ReasonFailed             = "replace_because_failed"
+	ReasonRewire             = "update_because_backend_replaced"
 )
 
 // A FieldChange is one property's before and after.
@@ -113,6 +114,12 @@ type Change struct {
 	// source, another stack's output) that changed since the last apply
 	// and feed the fields that change.
 	Because []string `json:"because,omitempty"`
+	// Unwire, on a load balancer's change, names the instances the plan
+	// deletes (for a replacement that cannot create first) that its
+	// listeners send to: a step "ADDR (unwire)" drops them from the
+	// listeners before their deletes, and the update sends to the new
+	// ones after (wireBackends).
+	Unwire []string `json:"unwire_first,omitempty"`
 }
 
 // A Wait is an ordering edge a plan adds: the step it waits for and why.

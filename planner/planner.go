@@ -55,6 +55,7 @@ type planned struct {
 	secrets  map[string]string
 	outputs  map[string]any // known outputs (live or recorded)
 	resource *spec.Resource
+	obs      *resources.Observation // what the cloud (or the record) has now; nil for a create
 }
 
 // Plan decides what must happen. It does no I/O.
@@ -119,6 +120,7 @@ func Plan(in Input) (*Document, error) {
 		return nil, &ProtectError{Addrs: protectErrs}
 	}
 	if !in.Destroy {
+		wireBackends(in, work)
 		for _, c := range planTags(in, work) {
 			work[c.Addr] = &planned{change: c}
 			p.Changes = append(p.Changes, c)
@@ -275,7 +277,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 		c.After = redact(desired, secrets, s.SensitiveProperties(r))
 		return pl, nil
 	}
-	pl.outputs = obs.Outputs
+	pl.outputs, pl.obs = obs.Outputs, obs
 	sens := s.SensitiveProperties(r)
 	ignored := map[string]bool{}
 	for _, f := range r.IgnoreChanges {

@@ -237,10 +237,10 @@ func (c *checker) shortage(p *pool, need int, what string) string {
 	if need == 1 {
 		noun = "instance needs"
 	}
-	if slices.ContainsFunc(p.takers, func(t *planner.Change) bool { return t.Kind == "load_balancer" }) {
-		noun = "instances and load balancers (3 public addresses each) need" // one entry per address
-	}
 	msg := fmt.Sprintf("%d %s %s but %s %s %d free", need, noun, what, p.name, map[bool]string{true: "has", false: "have"}[!strings.HasPrefix(p.name, "the ")], p.supply)
+	if slices.ContainsFunc(p.takers, func(t *planner.Change) bool { return t.Kind == "load_balancer" }) {
+		msg = lbShortage(p, need)
+	}
 	if len(p.freers) > 0 {
 		msg += fmt.Sprintf(" (and deletes free %d)", len(p.freers))
 	}
@@ -255,6 +255,42 @@ func (c *checker) shortage(p *pool, need int, what string) string {
 		}
 	}
 	return msg + "; add another public network"
+}
+
+// lbShortage says how many public addresses the takers need, who needs
+// how many (a load balancer takes 3 of one segment, an instance 1), and how
+// many the public network has free.
+func lbShortage(p *pool, need int) string {
+	var lbs, instances []string
+	for _, t := range p.takers {
+		list := &instances
+		if t.Kind == "load_balancer" {
+			list = &lbs
+		}
+		if !slices.Contains(*list, t.Addr) {
+			*list = append(*list, t.Addr)
+		}
+	}
+	var who []string
+	switch len(lbs) {
+	case 1:
+		who = append(who, fmt.Sprintf("load balancer %s: %d, from one segment of its public network", lbs[0], resources.LBPublicAddresses))
+	default:
+		who = append(who, fmt.Sprintf("load balancers %s: %d each, from one segment of their public network", strings.Join(lbs, ", "), resources.LBPublicAddresses))
+	}
+	switch len(instances) {
+	case 0:
+	case 1:
+		who = append(who, "instance "+instances[0]+": 1")
+	default:
+		who = append(who, "instances "+strings.Join(instances, ", ")+": 1 each")
+	}
+	where := p.name
+	if p.built != nil && p.name == p.built.Addr {
+		where = "public network " + p.name
+	}
+	return fmt.Sprintf("%d public addresses are needed (%s) but %s %s %d free", need, strings.Join(who, "; "), where,
+		map[bool]string{true: "has", false: "have"}[!strings.HasPrefix(where, "the ")], p.supply)
 }
 
 func log2(n int) int {

@@ -130,6 +130,11 @@ func TestCheck(t *testing.T) {
 		{name: "more instances than addresses", edit: func(w *world) {
 			w.change("wan").After["ip_count"] = int64(4)
 		}, want: []string{"stack.yaml:17:18: resources.web.properties.public_ip: 2 instances need a public address but wan has 1 free (ip_count 4 is a /30 with 1 usable address); raise ip_count to 8"}},
+		{name: "instances and a load balancer than addresses", edit: func(w *world) {
+			w.change("wan").After["ip_count"] = int64(4)
+			w.p.Changes = append(w.p.Changes, &planner.Change{Addr: "front", Kind: "load_balancer", Action: planner.Create,
+				After: map[string]any{"vdc": spec.Unknown{Ref: "${net.id}"}, "region": "CN_Beijing_A", "public_network": spec.Unknown{Ref: "${wan.id}"}, "listeners": []any{}}})
+		}, want: []string{"stack.yaml:17:18: resources.web.properties.public_ip: 5 public addresses are needed (load balancer front: 3, from one segment of its public network; instances web[0], web[1]: 1 each) but public network wan has 1 free (ip_count 4 is a /30 with 1 usable address); raise ip_count to 8"}},
 		{name: "an address a delete frees makes the create wait for it", edit: func(w *world) {
 			w.withOld()
 			w.p.Changes = append(w.p.Changes, &planner.Change{Addr: "old", Kind: "instance", Action: planner.Delete},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -632,6 +633,7 @@ func pickSegment(ctx context.Context, c *cloud.Client, vdc, id, want string) (st
 	if err != nil {
 		return "", err
 	}
+	var counts []string
 	for _, s := range pub.Segments {
 		pfx, err := netip.ParsePrefix(fmt.Sprintf("%s/%d", s.Address, s.Mask))
 		if err != nil {
@@ -646,8 +648,13 @@ func pickSegment(ctx context.Context, c *cloud.Client, vdc, id, want string) (st
 		if free >= LBPublicAddresses {
 			return s.SegmentID, nil
 		}
+		counts = append(counts, fmt.Sprintf("%s (%s) has %d", s.SegmentID, pfx, free))
 	}
-	return "", fmt.Errorf("load balancer: no segment of public network %s has %d free addresses; add one (ip_count) or name public_segment", id, LBPublicAddresses)
+	if len(counts) == 0 {
+		counts = []string{"it has no segment"}
+	}
+	return "", fmt.Errorf("load balancer: needs %d free public addresses in one segment of public network %s (%s), but no segment has them: %s free; raise its ip_count or name a segment with public_segment",
+		LBPublicAddresses, pub.Name, id, strings.Join(counts, ", "))
 }
 
 // LBPublicAddresses is how many addresses of its segment a load balancer
@@ -846,4 +853,63 @@ func (lbKind) Delete(ctx context.Context, c *cloud.Client, id string, _ Inputs, 
 		return nil
 	}
 	return err
+}
+
+// InstanceAddresses are the addresses an instance's recorded outputs
+// hold: its private ones and its public one.
+func InstanceAddresses(outputs map[string]any) []string {
+	out := Inputs(outputs).Strings("private_ips")
+	if ip := Inputs(outputs).String("public_ip"); ip != "" {
+		out = append(out, ip)
+	}
+	return out
+}
+
+// BackendsUse reports whether listeners (a load balancer's listeners
+// property, observed or recorded) send to instance id: a backend lists it
+// among its instances, or names one of its addresses ips.
+func BackendsUse(listeners any, id string, ips []string) bool {
+	for _, ls := range listMaps(listeners) {
+		for _, b := range Inputs(ls).Maps("backends") {
+			be := Inputs(b)
+			if be.Has("instances") && slices.Contains(be.Strings("instances"), id) || be.Has("ip") && slices.Contains(ips, be.String("ip")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DropBackends returns listeners without the backends at instances ids or
+// at addresses ips: what a load balancer sends to while those instances
+// are deleted and made again.
+func DropBackends(listeners any, ids, ips []string) []any {
+	out := []any{}
+	for _, ls := range listMaps(listeners) {
+		l := copyInputs(ls)
+		bs := []any{}
+		for _, b := range Inputs(ls).Maps("backends") {
+			be := Inputs(copyInputs(b))
+			switch {
+			case be.Has("instances"):
+				kept := []any{}
+				for _, id := range be.Strings("instances") {
+					if !slices.Contains(ids, id) {
+						kept = append(kept, id)
+					}
+				}
+				be["instances"] = kept
+			case slices.Contains(ips, be.String("ip")):
+				continue
+			}
+			bs = append(bs, map[string]any(be))
+		}
+		l["backends"] = bs
+		out = append(out, map[string]any(l))
+	}
+	return out
+}
+
+func listMaps(v any) []map[string]any {
+	return Inputs{"v": Canon(v)}.Maps("v")
 }

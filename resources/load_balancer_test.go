@@ -1,12 +1,16 @@
 package resources
 
 import (
+	"context"
+	"net/http/httptest"
+	"regexp"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cdstack/cdstack/cloud"
+	"github.com/cdstack/cdstack/cloud/emulator"
 )
 
 func TestCanonicalDuration(t *testing.T) {
@@ -121,5 +125,38 @@ func TestExpiring(t *testing.T) {
 	got := Expiring(l, map[string]string{"x": "soon", "y": "later", "z": "gone"}, now)
 	if len(got) != 2 || got[0].Addr != "x" || got[1].Addr != "z" || got[0].NotAfter.Day() != 20 {
 		t.Errorf("Expiring = %+v", got)
+	}
+}
+
+// TestPickSegmentSaysWhatIsFree: a public network without 3 free
+// addresses in one segment is refused with how many are needed, the
+// network, and each segment's free count.
+func TestPickSegmentSaysWhatIsFree(t *testing.T) {
+	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{"k": "s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	c, err := cloud.New(hs.URL, cloud.Credentials{AccessKeyID: "k", AccessKeySecret: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	wait := func(ctx context.Context, id string) (*cloud.Task, error) { return c.WaitTask(ctx, id) }
+	vdc, err := Registry["vdc"].Create(ctx, c, Inputs{"name": "v", "region": "CN_Beijing_A"}, nil, wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pn := Registry["public_network"]
+	pub, err := pn.Create(ctx, c, pn.Normalize(Inputs{"vdc": vdc, "name": "wan", "bandwidth_type": "Bandwidth_BGP", "qos": int64(5), "ip_count": int64(4)}, "CN_Beijing_A"), nil, wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = pickSegment(ctx, c, vdc, pub, "")
+	want := regexp.MustCompile(`^load balancer: needs 3 free public addresses in one segment of public network wan \(` + regexp.QuoteMeta(pub) +
+		`\), but no segment has them: [^ ]+ \(198\.18\.[0-9.]+/30\) has 1 free; raise its ip_count or name a segment with public_segment$`)
+	if err == nil || !want.MatchString(err.Error()) {
+		t.Errorf("error = %v, want %s", err, want)
 	}
 }

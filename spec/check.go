@@ -91,7 +91,10 @@ func (s *Stack) checkCount(r *Resource, d *diag) {
 		r.CountUnknown = true
 	case v.Tmpl != nil:
 		ref := v.Tmpl.Whole()
-		if ref == nil || ref.Var == "" {
+		if ref == nil || ref.Var == "" || len(ref.Sub) > 0 {
+			if ref != nil && s.Variables[ref.Var] != nil {
+				s.Variables[ref.Var].used = true // named, if not as count takes it
+			}
 			d.errorf(v.Pos, path, "count must be known before apply: a number or ${var.name}, not %q", v.Str)
 			return
 		}
@@ -127,8 +130,10 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 			return
 		}
 		v.used = true
+		s.checkSubscripts(ref, path, d)
 	case ref.IsExternal():
 		s.checkExternalRef(ref, path, d)
+		s.checkSubscripts(ref, path, d)
 	case ref.Index:
 		if from != nil && from.HasForEach() {
 			d.errorf(ref.Pos, path, "${index} is only defined inside a resource with count; with for_each use ${each.key}")
@@ -153,6 +158,8 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 		}
 		if _, ok := attrType(target.Kind, ref.Attr); !ok && slices.Contains(Kinds, target.Kind) {
 			d.errorf(ref.Pos, path, "%s %q has no attribute %q in %s; it has %s", target.Kind, target.Name, ref.Attr, ref, strings.Join(attrNames(target.Kind), ", "))
+		} else {
+			s.checkSubscripts(ref, path, d)
 		}
 		if target.HasForEach() || ref.Keyed || ref.EachKey {
 			s.checkKeyedRef(ref, from, target, path, d)
@@ -371,6 +378,9 @@ func (b *docBuilder) value(v *Value, path []string) any {
 		switch {
 		case ref.Var != "":
 			val, ok := b.variable(key, ref.Var)
+			if ok && len(ref.Sub) > 0 {
+				val, ok = ref.subscriptedKnown(val)
+			}
 			if !ok {
 				b.unknown[key] = ""
 				return placeholder
@@ -387,6 +397,9 @@ func (b *docBuilder) value(v *Value, path []string) any {
 			}
 			if ds, ok := b.s.Data[ref.Data]; ok {
 				typ, _ = dataAttrType(ds.Kind, ref.Attr)
+			}
+			if len(ref.Sub) > 0 {
+				typ = "" // an element: its type is not known
 			}
 			if ref.Splat {
 				typ = "list"
@@ -413,6 +426,9 @@ func (b *docBuilder) value(v *Value, path []string) any {
 			sb.WriteString(b.s.Workspace)
 		case p.Ref.Var != "":
 			val, ok := b.variable(key, p.Ref.Var)
+			if ok && len(p.Ref.Sub) > 0 {
+				val, ok = p.Ref.subscriptedKnown(val)
+			}
 			if !ok {
 				b.unknown[key] = "string"
 				return placeholder

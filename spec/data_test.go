@@ -37,7 +37,7 @@ func TestDataAndStacksChecks(t *testing.T) {
 				`s.yaml:8:51: resources.net.properties.vdc: unknown stack "platfrom" in ${stack.platfrom.outputs.vdc_id}: name it under stacks: with its state; did you mean "platform"?`}},
 		"malformed stack ref": {head + "stacks:\n  p: {state: x.db}\nresources:\n  net: {kind: private_network, properties: {vdc: \"${stack.p.vdc_id}\", name: lan}}\n",
 			[]string{`s.yaml:5:3: warning: stacks.p: stack "p" is never read: no ${stack.p.outputs.…} refers to it`,
-				`s.yaml:7:51: resources.net.properties.vdc: malformed reference ${stack.p.vdc_id}: want ${address.attribute}, ${address[0].attribute}, ${address[*].attribute}, ${var.name}, ${data.name.attribute}, ${stack.name.outputs.output}, ${index} or ${workspace}`}},
+				`s.yaml:7:51: resources.net.properties.vdc: malformed reference ${stack.p.vdc_id}: want ${address.attribute}, ${address[0].attribute}, ${address[*].attribute}, ${address.attribute[0]}, ${var.name}, ${data.name.attribute}, ${stack.name.outputs.output}, ${index} or ${workspace}`}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -108,7 +108,16 @@ func (v *Value) Eval(ctx EvalContext) (any, error) {
 	return b.String(), nil
 }
 
+// ref resolves r: its head, then its subscripts into the head's value.
 func (ctx EvalContext) ref(r *Ref) (any, error) {
+	x, err := ctx.head(r)
+	if err != nil || len(r.Sub) == 0 {
+		return x, err
+	}
+	return r.applySubscripts(x)
+}
+
+func (ctx EvalContext) head(r *Ref) (any, error) {
 	switch {
 	case r.Index:
 		if ctx.Index < 0 {

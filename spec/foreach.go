@@ -142,7 +142,7 @@ func (s *Stack) checkForEach(r *Resource, d *diag) {
 			}
 		}
 		sort.Strings(f.Keys)
-	case v.Tmpl != nil && v.Tmpl.Whole() != nil && v.Tmpl.Whole().Var != "":
+	case v.Tmpl != nil && v.Tmpl.Whole() != nil && v.Tmpl.Whole().Var != "" && len(v.Tmpl.Whole().Sub) == 0:
 		ref := v.Tmpl.Whole()
 		vr, ok := s.Variables[ref.Var]
 		if !ok {

@@ -60,6 +60,9 @@ type Ref struct {
 	EachKey bool
 	Splat   bool   // [*]
 	Attr    string // the attribute; the output's name for ${stack.NAME.outputs.X}
+	// Sub are the steps into the attribute's value after it:
+	// ${web[0].private_ips[0]}, ${x.attr["key"]} (see Subscript).
+	Sub []Subscript
 
 	Input     string // ${input.NAME}, inside a component file
 	Component string // ${component.NAME.outputs.X} (Attr: X); NAME[i], NAME["key"], NAME[*] as Addr's
@@ -158,8 +161,30 @@ func parseTemplate(s string, pos Pos) (*Template, []refError) {
 // unescape writes "$${" as "${" in a string that holds no reference.
 func unescape(s string) string { return strings.ReplaceAll(s, "$${", "${") }
 
-// parseRef parses the text inside ${…}.
+// parseRef parses the text inside ${…}: a head (parseHead), then perhaps
+// subscripts into its value.
 func parseRef(raw string) (*Ref, string) {
+	r, msg := parseHead(raw)
+	if msg == "" {
+		return r, ""
+	}
+	head, subs, ok, bad := splitSubscripts(raw)
+	if bad != "" {
+		return nil, bad
+	}
+	if !ok {
+		return nil, msg
+	}
+	r, _ = parseHead(head)
+	if !r.subscriptable() {
+		return nil, "${" + head + "} cannot be indexed in ${" + raw + "}: only a resource's attribute, a variable, each.value, a data source's attribute or another stack's output can"
+	}
+	r.Raw, r.Sub = raw, subs
+	return r, ""
+}
+
+// parseHead parses a reference without subscripts.
+func parseHead(raw string) (*Ref, string) {
 	r := &Ref{Raw: raw, Idx: -1}
 	switch {
 	case raw == refIndex:
@@ -215,7 +240,7 @@ func parseRef(raw string) (*Ref, string) {
 	case raw == "":
 		return nil, "empty reference ${}"
 	default:
-		return nil, "malformed reference ${" + raw + "}: want ${address.attribute}, ${address[0].attribute}, ${address[*].attribute}, ${var.name}, ${data.name.attribute}, ${stack.name.outputs.output}, ${index} or ${workspace}"
+		return nil, "malformed reference ${" + raw + "}: want ${address.attribute}, ${address[0].attribute}, ${address[*].attribute}, ${address.attribute[0]}, ${var.name}, ${data.name.attribute}, ${stack.name.outputs.output}, ${index} or ${workspace}"
 	}
 	return r, ""
 }

@@ -76,8 +76,12 @@ type Resource struct {
 	// CreateBeforeDestroy makes a replacement create the new resource
 	// before it deletes the old one.
 	CreateBeforeDestroy bool
-	IgnoreChanges       []string
-	Description         string
+	// DeleteFirst is create_before_destroy: false written out: the stack
+	// wants replacements deleted first even where cdstack would create
+	// first (an instance behind a load balancer).
+	DeleteFirst   bool
+	IgnoreChanges []string
+	Description   string
 	// ForEach makes one copy per key (for_each); see foreach.go.
 	ForEach ForEach
 	value   *Value
@@ -315,7 +319,7 @@ func readResource(k *Key) *Resource {
 		r.Protect = x.Bool
 	}
 	if x := v.Get("create_before_destroy"); x != nil && x.Kind == Bool {
-		r.CreateBeforeDestroy = x.Bool
+		r.CreateBeforeDestroy, r.DeleteFirst = x.Bool, !x.Bool
 	}
 	if x := v.Get("description"); x != nil && x.Kind == String {
 		r.Description = x.Str

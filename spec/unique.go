@@ -115,7 +115,11 @@ func (s *Stack) knownText(v *Value, idx int) (string, bool) {
 			if vr == nil || vr.Value == nil {
 				return "", false
 			}
-			b.WriteString(fmt.Sprint(vr.Value))
+			val, ok := p.Ref.subscriptedKnown(vr.Value)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(fmt.Sprint(val))
 		default:
 			return "", false
 		}
@@ -142,7 +146,7 @@ func (s *Stack) scopeText(v *Value, idx int) (string, bool) {
 			if p.Ref.Idx >= 0 {
 				fmt.Fprintf(&b, "[%d]", p.Ref.Idx)
 			}
-			b.WriteString("." + p.Ref.Attr)
+			b.WriteString("." + p.Ref.Attr + p.Ref.SubscriptText())
 		default:
 			t, ok := s.knownText(&Value{Kind: String, Tmpl: &Template{Parts: []Part{p}}}, idx)
 			if !ok {

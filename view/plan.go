@@ -61,6 +61,7 @@ var reasonText = map[string]string{
 	planner.ReasonReplacedOld:        "the old resource of a replacement that created its successor first",
 	planner.ReasonReplaceRequested:   "its replacement was requested",
 	planner.ReasonFailed:             "it failed in the cloud",
+	planner.ReasonRewire:             "a backend instance is replaced",
 }
 
 // shown reports whether a change appears in a plan: every action, and
@@ -126,6 +127,11 @@ func notes(p *planner.Document, c *planner.Change) []string {
 		for _, u := range c.Cost.Usage {
 			out = append(out, "usage-based, not in the estimate: "+u)
 		}
+	}
+	if len(c.Unwire) > 0 {
+		out = append(out, fmt.Sprintf("first, step %s (unwire): its listeners stop sending to %s before %s deleted; then this update sends to the new %s",
+			c.Addr, strings.Join(c.Unwire, ", "), map[bool]string{true: "it is", false: "they are"}[len(c.Unwire) == 1],
+			map[bool]string{true: "one", false: "ones"}[len(c.Unwire) == 1]))
 	}
 	for _, wt := range c.WaitsFor {
 		out = append(out, fmt.Sprintf("waits for %s: %s", wt.Step, wt.Reason))

@@ -68,6 +68,11 @@
 //     the fixed-bandwidth key BandwIdth, as the current documents do.
 //   - Bills carry ProjectId and ProjectName (one default project).
 //
+// Load balancers: a listener sending to an address whose instance is being
+// deleted or is gone is accepted, as the service does (HAProxy marks the
+// server down), and recorded in memory (lb_backends.go,
+// Server.BackendFaults) so tests can assert an apply left no such window.
+//
 // The actions beyond the 2019 reference: StartInstance, StopInstances,
 // StartInstances, RebootInstances (one task for all; all or nothing),
 // ExtendSystemDisk (grow only: size to 500 GB in steps of 10, IOPS packs),

@@ -619,6 +619,7 @@ func (s *Server) deleteInstance(p params) (any, string, *apiError) {
 	for _, in := range list {
 		markBusy(&in.Busy, statusDeleting, in.Status)
 		w.touch("instance", in.ID)
+		w.noteDeletedBackends(in)
 	}
 	return nil, s.newTask("DeleteInstance", targets...).ID, nil
 }

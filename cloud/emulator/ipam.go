@@ -83,6 +83,7 @@ func (w *World) claimIP(networkID, ip, owner string) bool {
 	}
 	w.usedIPs[k] = owner
 	w.ipCount[networkID]++
+	w.noteClaimed(networkID, ip)
 	return true
 }
 

@@ -865,6 +865,7 @@ func (s *Server) setListeners(action string, p params, add bool) (any, string, *
 		return nil, "", e
 	}
 	sort.SliceStable(set, func(i, j int) bool { return set[i].Mode < set[j].Mode })
+	s.world.noteListenerBackends(lb, set)
 	return map[string]any{}, s.updateLB(action, lb, func() {
 		lb.Listeners, lb.CustomConf = set, false
 	}), nil

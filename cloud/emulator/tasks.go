@@ -203,6 +203,7 @@ func (w *World) remove(kind, id string, now time.Time) {
 		if !ok {
 			return
 		}
+		w.noteReleased(in)
 		if in.PublicNIC != nil {
 			w.releaseIP(in.PublicNIC.NetworkID, in.PublicNIC.IP)
 		}

@@ -34,6 +34,10 @@ type World struct {
 	LBs   map[string]*LoadBalancer
 	Certs map[string]*Certificate
 
+	// backendFaults and releasedBy watch listeners (lb_backends.go).
+	backendFaults []string
+	releasedBy    map[string]string // vdc id|ip → the deleted instance that held it
+
 	pending map[string]*Task           // tasks not yet settled
 	usedIPs map[string]string          // network id|ip → owning instance
 	ipCount map[string]int             // network id → addresses in use

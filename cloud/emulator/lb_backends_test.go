@@ -1,0 +1,57 @@
+package emulator
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cdstack/cdstack/cloud"
+)
+
+// TestBackendFaults: the emulator records each moment a listener sends to
+// an address whose instance is being deleted or is gone, and nothing when
+// the listener drops the instance first.
+func TestBackendFaults(t *testing.T) {
+	e := newEnv(t, Options{})
+	c, ctx := e.client, e.ctx
+	f := e.fixture()
+	id := e.loadBalancer(f, "front")
+	a, b := e.instance(f, "web-0"), e.instance(f, "web-1")
+	ipA, ipB := e.describe(a).PrivateNetworkInterface[0].IP, e.describe(b).PrivateNetworkInterface[0].IP
+	set := func(ips ...string) {
+		t.Helper()
+		var bs []cloud.BackendServer
+		for _, ip := range ips {
+			bs = append(bs, cloud.BackendServer{IP: ip, Port: 80, Weight: "1", MaxConn: 10})
+		}
+		e.wait(c.ModifyLoadBalancerStrategys(ctx, cloud.ModifyLoadBalancerStrategysRequest{InstanceUUID: id,
+			HTTPListeners: []cloud.Listener{httpListener("web", 80, bs...)}}))
+	}
+	set(ipA, ipB)
+	// Dropped first, then deleted: no fault.
+	set(ipB)
+	e.wait(c.DeleteInstance(ctx, cloud.DeleteInstanceRequest{InstanceIDs: []string{a}}))
+	if got := e.srv.BackendFaults(); len(got) != 0 {
+		t.Fatalf("faults after a clean delete: %q", got)
+	}
+	// Set back to the address a deleted instance held: a fault.
+	set(ipA, ipB)
+	// Deleted while the listener sends to it: a fault.
+	e.wait(c.DeleteInstance(ctx, cloud.DeleteInstanceRequest{InstanceIDs: []string{b}}))
+	got := e.srv.BackendFaults()
+	want := []string{
+		"listener web of load balancer front set to " + ipA + ", the address of deleted instance " + a + " (web-0), which no instance holds now",
+		"DeleteInstance " + b + " (web-1) while listener web of load balancer front sends to its address " + ipB,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("faults:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// An address taken again by a new instance is no fault.
+	c2 := e.instance(f, "web-2")
+	if ip := e.describe(c2).PrivateNetworkInterface[0].IP; ip == ipA || ip == ipB {
+		n := len(e.srv.BackendFaults())
+		set(ip)
+		if len(e.srv.BackendFaults()) != n {
+			t.Errorf("a listener set to %s, taken again by %s, is a fault: %q", ip, c2, e.srv.BackendFaults()[n:])
+		}
+	}
+}

@@ -1,0 +1,132 @@
+package planner
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/cdstack/cdstack/resources"
+	"github.com/cdstack/cdstack/spec"
+)
+
+// wireBackends keeps load balancers from sending to an instance the plan
+// deletes to replace it. A listener sends to an instance when a backend
+// lists its id or names one of its addresses (as the cloud shows the
+// listeners now). For each replacement of such an instance:
+//
+//   - when every load balancer that sends to it is updated by the plan
+//     from the new instance's values (its listeners refer to the
+//     instance's attributes, known once it is created), the
+//     replacement creates first, as create_before_destroy does: the new
+//     instance is made, the listeners are switched to it, then the old one
+//     is deleted (linkDeletes orders that delete after the updates);
+//   - when that cannot be (the new instance needs an address the old one
+//     holds, or a load balancer names the address as text), or the stack
+//     says create_before_destroy: false, each such
+//     load balancer's change lists the instance in Unwire: a step drops it
+//     from the listeners before the delete (Steps), and the update, after
+//     the new instance is created, sends to the new one. A load balancer
+//     with nothing else to change is updated for that.
+//
+// The reason text of the replacement says which happened and why. An
+// instance that is only deleted (count lowered) needs nothing here: the
+// load balancer's update that drops it comes before its delete
+// (linkDeletes).
+func wireBackends(in Input, work map[string]*planned) {
+	var lbs []string
+	for addr, pl := range work {
+		if pl.resource != nil && pl.resource.Kind == "load_balancer" && pl.obs != nil && pl.change.Journal == nil &&
+			(pl.change.Action == Update || pl.change.Action == NoOp) {
+			lbs = append(lbs, addr)
+		}
+	}
+	slices.Sort(lbs)
+	if len(lbs) == 0 {
+		return
+	}
+	kind := resources.Registry["instance"]
+	for _, addr := range slices.Sorted(maps.Keys(work)) {
+		pl := work[addr]
+		c := pl.change
+		rec := in.Snapshot.Resources[addr]
+		if pl.resource == nil || pl.resource.Kind != "instance" || c.Action != Replace || c.CreateBeforeDestroy || pl.obs == nil || rec == nil || rec.Missing {
+			continue
+		}
+		ips := resources.InstanceAddresses(rec.Outputs)
+		var users []string
+		refers := true
+		for _, lb := range lbs {
+			if resources.BackendsUse(work[lb].obs.Attrs["listeners"], rec.ID, ips) {
+				users = append(users, lb)
+				refers = refers && work[lb].change.Action == Update && unknownFrom(work[lb].desired["listeners"], addr)
+			}
+		}
+		if len(users) == 0 {
+			continue
+		}
+		names := loadBalancers(users)
+		why := ""
+		switch {
+		case pl.resource.DeleteFirst:
+			why = " (create_before_destroy: false)"
+		case refers:
+			err := createFirst(c, kind, pl.desired, pl.obs)
+			if err == nil {
+				c.Detail += fmt.Sprintf("; created before the old one is deleted (create_before_destroy, implied): %s sends to it, and is switched to the new one first", names)
+				continue
+			}
+			c.CreateBeforeDestroy, c.TempName = false, ""
+			why = " (it cannot be created first: " + strings.TrimSuffix(err.Error(), "; let it be auto, or remove create_before_destroy") + ")"
+		default:
+			why = " (it cannot be created first: the listeners name its address as text; they send to that address again once the new one is created)"
+		}
+		for _, lb := range users {
+			unwire(work[lb], addr)
+		}
+		c.Detail += fmt.Sprintf("; %s sends to it: the listeners stop sending to it before it is deleted, and send to the new one once it is created%s", names, why)
+	}
+}
+
+// unknownFrom reports whether v holds a value known only once addr is
+// applied: a reference to one of its attributes.
+func unknownFrom(v any, addr string) bool {
+	switch t := v.(type) {
+	case spec.Unknown:
+		return strings.HasPrefix(t.Ref, "${"+addr+".")
+	case []any:
+		return slices.ContainsFunc(t, func(e any) bool { return unknownFrom(e, addr) })
+	case map[string]any:
+		for _, e := range t {
+			if unknownFrom(e, addr) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// loadBalancers names addrs for a reason text.
+func loadBalancers(addrs []string) string {
+	if len(addrs) == 1 {
+		return "load balancer " + addrs[0]
+	}
+	return "load balancers " + strings.Join(addrs, ", ")
+}
+
+// unwire makes lb's change drop instance from its listeners before the
+// instance is deleted, and send to the new one after it is created: an
+// update (of the listeners, as they are, when nothing else changes) that
+// waits for the new instance.
+func unwire(lb *planned, instance string) {
+	c := lb.change
+	c.Unwire = append(c.Unwire, instance)
+	if c.Action == NoOp {
+		c.Action, c.Reason, c.Detail = Update, ReasonRewire, "in place: ModifyLoadBalancerStrategys"
+		c.Fields = append(c.Fields, FieldChange{Path: "listeners", Before: lb.obs.Attrs["listeners"], After: lb.desired["listeners"], Update: "ModifyLoadBalancerStrategys"})
+		c.After = redact(lb.desired, lb.secrets, nil)
+	}
+	if !slices.Contains(c.Deps, instance) {
+		c.WaitsFor = append(c.WaitsFor, Wait{Step: instance, Reason: "its listeners send to the new " + instance + " once it is created"})
+	}
+}
