@@ -105,13 +105,19 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// cmdWaitFile waits up to 20 s for a file to exist (a background command
-// got that far).
+// waitBound is how long waitfile and waitport wait for what a background
+// command does before failing the script: only a guard against a hang,
+// never a measure of speed, so long enough for a race-instrumented run on a
+// loaded two-core machine (20 s was not: readers_during_apply failed so).
+const waitBound = 2 * time.Minute
+
+// cmdWaitFile waits up to waitBound for a file to exist (a background
+// command got that far).
 func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 || neg {
 		ts.Fatalf("usage: waitfile PATH")
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitBound)
 	for {
 		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
 			return
@@ -134,12 +140,16 @@ func freePort() (string, error) {
 	return port, err
 }
 
-// cmdWaitPort waits up to 10 s until 127.0.0.1:PORT accepts connections.
+// cmdWaitPort waits up to waitBound until 127.0.0.1:PORT accepts
+// connections; negated, it checks the port stays closed for 10 s.
 func cmdWaitPort(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: waitport PORT")
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(waitBound)
+	if neg {
+		deadline = time.Now().Add(10 * time.Second)
+	}
 	for {
 		c, err := net.DialTimeout("tcp", "127.0.0.1:"+args[0], 200*time.Millisecond)
 		if err == nil {
