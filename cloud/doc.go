@@ -63,7 +63,10 @@
 // ModifyInstanceHostName (POST; the SDK's, not documented), ModifyVdcName
 // (POST /network/), ModifyInstanceAttribute (POST; deletion protection).
 // CreateInstance gains UserData (a list of base64 strings), PublicKey,
-// DeletionProtection and DedicatedHostId; ResetImage UserData and
+// DeletionProtection, DedicatedHostId and SecurityGroup (a list of
+// {SecurityGroupId, PipeId}: the groups bound as part of the create, each
+// on the network named; in 云主机概览.md only, neither the 2019 reference
+// nor the SDK's AddInstanceRequest has it); ResetImage UserData and
 // PublicKey; ModifyInstanceSpec InstanceType. Synchronous mutations answer
 // an empty TaskId (or none): ModifyInstanceAttribute,
 // ModifyInstanceName, ModifyInstanceHostName, ModifyVdcName,

@@ -556,7 +556,7 @@ func (e *Executor) create(ctx context.Context, c *planner.Change, release func()
 	if err := e.journal(ctx, j); err != nil {
 		return err
 	}
-	id, cerr := kind.Create(ctx, e.client, in, secrets, e.waiter(j))
+	id, cerr := kind.Create(resources.WithKnown(ctx, e.known), e.client, in, secrets, e.waiter(j))
 	release()
 	if id == "" {
 		id = j.ResourceID
@@ -584,6 +584,19 @@ func (e *Executor) create(ctx context.Context, c *planner.Change, release func()
 		return err
 	}
 	return cerr // a follow-up call failed after the resource was made: it is recorded, and the next plan fixes the rest
+}
+
+// known tells the kinds' Create what the records of the run say of a
+// resource by id (a security group's type), saving a read.
+func (e *Executor) known(id string) (string, resources.Inputs, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, rec := range e.records {
+		if rec.ID == id && !rec.Missing {
+			return rec.Kind, resources.Inputs(rec.Inputs), true
+		}
+	}
+	return "", nil, false
 }
 
 // setAside moves the record of addr (the resource a create-before-destroy

@@ -213,7 +213,7 @@ func readGroup(ctx context.Context, c *cloud.Client, g *LiveGroup) error {
 // to it), so its membership is observed; a group gone is left out.
 func (l *Live) addMembers(ctx context.Context, c *cloud.Client, groups []string) error {
 	for _, g := range sortedStrings(groups) {
-		members, err := c.DescribeNSGMembers(ctx, cloud.NSGRequest{SecurityGroupID: g})
+		members, err := c.SharedNSGMembers(ctx, g) // one request for a wave's read-backs
 		if cloud.IsCode(err, "InvalidSecurityGroupId.NotFound") {
 			continue
 		}
