@@ -120,6 +120,11 @@ type Executor struct {
 
 	mu      sync.Mutex
 	records map[string]*state.Record
+	// withVdc: a VDC's address → the public network created inside its
+	// CreateVdc (vdc_public.go), with what became of it.
+	withVdc        map[string]*planner.Change
+	madeWithVdc    map[string]bool
+	pendingWithVdc map[string]*state.JournalEntry
 }
 
 // An Option configures an Executor.
@@ -193,6 +198,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 	}
 	e.records = snap.Resources
 	steps := plan.Steps()
+	e.pairVdcPublics(steps)
 	e.hook.Planned(len(steps))
 	res := &Result{endpoint: e.client.Endpoint()}
 	byID := map[string]*planner.Step{}
@@ -375,6 +381,11 @@ func (e *Executor) runStep(ctx context.Context, s *planner.Step, release func())
 
 // desired evaluates a change's properties against the records so far.
 func (e *Executor) desired(c *planner.Change) (resources.Kind, resources.Inputs, map[string]string, *spec.Resource, error) {
+	return e.desiredWith(c, e.attr)
+}
+
+// desiredWith evaluates a change's properties, resolving references with attr.
+func (e *Executor) desiredWith(c *planner.Change, attr func(*spec.Ref) (any, error)) (resources.Kind, resources.Inputs, map[string]string, *spec.Resource, error) {
 	kind := resources.Registry[c.Kind]
 	if c.Implicit && kind != nil {
 		// A resource the planner derived (a tag): its inputs are in the plan.
@@ -391,7 +402,7 @@ func (e *Executor) desired(c *planner.Change) (resources.Kind, resources.Inputs,
 	if !ok || kind == nil {
 		return nil, nil, nil, nil, fmt.Errorf("%s is not in the stack", c.Addr)
 	}
-	in, secrets, err := planner.Desired(e.stack, kind, r, inst, e.attr)
+	in, secrets, err := planner.Desired(e.stack, kind, r, inst, attr)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -536,6 +547,14 @@ func (e *Executor) storable(r *spec.Resource, in resources.Inputs, secretHashes 
 }
 
 func (e *Executor) create(ctx context.Context, c *planner.Change, release func()) error {
+	if done, err := e.createWithVdc(ctx, c, release); done {
+		return err
+	}
+	return e.createOne(ctx, c, release)
+}
+
+// createOne creates the resource of c with its kind's Create.
+func (e *Executor) createOne(ctx context.Context, c *planner.Change, release func()) error {
 	kind, in, secrets, r, err := e.desired(c)
 	if err != nil {
 		return err
