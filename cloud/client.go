@@ -49,7 +49,9 @@ type Client struct {
 	catalog       *catalogCache
 	// vdcs and nsgMembers share concurrent reads (shared_reads.go).
 	vdcs       coalescer[*Vdc]
+	views      vdcViews
 	nsgMembers coalescer[*NSGMembers]
+	primed     primedReads
 }
 
 // An Option configures a Client.

@@ -259,6 +259,12 @@ func (instanceKind) Create(ctx context.Context, c *cloud.Client, in Inputs, secr
 	}
 	req.SecurityGroups = pipes
 	task, err := c.CreateInstance(ctx, req)
+	if len(pipes) > 0 && (cloud.IsCode(err, "InvalidPipeId.NotFound") || cloud.IsCode(err, "InvalidSecurityGroupType.Mismatch")) {
+		// A network guessed wrong (the VDC changed since it was read):
+		// refused before anything was made; the groups join afterwards.
+		req.SecurityGroups, pipes, late = nil, nil, in.Strings("security_groups")
+		task, err = c.CreateInstance(ctx, req)
+	}
 	if err != nil {
 		return "", err
 	}

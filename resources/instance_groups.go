@@ -166,6 +166,11 @@ func checkBindings(ctx context.Context, c *cloud.Client, id string, pipes []clou
 				return false, err
 			}
 			ok := 0
+			defer func() {
+				if ok >= want[g] {
+					c.Prime(primedMembers(g, id), members) // the read-back's view of g
+				}
+			}()
 			for _, m := range members.Members {
 				if m.InstanceID != id {
 					continue
@@ -184,3 +189,7 @@ func checkBindings(ctx context.Context, c *cloud.Client, id string, pipes []clou
 	}
 	return nil
 }
+
+// primedMembers is the key under which the check of instance id's
+// bindings leaves the members of group for the instance's read-back.
+func primedMembers(group, id string) string { return "nsg-members|" + group + "|" + id }
