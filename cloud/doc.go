@@ -220,4 +220,11 @@
 //     VDC at that moment. Client.Instance, for an instance whose VDC is not
 //     known, asks DescribeInstances with InstanceId as one string (the
 //     current documents' form), one request per id.
+//   - Other shared reads (shared_reads.go): concurrent SharedVdc and
+//     SharedNSGMembers calls for one VDC or group share one request; a VDC
+//     that DescribeVdc read by id answers SharedVdc for 30 s unless this
+//     client changed public networks since (CreatePublicNetwork for its
+//     VDC; AddPublicIp, DeletePublicIp, DeletePublicNetwork for any, as
+//     they name none); Prime keeps what a change's last read showed for
+//     the read-back after it (Primed: once, within 10 s).
 package cloud
