@@ -60,8 +60,9 @@ func TestAPIOutageMidApplyConverges(t *testing.T) {
 	t.Parallel() // waits more than it works: overlaps with the others
 	_, _, dir := stackInCloud(t, emulator.Options{})
 	world := filepath.Join(dir, "world.db")
-	// Tasks outlast the moment between the public network's create reaching
-	// the API and the API going away, however slow the machine.
+	// Tasks outlast the moment between the VDC's create (with its public
+	// network: one CreateVdc) reaching the API and the API going away,
+	// however slow the machine.
 	opts := emulator.Options{TaskLatency: 3 * time.Second}
 	run := serveWorld(t, world, "127.0.0.1:0", opts)
 	addr := strings.TrimPrefix(run.URL, "http://")
@@ -72,8 +73,8 @@ func TestAPIOutageMidApplyConverges(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, out, "wan: creating…", 20*time.Second)
-	waitForCall(t, run.Server, "CreatePublicNetwork", 20*time.Second) // its task is in flight
+	waitFor(t, out, "net: creating…", 20*time.Second)
+	waitForCall(t, run.Server, "CreateVdc", 20*time.Second) // its task is in flight
 	if err := run.Close(); err != nil {
 		t.Fatal(err)
 	}

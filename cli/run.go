@@ -196,7 +196,13 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 	}
 	var live *resources.Live
 	if o.refresh {
-		if live, err = resources.Refresh(ctx, client, refreshScope(s, snap)); err != nil {
+		sc := refreshScope(s, snap)
+		if o.destroy && len(sc.Groups) > 0 {
+			// A destroy needs to know which groups exist, not their rules
+			// or members (a group's delete reads its members if refused).
+			sc.Groups, sc.ListGroups = nil, true
+		}
+		if live, err = resources.Refresh(ctx, client, sc); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -47,6 +47,11 @@ type Client struct {
 	instances     coalescer[*Instance]
 	listings      vdcListings
 	catalog       *catalogCache
+	// vdcs and nsgMembers share concurrent reads (shared_reads.go).
+	vdcs       coalescer[*Vdc]
+	views      vdcViews
+	nsgMembers coalescer[*NSGMembers]
+	primed     primedReads
 }
 
 // An Option configures a Client.
@@ -102,6 +107,10 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.describeInstancesByID}
 	c.listings.coalescer = coalescer[[]Instance]{max: instanceBatch, linger: listingLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCInstances}
+	c.vdcs = coalescer[*Vdc]{max: instanceBatch, linger: sharedLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.describeVdcsByID}
+	c.nsgMembers = coalescer[*NSGMembers]{max: instanceBatch, linger: sharedLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.describeMembersByID}
 	for _, o := range opts {
 		o(c)
 	}

@@ -63,7 +63,10 @@
 // ModifyInstanceHostName (POST; the SDK's, not documented), ModifyVdcName
 // (POST /network/), ModifyInstanceAttribute (POST; deletion protection).
 // CreateInstance gains UserData (a list of base64 strings), PublicKey,
-// DeletionProtection and DedicatedHostId; ResetImage UserData and
+// DeletionProtection, DedicatedHostId and SecurityGroup (a list of
+// {SecurityGroupId, PipeId}: the groups bound as part of the create, each
+// on the network named; in 云主机概览.md only, neither the 2019 reference
+// nor the SDK's AddInstanceRequest has it); ResetImage UserData and
 // PublicKey; ModifyInstanceSpec InstanceType. Synchronous mutations answer
 // an empty TaskId (or none): ModifyInstanceAttribute,
 // ModifyInstanceName, ModifyInstanceHostName, ModifyVdcName,
@@ -217,4 +220,11 @@
 //     VDC at that moment. Client.Instance, for an instance whose VDC is not
 //     known, asks DescribeInstances with InstanceId as one string (the
 //     current documents' form), one request per id.
+//   - Other shared reads (shared_reads.go): concurrent SharedVdc and
+//     SharedNSGMembers calls for one VDC or group share one request; a VDC
+//     that DescribeVdc read by id answers SharedVdc for 30 s unless this
+//     client changed public networks since (CreatePublicNetwork for its
+//     VDC; AddPublicIp, DeletePublicIp, DeletePublicNetwork for any, as
+//     they name none); Prime keeps what a change's last read showed for
+//     the read-back after it (Primed: once, within 10 s).
 package cloud

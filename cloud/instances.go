@@ -57,6 +57,18 @@ type CreateInstanceRequest struct {
 	DeletionProtection *bool `json:"DeletionProtection,omitempty"`
 	// DedicatedHostID places the instance on a dedicated host.
 	DedicatedHostID string `json:"DedicatedHostId,omitempty"`
+	// SecurityGroups binds the new instances' interfaces to NSG groups as
+	// part of the create (云主机概览.md: SecurityGroup); groups on one
+	// network take effect in list order.
+	SecurityGroups []SecurityGroupPipe `json:"SecurityGroup,omitempty"`
+}
+
+// A SecurityGroupPipe binds a security group on one network (CreateInstance
+// SecurityGroup): PipeID is the public or private network whose interface
+// joins the group, of the kind the group's type takes.
+type SecurityGroupPipe struct {
+	SecurityGroupID string `json:"SecurityGroupId"`
+	PipeID          string `json:"PipeId"`
 }
 
 // CreateInstance starts creating instances and returns the task id.

@@ -68,7 +68,13 @@ type PrivateNetwork struct {
 
 // DescribeVdc returns one page of VDCs.
 func (c *Client) DescribeVdc(ctx context.Context, r DescribeVdcRequest) ([]Vdc, error) {
+	asked := c.clock.Now()
 	d, _, err := c.describeVdcPage(ctx, r)
+	if err == nil && r.VdcID != "" {
+		for i := range d {
+			c.views.keep(keyed(ctx, d[i].VdcID), d[i], asked)
+		}
+	}
 	return d, err
 }
 
@@ -194,6 +200,7 @@ type CreatePublicNetworkRequest struct {
 
 // CreatePublicNetwork starts creating a public network.
 func (c *Client) CreatePublicNetwork(ctx context.Context, r CreatePublicNetworkRequest) (string, error) {
+	c.views.changed(r.VdcID, c.clock.Now())
 	return c.task(ctx, "CreatePublicNetwork", r)
 }
 
@@ -230,6 +237,7 @@ type AddPublicIPRequest struct {
 
 // AddPublicIP adds a segment of addresses.
 func (c *Client) AddPublicIP(ctx context.Context, r AddPublicIPRequest) (string, error) {
+	c.views.changed("", c.clock.Now())
 	return c.task(ctx, "AddPublicIp", r)
 }
 
@@ -240,6 +248,7 @@ type SegmentRequest struct {
 
 // DeletePublicIP releases a segment of addresses.
 func (c *Client) DeletePublicIP(ctx context.Context, r SegmentRequest) (string, error) {
+	c.views.changed("", c.clock.Now())
 	return c.task(ctx, "DeletePublicIp", r)
 }
 
@@ -253,6 +262,7 @@ type PublicNetworkRequest struct {
 // (the 2019 reference answered one): an empty id means the network must be
 // watched until it is gone (see Client.WaitUntil).
 func (c *Client) DeletePublicNetwork(ctx context.Context, r PublicNetworkRequest) (string, error) {
+	c.views.changed("", c.clock.Now())
 	return c.task(ctx, "DeletePublicNetwork", r)
 }
 

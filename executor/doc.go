@@ -43,6 +43,15 @@
 // neither aborts the apply nor leaves a stale record; only when the cloud
 // cannot be read either does the entry wait for the next run.
 //
+// One call for two creates (vdc_public.go): when the plan creates a VDC
+// and a public network of it together, the VDC's step sends one CreateVdc
+// with PublicNetwork, journaling an entry for each first, and records each
+// on its own (the network's id read from the VDC's listing); the network's
+// step then has nothing left to do. The plan still shows two creates. A
+// CreateVdc refused is made again without the network, so each fails on
+// its own; a network's entry (APIAction CreateVdc) is settled by its VDC
+// and its name, never by the task's resource, which is the VDC.
+//
 // Who settles, who shows (DESIGN §6): every command that takes the lock
 // (apply, destroy, refresh, import, state rm/mv) settles leftover entries
 // first, for every step kind: a create is adopted or discarded; an update,

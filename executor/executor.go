@@ -120,6 +120,11 @@ type Executor struct {
 
 	mu      sync.Mutex
 	records map[string]*state.Record
+	// withVdc: a VDC's address → the public network created inside its
+	// CreateVdc (vdc_public.go), with what became of it.
+	withVdc        map[string]*planner.Change
+	madeWithVdc    map[string]bool
+	pendingWithVdc map[string]*state.JournalEntry
 }
 
 // An Option configures an Executor.
@@ -193,6 +198,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 	}
 	e.records = snap.Resources
 	steps := plan.Steps()
+	e.pairVdcPublics(steps)
 	e.hook.Planned(len(steps))
 	res := &Result{endpoint: e.client.Endpoint()}
 	byID := map[string]*planner.Step{}
@@ -376,6 +382,11 @@ func (e *Executor) runStep(ctx context.Context, s *planner.Step, release func())
 
 // desired evaluates a change's properties against the records so far.
 func (e *Executor) desired(c *planner.Change) (resources.Kind, resources.Inputs, map[string]string, *spec.Resource, error) {
+	return e.desiredWith(c, e.attr)
+}
+
+// desiredWith evaluates a change's properties, resolving references with attr.
+func (e *Executor) desiredWith(c *planner.Change, attr func(*spec.Ref) (any, error)) (resources.Kind, resources.Inputs, map[string]string, *spec.Resource, error) {
 	kind := resources.Registry[c.Kind]
 	if c.Implicit && kind != nil {
 		// A resource the planner derived (a tag): its inputs are in the plan.
@@ -392,7 +403,7 @@ func (e *Executor) desired(c *planner.Change) (resources.Kind, resources.Inputs,
 	if !ok || kind == nil {
 		return nil, nil, nil, nil, fmt.Errorf("%s is not in the stack", c.Addr)
 	}
-	in, secrets, err := planner.Desired(e.stack, kind, r, inst, e.attr)
+	in, secrets, err := planner.Desired(e.stack, kind, r, inst, attr)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -537,6 +548,14 @@ func (e *Executor) storable(r *spec.Resource, in resources.Inputs, secretHashes 
 }
 
 func (e *Executor) create(ctx context.Context, c *planner.Change, release func()) error {
+	if done, err := e.createWithVdc(ctx, c, release); done {
+		return err
+	}
+	return e.createOne(ctx, c, release)
+}
+
+// createOne creates the resource of c with its kind's Create.
+func (e *Executor) createOne(ctx context.Context, c *planner.Change, release func()) error {
 	kind, in, secrets, r, err := e.desired(c)
 	if err != nil {
 		return err
@@ -557,7 +576,7 @@ func (e *Executor) create(ctx context.Context, c *planner.Change, release func()
 	if err := e.journal(ctx, j); err != nil {
 		return err
 	}
-	id, cerr := kind.Create(ctx, e.client, in, secrets, e.waiter(j))
+	id, cerr := kind.Create(resources.WithKnown(ctx, e.known), e.client, in, secrets, e.waiter(j))
 	release()
 	if id == "" {
 		id = j.ResourceID
@@ -585,6 +604,19 @@ func (e *Executor) create(ctx context.Context, c *planner.Change, release func()
 		return err
 	}
 	return cerr // a follow-up call failed after the resource was made: it is recorded, and the next plan fixes the rest
+}
+
+// known tells the kinds' Create what the records of the run say of a
+// resource by id (a security group's type), saving a read.
+func (e *Executor) known(id string) (string, resources.Inputs, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, rec := range e.records {
+		if rec.ID == id && !rec.Missing {
+			return rec.Kind, resources.Inputs(rec.Inputs), true
+		}
+	}
+	return "", nil, false
 }
 
 // setAside moves the record of addr (the resource a create-before-destroy

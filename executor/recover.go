@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/cdstack/cdstack/cloud"
 	"github.com/cdstack/cdstack/planner"
@@ -30,7 +31,7 @@ func (e *Executor) Recover(ctx context.Context) ([]Settlement, error) {
 	var out []Settlement
 	var errs []error
 	listings := map[string]*resources.Live{} // scope → one listing, shared by the entries that look a name up in it
-	for _, j := range snap.Journal {
+	for _, j := range vdcsFirst(snap.Journal) {
 		outcome, _, err := e.recoverOne(ctx, j, listings)
 		var failed *TaskFailedOutcome
 		if errors.As(err, &failed) {
@@ -85,7 +86,19 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 	switch j.Action {
 	case "create":
 		id, ready := j.ResourceID, false
-		if id == "" && task != nil {
+		if j.Kind == "public_network" && j.APIAction == "CreateVdc" {
+			// Made inside its VDC's CreateVdc (vdc_public.go): the task
+			// names the VDC; the network is found by its name there.
+			vdc := e.madeInVdc(j, task)
+			if vdc == "" {
+				return redo("its VDC was not created: nothing was made")
+			}
+			j.Scope, j.Inputs = vdc, maps.Clone(j.Inputs)
+			if j.Inputs == nil {
+				j.Inputs = map[string]any{}
+			}
+			j.Inputs["vdc"] = vdc
+		} else if id == "" && task != nil {
 			id = task.ResourceID
 		}
 		if id == "" {

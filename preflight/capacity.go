@@ -101,6 +101,16 @@ func (c *checker) publicAddresses() {
 			p.supply += usable(in.Int("ip_count"))
 			p.builders = append(p.builders, ch.Addr)
 			p.built = ch
+		case ch.Kind == "public_network" && ch.Action == planner.Read && ch.Journal != nil && ch.Journal.Action == "create" && c.snap.Resources[ch.Addr] == nil:
+			// A create still pending (made with its VDC's CreateVdc, whose
+			// entry may be pending too): the apply settles it first, and
+			// plans again if it came to nothing.
+			j := resources.Inputs(ch.Journal.Inputs)
+			k := key(j["vdc"])
+			if j.String("vdc") == "" {
+				k = c.pendingVdc(ch)
+			}
+			get(k).supply += usable(j.Int("ip_count"))
 		case ch.Kind == "public_network" && ch.Action == planner.Update:
 			if rec := c.snap.Resources[ch.Addr]; rec != nil {
 				if grow := in.Int("ip_count") - resources.Inputs(rec.Inputs).Int("ip_count"); grow > 0 {
@@ -121,6 +131,19 @@ func (c *checker) publicAddresses() {
 		}
 		c.settle(p, "public_ip", "a public address")
 	}
+}
+
+// pendingVdc is the key ("${addr.id}") of the VDC the pending public
+// network ch was made with: its dependency that is a VDC.
+func (c *checker) pendingVdc(ch *planner.Change) string {
+	for _, d := range ch.Deps {
+		for _, o := range c.p.Changes {
+			if o.Addr == d && o.Kind == "vdc" {
+				return idOf(d)
+			}
+		}
+	}
+	return ""
 }
 
 // publicTaker counts what an instance change takes from or gives back to

@@ -253,7 +253,18 @@ func (instanceKind) Create(ctx context.Context, c *cloud.Client, in Inputs, secr
 	for _, p := range in.Maps("private_ips") {
 		req.PrivateIP = append(req.PrivateIP, cloud.PrivateIPSpec{PrivateID: Inputs(p).String("network"), IP: []string{Inputs(p).String("ip")}})
 	}
+	pipes, late, err := createPipes(ctx, c, in)
+	if err != nil {
+		return "", err
+	}
+	req.SecurityGroups = pipes
 	task, err := c.CreateInstance(ctx, req)
+	if len(pipes) > 0 && (cloud.IsCode(err, "InvalidPipeId.NotFound") || cloud.IsCode(err, "InvalidSecurityGroupType.Mismatch")) {
+		// A network guessed wrong (the VDC changed since it was read):
+		// refused before anything was made; the groups join afterwards.
+		req.SecurityGroups, pipes, late = nil, nil, in.Strings("security_groups")
+		task, err = c.CreateInstance(ctx, req)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -262,8 +273,11 @@ func (instanceKind) Create(ctx context.Context, c *cloud.Client, in Inputs, secr
 		return "", err
 	}
 	step := stepper(ctx, wait)
-	if groups := in.Strings("security_groups"); len(groups) > 0 {
-		if err := setMembership(ctx, c, id, groups); err != nil {
+	if err := checkBindings(ctx, c, id, pipes); err != nil {
+		return id, err
+	}
+	if len(late) > 0 {
+		if err := setMembership(ctx, c, id, in.Strings("security_groups")); err != nil {
 			return id, err
 		}
 	}

@@ -209,11 +209,16 @@ func readGroup(ctx context.Context, c *cloud.Client, g *LiveGroup) error {
 	return nil
 }
 
-// addMembers reads the members of groups (an instance's, after a change
-// to it), so its membership is observed; a group gone is left out.
-func (l *Live) addMembers(ctx context.Context, c *cloud.Client, groups []string) error {
+// addMembers reads the members of groups (instance's, after a change to
+// it), so its membership is observed; a group gone is left out. What the
+// create's check of its bindings just read answers without a request.
+func (l *Live) addMembers(ctx context.Context, c *cloud.Client, instance string, groups []string) error {
 	for _, g := range sortedStrings(groups) {
-		members, err := c.DescribeNSGMembers(ctx, cloud.NSGRequest{SecurityGroupID: g})
+		if m, ok := c.Primed(primedMembers(g, instance)); ok {
+			l.Groups[g] = &LiveGroup{NSG: cloud.NSG{SecurityGroupID: g}, Members: m.(*cloud.NSGMembers)}
+			continue
+		}
+		members, err := c.SharedNSGMembers(ctx, g) // one request for a wave's read-backs
 		if cloud.IsCode(err, "InvalidSecurityGroupId.NotFound") {
 			continue
 		}
@@ -299,7 +304,7 @@ func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, record
 		if in != nil {
 			l.Instances[id] = in
 			if recorded != nil {
-				if err := l.addMembers(ctx, c, recorded.Inputs.Strings("security_groups")); err != nil {
+				if err := l.addMembers(ctx, c, id, recorded.Inputs.Strings("security_groups")); err != nil {
 					return nil, err
 				}
 			}
@@ -321,6 +326,10 @@ func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, record
 		}
 		l.addVDCs(vdcs)
 	case "security_group":
+		if g, ok := c.Primed(primedGroup(id)); ok {
+			l.Groups[id] = g.(*LiveGroup) // the create's last read
+			break
+		}
 		// DescribeNSGs filters by name only: the listing, then the group.
 		list, err := c.DescribeNSGs(ctx, cloud.DescribeNSGsRequest{})
 		if err != nil {

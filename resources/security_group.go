@@ -238,8 +238,25 @@ func (groupKind) Create(ctx context.Context, c *cloud.Client, in Inputs, _ map[s
 			return id, fmt.Errorf("security group %s: add rule at priority %v: %w", id, r.(map[string]any)["priority"], err)
 		}
 	}
-	return id, waitRules(ctx, c, id, want)
+	attr, err := waitRulesAttr(ctx, c, id, want)
+	if err != nil {
+		return id, err
+	}
+	// What the wait saw is the new group as it is: its read-back needs no
+	// DescribeNSGs, DescribeNSGAttribute or DescribeNSGMembers (a group
+	// made a moment ago has no members; CreateNSG joins none).
+	typ := attr.SecurityGroupType
+	if typ == "" {
+		typ = in.String("type") // the document's example shows none
+	}
+	c.Prime(primedGroup(id), &LiveGroup{NSG: cloud.NSG{SecurityGroupID: id, SecurityGroupName: attr.SecurityGroupName,
+		Description: attr.Description, SecurityGroupType: typ, ProjectID: attr.ProjectID, CreateTime: attr.CreateTime,
+		UpdateTime: attr.UpdateTime}, Attr: attr, Members: &cloud.NSGMembers{Members: []cloud.NSGMember{}}})
+	return id, nil
 }
+
+// primedGroup is the key under which a group's create leaves its read-back.
+func primedGroup(id string) string { return "security_group|" + id }
 
 func addNSGRule(group string, r map[string]any) cloud.AddNSGRuleRequest {
 	in := Inputs(r)
@@ -268,17 +285,27 @@ func nsgDirection(r Inputs) int {
 // waitRules waits until DescribeNSGAttribute shows want: rule changes take
 // effect in the background.
 func waitRules(ctx context.Context, c *cloud.Client, id string, want []any) error {
-	return c.WaitUntil(ctx, "the rules of security group "+id+" to take effect", func(ctx context.Context) (bool, error) {
+	_, err := waitRulesAttr(ctx, c, id, want)
+	return err
+}
+
+// waitRulesAttr is waitRules, returning the DescribeNSGAttribute that
+// showed want.
+func waitRulesAttr(ctx context.Context, c *cloud.Client, id string, want []any) (*cloud.NSGAttribute, error) {
+	var last *cloud.NSGAttribute
+	err := c.WaitUntil(ctx, "the rules of security group "+id+" to take effect", func(ctx context.Context) (bool, error) {
 		attr, err := c.DescribeNSGAttribute(ctx, cloud.NSGRequest{SecurityGroupID: id})
 		if err != nil {
 			return false, err
 		}
+		last = attr
 		have := []any{}
 		for _, r := range attr.Rules {
 			have = append(have, observedRule(r))
 		}
 		return Equal(sortRules(have), sortRules(slices.Clone(want))), nil
 	})
+	return last, err
 }
 
 func (groupKind) Update(ctx context.Context, c *cloud.Client, id string, live *Observation, to Inputs, fields []string, _ map[string]string, _ Waiter) error {
@@ -398,11 +425,19 @@ func ruleDescription(r map[string]any) string {
 	return defaultRuleDescription
 }
 
-// Delete deletes the group. Members the plan removed (their instances
-// deleted, or re-bound) may still be unbinding: ForceDelete is used only
-// when every member left is such a one; a member still bound is something
-// outside the plan, and the delete is refused with the API's answer.
+// Delete deletes the group. When the API refuses (members left), members
+// the plan removed (their instances deleted, or re-bound) may still be
+// unbinding: ForceDelete is used only when every member left is such a
+// one; a member still bound is something outside the plan, and the delete
+// is refused with the API's answer.
 func (groupKind) Delete(ctx context.Context, c *cloud.Client, id string, _ Inputs, _ Waiter) error {
+	// Most deletes find no member left (the plan deleted or moved them
+	// first): one DeleteNSG. Only its refusal makes the members worth a read.
+	err := c.DeleteNSG(ctx, cloud.DeleteNSGRequest{SecurityGroupID: id})
+	var ae *cloud.APIError
+	if err == nil || !errors.As(err, &ae) || ae.HTTPStatus >= 500 {
+		return err
+	}
 	members, err := c.DescribeNSGMembers(ctx, cloud.NSGRequest{SecurityGroupID: id})
 	if err != nil {
 		return err

@@ -53,6 +53,17 @@
 //     NSG action first sees it (an "all" rule becomes an inbound and an
 //     outbound rule at the first free priority above; mac rules are
 //     dropped; bindings become members of the interfaces the type takes).
+//   - CreateInstance's SecurityGroup [{SecurityGroupId, PipeId}]
+//     (云主机概览.md; instance_nsg.go) binds each new instance's interface on
+//     network PipeId to the group as part of the create task: members
+//     syncing while it runs, ok when it finishes (error when it fails and
+//     KeepFailedInstances keeps the instance, gone with one it removes).
+//     The documents give no error codes; the emulator's: a group that does
+//     not exist 400 InvalidSecurityGroupId.NotFound (.Malformed for a bad
+//     id), a PipeId that is no network of the VDC or on which the new
+//     instance gets no interface 400 InvalidPipeId.NotFound, a group whose
+//     type is not the network's 400 InvalidSecurityGroupType.Mismatch; each
+//     refuses the whole create before anything is made.
 //   - The old *SecurityGroup* actions answer 400
 //     OperationDenied.ActionDisabled naming the NSG actions, as the
 //     current service disables them, unless Options.LegacySecurityGroups

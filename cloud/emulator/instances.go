@@ -333,6 +333,13 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 	if e != nil {
 		return nil, "", e
 	}
+	pipes, e := s.parseGroupPipes(p, v)
+	if e != nil {
+		return nil, "", e
+	}
+	if e := checkPipes(pipes, amount, publics, privates); e != nil {
+		return nil, "", e
+	}
 	if s.opts.Arrears {
 		return nil, "", errorf(400, "NotEnoughBalance", "Your account does not have enough balance.")
 	}
@@ -343,6 +350,7 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 	}
 	now := s.now()
 	var targets []Target
+	var made []*Instance
 	for i := 0; i < amount; i++ {
 		w.seq++
 		in := &Instance{ID: w.newID(), Seq: w.seq, Name: name, VdcID: v.ID, Region: region, ChargeType: charge,
@@ -373,8 +381,11 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 		w.touch("instance", in.ID)
 		s.openInstanceBill(in, now)
 		targets = append(targets, Target{Kind: "instance", ID: in.ID, Op: opCreate})
+		made = append(made, in)
 	}
-	return nil, s.newTask("CreateInstance", targets...).ID, nil
+	t := s.newTask("CreateInstance", targets...)
+	s.bindAtCreate(pipes, made, t)
+	return nil, t.ID, nil
 }
 
 // specParams reads Cpu and Ram; absent values take the defaults (0 means
