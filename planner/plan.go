@@ -56,6 +56,7 @@ const (
 	ReasonReplacedOld        = "delete_old_of_replacement"
 	ReasonReplaceRequested   = "replace_because_requested"
 	ReasonFailed             = "replace_because_failed"
+	ReasonIncomplete         = "update_because_create_incomplete"
 )
 
 // A FieldChange is one property's before and after.

@@ -349,6 +349,9 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 		}
 	case len(c.Fields) > 0:
 		c.Action, c.Reason = Update, ReasonUpdate
+		if rec.Incomplete {
+			c.Reason = ReasonIncomplete
+		}
 		var actions []string
 		for _, fc := range c.Fields {
 			if fc.Update != resources.RecordOnly && !slices.Contains(actions, fc.Update) {

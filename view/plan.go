@@ -61,6 +61,7 @@ var reasonText = map[string]string{
 	planner.ReasonReplacedOld:        "the old resource of a replacement that created its successor first",
 	planner.ReasonReplaceRequested:   "its replacement was requested",
 	planner.ReasonFailed:             "it failed in the cloud",
+	planner.ReasonIncomplete:         "its create failed part-way; this finishes it",
 }
 
 // shown reports whether a change appears in a plan: every action, and
