@@ -30,6 +30,7 @@ func (s *Stack) check(d *diag) {
 		s.checkIgnoreChanges(r, path, d)
 		checkSecurityGroup(r, path, d)
 		s.checkGroupInterfaces(r, path, d)
+		s.checkRefused(r, path, d)
 		if pw := r.Properties.Get("password"); r.Kind == "instance" && pw != nil && pw.Kind == String && pw.Tmpl == nil {
 			d.warnf(pw.Pos, path+".properties.password", "the password is written in the stack file; use a sensitive variable: password: ${var.admin_password}")
 		}
