@@ -91,6 +91,11 @@ type Change struct {
 	ID       string              `json:"id,omitempty"`
 	Fields   []FieldChange       `json:"fields,omitempty"`
 	After    map[string]any      `json:"after,omitempty"`
+	// Hidden holds the values of the properties After shows as
+	// "(sensitive)" because they come from sensitive variables (a cpu, a
+	// count of disks): preflight and pricing read them through Values. It
+	// is never written out.
+	Hidden map[string]any `json:"-"`
 	Deps     []string            `json:"depends_on,omitempty"`   // creates/updates this waits for
 	DelAfter []string            `json:"delete_after,omitempty"` // deletes this delete waits for
 	Protect  bool                `json:"protect,omitempty"`
@@ -288,4 +293,20 @@ func CheckFresh(p *Document, snap *state.Snapshot) error {
 		return fmt.Errorf("%w: the state moved from serial %d to %d since the plan was made; plan again", ErrStalePlan, p.Serial, snap.Meta.Serial)
 	}
 	return nil
+}
+
+// Values returns After with the sensitive values it hides: what preflight
+// and pricing check. Nothing derived from it may show a hidden value.
+func (c *Change) Values() map[string]any {
+	if len(c.Hidden) == 0 {
+		return c.After
+	}
+	out := make(map[string]any, len(c.After))
+	for k, v := range c.After {
+		out[k] = v
+	}
+	for k, v := range c.Hidden {
+		out[k] = v
+	}
+	return out
 }

@@ -256,7 +256,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 		if rec != nil {
 			c.Reason, c.ID = ReasonMissing, ""
 		}
-		c.After = redact(desired, secrets, s.SensitiveProperties(r))
+		c.After, c.Hidden = redact(desired, secrets, s.SensitiveProperties(r))
 		if err := nameTaken(in, kind, addr, desired); err != nil {
 			return nil, err
 		}
@@ -272,7 +272,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 	if obs == nil {
 		c.Action, c.Reason = Create, ReasonDeletedOutside
 		c.Detail = fmt.Sprintf("%s %s no longer exists in the cloud", r.Kind, rec.ID)
-		c.After = redact(desired, secrets, s.SensitiveProperties(r))
+		c.After, c.Hidden = redact(desired, secrets, s.SensitiveProperties(r))
 		return pl, nil
 	}
 	pl.outputs = obs.Outputs
@@ -329,7 +329,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 	case failed:
 		c.Action, c.Reason, c.Fields = Replace, ReasonFailed, nil
 		c.Detail = fmt.Sprintf("%s %s failed in the cloud (its create task ended in error): deleted and created again", r.Kind, rec.ID)
-		c.After = redact(desired, secrets, sens)
+		c.After, c.Hidden = redact(desired, secrets, sens)
 	case len(immutable) > 0 || requested:
 		c.Action, c.Reason = Replace, ReasonReplaceImmutable
 		c.Detail = replaceDetail(kind, immutable, desired, obs.Attrs)
@@ -341,7 +341,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 		if requested {
 			c.Reason, c.Detail = ReasonReplaceRequested, "--replace "+addr
 		}
-		c.After = redact(desired, secrets, sens)
+		c.After, c.Hidden = redact(desired, secrets, sens)
 		if r.CreateBeforeDestroy || resources.CreatesFirst(kind) {
 			if err := createFirst(c, kind, desired, obs); err != nil {
 				return nil, fmt.Errorf("%s: create_before_destroy: %w", addr, err)
@@ -359,7 +359,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 			}
 		}
 		c.Detail = "in place: " + strings.Join(actions, ", ")
-		c.After = redact(desired, secrets, sens) // what preflight and pricing look at
+		c.After, c.Hidden = redact(desired, secrets, sens) // what preflight and pricing look at
 	default:
 		c.Action = NoOp
 	}
@@ -565,19 +565,27 @@ func details(field string, before, after any) []Detail {
 }
 
 // redact returns desired with sensitive fields, and the properties that
-// come from sensitive variables, shown as (sensitive).
-func redact(desired resources.Inputs, secrets map[string]string, sens map[string]bool) map[string]any {
+// come from sensitive variables, shown as (sensitive); and the values of
+// the latter that are not secrets (a cpu from a sensitive variable), which
+// preflight and pricing need (Change.Hidden).
+func redact(desired resources.Inputs, secrets map[string]string, sens map[string]bool) (after, hidden map[string]any) {
 	out := map[string]any{}
 	for k, v := range desired {
 		out[k] = v
 		if sens[k] {
 			out[k] = "(sensitive)"
+			if _, secret := secrets[k]; !secret && v != nil {
+				if hidden == nil {
+					hidden = map[string]any{}
+				}
+				hidden[k] = v // a number, a list: checked, never shown
+			}
 		}
 	}
 	for k := range secrets {
 		out[k] = "(sensitive)"
 	}
-	return out
+	return out, hidden
 }
 
 // SecretText is the text a sensitive value is hashed as.

@@ -144,7 +144,7 @@ func (pr *pricer) change(ctx context.Context, ch *planner.Change, before float64
 	cost := &planner.Cost{Before: round(before)}
 	switch ch.Action {
 	case planner.Create, planner.Update, planner.Replace:
-		after, usage, err := pr.monthly(ctx, ch.Kind, ch.After)
+		after, usage, err := pr.monthly(ctx, ch.Kind, ch.Values())
 		if err != nil {
 			return nil, err
 		}

@@ -258,9 +258,37 @@ func maskSensitive(msg, secret string) string {
 		}
 	}
 	if secret != "" {
-		msg = strings.ReplaceAll(msg, secret, "(sensitive)")
+		msg = maskAll(msg, secret)
 	}
 	return msg
+}
+
+// maskAll replaces secret in msg by (sensitive): every occurrence, but a
+// number only where it stands alone (a secret 3 is not the 3 of 32 in a
+// list of allowed values, and masking that would both garble the list and
+// show the value by its place).
+func maskAll(msg, secret string) string {
+	if _, err := strconv.ParseFloat(secret, 64); err != nil {
+		return strings.ReplaceAll(msg, secret, "(sensitive)")
+	}
+	digit := func(b byte) bool { return b >= '0' && b <= '9' }
+	var b strings.Builder
+	for i := 0; i < len(msg); {
+		j := strings.Index(msg[i:], secret)
+		if j < 0 {
+			b.WriteString(msg[i:])
+			break
+		}
+		at, end := i+j, i+j+len(secret)
+		b.WriteString(msg[i:at])
+		if (at == 0 || !digit(msg[at-1])) && (end == len(msg) || !digit(msg[end])) {
+			b.WriteString("(sensitive)")
+		} else {
+			b.WriteString(secret) // part of another number
+		}
+		i = end
+	}
+	return b.String()
 }
 
 // docBuilder makes the JSON document the schema sees.
