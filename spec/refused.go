@@ -207,6 +207,9 @@ func (s *Stack) checkRules(v *Value, path, copyOf string, known func(*Value) (an
 		if rv.Kind != Map {
 			continue
 		}
+		if t := rv.Get("rule_type"); t != nil && t.Kind == String && strings.EqualFold(t.Str, "mac") {
+			continue // a mac rule is refused as such (checkSecurityGroup)
+		}
 		rp := fmt.Sprintf("%s[%d]", path, i)
 		// Each entry, at its own position when it is written as one.
 		entries := func(k string, split bool, check func(string) string) {
