@@ -149,8 +149,8 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 			d.errorf(ref.Pos, path, "resource %q refers to itself in %s", from.Name, ref)
 			return
 		}
-		if _, ok := attrType(target.Kind, ref.Attr); !ok && slices.Contains(Kinds, target.Kind) {
-			d.errorf(ref.Pos, path, "%s %q has no attribute %q in %s; it has %s", target.Kind, target.Name, ref.Attr, ref, strings.Join(attrNames(target.Kind), ", "))
+		if _, ok := attrType(target.Kind, ref.Attr); !ok && (slices.Contains(Kinds, target.Kind) || Exports[target.Kind] != nil) {
+			d.errorf(ref.Pos, path, "%s %q has no attribute %q in %s%s", target.Kind, target.Name, ref.Attr, ref, attrHint(ref.Attr, attrNames(target.Kind)))
 		}
 		if target.HasForEach() || ref.Keyed || ref.EachKey {
 			s.checkKeyedRef(ref, from, target, path, d)
@@ -165,6 +165,16 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 			d.errorf(ref.Pos, path, "%s is out of range: %q has %d instance(s)", ref, target.Name, target.Count)
 		}
 	}
+}
+
+// attrHint ends the message of an unknown attribute: the nearest name, if
+// one is near (one edit in a short name, two in a longer one), and the
+// names there are.
+func attrHint(attr string, names []string) string {
+	if near := suggest.Closest(attr, names, min(2, max(1, len(attr)/3))); near != "" {
+		return fmt.Sprintf("; did you mean %q? It has %s", near, strings.Join(names, ", "))
+	}
+	return "; it has " + strings.Join(names, ", ")
 }
 
 func (s *Stack) checkDependsOn(r *Resource, path string, d *diag) {
