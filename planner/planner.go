@@ -39,6 +39,10 @@ type Input struct {
 	// Reads are the stack's data sources and other stacks' outputs as read
 	// now (nil: the stack reads none).
 	Reads *Reads
+	// TakenIsDrift (drift): a resource no record owns that has the name of
+	// one the stack would create (removed from the state with state rm) is
+	// reported as unmanaged drift instead of refused with a NameTakenError.
+	TakenIsDrift bool
 }
 
 // A ProtectError lists protected resources the plan would replace or delete.
@@ -55,6 +59,9 @@ type planned struct {
 	secrets  map[string]string
 	outputs  map[string]any // known outputs (live or recorded)
 	resource *spec.Resource
+	// taken is the resource no record owns that has this one's name
+	// (TakenIsDrift).
+	taken *NameTakenError
 }
 
 // Plan decides what must happen. It does no I/O.
@@ -190,6 +197,7 @@ func Plan(in Input) (*Document, error) {
 	sortChanges(p.Changes)
 	if in.Live != nil {
 		p.Drift = detectDrift(in, work)
+		p.Drift = append(p.Drift, takenDrift(p.Drift, work)...)
 		if in.Reads != nil {
 			p.Drift = append(p.Drift, readDrift(in.Reads.Changed)...)
 		}
@@ -258,7 +266,10 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 		}
 		c.After, c.Hidden = redact(desired, secrets, s.SensitiveProperties(r))
 		if err := nameTaken(in, kind, addr, desired); err != nil {
-			return nil, err
+			if !in.TakenIsDrift {
+				return nil, err
+			}
+			pl.taken = err
 		}
 		return pl, nil
 	}
@@ -527,7 +538,7 @@ func (e *NameTakenError) Error() string {
 	return fmt.Sprintf("%s: a %s named %q already exists%s (%s) and no state record owns it; adopt it with: cdstack import %s %s", e.Addr, e.Kind, e.Name, where, e.ID, e.Addr, e.ID)
 }
 
-func nameTaken(in Input, kind resources.Kind, addr string, desired resources.Inputs) error {
+func nameTaken(in Input, kind resources.Kind, addr string, desired resources.Inputs) *NameTakenError {
 	if in.Live == nil || spec.HasUnknown(map[string]any(desired)) {
 		return nil
 	}
