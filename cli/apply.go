@@ -172,18 +172,22 @@ func runApply(c *ucli.Context, destroy bool) error {
 	if destroy {
 		verb = "Destroy"
 	}
+	moved := ""
+	if res.Moved > 0 {
+		moved = fmt.Sprintf(", %d moved", res.Moved)
+	}
 	if ferr := res.Err(); ferr != nil {
 		lost := ""
 		if len(res.Lost) > 0 {
 			lost = fmt.Sprintf(", %d lost", len(res.Lost))
 		}
-		fmt.Fprintf(out, "\n%s failed. Resources: %d added, %d changed, %d replaced, %d destroyed%s. Took %s.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed, lost, took)
+		fmt.Fprintf(out, "\n%s failed. Resources: %d added, %d changed, %d replaced, %d destroyed%s%s. Took %s.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed, moved, lost, took)
 		if res.Interrupted {
 			return exitCode(130, ferr)
 		}
 		return ferr
 	}
-	fmt.Fprintf(out, "\n%s complete! Resources: %d added, %d changed, %d replaced, %d destroyed. Took %s.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed, took)
+	fmt.Fprintf(out, "\n%s complete! Resources: %d added, %d changed, %d replaced, %d destroyed%s. Took %s.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed, moved, took)
 	for _, kept := range p.Changes {
 		if kept.Reason == planner.ReasonProtectedKept {
 			fmt.Fprintf(out, "Kept %s: %s.\n", kept.Addr, kept.Detail)

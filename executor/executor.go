@@ -64,6 +64,8 @@ type Result struct {
 	// Kept are deletes that left the resource, and its record, in place:
 	// something outside the stack still uses it (a tag).
 	Kept []string
+	// Moved counts the records moved (moved:), committed before any step.
+	Moved int
 	// Lost are resources deleted for a replacement whose new resource was
 	// not created: missing now, and recorded as missing.
 	Lost        []string
@@ -194,7 +196,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 	e.records = snap.Resources
 	steps := plan.Steps()
 	e.hook.Planned(len(steps))
-	res := &Result{endpoint: e.client.Endpoint()}
+	res := &Result{endpoint: e.client.Endpoint(), Moved: len(plan.Moves)}
 	byID := map[string]*planner.Step{}
 	indeg := map[string]int{}
 	dependents := map[string][]string{}

@@ -41,9 +41,19 @@ func Estimate(ctx context.Context, c *cloud.Client, p *planner.Document, snap *s
 	for _, ch := range p.Changes {
 		changing[ch.Addr] = ch.Action == planner.Update || ch.Action == planner.Replace
 	}
+	// The changes are at the addresses moved: records are priced there, so a
+	// moved resource that also changes is not priced as new.
+	movedTo := map[string]string{}
+	for _, m := range p.Moves {
+		movedTo[m.From] = m.To
+	}
 	now := map[string]float64{}
-	for _, addr := range snap.Addresses() {
-		rec := snap.Resources[addr]
+	for _, recAddr := range snap.Addresses() {
+		rec := snap.Resources[recAddr]
+		addr := recAddr
+		if to, ok := movedTo[recAddr]; ok {
+			addr = to
+		}
 		if !rec.Missing && unpriced(rec.Kind) != "" {
 			sum.NotPriced = append(sum.NotPriced, addr)
 		}
