@@ -65,10 +65,13 @@ func runApply(c *ucli.Context, destroy bool) error {
 			return err
 		}
 	}
-	s, err := mustStack(c)
+	// destroy deletes what the state holds: it needs no variable values
+	// (one that feeds only properties is unknown, as in drift).
+	s, err := stackOrProblems(c, destroy)
 	if err != nil {
 		return err
 	}
+	s.UnsetIsUnknown = destroy
 	if saved != nil && saved.StackHash != s.Hash {
 		return fmt.Errorf("%w: %s changed since the plan was made; plan again", planner.ErrStalePlan, s.File)
 	}
