@@ -91,11 +91,6 @@ type Change struct {
 	ID       string              `json:"id,omitempty"`
 	Fields   []FieldChange       `json:"fields,omitempty"`
 	After    map[string]any      `json:"after,omitempty"`
-	// Hidden holds the values of the properties After shows as
-	// "(sensitive)" because they come from sensitive variables (a cpu, a
-	// count of disks): preflight and pricing read them through Values. It
-	// is never written out.
-	Hidden map[string]any `json:"-"`
 	Deps     []string            `json:"depends_on,omitempty"`   // creates/updates this waits for
 	DelAfter []string            `json:"delete_after,omitempty"` // deletes this delete waits for
 	Protect  bool                `json:"protect,omitempty"`
@@ -103,6 +98,11 @@ type Change struct {
 	// Implicit changes are of resources the planner derives, not declared
 	// in the stack (the tags instances name); After holds their inputs.
 	Implicit bool `json:"implicit,omitempty"`
+	// Hidden holds the values of the properties After shows as
+	// "(sensitive)" because they come from sensitive variables (a cpu, a
+	// count of disks): preflight and pricing read them through Values. It
+	// is never written out.
+	Hidden map[string]any `json:"-"`
 	// CreateBeforeDestroy replacements create the new resource first (named
 	// TempName while the old one holds the name) and delete the old one,
 	// recorded meanwhile at Addr+state.ReplacedSuffix, after.
