@@ -65,10 +65,13 @@ func runApply(c *ucli.Context, destroy bool) error {
 			return err
 		}
 	}
-	s, err := mustStack(c)
+	// destroy deletes what the state holds: it needs no variable values
+	// (one that feeds only properties is unknown, as in drift).
+	s, err := stackOrProblems(c, destroy)
 	if err != nil {
 		return err
 	}
+	s.UnsetIsUnknown = destroy
 	if saved != nil && saved.StackHash != s.Hash {
 		return fmt.Errorf("%w: %s changed since the plan was made; plan again", planner.ErrStalePlan, s.File)
 	}
@@ -172,18 +175,22 @@ func runApply(c *ucli.Context, destroy bool) error {
 	if destroy {
 		verb = "Destroy"
 	}
+	moved := ""
+	if res.Moved > 0 {
+		moved = fmt.Sprintf(", %d moved", res.Moved)
+	}
 	if ferr := res.Err(); ferr != nil {
 		lost := ""
 		if len(res.Lost) > 0 {
 			lost = fmt.Sprintf(", %d lost", len(res.Lost))
 		}
-		fmt.Fprintf(out, "\n%s failed. Resources: %d added, %d changed, %d replaced, %d destroyed%s. Took %s.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed, lost, took)
+		fmt.Fprintf(out, "\n%s failed. Resources: %d added, %d changed, %d replaced, %d destroyed%s%s. Took %s.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed, moved, lost, took)
 		if res.Interrupted {
 			return exitCode(130, ferr)
 		}
 		return ferr
 	}
-	fmt.Fprintf(out, "\n%s complete! Resources: %d added, %d changed, %d replaced, %d destroyed. Took %s.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed, took)
+	fmt.Fprintf(out, "\n%s complete! Resources: %d added, %d changed, %d replaced, %d destroyed%s. Took %s.\n", verb, res.Added, res.Changed, res.Replaced, res.Destroyed, moved, took)
 	for _, kept := range p.Changes {
 		if kept.Reason == planner.ReasonProtectedKept {
 			fmt.Fprintf(out, "Kept %s: %s.\n", kept.Addr, kept.Detail)

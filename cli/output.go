@@ -81,15 +81,8 @@ func printOutputs(c *ucli.Context, s *spec.Stack, only string, asJSON bool) erro
 	return nil
 }
 
-// sensitiveRefs reports whether a value refers to a sensitive variable.
-func sensitiveRefs(s *spec.Stack, v *spec.Value) bool {
-	for _, r := range v.Refs() {
-		if vr, ok := s.Variables[r.Var]; r.Var != "" && ok && vr.Sensitive {
-			return true
-		}
-	}
-	return false
-}
+// sensitiveRefs reports whether a value shows a secret (spec.SensitiveValue).
+func sensitiveRefs(s *spec.Stack, v *spec.Value) bool { return s.SensitiveValue(v) }
 
 func importCommand() *ucli.Command {
 	return &ucli.Command{

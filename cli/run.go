@@ -133,7 +133,8 @@ type planOptions struct {
 	// open opens another stack's state for reading (stacks:).
 	open func(path string) (reads.Source, error)
 	// lenient (drift): what the stack read before and cannot read now is
-	// drift, not an error.
+	// drift, not an error; so is a resource no record owns that has the name
+	// of one the stack would create.
 	lenient bool
 }
 
@@ -222,7 +223,7 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 			return nil, nil, err
 		}
 	}
-	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd})
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd, TakenIsDrift: o.lenient})
 	if err != nil {
 		return nil, nil, err
 	}

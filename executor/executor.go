@@ -64,6 +64,8 @@ type Result struct {
 	// Kept are deletes that left the resource, and its record, in place:
 	// something outside the stack still uses it (a tag).
 	Kept []string
+	// Moved counts the records moved (moved:), committed before any step.
+	Moved int
 	// Lost are resources deleted for a replacement whose new resource was
 	// not created: missing now, and recorded as missing.
 	Lost        []string
@@ -200,7 +202,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 	steps := plan.Steps()
 	e.pairVdcPublics(steps)
 	e.hook.Planned(len(steps))
-	res := &Result{endpoint: e.client.Endpoint()}
+	res := &Result{endpoint: e.client.Endpoint(), Moved: len(plan.Moves)}
 	byID := map[string]*planner.Step{}
 	indeg := map[string]int{}
 	dependents := map[string][]string{}
@@ -600,10 +602,27 @@ func (e *Executor) createOne(ctx context.Context, c *planner.Change, release fun
 		}
 		return unsettled(j, cerr)
 	}
-	if err := e.settle(ctx, j, kind, id); err != nil {
-		return err
+	if cerr != nil {
+		// A follow-up call failed after the resource was made (a rule, an
+		// account): it is recorded as the cloud has it, not as the stack
+		// wants it, so drift sees no change and the next plan finishes the
+		// job with an update.
+		return errors.Join(cerr, e.settleIncomplete(ctx, j, kind, id))
 	}
-	return cerr // a follow-up call failed after the resource was made: it is recorded, and the next plan fixes the rest
+	return e.settle(ctx, j, kind, id)
+}
+
+// settleIncomplete records id, made by j's create whose follow-up call
+// failed, with the inputs read back from the cloud, marked incomplete.
+func (e *Executor) settleIncomplete(ctx context.Context, j *state.JournalEntry, kind resources.Kind, id string) error {
+	obs, err := resources.ReadBack(ctx, e.client, kind, id, &resources.Recorded{Inputs: j.Inputs, Outputs: map[string]any{}})
+	if err != nil {
+		return fmt.Errorf("read %s back: %w", id, err)
+	}
+	if obs != nil {
+		j.Inputs = resources.ObservedInputs(kind, j.Inputs, obs.Attrs)
+	}
+	return e.recordAs(ctx, j, id, obs, true)
 }
 
 // known tells the kinds' Create what the records of the run say of a
@@ -697,13 +716,19 @@ func (e *Executor) settle(ctx context.Context, j *state.JournalEntry, kind resou
 // record commits the record of id as j says, with obs's outputs, and the
 // entry's removal, in one transaction.
 func (e *Executor) record(ctx context.Context, j *state.JournalEntry, id string, obs *resources.Observation) error {
+	return e.recordAs(ctx, j, id, obs, false)
+}
+
+// recordAs is record, marking the record incomplete when its create
+// failed part-way.
+func (e *Executor) recordAs(ctx context.Context, j *state.JournalEntry, id string, obs *resources.Observation, incomplete bool) error {
 	outputs := map[string]any{"id": id}
 	if obs != nil {
 		outputs = obs.Outputs
 	}
 	now := time.Now().UTC()
 	rec := &state.Record{Addr: j.Addr, Kind: j.Kind, ID: id, Region: resources.Inputs(j.Inputs).String("region"), Inputs: j.Inputs,
-		Outputs: outputs, Deps: j.Deps, Protect: j.Protect, SecretHashes: j.SecretHashes, CreatedAt: now, UpdatedAt: now}
+		Outputs: outputs, Deps: j.Deps, Protect: j.Protect, SecretHashes: j.SecretHashes, Incomplete: incomplete, CreatedAt: now, UpdatedAt: now}
 	e.mu.Lock()
 	if old := e.records[j.Addr]; old != nil && old.ID == id {
 		rec.CreatedAt = old.CreatedAt

@@ -124,7 +124,7 @@ func unwire(lb *planned, instance string) {
 	if c.Action == NoOp {
 		c.Action, c.Reason, c.Detail = Update, ReasonRewire, "in place: ModifyLoadBalancerStrategys"
 		c.Fields = append(c.Fields, FieldChange{Path: "listeners", Before: lb.obs.Attrs["listeners"], After: lb.desired["listeners"], Update: "ModifyLoadBalancerStrategys"})
-		c.After = redact(lb.desired, lb.secrets, nil)
+		c.After, c.Hidden = redact(lb.desired, lb.secrets, nil)
 	}
 	if !slices.Contains(c.Deps, instance) {
 		c.WaitsFor = append(c.WaitsFor, Wait{Step: instance, Reason: "its listeners send to the new " + instance + " once it is created"})

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/cdstack/cdstack/resources"
@@ -107,4 +109,24 @@ func Drift(in Input) []*DriftItem {
 		}
 	}
 	return detectDrift(in, work)
+}
+
+// takenDrift reports, as unmanaged, the resources no record owns that have
+// the name of one the stack would create (TakenIsDrift), except those the
+// drift found already.
+func takenDrift(found []*DriftItem, work map[string]*planned) []*DriftItem {
+	seen := map[string]bool{}
+	for _, d := range found {
+		seen[d.ID] = true
+	}
+	var out []*DriftItem
+	for _, addr := range slices.Sorted(maps.Keys(work)) {
+		t := work[addr].taken
+		if t == nil || seen[t.ID] {
+			continue
+		}
+		seen[t.ID] = true
+		out = append(out, &DriftItem{Addr: t.Addr, Kind: t.Kind, ID: t.ID, Class: DriftUnmanaged, Name: t.Name, VDC: t.Scope})
+	}
+	return out
 }

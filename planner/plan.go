@@ -57,6 +57,7 @@ const (
 	ReasonReplaceRequested   = "replace_because_requested"
 	ReasonFailed             = "replace_because_failed"
 	ReasonRewire             = "update_because_backend_replaced"
+	ReasonIncomplete         = "update_because_create_incomplete"
 )
 
 // A FieldChange is one property's before and after.
@@ -98,6 +99,11 @@ type Change struct {
 	// Implicit changes are of resources the planner derives, not declared
 	// in the stack (the tags instances name); After holds their inputs.
 	Implicit bool `json:"implicit,omitempty"`
+	// Hidden holds the values of the properties After shows as
+	// "(sensitive)" because they come from sensitive variables (a cpu, a
+	// count of disks): preflight and pricing read them through Values. It
+	// is never written out.
+	Hidden map[string]any `json:"-"`
 	// CreateBeforeDestroy replacements create the new resource first (named
 	// TempName while the old one holds the name) and delete the old one,
 	// recorded meanwhile at Addr+state.ReplacedSuffix, after.
@@ -294,4 +300,20 @@ func CheckFresh(p *Document, snap *state.Snapshot) error {
 		return fmt.Errorf("%w: the state moved from serial %d to %d since the plan was made; plan again", ErrStalePlan, p.Serial, snap.Meta.Serial)
 	}
 	return nil
+}
+
+// Values returns After with the sensitive values it hides: what preflight
+// and pricing check. Nothing derived from it may show a hidden value.
+func (c *Change) Values() map[string]any {
+	if len(c.Hidden) == 0 {
+		return c.After
+	}
+	out := make(map[string]any, len(c.After))
+	for k, v := range c.After {
+		out[k] = v
+	}
+	for k, v := range c.Hidden {
+		out[k] = v
+	}
+	return out
 }

@@ -39,6 +39,10 @@ type Input struct {
 	// Reads are the stack's data sources and other stacks' outputs as read
 	// now (nil: the stack reads none).
 	Reads *Reads
+	// TakenIsDrift (drift): a resource no record owns that has the name of
+	// one the stack would create (removed from the state with state rm) is
+	// reported as unmanaged drift instead of refused with a NameTakenError.
+	TakenIsDrift bool
 }
 
 // A ProtectError lists protected resources the plan would replace or delete.
@@ -56,6 +60,9 @@ type planned struct {
 	outputs  map[string]any // known outputs (live or recorded)
 	resource *spec.Resource
 	obs      *resources.Observation // what the cloud (or the record) has now; nil for a create
+	// taken is the resource no record owns that has this one's name
+	// (TakenIsDrift).
+	taken *NameTakenError
 }
 
 // Plan decides what must happen. It does no I/O.
@@ -192,6 +199,7 @@ func Plan(in Input) (*Document, error) {
 	sortChanges(p.Changes)
 	if in.Live != nil {
 		p.Drift = detectDrift(in, work)
+		p.Drift = append(p.Drift, takenDrift(p.Drift, work)...)
 		if in.Reads != nil {
 			p.Drift = append(p.Drift, readDrift(in.Reads.Changed)...)
 		}
@@ -258,9 +266,12 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 		if rec != nil {
 			c.Reason, c.ID = ReasonMissing, ""
 		}
-		c.After = redact(desired, secrets, s.SensitiveProperties(r))
+		c.After, c.Hidden = redact(desired, secrets, s.SensitiveProperties(r))
 		if err := nameTaken(in, kind, addr, desired); err != nil {
-			return nil, err
+			if !in.TakenIsDrift {
+				return nil, err
+			}
+			pl.taken = err
 		}
 		return pl, nil
 	}
@@ -274,7 +285,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 	if obs == nil {
 		c.Action, c.Reason = Create, ReasonDeletedOutside
 		c.Detail = fmt.Sprintf("%s %s no longer exists in the cloud", r.Kind, rec.ID)
-		c.After = redact(desired, secrets, s.SensitiveProperties(r))
+		c.After, c.Hidden = redact(desired, secrets, s.SensitiveProperties(r))
 		return pl, nil
 	}
 	pl.outputs, pl.obs = obs.Outputs, obs
@@ -331,7 +342,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 	case failed:
 		c.Action, c.Reason, c.Fields = Replace, ReasonFailed, nil
 		c.Detail = fmt.Sprintf("%s %s failed in the cloud (its create task ended in error): deleted and created again", r.Kind, rec.ID)
-		c.After = redact(desired, secrets, sens)
+		c.After, c.Hidden = redact(desired, secrets, sens)
 	case len(immutable) > 0 || requested:
 		c.Action, c.Reason = Replace, ReasonReplaceImmutable
 		c.Detail = replaceDetail(kind, immutable, desired, obs.Attrs)
@@ -343,7 +354,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 		if requested {
 			c.Reason, c.Detail = ReasonReplaceRequested, "--replace "+addr
 		}
-		c.After = redact(desired, secrets, sens)
+		c.After, c.Hidden = redact(desired, secrets, sens)
 		if r.CreateBeforeDestroy || resources.CreatesFirst(kind) {
 			if err := createFirst(c, kind, desired, obs); err != nil {
 				return nil, fmt.Errorf("%s: create_before_destroy: %w", addr, err)
@@ -351,6 +362,9 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 		}
 	case len(c.Fields) > 0:
 		c.Action, c.Reason = Update, ReasonUpdate
+		if rec.Incomplete {
+			c.Reason = ReasonIncomplete
+		}
 		var actions []string
 		for _, fc := range c.Fields {
 			if fc.Update != resources.RecordOnly && !slices.Contains(actions, fc.Update) {
@@ -358,7 +372,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 			}
 		}
 		c.Detail = "in place: " + strings.Join(actions, ", ")
-		c.After = redact(desired, secrets, sens) // what preflight and pricing look at
+		c.After, c.Hidden = redact(desired, secrets, sens) // what preflight and pricing look at
 	default:
 		c.Action = NoOp
 	}
@@ -526,7 +540,7 @@ func (e *NameTakenError) Error() string {
 	return fmt.Sprintf("%s: a %s named %q already exists%s (%s) and no state record owns it; adopt it with: cdstack import %s %s", e.Addr, e.Kind, e.Name, where, e.ID, e.Addr, e.ID)
 }
 
-func nameTaken(in Input, kind resources.Kind, addr string, desired resources.Inputs) error {
+func nameTaken(in Input, kind resources.Kind, addr string, desired resources.Inputs) *NameTakenError {
 	if in.Live == nil || spec.HasUnknown(map[string]any(desired)) {
 		return nil
 	}
@@ -564,19 +578,27 @@ func details(field string, before, after any) []Detail {
 }
 
 // redact returns desired with sensitive fields, and the properties that
-// come from sensitive variables, shown as (sensitive).
-func redact(desired resources.Inputs, secrets map[string]string, sens map[string]bool) map[string]any {
+// come from sensitive variables, shown as (sensitive); and the values of
+// the latter that are not secrets (a cpu from a sensitive variable), which
+// preflight and pricing need (Change.Hidden).
+func redact(desired resources.Inputs, secrets map[string]string, sens map[string]bool) (after, hidden map[string]any) {
 	out := map[string]any{}
 	for k, v := range desired {
 		out[k] = v
 		if sens[k] {
 			out[k] = "(sensitive)"
+			if _, secret := secrets[k]; !secret && v != nil {
+				if hidden == nil {
+					hidden = map[string]any{}
+				}
+				hidden[k] = v // a number, a list: checked, never shown
+			}
 		}
 	}
 	for k := range secrets {
 		out[k] = "(sensitive)"
 	}
-	return out
+	return out, hidden
 }
 
 // SecretText is the text a sensitive value is hashed as.

@@ -94,7 +94,7 @@ func (c *checker) publicAddresses() {
 		}
 	}
 	for _, ch := range c.p.Changes {
-		in := resources.Inputs(ch.After)
+		in := resources.Inputs(ch.Values())
 		switch {
 		case ch.Kind == "public_network" && (ch.Action == planner.Create || ch.Action == planner.Replace):
 			p := get(key(in["vdc"]))
@@ -126,7 +126,7 @@ func (c *checker) publicAddresses() {
 		}
 	}
 	for _, p := range pools {
-		if p.built != nil && p.supply == usable(resources.Inputs(p.built.After).Int("ip_count")) {
+		if p.built != nil && p.supply == usable(resources.Inputs(p.built.Values()).Int("ip_count")) {
 			p.name = p.built.Addr
 		}
 		c.settle(p, "public_ip", "a public address")
@@ -149,7 +149,7 @@ func (c *checker) pendingVdc(ch *planner.Change) string {
 // publicTaker counts what an instance change takes from or gives back to
 // its VDC's public addresses.
 func (c *checker) publicTaker(ch *planner.Change, get func(string) *pool) {
-	in := resources.Inputs(ch.After)
+	in := resources.Inputs(ch.Values())
 	rec := c.snap.Resources[ch.Addr]
 	had := rec != nil && !rec.Missing && (resources.Inputs(rec.Outputs).String("public_ip") != "" || resources.Inputs(rec.Inputs).String("public_ip") != "")
 	wants := in["public_ip"] != nil && in.String("public_ip") != ""
@@ -188,7 +188,7 @@ func (c *checker) privateAddresses() {
 		}
 	}
 	for _, ch := range c.p.Changes {
-		in := resources.Inputs(ch.After)
+		in := resources.Inputs(ch.Values())
 		if ch.Kind == "private_network" && (ch.Action == planner.Create || ch.Action == planner.Replace) && spec.Known(in["mask"]) {
 			pools[idOf(ch.Addr)] = &pool{name: ch.Addr, supply: usable(1 << (32 - in.Int("mask"))), builders: []string{ch.Addr}}
 		}
@@ -207,7 +207,7 @@ func (c *checker) privateAddresses() {
 		if ch.Action == planner.Update && !changedFields(ch)("private_ips") {
 			continue
 		}
-		for _, m := range resources.Inputs(ch.After).Maps("private_ips") {
+		for _, m := range resources.Inputs(ch.Values()).Maps("private_ips") {
 			k := key(m["network"])
 			if p := pools[k]; p != nil && !slices.Contains(before, k) {
 				p.takers = append(p.takers, ch)
@@ -270,7 +270,7 @@ func (c *checker) shortage(p *pool, need int, what string) string {
 	if p.built == nil || p.name != p.built.Addr {
 		return msg
 	}
-	size := resources.Inputs(p.built.After).Int("ip_count")
+	size := resources.Inputs(p.built.Values()).Int("ip_count")
 	msg += fmt.Sprintf(" (ip_count %d is a /%d with %d usable address%s)", size, 32-log2(size), usable(size), map[bool]string{true: "", false: "es"}[usable(size) == 1])
 	for _, n := range IPCounts {
 		if usable(n)+len(p.freers) >= need {

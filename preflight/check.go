@@ -80,6 +80,10 @@ type checker struct {
 func (c *checker) problem(ch *planner.Change, format string, path []string, args ...any) {
 	pos, where := c.at(ch, path)
 	msg := fmt.Sprintf(format, args...)
+	if hidesAny(ch, args) {
+		// The message would show a value of a sensitive variable.
+		msg = "the catalogue refuses this value, which comes from a sensitive variable (not shown); check it against the catalogue (cdstack api DescribeAvailableResource)"
+	}
 	key := where + "\x00" + msg
 	if c.seen[key] {
 		return
@@ -123,7 +127,7 @@ func (c *checker) at(ch *planner.Change, path []string) (spec.Pos, string) {
 }
 
 func (c *checker) instance(ch *planner.Change, region string, cat *cloud.AvailableResource) {
-	in := resources.Inputs(ch.After)
+	in := resources.Inputs(ch.Values())
 	changed := changedFields(ch)
 	if ch.Action != planner.Update && in.String("password") == "" {
 		c.problem(ch, "CreateInstance needs a password (at least 8 characters, letters and digits); use a sensitive variable", []string{"password"})
@@ -221,7 +225,7 @@ func hasImage(g cloud.ImageGoods, id string) bool {
 }
 
 func (c *checker) publicNetwork(ch *planner.Change, region string, cat *cloud.AvailableResource) {
-	in := resources.Inputs(ch.After)
+	in := resources.Inputs(ch.Values())
 	if !spec.Known(in["bandwidth_type"]) {
 		return
 	}
@@ -288,4 +292,18 @@ func changedFields(ch *planner.Change) func(string) bool {
 		set[f.Path] = true
 	}
 	return func(name string) bool { return set[name] }
+}
+
+// hidesAny reports whether one of args shows a value ch hides (one that
+// comes from a sensitive variable).
+func hidesAny(ch *planner.Change, args []any) bool {
+	for _, h := range ch.Hidden {
+		hv := fmt.Sprint(h)
+		for _, a := range args {
+			if s := fmt.Sprint(a); s == hv || strings.Contains(s, hv) && len(hv) > 3 {
+				return true
+			}
+		}
+	}
+	return false
 }

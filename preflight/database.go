@@ -72,7 +72,7 @@ func (c *checker) database(ch *planner.Change, region string) {
 	if product == "" || cfg == nil {
 		return
 	}
-	in := resources.Inputs(ch.After)
+	in := resources.Inputs(ch.Values())
 	changed := changedFields(ch)
 	if !spec.Known(in["version"]) {
 		return

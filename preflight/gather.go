@@ -85,7 +85,7 @@ func Gather(ctx context.Context, c *cloud.Client, p *planner.Document, snap *sta
 			continue
 		}
 		buys = true
-		in := resources.Inputs(ch.After)
+		in := resources.Inputs(ch.Values())
 		region := regionOf(p, ch, snap, live)
 		if region != "" {
 			regions[region] = true
@@ -147,7 +147,7 @@ func Gather(ctx context.Context, c *cloud.Client, p *planner.Document, snap *sta
 // regionOf is the region a change builds in: its own region property, or
 // its VDC's.
 func regionOf(p *planner.Document, ch *planner.Change, snap *state.Snapshot, live *resources.Live) string {
-	in := resources.Inputs(ch.After)
+	in := resources.Inputs(ch.Values())
 	if r := in["region"]; spec.Known(r) && in.String("region") != "" {
 		return in.String("region")
 	}

@@ -55,7 +55,7 @@ var forbiddenPorts = []int{22, 1080, 9100, 9101}
 // loadBalancer checks a load balancer against the region's catalogue and
 // its listeners against the document's rules.
 func (c *checker) loadBalancer(ch *planner.Change, region string) {
-	in := resources.Inputs(ch.After)
+	in := resources.Inputs(ch.Values())
 	changed := changedFields(ch)
 	if c.f.LBZones != nil && (changed("cpu") || changed("ram") || ch.Action != planner.Update) {
 		sizes, sold := c.f.LBSizes[region]
@@ -102,7 +102,7 @@ func (c *checker) loadBalancer(ch *planner.Change, region string) {
 // lbPublicTaker counts the addresses a load balancer with a public network
 // takes from (or gives back to) its VDC's public addresses: 3 each.
 func (c *checker) lbPublicTaker(ch *planner.Change, get func(string) *pool) {
-	in := resources.Inputs(ch.After)
+	in := resources.Inputs(ch.Values())
 	rec := c.snap.Resources[ch.Addr]
 	had := rec != nil && !rec.Missing && resources.Inputs(rec.Inputs).String("public_network") != ""
 	wants := in["public_network"] != nil && in.String("public_network") != ""
@@ -138,7 +138,7 @@ func (c *checker) lbPrivateTakers(pools map[string]*pool) {
 		if ch.Kind != "load_balancer" || ch.Action != planner.Create && ch.Action != planner.Replace {
 			continue
 		}
-		if p := pools[key(resources.Inputs(ch.After)["network"])]; p != nil {
+		if p := pools[key(resources.Inputs(ch.Values())["network"])]; p != nil {
 			p.takers = append(p.takers, ch)
 		}
 	}

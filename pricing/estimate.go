@@ -41,9 +41,19 @@ func Estimate(ctx context.Context, c *cloud.Client, p *planner.Document, snap *s
 	for _, ch := range p.Changes {
 		changing[ch.Addr] = ch.Action == planner.Update || ch.Action == planner.Replace
 	}
+	// The changes are at the addresses moved: records are priced there, so a
+	// moved resource that also changes is not priced as new.
+	movedTo := map[string]string{}
+	for _, m := range p.Moves {
+		movedTo[m.From] = m.To
+	}
 	now := map[string]float64{}
-	for _, addr := range snap.Addresses() {
-		rec := snap.Resources[addr]
+	for _, recAddr := range snap.Addresses() {
+		rec := snap.Resources[recAddr]
+		addr := recAddr
+		if to, ok := movedTo[recAddr]; ok {
+			addr = to
+		}
 		if !rec.Missing && unpriced(rec.Kind) != "" {
 			sum.NotPriced = append(sum.NotPriced, addr)
 		}
@@ -144,7 +154,7 @@ func (pr *pricer) change(ctx context.Context, ch *planner.Change, before float64
 	cost := &planner.Cost{Before: round(before)}
 	switch ch.Action {
 	case planner.Create, planner.Update, planner.Replace:
-		after, usage, err := pr.monthly(ctx, ch.Kind, ch.After)
+		after, usage, err := pr.monthly(ctx, ch.Kind, ch.Values())
 		if err != nil {
 			return nil, err
 		}

@@ -30,6 +30,7 @@ func (s *Stack) check(d *diag) {
 		s.checkIgnoreChanges(r, path, d)
 		checkSecurityGroup(r, path, d)
 		s.checkGroupInterfaces(r, path, d)
+		s.checkRefused(r, path, d)
 		if pw := r.Properties.Get("password"); r.Kind == "instance" && pw != nil && pw.Kind == String && pw.Tmpl == nil {
 			d.warnf(pw.Pos, path+".properties.password", "the password is written in the stack file; use a sensitive variable: password: ${var.admin_password}")
 		}
@@ -156,8 +157,8 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 			d.errorf(ref.Pos, path, "resource %q refers to itself in %s", from.Name, ref)
 			return
 		}
-		if _, ok := attrType(target.Kind, ref.Attr); !ok && slices.Contains(Kinds, target.Kind) {
-			d.errorf(ref.Pos, path, "%s %q has no attribute %q in %s; it has %s", target.Kind, target.Name, ref.Attr, ref, strings.Join(attrNames(target.Kind), ", "))
+		if _, ok := attrType(target.Kind, ref.Attr); !ok && (slices.Contains(Kinds, target.Kind) || Exports[target.Kind] != nil) {
+			d.errorf(ref.Pos, path, "%s %q has no attribute %q in %s%s", target.Kind, target.Name, ref.Attr, ref, attrHint(ref.Attr, attrNames(target.Kind)))
 		} else {
 			s.checkSubscripts(ref, path, d)
 		}
@@ -174,6 +175,16 @@ func (s *Stack) checkRef(ref *Ref, from *Resource, path string, d *diag) {
 			d.errorf(ref.Pos, path, "%s is out of range: %q has %d instance(s)", ref, target.Name, target.Count)
 		}
 	}
+}
+
+// attrHint ends the message of an unknown attribute: the nearest name, if
+// one is near (one edit in a short name, two in a longer one), and the
+// names there are.
+func attrHint(attr string, names []string) string {
+	if near := suggest.Closest(attr, names, min(2, max(1, len(attr)/3))); near != "" {
+		return fmt.Sprintf("; did you mean %q? It has %s", near, strings.Join(names, ", "))
+	}
+	return "; it has " + strings.Join(names, ", ")
 }
 
 func (s *Stack) checkDependsOn(r *Resource, path string, d *diag) {
@@ -279,9 +290,37 @@ func maskSensitive(msg, secret string) string {
 		}
 	}
 	if secret != "" {
-		msg = strings.ReplaceAll(msg, secret, "(sensitive)")
+		msg = maskAll(msg, secret)
 	}
 	return msg
+}
+
+// maskAll replaces secret in msg by (sensitive): every occurrence, but a
+// number only where it stands alone (a secret 3 is not the 3 of 32 in a
+// list of allowed values, and masking that would both garble the list and
+// show the value by its place).
+func maskAll(msg, secret string) string {
+	if _, err := strconv.ParseFloat(secret, 64); err != nil {
+		return strings.ReplaceAll(msg, secret, "(sensitive)")
+	}
+	digit := func(b byte) bool { return b >= '0' && b <= '9' }
+	var b strings.Builder
+	for i := 0; i < len(msg); {
+		j := strings.Index(msg[i:], secret)
+		if j < 0 {
+			b.WriteString(msg[i:])
+			break
+		}
+		at, end := i+j, i+j+len(secret)
+		b.WriteString(msg[i:at])
+		if (at == 0 || !digit(msg[at-1])) && (end == len(msg) || !digit(msg[end])) {
+			b.WriteString("(sensitive)")
+		} else {
+			b.WriteString(secret) // part of another number
+		}
+		i = end
+	}
+	return b.String()
 }
 
 // docBuilder makes the JSON document the schema sees.

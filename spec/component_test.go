@@ -267,7 +267,7 @@ data:
 resources:
   web:
     kind: instance
-    properties: {vdc: "${data.net.id}", name: web, instance_type: Standard, cpu: 1, ram: 2, image: "${data.img.id}", password: x}
+    properties: {vdc: "${data.net.id}", name: web, instance_type: Standard, cpu: 1, ram: 2, image: "${data.img.id}"}
 outputs:
   image: "${data.img.os_type}"
 `

@@ -177,7 +177,7 @@ func (s *Stack) checkExternalRef(ref *Ref, path string, d *diag) {
 			return // the kind is reported on its own
 		}
 		if _, ok := dataAttrType(ds.Kind, ref.Attr); !ok {
-			d.errorf(ref.Pos, path, "data source %q (%s) has no attribute %q in %s; it has %s", ds.Name, ds.Kind, ref.Attr, ref, strings.Join(DataAttrs(ds.Kind), ", "))
+			d.errorf(ref.Pos, path, "data source %q (%s) has no attribute %q in %s%s", ds.Name, ds.Kind, ref.Attr, ref, attrHint(ref.Attr, DataAttrs(ds.Kind)))
 		}
 	case ref.Stack != "":
 		if _, ok := s.Stacks[ref.Stack]; !ok {

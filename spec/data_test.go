@@ -11,7 +11,7 @@ import (
 // the cloud, each at its place in the file.
 func TestDataAndStacksChecks(t *testing.T) {
 	const vm = "  web: {kind: instance, properties: {vdc: \"${data.net.id}\", name: w, instance_type: Standard, cpu: 2, ram: 4, image: \"${data.img.id}\", password: \"${var.pw}\"}}\n"
-	const vars = "variables:\n  pw: {default: x, sensitive: true}\n"
+	const vars = "variables:\n  pw: {default: Data-Passw0rd, sensitive: true}\n"
 	tests := map[string]struct {
 		src  string
 		want []string

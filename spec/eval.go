@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -234,6 +235,29 @@ func (s *Stack) SensitiveProperties(r *Resource) map[string]bool {
 		}
 	}
 	return out
+}
+
+// SensitiveValue reports whether v shows a secret: it refers to a
+// sensitive variable, to a sensitive property of a resource (a password,
+// a private key), or to a property whose value comes from a sensitive
+// variable. An output made from it is shown as (sensitive).
+func (s *Stack) SensitiveValue(v *Value) bool {
+	for _, ref := range v.Refs() {
+		if vr, ok := s.Variables[ref.Var]; ref.Var != "" && ok && vr.Sensitive {
+			return true
+		}
+		if !ref.IsResource() {
+			continue
+		}
+		target := s.Resources[ref.Addr]
+		if target == nil {
+			continue
+		}
+		if slices.Contains(SensitiveProperties[target.Kind], ref.Attr) || s.SensitiveProperties(target)[ref.Attr] {
+			return true
+		}
+	}
+	return false
 }
 
 // CheckAddress says what is wrong with addr as an address of a state

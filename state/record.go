@@ -26,9 +26,13 @@ type Record struct {
 	// Failed marks a resource whose create task ended in error although the
 	// service keeps it (an instance listed as "error"): the next plan
 	// replaces it.
-	Failed    bool      `json:"failed,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Failed bool `json:"failed,omitempty"`
+	// Incomplete marks a resource whose create made it but a follow-up call
+	// of the create failed (a rule, an account): Inputs hold what the cloud
+	// showed afterwards, and the next plan's update finishes the job.
+	Incomplete bool      `json:"incomplete,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // ReplacedSuffix ends the address under which the old resource of a

@@ -62,6 +62,7 @@ var reasonText = map[string]string{
 	planner.ReasonReplaceRequested:   "its replacement was requested",
 	planner.ReasonFailed:             "it failed in the cloud",
 	planner.ReasonRewire:             "a backend instance is replaced",
+	planner.ReasonIncomplete:         "its create failed part-way; this finishes it",
 }
 
 // shown reports whether a change appears in a plan: every action, and
@@ -241,7 +242,15 @@ func DriftText(w io.Writer, items []*planner.DriftItem, st Style) {
 				fmt.Fprintf(w, "    ~ %s: %s → %s\n", f.Path, Value(f.Before), Value(f.After)) // recorded → live, as plan shows a change
 			}
 		case planner.DriftUnmanaged:
-			fmt.Fprintf(w, "%s %s %s %q (in VDC %s): not managed by this stack\n", st.paint("36", "?"), d.Kind, d.ID, d.Name, d.VDC)
+			where := ""
+			if d.VDC != "" {
+				where = " (in VDC " + d.VDC + ")"
+			}
+			fmt.Fprintf(w, "%s %s %s %q%s: not managed by this stack\n", st.paint("36", "?"), d.Kind, d.ID, d.Name, where)
+			if d.Addr != "" {
+				// Its name is one the stack would create (removed with state rm).
+				fmt.Fprintf(w, "    # %s would take its name; adopt it with: cdstack import %s %s\n", d.Addr, d.Addr, d.ID)
+			}
 		case planner.DriftRead:
 			readDriftLine(w, d, st)
 		}
