@@ -46,6 +46,7 @@ type Client struct {
 	tasks         taskLearning
 	instances     coalescer[*Instance]
 	listings      vdcListings
+	vdcViews      coalescer[[]Vdc] // VDC listings for waits (listing_watch.go)
 	catalog       *catalogCache
 }
 
@@ -102,6 +103,8 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.describeInstancesByID}
 	c.listings.coalescer = coalescer[[]Instance]{max: instanceBatch, linger: listingLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCInstances}
+	c.vdcViews = coalescer[[]Vdc]{max: instanceBatch, linger: listingLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCViews}
 	for _, o := range opts {
 		o(c)
 	}

@@ -162,15 +162,32 @@ type WaitConfig struct {
 	// the looks of waits begun at different moments coincide (and Ready
 	// answers them with one request).
 	Align time.Duration
-	// Ready, if set, is asked at each look before the task: while it says
-	// the task's resource has not settled, the task is not asked (the look
-	// counts as one that saw it running). An error from it is ignored: the
-	// task is asked.
-	Ready func(ctx context.Context) (bool, error)
+	// Sight, if set, is asked at each look before the task: what a listing
+	// shows of the change (see Sighting). While it says Busy, the task is
+	// not asked (the look counts as one that saw it running); when it says
+	// Done, the wait ends as if the task had been seen FINISH, without
+	// asking it. An error from it is ignored: the task is asked.
+	Sight func(ctx context.Context) (Sighting, error)
 	// Probe, when sooner than the first look, adds one look then; the
 	// schedule goes on as if it had not happened (a look at a fraction of
 	// a cached duration: the cloud may have become faster).
 	Probe time.Duration
+	// action is the action that started the task, when known (set by
+	// Client.WaitTask): a watch for another action's task only says when
+	// to ask the task.
+	action string
+}
+
+// A Sighting is what a listing shows of the resource a task changes.
+// Neither Busy nor Done: the listing cannot tell, the task is asked.
+type Sighting struct {
+	// Busy: listed in a transitional status (creating, deleting, …).
+	Busy bool
+	// Done: the change shows as finished (a created resource listed in a
+	// steady status, a deleted one gone), which only a task that succeeded
+	// leaves; ResourceID names the resource, as the task would.
+	Done       bool
+	ResourceID string
 }
 
 // A WaitOption changes a WaitConfig.
@@ -271,15 +288,17 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 	if cfg.Probe > 0 && cfg.Probe < next {
 		next, resume = cfg.Probe, next
 	}
-	// askTask says whether a look asks the task: always, unless Ready says
-	// its resource has not settled yet (a Ready that cannot tell is no
-	// reason not to ask).
-	askTask := func() bool {
-		if cfg.Ready == nil {
-			return true
+	// sight is what the listing shows at a look (nothing, without Sight or
+	// when it fails: a listing that cannot tell is no reason not to ask).
+	sight := func() Sighting {
+		if cfg.Sight == nil {
+			return Sighting{}
 		}
-		ready, err := cfg.Ready(ctx)
-		return err != nil || ready
+		s, err := cfg.Sight(ctx)
+		if err != nil {
+			return Sighting{}
+		}
+		return s
 	}
 	expect := cfg.Expect
 	var expected time.Time // when Expect said the task should end
@@ -311,10 +330,21 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 				}
 			}
 		}
-		// A look: the task, unless Ready says its resource has not settled
-		// (then the look saw it running).
+		// A look: the task, unless the listing says its resource has not
+		// settled (then the look saw it running) or shows the change done.
 		status, waited := TaskDoing, cfg.Clock.Now().Sub(start)
-		if askTask() {
+		switch s := sight(); {
+		case s.Done:
+			t := &Task{ID: taskID, Status: TaskFinish, ResourceID: s.ResourceID, TaskType: cfg.action,
+				LastRunning: lastRunning, Settled: waited, Seen: cfg.Clock.Now()}
+			if s.ResourceID != "" {
+				t.ResourceIDs = []string{s.ResourceID}
+			}
+			if cfg.OnPoll != nil {
+				cfg.OnPoll(*t)
+			}
+			return t, nil
+		case !s.Busy:
 			t, err := d.DescribeTask(ctx, taskID)
 			if err != nil {
 				return nil, &WaitError{What: "task " + taskID, Err: err}

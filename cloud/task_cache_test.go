@@ -76,7 +76,7 @@ func TestEstimatePlansFromEarlierRuns(t *testing.T) {
 		t.Errorf("one known duration: %s, %s", first, step)
 	}
 	if first, _, _, src := (&estimate{}).plan(); first != 0 || src != fromNothing {
-		t.Errorf("nothing known: first look %s", first)
+		t.Errorf("nothing known, no prior: first look %s", first)
 	}
 }
 
@@ -149,20 +149,20 @@ func TestWaitTaskStepsAfterTheFirstLook(t *testing.T) {
 	}
 }
 
-// Ready keeps the task from being asked until it says so; Align puts the
+// Sight keeps the task from being asked while it says Busy; Align puts the
 // looks on a grid.
-func TestWaitTaskAsksTheTaskWhenReady(t *testing.T) {
+func TestWaitTaskAsksTheTaskWhenTheListingCannotTell(t *testing.T) {
 	clk := NewFakeClock(time.Unix(0, 30*int64(time.Millisecond)))
 	d := &scriptedTasks{statuses: []TaskStatus{TaskFinish}}
 	readies := 0
 	_, err := WaitTask(context.Background(), d, "t", WaitClock(clk), func(c *WaitConfig) {
 		c.Align = 100 * time.Millisecond
-		c.Ready = func(context.Context) (bool, error) {
+		c.Sight = func(context.Context) (Sighting, error) {
 			readies++
 			if readies == 2 {
-				return false, errors.New("listing failed") // asks the task: it is done
+				return Sighting{Busy: true}, errors.New("listing failed") // asks the task: it is done
 			}
-			return false, nil
+			return Sighting{Busy: true}, nil
 		}
 	})
 	if err != nil {
