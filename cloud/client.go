@@ -46,7 +46,9 @@ type Client struct {
 	tasks         taskLearning
 	instances     coalescer[*Instance]
 	listings      vdcListings
-	vdcViews      coalescer[[]Vdc] // VDC listings for waits (listing_watch.go)
+	vdcViews      coalescer[[]Vdc]                   // VDC listings for waits (listing_watch.go)
+	nsgAttributes coalescer[groupRead[NSGAttribute]] // nsg_share.go
+	nsgMembers    coalescer[groupRead[NSGMembers]]
 	catalog       *catalogCache
 }
 
@@ -105,6 +107,10 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCInstances}
 	c.vdcViews = coalescer[[]Vdc]{max: instanceBatch, linger: listingLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCViews}
+	c.nsgAttributes = coalescer[groupRead[NSGAttribute]]{max: instanceBatch, linger: groupLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: groupReads(c.describeNSGAttribute)}
+	c.nsgMembers = coalescer[groupRead[NSGMembers]]{max: instanceBatch, linger: groupLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: groupReads(c.describeNSGMembers)}
 	for _, o := range opts {
 		o(c)
 	}

@@ -384,15 +384,25 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 // WaitUntil polls probe on WaitTask's schedule until it reports done, the
 // timeout passes or ctx ends. It waits on a change that answered no TaskId
 // (DeletePublicNetwork deletes in the background); what names the change
-// in errors.
+// in errors. Its probes read what concurrent readers share (a VDC's
+// listing, a security group's members or rules), so every such wait looks
+// on one schedule (no per-wait scale) on a grid (untilGrid): waits begun
+// together look together, and one request answers them all.
 func (c *Client) WaitUntil(ctx context.Context, what string, probe func(context.Context) (bool, error), opts ...WaitOption) error {
-	_, err := WaitTask(ctx, probeDescriber(probe), what, append([]WaitOption{WaitClock(c.clock)}, opts...)...)
+	shared := func(cfg *WaitConfig) {
+		cfg.Rand = func() float64 { return 1 - 1e-9 } // scale 1
+		cfg.Align = untilGrid
+	}
+	_, err := WaitTask(ctx, probeDescriber(probe), what, append([]WaitOption{WaitClock(c.clock), shared}, opts...)...)
 	var we *WaitError
 	if errors.As(err, &we) {
 		we.What = what
 	}
 	return err
 }
+
+// untilGrid is the grid WaitUntil's looks fall on.
+const untilGrid = 50 * time.Millisecond
 
 // probeDescriber shows a probe as a task: DOING until it says done.
 type probeDescriber func(context.Context) (bool, error)
