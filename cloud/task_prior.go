@@ -46,6 +46,11 @@ var taskPriors = map[string]time.Duration{
 	"ModifySecurityGroupRulePriority": settledAtOnce, "JoinSecurityGroup": settledAtOnce, "LeaveSecurityGroup": settledAtOnce,
 }
 
+// untilPrior is the prior of a change answered without a task (WaitUntil:
+// a public network deleted in the background, security group rules and
+// members taking effect): the emulator's TaskLatency, 1 s, as for tasks.
+const untilPrior = defaultPrior
+
 // settledAtOnce is the prior of a task the service answers already
 // finished: a look soon after the answer.
 const settledAtOnce = 50 * time.Millisecond
