@@ -49,6 +49,7 @@ type Client struct {
 	vdcViews      coalescer[[]Vdc]                   // VDC listings for waits (listing_watch.go)
 	nsgAttributes coalescer[groupRead[NSGAttribute]] // nsg_share.go
 	nsgMembers    coalescer[groupRead[NSGMembers]]
+	dbListings    coalescer[[]DBInstance] // database listings for waits (listing_watch.go)
 	catalog       *catalogCache
 }
 
@@ -107,6 +108,8 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCInstances}
 	c.vdcViews = coalescer[[]Vdc]{max: instanceBatch, linger: listingLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCViews}
+	c.dbListings = coalescer[[]DBInstance]{max: instanceBatch, linger: listingLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listProducts}
 	c.nsgAttributes = coalescer[groupRead[NSGAttribute]]{max: instanceBatch, linger: groupLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: groupReads(c.describeNSGAttribute)}
 	c.nsgMembers = coalescer[groupRead[NSGMembers]]{max: instanceBatch, linger: groupLinger,

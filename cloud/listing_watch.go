@@ -77,12 +77,21 @@ func watch(action string, see func(context.Context) (Sighting, error)) WaitOptio
 		cfg.Align = min(max(cfg.FirstPoll/40, 25*time.Millisecond), time.Second)
 		cfg.Sight = func(ctx context.Context) (Sighting, error) {
 			s, err := see(ctx)
-			if s.Done && cfg.action != action {
+			if s.Done && !sameAction(cfg.action, action) {
 				s = Sighting{} // another action's task: ask it
 			}
 			return s, err
 		}
 	}
+}
+
+// sameAction reports whether the action that started a task (a product's
+// as "mysql/CreateDBInstance") is action.
+func sameAction(started, action string) bool {
+	if i := strings.LastIndex(started, "/"); i >= 0 {
+		started = started[i+1:]
+	}
+	return started == action
 }
 
 // steadyStatus reports whether a VDC's or a network's status is the one
@@ -226,6 +235,64 @@ func (c *Client) WatchNetwork(vdc string, public bool, name, id string, deleting
 			for _, p := range v.PrivateNetwork {
 				items = append(items, listedItem{ID: p.PrivateID, Name: p.Name, State: networkState(p.Status)})
 			}
+		}
+		return sight(items, name, id, deleting), nil
+	})
+}
+
+// dbState reads a database's status: RUNNING is steady.
+func dbState(d DBInstance) listedState {
+	switch {
+	case d.Running():
+		return listedSteady
+	case busyStatus(d.Status) || strings.EqualFold(d.Status, "MODIFYING"):
+		return listedBusy
+	}
+	return listedOther
+}
+
+// listProducts answers the database watches: one listing per product
+// (DescribeDBInstances lists every region).
+func (c *Client) listProducts(ctx context.Context, keys []string) (map[string][]DBInstance, error) {
+	out := map[string][]DBInstance{}
+	for _, key := range keys {
+		rctx, product := unkeyed(ctx, key)
+		var list []DBInstance
+		var err error
+		switch product {
+		case "mysql":
+			list, err = c.MySQL().DescribeDBInstances(rctx, DescribeDBInstancesRequest{})
+		case "redis":
+			list, err = c.Redis().DescribeDBInstances(rctx, DescribeDBInstancesRequest{})
+		case "mongodb":
+			list, err = c.MongoDB().DescribeDBInstances(rctx, DescribeDBInstancesRequest{})
+		}
+		if err != nil {
+			return out, err
+		}
+		out[key] = list
+	}
+	return out, nil
+}
+
+// WatchDatabase makes a wait on the create of the database named name of
+// product (mysql, redis or mongodb), or with deleting the delete of
+// database id, look at the product's listing first (see the top of this
+// file): a database listed RUNNING says its create succeeded, one no
+// longer listed that its delete did.
+func (c *Client) WatchDatabase(product, name, id string, deleting bool) WaitOption {
+	action := "CreateDBInstance"
+	if deleting {
+		action = "DeleteDBInstance"
+	}
+	return watch(action, func(ctx context.Context) (Sighting, error) {
+		list, _, err := c.dbListings.get(ctx, keyed(ctx, product))
+		if err != nil {
+			return Sighting{}, err
+		}
+		items := make([]listedItem, 0, len(list))
+		for _, d := range list {
+			items = append(items, listedItem{ID: d.InstanceUUID, Name: d.InstanceName, State: dbState(d)})
 		}
 		return sight(items, name, id, deleting), nil
 	})

@@ -490,7 +490,8 @@ func (e *Executor) waiter(j *state.JournalEntry) resources.Waiter {
 // watch lets the wait on a create's or a delete's task look at the listing
 // its resource is in, shared with the other waits, before it asks its task
 // (see cloud/listing_watch.go): instances in their VDC's instance listing,
-// VDCs and their networks in the VDC listing.
+// VDCs and their networks in the VDC listing, databases in their
+// product's.
 func (e *Executor) watch(j *state.JournalEntry) []cloud.WaitOption {
 	if j.Scope == "" || j.Action != "create" && j.Action != "delete" {
 		return nil
@@ -507,6 +508,8 @@ func (e *Executor) watch(j *state.JournalEntry) []cloud.WaitOption {
 		return []cloud.WaitOption{e.client.WatchVdc(j.Scope, name, id, deleting)}
 	case "public_network", "private_network":
 		return []cloud.WaitOption{e.client.WatchNetwork(j.Scope, j.Kind == "public_network", name, id, deleting)}
+	case "mysql", "redis", "mongodb":
+		return []cloud.WaitOption{e.client.WatchDatabase(j.Kind, name, id, deleting)}
 	}
 	return nil
 }

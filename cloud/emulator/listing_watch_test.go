@@ -1,0 +1,68 @@
+package emulator
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/cdstack/cdstack/cloud"
+)
+
+// TestListingsSettleEveryKind: the waits on the creates and deletes of
+// VDCs, private and public networks and databases, each watching the
+// listing its resource is in, ask no task: a resource listed ok
+// (RUNNING) says its create succeeded, and which id it has (the task's),
+// one no longer listed that its delete did. Fake time (synctest).
+func TestListingsSettleEveryKind(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, err := New(Options{AccessKeys: map[string]string{testKey: testSecret}, Seed: 13, TaskLatency: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := must(cloud.New("http://127.0.0.1", cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret},
+			cloud.WithHTTPClient(&http.Client{Transport: handlerTransport{srv}}), cloud.WithLimiter(cloud.NewLimiter(0, 1))))
+		ctx := context.Background()
+		wait := func(what, task string, w cloud.WaitOption) string {
+			t.Helper()
+			before := srv.Calls()["DescribeTask"]
+			done, err := c.WaitTask(ctx, task, w)
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			if asked := srv.Calls()["DescribeTask"] - before; asked != 0 {
+				t.Errorf("%s: asked the task %d times, want none: the listing tells", what, asked)
+			}
+			if task := must(c.DescribeTask(ctx, task)); task.Status != cloud.TaskFinish || task.ResourceID != done.ResourceID {
+				t.Errorf("%s: the wait said %s; the task: %s %s", what, done.ResourceID, task.Status, task.ResourceID)
+			}
+			return done.ResourceID
+		}
+		vdc := wait("CreateVdc", must(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "every"})),
+			c.WatchVdc("CN_Beijing_A", "every", "", false))
+		lan := wait("CreatePrivateNetwork", must(c.CreatePrivateNetwork(ctx, cloud.CreatePrivateNetworkRequest{VdcID: vdc, Name: "lan", Type: "auto", Address: "10.0.0.0", Mask: "16"})),
+			c.WatchNetwork(vdc, false, "lan", "", false))
+		wan := wait("CreatePublicNetwork", must(c.CreatePublicNetwork(ctx, cloud.CreatePublicNetworkRequest{VdcID: vdc, Name: "wan", Type: "Bandwidth_BGP", BillingMethod: "Bandwidth", Qos: 5, IPNum: 4})),
+			c.WatchNetwork(vdc, true, "wan", "", false))
+
+		my := c.MySQL()
+		cfg := must(my.DescribeAvailableDBConfig(ctx, "CN_Beijing_A"))
+		arch, _ := cfg.Architecture("5.7", 0)
+		size, _ := cloud.FindSize(arch.Sizes(), 1, 2)
+		task, _, err := my.CreateDBInstance(ctx, cloud.CreateMySQLRequest{RegionID: "CN_Beijing_A", VdcID: vdc, BasePipeID: lan, InstanceName: "orders",
+			PaasGoodsID: int(size.PaasGoodsID), DiskType: "high_disk", DiskValue: 100, Password: "Passw0rd!"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := wait("mysql/CreateDBInstance", task, c.WatchDatabase("mysql", "orders", "", false))
+		wait("mysql/DeleteDBInstance", must(my.DeleteDBInstance(ctx, db)), c.WatchDatabase("mysql", "", db, true))
+		wait("DeletePrivateNetwork", must(c.DeletePrivateNetwork(ctx, cloud.PrivateNetworkRequest{PrivateID: lan})), c.WatchNetwork(vdc, false, "", lan, true))
+		if task := must(c.DeletePublicNetwork(ctx, cloud.PublicNetworkRequest{PublicID: wan})); task != "" {
+			wait("DeletePublicNetwork", task, c.WatchNetwork(vdc, true, "", wan, true))
+		} else if err := c.WaitUntil(ctx, "public network gone", func(ctx context.Context) (bool, error) { return c.PublicNetworkGone(ctx, vdc, wan) }); err != nil {
+			t.Fatal(err)
+		}
+		wait("DeleteVdc", must(c.DeleteVdc(ctx, cloud.VdcRequest{VdcID: vdc})), c.WatchVdc("CN_Beijing_A", "", vdc, true))
+	})
+}
