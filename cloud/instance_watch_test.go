@@ -143,3 +143,20 @@ func TestListingSaysHowTheTaskEnded(t *testing.T) {
 		})
 	}
 }
+
+// TestWatchAsksTheTaskWhenTheListingIsOverdue: a resource still listed
+// busy three times past when such tasks end has its task asked all the
+// same (a listing stuck in a status the watch reads as busy cannot hold a
+// wait to its timeout), once per doubling of the time waited.
+func TestWatchAsksTheTaskWhenTheListingIsOverdue(t *testing.T) {
+	wc := &watchedCloud{listings: [][]map[string]any{listed("i-1", "web", "deleted")}, status: "FINISH"}
+	_, url := serve(t, wc.answer)
+	c, clk := newTestClient(t, url)
+	start := clk.Now()
+	if _, err := WaitTask(context.Background(), c, "task-1", WaitClock(clk), WaitFirstPoll(time.Second), c.WatchInstance("vdc-1", "", "i-1", true)); err != nil {
+		t.Fatal(err)
+	}
+	if waited := clk.Now().Sub(start); wc.asked != 1 || waited < 3*time.Second || waited > 6*time.Second {
+		t.Errorf("asked the task %d times, after %s; want once, between 3 and 6 times the expected 1s", wc.asked, waited)
+	}
+}

@@ -176,7 +176,13 @@ type WaitConfig struct {
 	// Client.WaitTask): a watch for another action's task only says when
 	// to ask the task.
 	action string
+	// guessed: FirstPoll is a prior, not a measure of such tasks.
+	guessed bool
 }
+
+// overdueFactor: a resource still listed busy this many times past when
+// such tasks end has its task asked (see WaitTask).
+const overdueFactor = 3
 
 // A Sighting is what a listing shows of the resource a task changes.
 // Neither Busy nor Done: the listing cannot tell, the task is asked.
@@ -302,6 +308,27 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 	}
 	expect := cfg.Expect
 	var expected time.Time // when Expect said the task should end
+	// overdue says whether a look that the listing shows busy asks the task
+	// all the same: the resource is still listed in a transitional status
+	// past overdueFactor times when such tasks end (a listing stuck in a
+	// status the watch reads as busy cannot keep the task from being asked),
+	// once per doubling of the time waited. Without an expected end (a
+	// prior's first look is a guess, not a measure) the listing is trusted.
+	var lastAsked time.Duration
+	overdue := func(waited time.Duration) bool {
+		end := cfg.FirstPoll
+		if cfg.guessed {
+			end = 0
+		}
+		if !expected.IsZero() {
+			end = expected.Sub(start)
+		}
+		if end <= 0 || waited < overdueFactor*end || waited < 2*lastAsked {
+			return false
+		}
+		lastAsked = waited
+		return true
+	}
 	var last *Task
 	var lastRunning time.Duration
 	for {
@@ -344,7 +371,7 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 				cfg.OnPoll(*t)
 			}
 			return t, nil
-		case !s.Busy:
+		case !s.Busy || overdue(waited):
 			t, err := d.DescribeTask(ctx, taskID)
 			if err != nil {
 				return nil, &WaitError{What: "task " + taskID, Err: err}

@@ -51,7 +51,7 @@ func (c *Client) WaitTask(ctx context.Context, taskID string, opts ...WaitOption
 		ch, _ := est.listen()
 		defer est.forget(ch)
 		base = append(base, WaitFirstPoll(first), func(cfg *WaitConfig) {
-			cfg.Step, cfg.Steps, cfg.Growth, cfg.Expect = step, 0, coldGrowth, ch
+			cfg.Step, cfg.Steps, cfg.Growth, cfg.Expect, cfg.guessed = step, 0, coldGrowth, ch, true
 			if src == fromTableProbe {
 				cfg.Probe = max(first/probeFraction, time.Millisecond)
 			}
