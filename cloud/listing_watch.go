@@ -137,8 +137,8 @@ func vdcState(v Vdc) listedState {
 }
 
 // listVDCViews answers the VDC watches: a key "vdc:<id>" lists one VDC
-// (an empty listing when it is gone), "region:<region>" every VDC of a
-// region.
+// (an empty listing when it is gone), "name:<region>/<name>" the VDCs of a
+// region whose name holds name (DescribeVdc's Keyword).
 func (c *Client) listVDCViews(ctx context.Context, keys []string) (map[string][]Vdc, error) {
 	out := map[string][]Vdc{}
 	for _, key := range keys {
@@ -151,7 +151,8 @@ func (c *Client) listVDCViews(ctx context.Context, keys []string) (map[string][]
 				list, err = nil, nil
 			}
 		} else {
-			list, err = c.ListVdcs(rctx, DescribeVdcRequest{RegionID: strings.TrimPrefix(what, "region:")}, 100)
+			region, name, _ := strings.Cut(strings.TrimPrefix(what, "name:"), "/")
+			list, err = c.ListVdcs(rctx, DescribeVdcRequest{RegionID: region, Keyword: name}, 100)
 		}
 		if err != nil {
 			return out, err
@@ -178,8 +179,8 @@ func (c *Client) vdcView(ctx context.Context, id string) (*Vdc, error) {
 
 // WatchVdc makes a wait on a CreateVdc of the VDC named name in region
 // (or, with deleting, a DeleteVdc of id) look at the VDCs' listing first
-// (see the top of this file): the region's for a create, the VDC's own for
-// a delete.
+// (see the top of this file): the region's VDCs of that name for a create,
+// the VDC's own listing for a delete.
 func (c *Client) WatchVdc(region, name, id string, deleting bool) WaitOption {
 	if deleting {
 		return watch("DeleteVdc", func(ctx context.Context) (Sighting, error) {
@@ -195,7 +196,7 @@ func (c *Client) WatchVdc(region, name, id string, deleting bool) WaitOption {
 		})
 	}
 	return watch("CreateVdc", func(ctx context.Context) (Sighting, error) {
-		list, _, err := c.vdcViews.get(ctx, keyed(ctx, "region:"+region))
+		list, _, err := c.vdcViews.get(ctx, keyed(ctx, "name:"+region+"/"+name))
 		if err != nil {
 			return Sighting{}, err
 		}
