@@ -192,7 +192,8 @@
 //     cache directory, one file, the last 32 durations per endpoint host,
 //     action and region): the first look at the 10th percentile of the
 //     durations seen, then looks a quarter of the 10th–90th percentile
-//     spread apart (at least 1/50 of the 10th) up to the 90th, then backing
+//     spread apart (at least 1/50 of the 10th; fewer than five durations
+//     are taken to spread at least ±10 %) up to the 90th, then backing
 //     off. From this run (three tasks or more, or one when there is no
 //     cache): the first look when such tasks end, learned as below.
 //   - A Client remembers which action started each task and learns, per

@@ -71,9 +71,11 @@ func TestEstimatePlansFromEarlierRuns(t *testing.T) {
 	if first != 4600*time.Millisecond || step != 200*time.Millisecond || steps != 6 || src != fromPrior {
 		t.Errorf("plan = %s, %s × %d; want the 10th percentile 4.6s, then a quarter of the spread to the 90th", first, step, steps)
 	}
+	// One known duration says nothing of the spread: ±10 % is assumed, so
+	// the looks cover a fifth of it in quarters.
 	e = &estimate{prior: []time.Duration{time.Minute}, probes: staleProbes}
-	if first, step, _, _ := e.plan(); first != time.Minute || step != 1200*time.Millisecond {
-		t.Errorf("one known duration: %s, %s", first, step)
+	if first, step, steps, _ := e.plan(); first != time.Minute || step != 3*time.Second || steps != 6 {
+		t.Errorf("one known duration: %s, %s × %d; want 1m, 3s × 6", first, step, steps)
 	}
 	if first, _, _, src := (&estimate{}).plan(); first != 0 || src != fromNothing {
 		t.Errorf("nothing known, no prior: first look %s", first)

@@ -218,7 +218,13 @@ func (e *estimate) plan() (first, step time.Duration, steps, src int) {
 		}
 		return e.avg, 0, 0, fromRun
 	case len(e.prior) > 0:
-		step = max((hi-lo)/4, lo/50, 20*time.Millisecond)
+		spread := hi - lo
+		if len(e.prior) < fewSamples {
+			// A few durations say little of their spread: assume ±10 %.
+			spread = max(spread, lo/5)
+		}
+		hi = lo + spread
+		step = max(spread/4, lo/50, 20*time.Millisecond)
 		src = fromPrior
 		if !e.trusted && e.probes < staleProbes && e.seen == 0 {
 			e.probes++
@@ -247,6 +253,10 @@ func actionOfKey(key string) string {
 	}
 	return parts[1]
 }
+
+// fewSamples: a cache with fewer durations of an action than this is
+// taken to spread them at least ±10 % (see plan).
+const fewSamples = 5
 
 // quantile is the q-th quantile of sorted durations (nearest rank).
 func quantile(sorted []time.Duration, q float64) time.Duration {
