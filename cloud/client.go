@@ -50,6 +50,7 @@ type Client struct {
 	nsgAttributes coalescer[groupRead[NSGAttribute]] // nsg_share.go
 	nsgMembers    coalescer[groupRead[NSGMembers]]
 	dbListings    coalescer[[]DBInstance] // database listings for waits (listing_watch.go)
+	lbListings    coalescer[[]LoadBalancer]
 	catalog       *catalogCache
 }
 
@@ -110,6 +111,8 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCViews}
 	c.dbListings = coalescer[[]DBInstance]{max: instanceBatch, linger: listingLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listProducts}
+	c.lbListings = coalescer[[]LoadBalancer]{max: instanceBatch, linger: listingLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listLoadBalancers}
 	c.nsgAttributes = coalescer[groupRead[NSGAttribute]]{max: instanceBatch, linger: groupLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: groupReads(c.describeNSGAttribute)}
 	c.nsgMembers = coalescer[groupRead[NSGMembers]]{max: instanceBatch, linger: groupLinger,

@@ -298,3 +298,47 @@ func (c *Client) WatchDatabase(product, name, id string, deleting bool) WaitOpti
 		return sight(items, name, id, deleting), nil
 	})
 }
+
+// listLoadBalancers answers the load balancer watches: the account's
+// listing (one key per region).
+func (c *Client) listLoadBalancers(ctx context.Context, keys []string) (map[string][]LoadBalancer, error) {
+	out := map[string][]LoadBalancer{}
+	for _, key := range keys {
+		rctx, _ := unkeyed(ctx, key)
+		list, err := c.DescribeLoadBalancers(rctx, DescribeLoadBalancersRequest{})
+		if err != nil {
+			return out, err
+		}
+		out[key] = list
+	}
+	return out, nil
+}
+
+// WatchLoadBalancer makes a wait on the create of the load balancer named
+// name (or, with deleting, the delete of id) look at the load balancers'
+// listing first (see the top of this file): one listed RUNNING says its
+// create succeeded, one no longer listed that its delete did.
+func (c *Client) WatchLoadBalancer(name, id string, deleting bool) WaitOption {
+	action := "CreateLoadBalancer"
+	if deleting {
+		action = "DeleteLoadBalancer"
+	}
+	return watch(action, func(ctx context.Context) (Sighting, error) {
+		list, _, err := c.lbListings.get(ctx, keyed(ctx, "lb"))
+		if err != nil {
+			return Sighting{}, err
+		}
+		items := make([]listedItem, 0, len(list))
+		for _, lb := range list {
+			st := listedOther
+			switch {
+			case lb.Running():
+				st = listedSteady
+			case busyStatus(lb.Status):
+				st = listedBusy
+			}
+			items = append(items, listedItem{ID: lb.InstanceUUID, Name: lb.InstanceName, State: st})
+		}
+		return sight(items, name, id, deleting), nil
+	})
+}

@@ -491,7 +491,7 @@ func (e *Executor) waiter(j *state.JournalEntry) resources.Waiter {
 // its resource is in, shared with the other waits, before it asks its task
 // (see cloud/listing_watch.go): instances in their VDC's instance listing,
 // VDCs and their networks in the VDC listing, databases in their
-// product's.
+// product's, load balancers in theirs.
 func (e *Executor) watch(j *state.JournalEntry) []cloud.WaitOption {
 	if j.Scope == "" || j.Action != "create" && j.Action != "delete" {
 		return nil
@@ -510,6 +510,8 @@ func (e *Executor) watch(j *state.JournalEntry) []cloud.WaitOption {
 		return []cloud.WaitOption{e.client.WatchNetwork(j.Scope, j.Kind == "public_network", name, id, deleting)}
 	case "mysql", "redis", "mongodb":
 		return []cloud.WaitOption{e.client.WatchDatabase(j.Kind, name, id, deleting)}
+	case "load_balancer":
+		return []cloud.WaitOption{e.client.WatchLoadBalancer(name, id, deleting)}
 	}
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // TestListingsSettleEveryKind: the waits on the creates and deletes of
-// VDCs, private and public networks and databases, each watching the
+// VDCs, private and public networks, databases and load balancers, each watching the
 // listing its resource is in, ask no task: a resource listed ok
 // (RUNNING) says its create succeeded, and which id it has (the task's),
 // one no longer listed that its delete did. Fake time (synctest).
@@ -57,6 +57,13 @@ func TestListingsSettleEveryKind(t *testing.T) {
 		}
 		db := wait("mysql/CreateDBInstance", task, c.WatchDatabase("mysql", "orders", "", false))
 		wait("mysql/DeleteDBInstance", must(my.DeleteDBInstance(ctx, db)), c.WatchDatabase("mysql", "", db, true))
+		task, _, err = c.CreateLoadBalancer(ctx, cloud.CreateLoadBalancerRequest{RegionID: "CN_Beijing_A", VdcID: vdc, BasePipeID: lan,
+			InstanceName: "front", PaasGoodsID: 5075, Ips: []cloud.LBNetwork{{PipeType: "private", PipeID: lan}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lb := wait("CreateLoadBalancer", task, c.WatchLoadBalancer("front", "", false))
+		wait("DeleteLoadBalancer", must(c.DeleteLoadBalancer(ctx, cloud.LoadBalancerRequest{InstanceUUID: lb})), c.WatchLoadBalancer("", lb, true))
 		wait("DeletePrivateNetwork", must(c.DeletePrivateNetwork(ctx, cloud.PrivateNetworkRequest{PrivateID: lan})), c.WatchNetwork(vdc, false, "", lan, true))
 		if task := must(c.DeletePublicNetwork(ctx, cloud.PublicNetworkRequest{PublicID: wan})); task != "" {
 			wait("DeletePublicNetwork", task, c.WatchNetwork(vdc, true, "", wan, true))
