@@ -180,6 +180,10 @@ type WaitConfig struct {
 	guessed bool
 }
 
+// watchGridFraction: a watched wait's looks fall on a grid under this
+// fraction of the time waited (see WaitTask).
+const watchGridFraction = 16
+
 // overdueFactor: a resource still listed busy this many times past when
 // such tasks end has its task asked (see WaitTask).
 const overdueFactor = 3
@@ -271,14 +275,26 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		}
 	}
 	// align moves a look planned after d to the next multiple of Align.
+	// A watched wait's grid (Sight: one listing answers every wait looking
+	// at a moment) coarsens as the wait goes on, doubling while it is under
+	// a sixteenth of the time waited: however many waits, on whatever
+	// schedules, their looks fall on a few shared moments, each at most
+	// a sixteenth of the time waited late.
+	var start time.Time
 	align := func(d time.Duration) time.Duration {
 		if cfg.Align <= 0 {
 			return d
 		}
 		at := cfg.Clock.Now().Add(d)
-		return d + at.Truncate(cfg.Align).Add(cfg.Align).Sub(at)%cfg.Align
+		g := cfg.Align
+		if cfg.Sight != nil {
+			for g < at.Sub(start)/watchGridFraction {
+				g *= 2
+			}
+		}
+		return d + at.Truncate(g).Add(g).Sub(at)%g
 	}
-	start := cfg.Clock.Now()
+	start = cfg.Clock.Now()
 	// A task that was just started is never done: the first look comes after
 	// the first interval (or the expected duration), which saves DescribeTask
 	// calls; later looks back off from Initial.

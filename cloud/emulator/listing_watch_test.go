@@ -2,7 +2,10 @@ package emulator
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"net/http"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -71,5 +74,48 @@ func TestListingsSettleEveryKind(t *testing.T) {
 			t.Fatal(err)
 		}
 		wait("DeleteVdc", must(c.DeleteVdc(ctx, cloud.VdcRequest{VdcID: vdc})), c.WatchVdc("CN_Beijing_A", "", vdc, true))
+	})
+}
+
+// TestColdWaveSharesFewListings: a hundred instance creates with nothing
+// learned (5 s ± 0.5 s tasks, each wait on its own scale) are watched
+// through a few dozen listings, not one per wait and look: a watched
+// wait's looks fall on a grid that coarsens with the time waited, shared
+// by every wait. Fake time (synctest).
+func TestColdWaveSharesFewListings(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, err := New(Options{AccessKeys: map[string]string{testKey: testSecret}, Seed: 17,
+			TaskLatency: 4500 * time.Millisecond, TaskJitter: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := must(cloud.New("http://127.0.0.1", cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret},
+			cloud.WithHTTPClient(&http.Client{Transport: handlerTransport{srv}}), cloud.WithLimiter(cloud.NewLimiter(0, 1))))
+		ctx := context.Background()
+		vdc := must(c.WaitTask(ctx, must(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "wave"})))).ResourceID
+		const n = 100
+		srv.ResetCalls()
+		start := time.Now()
+		var wg sync.WaitGroup
+		for i := range n {
+			name := fmt.Sprintf("w-%d", i)
+			task := must(c.CreateInstance(ctx, cloud.CreateInstanceRequest{RegionID: "CN_Beijing_A", VdcID: vdc, InstanceName: name, CPU: 1, RAM: 1, Password: "Wave-Passw0rd"}))
+			r := rand.New(rand.NewPCG(uint64(i), 2))
+			wg.Go(func() {
+				if _, err := c.WaitTask(ctx, task, c.WatchInstance(vdc, name, "", false), func(cfg *cloud.WaitConfig) { cfg.Rand = r.Float64 }); err != nil {
+					t.Error(err)
+				}
+			})
+			synctest.Wait()
+		}
+		wg.Wait()
+		took, calls := time.Since(start), srv.Calls()
+		t.Logf("%d creates: %s, %v", n, took, calls)
+		if calls["DescribeTask"] != 0 || calls["DescribeInstances"] > 40 {
+			t.Errorf("%d cold creates: %d DescribeTask and %d listings, want none and at most 40", n, calls["DescribeTask"], calls["DescribeInstances"])
+		}
+		if took > 5500*time.Millisecond*5/4 {
+			t.Errorf("the wave took %s, want within 1.25 × its longest task (5.5 s)", took)
+		}
 	})
 }
