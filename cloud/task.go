@@ -276,19 +276,25 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 	}
 	// align moves a look planned after d to the next multiple of Align.
 	// A watched wait's grid (Sight: one listing answers every wait looking
-	// at a moment) coarsens as the wait goes on, doubling while it is under
-	// a sixteenth of the time waited: however many waits, on whatever
-	// schedules, their looks fall on a few shared moments, each at most
-	// a sixteenth of the time waited late.
-	var start time.Time
+	// at a moment), while its schedule is a prior's guess, coarsens as the
+	// wait goes on, doubling while it is under a sixteenth of the time
+	// waited: however many waits, each on its own scale, their looks fall
+	// on a few shared moments, each at most an eighth of the time waited
+	// late (a thirty-second once told when such tasks end). A measured
+	// schedule (the cache's) is shared already and keeps the fine grid.
+	var start, expected time.Time // expected: when Expect said the task should end
 	align := func(d time.Duration) time.Duration {
 		if cfg.Align <= 0 {
 			return d
 		}
 		at := cfg.Clock.Now().Add(d)
 		g := cfg.Align
-		if cfg.Sight != nil {
-			for g < at.Sub(start)/watchGridFraction {
+		if cfg.Sight != nil && cfg.guessed {
+			frac := time.Duration(watchGridFraction)
+			if !expected.IsZero() {
+				frac *= 4 // told when such tasks end: looks closer to it
+			}
+			for g < at.Sub(start)/frac {
 				g *= 2
 			}
 		}
@@ -323,7 +329,6 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		return s
 	}
 	expect := cfg.Expect
-	var expected time.Time // when Expect said the task should end
 	// overdue says whether a look that the listing shows busy asks the task
 	// all the same: the resource is still listed in a transitional status
 	// past overdueFactor times when such tasks end (a listing stuck in a
