@@ -46,12 +46,17 @@ type Client struct {
 	tasks         taskLearning
 	instances     coalescer[*Instance]
 	listings      vdcListings
+	vdcViews      coalescer[[]Vdc]                   // VDC listings for waits (listing_watch.go)
+	nsgAttributes coalescer[groupRead[NSGAttribute]] // nsg_share.go
+	nsgMembers    coalescer[groupRead[NSGMembers]]
+	dbListings    coalescer[[]DBInstance] // database listings for waits (listing_watch.go)
+	lbListings    coalescer[[]LoadBalancer]
 	catalog       *catalogCache
-	// vdcs and nsgMembers share concurrent reads (shared_reads.go).
-	vdcs       coalescer[*Vdc]
-	views      vdcViews
-	nsgMembers coalescer[*NSGMembers]
-	primed     primedReads
+	// vdcs shares concurrent reads of a VDC by id, views keeps them
+	// (shared_reads.go).
+	vdcs   coalescer[*Vdc]
+	views  recentVdcs
+	primed primedReads
 }
 
 // An Option configures a Client.
@@ -109,8 +114,16 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCInstances}
 	c.vdcs = coalescer[*Vdc]{max: instanceBatch, linger: sharedLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.describeVdcsByID}
-	c.nsgMembers = coalescer[*NSGMembers]{max: instanceBatch, linger: sharedLinger,
-		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.describeMembersByID}
+	c.vdcViews = coalescer[[]Vdc]{max: instanceBatch, linger: listingLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCViews}
+	c.dbListings = coalescer[[]DBInstance]{max: instanceBatch, linger: listingLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listProducts}
+	c.lbListings = coalescer[[]LoadBalancer]{max: instanceBatch, linger: listingLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listLoadBalancers}
+	c.nsgAttributes = coalescer[groupRead[NSGAttribute]]{max: instanceBatch, linger: groupLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: groupReads(c.describeNSGAttribute)}
+	c.nsgMembers = coalescer[groupRead[NSGMembers]]{max: instanceBatch, linger: groupLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: groupReads(c.describeNSGMembers)}
 	for _, o := range opts {
 		o(c)
 	}

@@ -181,16 +181,24 @@
 //     bunching where jittered sums of intervals pile up.
 //   - The schedule comes from what is known of the tasks of the action that
 //     started the task, in its region (Client.WaitTask). With nothing known,
-//     intervals grow by a quarter (coldGrowth 1.25), so a look comes at most
-//     a quarter of the time waited after the task ended (about 13 looks for
-//     a 5 s task, shared by the waits begun with it, below). From earlier
+//     the first look is at the action's prior (taskPriors in task_prior.go,
+//     one table that says where each number comes from: no document gives
+//     task durations, so they are what the emulator models, 1 s), the first
+//     wait of each action also looks at an eighth of it, and after the
+//     prior intervals grow by a quarter (coldGrowth 1.25) from a quarter of
+//     it, so a look comes at most a quarter of the time waited after the
+//     task ended (a cold 1 s task is asked at most twice). WaitUntil (changes
+//     answered without a TaskId) starts the same way, on one schedule for
+//     every wait (no per-wait scale) on a 50 ms grid, so waits begun
+//     together share their looks. From earlier
 //     runs (the task cache, WithTaskCache; cdstack keeps it in the user's
 //     cache directory, one file, the last 32 durations per endpoint host,
 //     action and region): the first look at the 10th percentile of the
 //     durations seen, then looks a quarter of the 10th–90th percentile
-//     spread apart (at least 1/50 of the 10th) up to the 90th, then backing
-//     off. From this run (three tasks or more): the first look when such
-//     tasks end, learned as below.
+//     spread apart (at least 1/50 of the 10th; fewer than five durations
+//     are taken to spread at least ±10 %) up to the 90th, then backing
+//     off. From this run (three tasks or more, or one when there is no
+//     cache): the first look when such tasks end, learned as below.
 //   - A Client remembers which action started each task and learns, per
 //     action, when such tasks end (timed from when each DescribeTask left the
 //     rate limiter, not when it came back), so the first look usually finds
@@ -198,18 +206,31 @@
 //     early to keep the estimate honest. Waits that began before anything
 //     was known are told when the first task of their action is seen done;
 //     while one such wait is looking, the others skip their first look.
-//   - One look answers many waits (WatchInstance): a wait on an instance's
-//     create or delete looks at its VDC's instance listing first, and asks
-//     its task only once the listing can say how it ended: the instance is
-//     running or stopped, shows a failure status (error, failed, …), is
-//     gone, or (a delete) settled back. A failed task therefore ends its
-//     wait at the first look after it failed, with the task's id, action
-//     and Message, never at the wait's timeout. Looks fall on a grid (a fortieth of the expected duration,
-//     25 ms to 1 s) and a listing waits 10 ms for company, so the waits
-//     looking at one moment share one DescribeInstances: status requests
-//     grow with time, not with the number of tasks. The ids still come from
-//     the task. An instance the listing showed settled answers the
-//     read-back that follows without a request.
+//   - One look answers many waits, and a listing answers for the task
+//     (listing_watch.go: WatchInstance, WatchVdc, WatchNetwork,
+//     WatchDatabase, WatchLoadBalancer; the executor watches every create
+//     and delete of those kinds): a wait looks at the listing its resource
+//     is in (the VDC's instances, the VDC, the product's databases, the
+//     load balancers) before its task. Listed
+//     in a transitional status: the task is not asked. A create listed
+//     steady (an instance running or stopped, a VDC or network "ok", a
+//     database RUNNING) or a delete no longer listed: only a task that
+//     succeeded leaves that, so the wait ends without DescribeTask (a
+//     create's id is the listed resource's, found by its name, which the
+//     plan keeps unique in its scope; a name listed twice is left to the
+//     task). Otherwise (not listed yet, a failure status, a delete settled
+//     back) the task is asked, so a failed task ends its wait at the first
+//     look after it failed, with the task's id, action and Message, never
+//     at the wait's timeout. Only the watched action's task is settled by
+//     the listing (a StopInstance after a CreateInstance is asked). Looks
+//     fall on a grid (a fortieth of the expected duration, 25 ms to 1 s)
+//     and a listing waits 10 ms for company, so the waits looking at one
+//     moment share one request: status requests grow with time, not with
+//     the number of tasks. An instance the listing showed settled answers
+//     the read-back that follows without a request.
+//   - Reads of one security group (DescribeNSGMembers,
+//     DescribeNSGAttribute) made at one moment share one request
+//     (nsg_share.go); each reader gets its own copy and its own error.
 //   - Entry points (regions.go): without an explicit endpoint the client
 //     sends each request to the entry point of its region's area (the
 //     documents' region table): the region of its context (WithRegion, set
@@ -220,8 +241,9 @@
 //     VDC at that moment. Client.Instance, for an instance whose VDC is not
 //     known, asks DescribeInstances with InstanceId as one string (the
 //     current documents' form), one request per id.
-//   - Other shared reads (shared_reads.go): concurrent SharedVdc and
-//     SharedNSGMembers calls for one VDC or group share one request; a VDC
+//   - Other shared reads (shared_reads.go): concurrent SharedVdc calls
+//     for one VDC share one request (a group's reads are shared by
+//     nsg_share.go's DescribeNSGMembers and DescribeNSGAttribute); a VDC
 //     that DescribeVdc read by id answers SharedVdc for 30 s unless this
 //     client changed public networks since (CreatePublicNetwork for its
 //     VDC; AddPublicIp, DeletePublicIp, DeletePublicNetwork for any, as

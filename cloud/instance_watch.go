@@ -6,13 +6,10 @@ import (
 	"time"
 )
 
-// One look answers many waits: while many instance tasks are in flight in
-// a VDC, their waits look at the VDC's instance listing (one
-// DescribeInstances, shared by every wait looking at that moment) and ask
-// their task only once the listing shows their instance settled. The ids
-// still come from the task; the listing only says when to ask. Listed
-// instances that settled are kept for the read-back that follows, so it
-// costs no request either.
+// The instances' listing of a VDC, shared by the waits on instance tasks
+// (see listing_watch.go) and the read-backs after them: listed instances
+// that settled are kept for the read-back that follows, so it costs no
+// request either.
 
 // listingLinger is how long a VDC listing waits for the other waits
 // looking at the same moment.
@@ -48,43 +45,46 @@ func (c *Client) listVDCInstances(ctx context.Context, keys []string) (map[strin
 
 // WatchInstance makes a wait on a task that creates the instance named
 // name in vdc (or, with deleting, deletes instance id) look at the VDC's
-// instance listing first, and ask the task once the listing can say how it
-// ended: the instance is running or stopped, shows a failure status
-// (Instance.Failed), or is not listed (a create that failed and left
-// nothing, or one the listing does not show yet; a delete done, or one that
-// failed and left the instance as it was). While the instance is listed in
-// a transitional status (creating, deleting, …) the task is not asked. Its
-// looks fall on a grid fine enough to cost little time (a fortieth of the
-// expected duration, 25 ms to 1 s) so that the looks of waits begun at
-// different moments share one listing.
+// instance listing first (see listing_watch.go): an instance listed
+// running or stopped says its CreateInstance succeeded, one no longer
+// listed that its DeleteInstance did; one listed in a transitional status
+// (creating, deleting, …) that its task is still running; a failure status
+// (Instance.Failed), an instance not listed yet or a delete that settled
+// back leave it to the task. A created instance's listing is kept for the
+// read-back that follows.
 func (c *Client) WatchInstance(vdc, name, id string, deleting bool) WaitOption {
-	return func(cfg *WaitConfig) {
-		cfg.Align = min(max(cfg.FirstPoll/40, 25*time.Millisecond), time.Second)
-		cfg.Ready = func(ctx context.Context) (bool, error) {
-			list, _, err := c.listings.get(ctx, keyed(ctx, vdc))
-			if err != nil {
-				return false, err
+	action := "CreateInstance"
+	if deleting {
+		action = "DeleteInstance"
+	}
+	return watch(action, func(ctx context.Context) (Sighting, error) {
+		list, _, err := c.listings.get(ctx, keyed(ctx, vdc))
+		if err != nil {
+			return Sighting{}, err
+		}
+		items := make([]listedItem, 0, len(list))
+		for _, in := range list {
+			st := listedBusy
+			switch {
+			case in.Failed():
+				st = listedOther
+			case in.Power() != "":
+				st = listedSteady
 			}
+			items = append(items, listedItem{ID: in.InstanceID, Name: in.InstanceName, State: st})
+		}
+		s := sight(items, name, id, deleting)
+		if !deleting && !s.Busy {
+			// Settled: kept for the read-back, whether the listing or the
+			// task says how it ended.
 			for _, in := range list {
-				switch {
-				case deleting && in.InstanceID == id:
-					// Still deleting, unless it settled back or failed.
-					return in.Failed() || in.Power() != "", nil
-				case !deleting && in.InstanceName == name:
-					if in.Failed() {
-						return true, nil
-					}
-					if in.Power() == "" {
-						return false, nil // still being built
-					}
+				if in.InstanceName == name && in.Power() != "" {
 					c.listings.prime(in, c.clock.Now())
-					return true, nil
 				}
 			}
-			// Not listed: gone, or not yet shown; only the task can say.
-			return true, nil
 		}
-	}
+		return s, nil
+	})
 }
 
 // prime keeps a listed instance for the read-back of its task.

@@ -167,8 +167,9 @@ type NSGRule struct {
 	UpdateTime  string       `json:"UpdateTime"`
 }
 
-// DescribeNSGAttribute reads one group's rules.
-func (c *Client) DescribeNSGAttribute(ctx context.Context, r NSGRequest) (*NSGAttribute, error) {
+// describeNSGAttribute reads one group's rules (DescribeNSGAttribute
+// shares it between concurrent readers).
+func (c *Client) describeNSGAttribute(ctx context.Context, r NSGRequest) (*NSGAttribute, error) {
 	var d NSGAttribute
 	if _, err := c.Call(ctx, "DescribeNSGAttribute", r, &d); err != nil {
 		return nil, err
@@ -249,8 +250,9 @@ type NSGMember struct {
 	InterfaceStatus    string `json:"InterfaceStatus"` // ok, syncing, unbinding, error
 }
 
-// DescribeNSGMembers reads one group's member interfaces.
-func (c *Client) DescribeNSGMembers(ctx context.Context, r NSGRequest) (*NSGMembers, error) {
+// describeNSGMembers reads one group's member interfaces
+// (DescribeNSGMembers shares it between concurrent readers).
+func (c *Client) describeNSGMembers(ctx context.Context, r NSGRequest) (*NSGMembers, error) {
 	var d NSGMembers
 	if _, err := c.Call(ctx, "DescribeNSGMembers", r, &d); err != nil {
 		return nil, err

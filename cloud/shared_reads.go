@@ -13,10 +13,10 @@ const sharedLinger = 25 * time.Millisecond
 // vdcViewAge is how long a VDC read by id answers SharedVdc.
 const vdcViewAge = 30 * time.Second
 
-// vdcViews keeps the VDCs DescribeVdc read by id, and when this client
+// recentVdcs keeps the VDCs DescribeVdc read by id, and when this client
 // last changed public networks (per VDC, or anywhere: the deletes name no
 // VDC), so a view read before such a change is never used.
-type vdcViews struct {
+type recentVdcs struct {
 	mu       sync.Mutex
 	views    map[string]vdcView
 	dirty    map[string]time.Time
@@ -28,7 +28,7 @@ type vdcView struct {
 	asked time.Time
 }
 
-func (w *vdcViews) keep(key string, v Vdc, asked time.Time) {
+func (w *recentVdcs) keep(key string, v Vdc, asked time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.views == nil {
@@ -40,7 +40,7 @@ func (w *vdcViews) keep(key string, v Vdc, asked time.Time) {
 }
 
 // changed marks the public networks of VDC id ("" for any) changed at now.
-func (w *vdcViews) changed(id string, now time.Time) {
+func (w *recentVdcs) changed(id string, now time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if id == "" {
@@ -55,7 +55,7 @@ func (w *vdcViews) changed(id string, now time.Time) {
 
 // recent returns the view of key if it was asked for after the last change
 // to its VDC's public networks and within vdcViewAge of now.
-func (w *vdcViews) recent(key, id string, now time.Time) (*Vdc, bool) {
+func (w *recentVdcs) recent(key, id string, now time.Time) (*Vdc, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	view, ok := w.views[key]
@@ -96,38 +96,6 @@ func (c *Client) describeVdcsByID(ctx context.Context, keys []string) (map[strin
 		if v != nil {
 			out[key] = v
 		}
-	}
-	return out, nil
-}
-
-// SharedNSGMembers returns DescribeNSGMembers of group, but concurrent
-// readers of one group share one request: the read-backs of the instances
-// of a wave that joined it cost one.
-func (c *Client) SharedNSGMembers(ctx context.Context, group string) (*NSGMembers, error) {
-	m, found, err := c.nsgMembers.get(ctx, keyed(ctx, group))
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, &APIError{Code: "InvalidSecurityGroupId.NotFound", Message: "security group " + group + " not found", HTTPStatus: 400}
-	}
-	return m, nil
-}
-
-// describeMembersByID reads the members of each group of keys; a group
-// that is gone is left out.
-func (c *Client) describeMembersByID(ctx context.Context, keys []string) (map[string]*NSGMembers, error) {
-	out := map[string]*NSGMembers{}
-	for _, key := range keys {
-		rctx, id := unkeyed(ctx, key)
-		m, err := c.DescribeNSGMembers(rctx, NSGRequest{SecurityGroupID: id})
-		if IsCode(err, "InvalidSecurityGroupId.NotFound") {
-			continue
-		}
-		if err != nil {
-			return out, err
-		}
-		out[key] = m
 	}
 	return out, nil
 }

@@ -162,15 +162,42 @@ type WaitConfig struct {
 	// the looks of waits begun at different moments coincide (and Ready
 	// answers them with one request).
 	Align time.Duration
-	// Ready, if set, is asked at each look before the task: while it says
-	// the task's resource has not settled, the task is not asked (the look
-	// counts as one that saw it running). An error from it is ignored: the
-	// task is asked.
-	Ready func(ctx context.Context) (bool, error)
+	// Sight, if set, is asked at each look before the task: what a listing
+	// shows of the change (see Sighting). While it says Busy, the task is
+	// not asked (the look counts as one that saw it running); when it says
+	// Done, the wait ends as if the task had been seen FINISH, without
+	// asking it. An error from it is ignored: the task is asked.
+	Sight func(ctx context.Context) (Sighting, error)
 	// Probe, when sooner than the first look, adds one look then; the
 	// schedule goes on as if it had not happened (a look at a fraction of
 	// a cached duration: the cloud may have become faster).
 	Probe time.Duration
+	// action is the action that started the task, when known (set by
+	// Client.WaitTask): a watch for another action's task only says when
+	// to ask the task.
+	action string
+	// guessed: FirstPoll is a prior, not a measure of such tasks.
+	guessed bool
+}
+
+// watchGridFraction: a watched wait's looks fall on a grid under this
+// fraction of the time waited (see WaitTask).
+const watchGridFraction = 16
+
+// overdueFactor: a resource still listed busy this many times past when
+// such tasks end has its task asked (see WaitTask).
+const overdueFactor = 3
+
+// A Sighting is what a listing shows of the resource a task changes.
+// Neither Busy nor Done: the listing cannot tell, the task is asked.
+type Sighting struct {
+	// Busy: listed in a transitional status (creating, deleting, …).
+	Busy bool
+	// Done: the change shows as finished (a created resource listed in a
+	// steady status, a deleted one gone), which only a task that succeeded
+	// leaves; ResourceID names the resource, as the task would.
+	Done       bool
+	ResourceID string
 }
 
 // A WaitOption changes a WaitConfig.
@@ -248,14 +275,32 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 		}
 	}
 	// align moves a look planned after d to the next multiple of Align.
+	// A watched wait's grid (Sight: one listing answers every wait looking
+	// at a moment), while its schedule is a prior's guess, coarsens as the
+	// wait goes on, doubling while it is under a sixteenth of the time
+	// waited: however many waits, each on its own scale, their looks fall
+	// on a few shared moments, each at most an eighth of the time waited
+	// late (a thirty-second once told when such tasks end). A measured
+	// schedule (the cache's) is shared already and keeps the fine grid.
+	var start, expected time.Time // expected: when Expect said the task should end
 	align := func(d time.Duration) time.Duration {
 		if cfg.Align <= 0 {
 			return d
 		}
 		at := cfg.Clock.Now().Add(d)
-		return d + at.Truncate(cfg.Align).Add(cfg.Align).Sub(at)%cfg.Align
+		g := cfg.Align
+		if cfg.Sight != nil && cfg.guessed {
+			frac := time.Duration(watchGridFraction)
+			if !expected.IsZero() {
+				frac *= 4 // told when such tasks end: looks closer to it
+			}
+			for g < at.Sub(start)/frac {
+				g *= 2
+			}
+		}
+		return d + at.Truncate(g).Add(g).Sub(at)%g
 	}
-	start := cfg.Clock.Now()
+	start = cfg.Clock.Now()
 	// A task that was just started is never done: the first look comes after
 	// the first interval (or the expected duration), which saves DescribeTask
 	// calls; later looks back off from Initial.
@@ -271,18 +316,40 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 	if cfg.Probe > 0 && cfg.Probe < next {
 		next, resume = cfg.Probe, next
 	}
-	// askTask says whether a look asks the task: always, unless Ready says
-	// its resource has not settled yet (a Ready that cannot tell is no
-	// reason not to ask).
-	askTask := func() bool {
-		if cfg.Ready == nil {
-			return true
+	// sight is what the listing shows at a look (nothing, without Sight or
+	// when it fails: a listing that cannot tell is no reason not to ask).
+	sight := func() Sighting {
+		if cfg.Sight == nil {
+			return Sighting{}
 		}
-		ready, err := cfg.Ready(ctx)
-		return err != nil || ready
+		s, err := cfg.Sight(ctx)
+		if err != nil {
+			return Sighting{}
+		}
+		return s
 	}
 	expect := cfg.Expect
-	var expected time.Time // when Expect said the task should end
+	// overdue says whether a look that the listing shows busy asks the task
+	// all the same: the resource is still listed in a transitional status
+	// past overdueFactor times when such tasks end (a listing stuck in a
+	// status the watch reads as busy cannot keep the task from being asked),
+	// once per doubling of the time waited. Without an expected end (a
+	// prior's first look is a guess, not a measure) the listing is trusted.
+	var lastAsked time.Duration
+	overdue := func(waited time.Duration) bool {
+		end := cfg.FirstPoll
+		if cfg.guessed {
+			end = 0
+		}
+		if !expected.IsZero() {
+			end = expected.Sub(start)
+		}
+		if end <= 0 || waited < overdueFactor*end || waited < 2*lastAsked {
+			return false
+		}
+		lastAsked = waited
+		return true
+	}
 	var last *Task
 	var lastRunning time.Duration
 	for {
@@ -311,10 +378,21 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 				}
 			}
 		}
-		// A look: the task, unless Ready says its resource has not settled
-		// (then the look saw it running).
+		// A look: the task, unless the listing says its resource has not
+		// settled (then the look saw it running) or shows the change done.
 		status, waited := TaskDoing, cfg.Clock.Now().Sub(start)
-		if askTask() {
+		switch s := sight(); {
+		case s.Done:
+			t := &Task{ID: taskID, Status: TaskFinish, ResourceID: s.ResourceID, TaskType: cfg.action,
+				LastRunning: lastRunning, Settled: waited, Seen: cfg.Clock.Now()}
+			if s.ResourceID != "" {
+				t.ResourceIDs = []string{s.ResourceID}
+			}
+			if cfg.OnPoll != nil {
+				cfg.OnPoll(*t)
+			}
+			return t, nil
+		case !s.Busy || overdue(waited):
 			t, err := d.DescribeTask(ctx, taskID)
 			if err != nil {
 				return nil, &WaitError{What: "task " + taskID, Err: err}
@@ -354,15 +432,29 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 // WaitUntil polls probe on WaitTask's schedule until it reports done, the
 // timeout passes or ctx ends. It waits on a change that answered no TaskId
 // (DeletePublicNetwork deletes in the background); what names the change
-// in errors.
+// in errors. Its probes read what concurrent readers share (a VDC's
+// listing, a security group's members or rules), so every such wait looks
+// on one schedule (no per-wait scale) on a grid (untilGrid): waits begun
+// together look together, and one request answers them all. The schedule
+// is a task's with nothing learned (task_prior.go): a look at an eighth of
+// untilPrior, one at untilPrior, then spacing that grows by coldGrowth from
+// a quarter of it.
 func (c *Client) WaitUntil(ctx context.Context, what string, probe func(context.Context) (bool, error), opts ...WaitOption) error {
-	_, err := WaitTask(ctx, probeDescriber(probe), what, append([]WaitOption{WaitClock(c.clock)}, opts...)...)
+	shared := func(cfg *WaitConfig) {
+		cfg.Rand = func() float64 { return 1 - 1e-9 } // scale 1
+		cfg.Align = untilGrid
+		cfg.FirstPoll, cfg.Step, cfg.Growth, cfg.Probe = untilPrior, untilPrior/4, coldGrowth, untilPrior/probeFraction
+	}
+	_, err := WaitTask(ctx, probeDescriber(probe), what, append([]WaitOption{WaitClock(c.clock), shared}, opts...)...)
 	var we *WaitError
 	if errors.As(err, &we) {
 		we.What = what
 	}
 	return err
 }
+
+// untilGrid is the grid WaitUntil's looks fall on.
+const untilGrid = 50 * time.Millisecond
 
 // probeDescriber shows a probe as a task: DOING until it says done.
 type probeDescriber func(context.Context) (bool, error)

@@ -71,12 +71,14 @@ func TestEstimatePlansFromEarlierRuns(t *testing.T) {
 	if first != 4600*time.Millisecond || step != 200*time.Millisecond || steps != 6 || src != fromPrior {
 		t.Errorf("plan = %s, %s × %d; want the 10th percentile 4.6s, then a quarter of the spread to the 90th", first, step, steps)
 	}
+	// One known duration says nothing of the spread: ±10 % is assumed, so
+	// the looks cover a fifth of it in quarters.
 	e = &estimate{prior: []time.Duration{time.Minute}, probes: staleProbes}
-	if first, step, _, _ := e.plan(); first != time.Minute || step != 1200*time.Millisecond {
-		t.Errorf("one known duration: %s, %s", first, step)
+	if first, step, steps, _ := e.plan(); first != time.Minute || step != 3*time.Second || steps != 6 {
+		t.Errorf("one known duration: %s, %s × %d; want 1m, 3s × 6", first, step, steps)
 	}
 	if first, _, _, src := (&estimate{}).plan(); first != 0 || src != fromNothing {
-		t.Errorf("nothing known: first look %s", first)
+		t.Errorf("nothing known, no prior: first look %s", first)
 	}
 }
 
@@ -149,20 +151,20 @@ func TestWaitTaskStepsAfterTheFirstLook(t *testing.T) {
 	}
 }
 
-// Ready keeps the task from being asked until it says so; Align puts the
+// Sight keeps the task from being asked while it says Busy; Align puts the
 // looks on a grid.
-func TestWaitTaskAsksTheTaskWhenReady(t *testing.T) {
+func TestWaitTaskAsksTheTaskWhenTheListingCannotTell(t *testing.T) {
 	clk := NewFakeClock(time.Unix(0, 30*int64(time.Millisecond)))
 	d := &scriptedTasks{statuses: []TaskStatus{TaskFinish}}
 	readies := 0
 	_, err := WaitTask(context.Background(), d, "t", WaitClock(clk), func(c *WaitConfig) {
 		c.Align = 100 * time.Millisecond
-		c.Ready = func(context.Context) (bool, error) {
+		c.Sight = func(context.Context) (Sighting, error) {
 			readies++
 			if readies == 2 {
-				return false, errors.New("listing failed") // asks the task: it is done
+				return Sighting{Busy: true}, errors.New("listing failed") // asks the task: it is done
 			}
-			return false, nil
+			return Sighting{Busy: true}, nil
 		}
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -13,23 +14,30 @@ import (
 // WaitTask is the package WaitTask with this client as the describer, on a
 // schedule from what is known of the tasks of the action that started it
 // (CreateInstance, CreateVdc, …) in its region:
-//   - learned in this run (three tasks or more): the first look when such
-//     tasks end (see estimate.observe), then quick looks;
+//   - learned in this run (three tasks or more, or one when there is no
+//     cache): the first look when such tasks end (see estimate.observe),
+//     then quick looks;
 //   - learned in earlier runs (the task cache): the first look at the 10th
 //     percentile of the durations seen, then looks every quarter of the
 //     10th–90th percentile spread until the 90th, then backing off;
-//   - nothing: looks whose spacing grows by coldGrowth, so a look comes at
-//     most a quarter of the elapsed time after the task ended. Waits that
-//     began together hear of the first such task seen to end and move
-//     their next look up to its duration: tasks started together tend to
-//     end together, and the first one seen done speaks for the rest.
+//   - nothing: the first look at the action's prior (taskPriors), then
+//     looks whose spacing grows by coldGrowth from a quarter of it, so a
+//     look comes at most a quarter of the elapsed time after the task
+//     ended. Waits that began together hear of the first such task seen to
+//     end and move their next look up to its duration: tasks started
+//     together tend to end together, and the first one seen done speaks
+//     for the rest.
+//
+// The first wait of an action planned from the cache (unless learned
+// within trustCache) or from the prior also looks at an eighth of it: the
+// cloud may be faster.
 func (c *Client) WaitTask(ctx context.Context, taskID string, opts ...WaitOption) (*Task, error) {
 	est := c.tasks.estimateFor(taskID, c.clock.Now())
-	base := []WaitOption{WaitClock(c.clock)}
-	switch first, step, steps, src := est.plan(); {
-	case first > 0:
+	base := []WaitOption{WaitClock(c.clock), func(cfg *WaitConfig) { cfg.action = est.action() }}
+	switch first, step, steps, src := est.plan(); src {
+	case fromRun, fromPrior, fromProbe:
 		base = append(base, WaitFirstPoll(first), func(cfg *WaitConfig) { cfg.Step, cfg.Steps = step, steps })
-		if src == fromPrior {
+		if src != fromRun {
 			// A probe that finds the cache stale tells this wait.
 			ch, _ := est.listen()
 			defer est.forget(ch)
@@ -39,6 +47,15 @@ func (c *Client) WaitTask(ctx context.Context, taskID string, opts ...WaitOption
 			// One more look, at a fraction of the cached duration.
 			base = append(base, func(cfg *WaitConfig) { cfg.Probe = max(first/probeFraction, time.Millisecond) })
 		}
+	case fromTable, fromTableProbe:
+		ch, _ := est.listen()
+		defer est.forget(ch)
+		base = append(base, WaitFirstPoll(first), func(cfg *WaitConfig) {
+			cfg.Step, cfg.Steps, cfg.Growth, cfg.Expect, cfg.guessed = step, 0, coldGrowth, ch, true
+			if src == fromTableProbe {
+				cfg.Probe = max(first/probeFraction, time.Millisecond)
+			}
+		})
 	default:
 		ch, watched := est.listen()
 		defer est.forget(ch)
@@ -109,7 +126,8 @@ func (l *taskLearning) estimateFor(taskID string, now time.Time) *estimate {
 	e := l.byKey[key]
 	if e == nil {
 		at := l.cache.learnedAt(key)
-		e = &estimate{key: key, cache: l.cache, prior: l.cache.samples(key), trusted: !at.IsZero() && now.Sub(at) < trustCache}
+		e = &estimate{key: key, cache: l.cache, prior: l.cache.samples(key), trusted: !at.IsZero() && now.Sub(at) < trustCache,
+			typical: taskPrior(actionOfKey(key))}
 		slices.Sort(e.prior)
 		l.byKey[key] = e
 	}
@@ -131,6 +149,9 @@ type estimate struct {
 	// trusted: the cache's durations were learned recently (trustCache),
 	// so they are not probed.
 	trusted bool
+	// typical is the action's prior (taskPriors): the first look when
+	// nothing else is known; 0 for none.
+	typical time.Duration
 	waiting map[chan time.Duration]struct{}
 }
 
@@ -155,10 +176,12 @@ const toldSpread = 0.05
 
 // Where a wait's schedule comes from (estimate.plan).
 const (
-	fromNothing = iota // nothing known: the cold schedule
-	fromRun            // what this run learned
-	fromPrior          // the durations of earlier runs (the cache)
-	fromProbe          // the same, and one look early, at first/probeFraction
+	fromNothing    = iota // nothing known: the cold schedule
+	fromRun               // what this run learned
+	fromPrior             // the durations of earlier runs (the cache)
+	fromProbe             // the same, and one look early, at first/probeFraction
+	fromTable             // the action's prior (taskPriors)
+	fromTableProbe        // the same, and one look early, at first/probeFraction
 )
 
 // staleProbes is how many waits of each action, in a run that starts from
@@ -185,26 +208,55 @@ func (e *estimate) plan() (first, step time.Duration, steps, src int) {
 		lo, hi = quantile(e.prior, 0.1), quantile(e.prior, 0.9)
 	}
 	// What this run saw speaks over a cache it contradicts, from its first
-	// task on.
+	// task on, and over the prior always.
 	stale := e.seen > 0 && len(e.prior) > 0 && (e.avg < lo/2 || e.avg > 2*hi)
 	switch {
-	case e.seen >= 3 || stale:
+	case e.seen >= 3 || stale || e.seen > 0 && len(e.prior) == 0 && e.typical > 0:
 		e.looks++
 		if e.looks%probeEvery == 0 {
 			return e.avg - time.Duration(float64(e.avg)*probeEarly), 0, 0, fromRun
 		}
 		return e.avg, 0, 0, fromRun
 	case len(e.prior) > 0:
-		step = max((hi-lo)/4, lo/50, 20*time.Millisecond)
+		spread := hi - lo
+		if len(e.prior) < fewSamples {
+			// A few durations say little of their spread: assume ±10 %.
+			spread = max(spread, lo/5)
+		}
+		hi = lo + spread
+		step = max(spread/4, lo/50, 20*time.Millisecond)
 		src = fromPrior
 		if !e.trusted && e.probes < staleProbes && e.seen == 0 {
 			e.probes++
 			src = fromProbe
 		}
 		return lo, step, int((hi-lo)/step) + 2, src
+	case e.typical > 0:
+		src = fromTable
+		if e.probes < staleProbes {
+			e.probes++
+			src = fromTableProbe
+		}
+		return e.typical, max(e.typical/4, time.Millisecond), 0, src
 	}
 	return 0, 0, 0, fromNothing
 }
+
+// action is the action whose tasks e estimates ("" when unknown).
+func (e *estimate) action() string { return actionOfKey(e.key) }
+
+// actionOfKey is the action of a learning key (host|action|region).
+func actionOfKey(key string) string {
+	parts := strings.Split(key, "|")
+	if len(parts) != 3 {
+		return ""
+	}
+	return parts[1]
+}
+
+// fewSamples: a cache with fewer durations of an action than this is
+// taken to spread them at least ±10 % (see plan).
+const fewSamples = 5
 
 // quantile is the q-th quantile of sorted durations (nearest rank).
 func quantile(sorted []time.Duration, q float64) time.Duration {

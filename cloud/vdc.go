@@ -166,9 +166,10 @@ func (c *Client) Vdc(ctx context.Context, id string) (*Vdc, error) {
 }
 
 // PublicNetworkGone reports whether VDC vdcID no longer lists the public
-// network id (or is itself gone).
+// network id (or is itself gone). Concurrent looks at one VDC share one
+// listing (the one the waits share: listing_watch.go).
 func (c *Client) PublicNetworkGone(ctx context.Context, vdcID, id string) (bool, error) {
-	v, err := c.Vdc(ctx, vdcID)
+	v, err := c.vdcView(ctx, vdcID)
 	if err != nil || v == nil {
 		return v == nil && err == nil, err
 	}

@@ -501,17 +501,31 @@ func (e *Executor) waiter(j *state.JournalEntry) resources.Waiter {
 	}
 }
 
-// watch lets the wait on an instance's create or delete look at its VDC's
-// instance listing, shared with the other waits, before it asks its task.
+// watch lets the wait on a create's or a delete's task look at the listing
+// its resource is in, shared with the other waits, before it asks its task
+// (see cloud/listing_watch.go): instances in their VDC's instance listing,
+// VDCs and their networks in the VDC listing, databases in their
+// product's, load balancers in theirs.
 func (e *Executor) watch(j *state.JournalEntry) []cloud.WaitOption {
-	if j.Kind != "instance" || j.Scope == "" {
+	if j.Scope == "" || j.Action != "create" && j.Action != "delete" {
 		return nil
 	}
-	switch j.Action {
-	case "create":
-		return []cloud.WaitOption{e.client.WatchInstance(j.Scope, j.Marker, "", false)}
-	case "delete":
-		return []cloud.WaitOption{e.client.WatchInstance(j.Scope, "", j.ResourceID, true)}
+	deleting := j.Action == "delete"
+	name, id := j.Marker, ""
+	if deleting {
+		name, id = "", j.ResourceID
+	}
+	switch j.Kind {
+	case "instance":
+		return []cloud.WaitOption{e.client.WatchInstance(j.Scope, name, id, deleting)}
+	case "vdc":
+		return []cloud.WaitOption{e.client.WatchVdc(j.Scope, name, id, deleting)}
+	case "public_network", "private_network":
+		return []cloud.WaitOption{e.client.WatchNetwork(j.Scope, j.Kind == "public_network", name, id, deleting)}
+	case "mysql", "redis", "mongodb":
+		return []cloud.WaitOption{e.client.WatchDatabase(j.Kind, name, id, deleting)}
+	case "load_balancer":
+		return []cloud.WaitOption{e.client.WatchLoadBalancer(name, id, deleting)}
 	}
 	return nil
 }

@@ -161,7 +161,7 @@ func checkBindings(ctx context.Context, c *cloud.Client, id string, pipes []clou
 	}
 	for _, g := range keysOf(want) {
 		if err := c.WaitUntil(ctx, "instance "+id+" to join security group "+g, func(ctx context.Context) (bool, error) {
-			members, err := c.SharedNSGMembers(ctx, g)
+			members, err := c.DescribeNSGMembers(ctx, cloud.NSGRequest{SecurityGroupID: g})
 			if err != nil {
 				return false, err
 			}

@@ -218,7 +218,7 @@ func (l *Live) addMembers(ctx context.Context, c *cloud.Client, instance string,
 			l.Groups[g] = &LiveGroup{NSG: cloud.NSG{SecurityGroupID: g}, Members: m.(*cloud.NSGMembers)}
 			continue
 		}
-		members, err := c.SharedNSGMembers(ctx, g) // one request for a wave's read-backs
+		members, err := c.DescribeNSGMembers(ctx, cloud.NSGRequest{SecurityGroupID: g}) // shared: one request for a wave's read-backs
 		if cloud.IsCode(err, "InvalidSecurityGroupId.NotFound") {
 			continue
 		}

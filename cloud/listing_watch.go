@@ -1,0 +1,344 @@
+package cloud
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// One look answers many waits, and a listing answers for the task: while
+// many tasks are in flight, their waits look at the listing their
+// resources are in (one request per VDC, shared by every wait looking at
+// that moment: see coalescer) before asking their task.
+//   - A resource listed in a transitional status (creating, deleting, …):
+//     the task is not asked.
+//   - A created resource listed in a steady status (an instance running or
+//     stopped, a VDC or network "ok"), or a deleted one no longer listed:
+//     only a task that succeeded leaves that, so the wait ends without
+//     asking it. A create's id comes from the listing; the name is the
+//     resource's own in its scope (the plan refuses a twin), and a name
+//     listed twice leaves the question to the task.
+//   - Anything else (not listed yet, a failure status, a delete that
+//     settled back): the listing cannot tell, and the task is asked.
+// Only the task of the action the watch is for is settled by the listing
+// (CreateInstance, not a StopInstance after it): for any other the
+// listing only says when to ask.
+
+// listedState is how a watch reads a listed resource's status.
+type listedState int
+
+const (
+	listedBusy   listedState = iota // transitional: its task is still running
+	listedSteady                    // what a successful task leaves
+	listedOther                     // a failure status, or one a watch does not know
+)
+
+// A listedItem is a resource as a watch reads it from a listing.
+type listedItem struct {
+	ID, Name string
+	State    listedState
+}
+
+// sight says what items (a listing) show of a create of the resource
+// named name, or of a delete of id.
+func sight(items []listedItem, name, id string, deleting bool) Sighting {
+	if deleting {
+		for _, it := range items {
+			if it.ID == id {
+				return Sighting{Busy: it.State == listedBusy}
+			}
+		}
+		return Sighting{Done: true, ResourceID: id}
+	}
+	var found []listedItem
+	for _, it := range items {
+		if it.Name == name {
+			found = append(found, it)
+		}
+	}
+	if len(found) != 1 {
+		return Sighting{} // not listed (yet, or nothing was left), or a twin
+	}
+	switch found[0].State {
+	case listedBusy:
+		return Sighting{Busy: true}
+	case listedSteady:
+		return Sighting{Done: true, ResourceID: found[0].ID}
+	}
+	return Sighting{}
+}
+
+// watch makes a wait on a task of action look at a listing (see) first,
+// on a grid fine enough to cost little time (a fortieth of the first look,
+// 25 ms to 1 s) so that the looks of waits begun at different moments
+// share one listing.
+func watch(action string, see func(context.Context) (Sighting, error)) WaitOption {
+	return func(cfg *WaitConfig) {
+		cfg.Align = min(max(cfg.FirstPoll/40, 25*time.Millisecond), time.Second)
+		cfg.Sight = func(ctx context.Context) (Sighting, error) {
+			s, err := see(ctx)
+			if s.Done && !sameAction(cfg.action, action) {
+				s = Sighting{} // another action's task: ask it
+			}
+			return s, err
+		}
+	}
+}
+
+// sameAction reports whether the action that started a task (a product's
+// as "mysql/CreateDBInstance") is action.
+func sameAction(started, action string) bool {
+	if i := strings.LastIndex(started, "/"); i >= 0 {
+		started = started[i+1:]
+	}
+	return started == action
+}
+
+// steadyStatus reports whether a VDC's or a network's status is the one
+// the documents show for a usable one ("ok").
+func steadyStatus(status string) bool {
+	return strings.EqualFold(strings.TrimSpace(status), "ok")
+}
+
+// busyStatus reports whether a status is a change in progress.
+func busyStatus(status string) bool {
+	switch strings.ToLower(strings.TrimSpace(status)) {
+	case "creating", "deleting", "updating", "building", "pending", "changing":
+		return true
+	}
+	return false
+}
+
+// networkState reads the status of a VDC or one of its networks.
+func networkState(status string) listedState {
+	switch {
+	case busyStatus(status):
+		return listedBusy
+	case steadyStatus(status):
+		return listedSteady
+	}
+	return listedOther
+}
+
+// vdcState reads a VDC's status and those of the networks bought with it:
+// a VDC whose network is still being made is still busy.
+func vdcState(v Vdc) listedState {
+	for _, p := range v.PublicNetwork {
+		if busyStatus(p.Status) {
+			return listedBusy
+		}
+	}
+	for _, p := range v.PrivateNetwork {
+		if busyStatus(p.Status) {
+			return listedBusy
+		}
+	}
+	return networkState(v.VdcStatus)
+}
+
+// listVDCViews answers the VDC watches: a key "vdc:<id>" lists one VDC
+// (an empty listing when it is gone), "name:<region>/<name>" the VDCs of a
+// region whose name holds name (DescribeVdc's Keyword).
+func (c *Client) listVDCViews(ctx context.Context, keys []string) (map[string][]Vdc, error) {
+	out := map[string][]Vdc{}
+	for _, key := range keys {
+		rctx, what := unkeyed(ctx, key)
+		var list []Vdc
+		var err error
+		if id, ok := strings.CutPrefix(what, "vdc:"); ok {
+			list, err = c.DescribeVdc(rctx, DescribeVdcRequest{VdcID: id})
+			if VdcGone(err) {
+				list, err = nil, nil
+			}
+		} else {
+			region, name, _ := strings.Cut(strings.TrimPrefix(what, "name:"), "/")
+			list, err = c.ListVdcs(rctx, DescribeVdcRequest{RegionID: region, Keyword: name}, 100)
+		}
+		if err != nil {
+			return out, err
+		}
+		out[key] = list
+	}
+	return out, nil
+}
+
+// vdcView returns VDC id as a listing shared with the concurrent looks at
+// it shows it; nil when it is gone.
+func (c *Client) vdcView(ctx context.Context, id string) (*Vdc, error) {
+	list, _, err := c.vdcViews.get(ctx, keyed(ctx, "vdc:"+id))
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].VdcID == id {
+			return &list[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// WatchVdc makes a wait on a CreateVdc of the VDC named name in region
+// (or, with deleting, a DeleteVdc of id) look at the VDCs' listing first
+// (see the top of this file): the region's VDCs of that name for a create,
+// the VDC's own listing for a delete.
+func (c *Client) WatchVdc(region, name, id string, deleting bool) WaitOption {
+	if deleting {
+		return watch("DeleteVdc", func(ctx context.Context) (Sighting, error) {
+			v, err := c.vdcView(ctx, id)
+			if err != nil {
+				return Sighting{}, err
+			}
+			var items []listedItem
+			if v != nil {
+				items = append(items, listedItem{ID: v.VdcID, Name: v.VdcName, State: networkState(v.VdcStatus)})
+			}
+			return sight(items, "", id, true), nil
+		})
+	}
+	return watch("CreateVdc", func(ctx context.Context) (Sighting, error) {
+		list, _, err := c.vdcViews.get(ctx, keyed(ctx, "name:"+region+"/"+name))
+		if err != nil {
+			return Sighting{}, err
+		}
+		var items []listedItem
+		for _, v := range list {
+			if v.RegionID == "" || v.RegionID == region {
+				items = append(items, listedItem{ID: v.VdcID, Name: v.VdcName, State: vdcState(v)})
+			}
+		}
+		return sight(items, name, "", false), nil
+	})
+}
+
+// WatchNetwork makes a wait on the create of the network named name in
+// VDC vdc (or, with deleting, the delete of network id) look at the VDC's
+// listing first (see the top of this file); public says which of its
+// networks: public or private.
+func (c *Client) WatchNetwork(vdc string, public bool, name, id string, deleting bool) WaitOption {
+	action := map[bool]string{false: "CreatePrivateNetwork", true: "CreatePublicNetwork"}[public]
+	if deleting {
+		action = map[bool]string{false: "DeletePrivateNetwork", true: "DeletePublicNetwork"}[public]
+	}
+	return watch(action, func(ctx context.Context) (Sighting, error) {
+		v, err := c.vdcView(ctx, vdc)
+		if err != nil {
+			return Sighting{}, err
+		}
+		if v == nil { // the VDC is gone: so is a deleted network; a create only the task can tell of
+			return Sighting{Done: deleting, ResourceID: id}, nil
+		}
+		var items []listedItem
+		if public {
+			for _, p := range v.PublicNetwork {
+				items = append(items, listedItem{ID: p.PublicID, Name: p.Name, State: networkState(p.Status)})
+			}
+		} else {
+			for _, p := range v.PrivateNetwork {
+				items = append(items, listedItem{ID: p.PrivateID, Name: p.Name, State: networkState(p.Status)})
+			}
+		}
+		return sight(items, name, id, deleting), nil
+	})
+}
+
+// dbState reads a database's status: RUNNING is steady.
+func dbState(d DBInstance) listedState {
+	switch {
+	case d.Running():
+		return listedSteady
+	case busyStatus(d.Status) || strings.EqualFold(d.Status, "MODIFYING"):
+		return listedBusy
+	}
+	return listedOther
+}
+
+// listProducts answers the database watches: one listing per product
+// (DescribeDBInstances lists every region).
+func (c *Client) listProducts(ctx context.Context, keys []string) (map[string][]DBInstance, error) {
+	out := map[string][]DBInstance{}
+	for _, key := range keys {
+		rctx, product := unkeyed(ctx, key)
+		var list []DBInstance
+		var err error
+		switch product {
+		case "mysql":
+			list, err = c.MySQL().DescribeDBInstances(rctx, DescribeDBInstancesRequest{})
+		case "redis":
+			list, err = c.Redis().DescribeDBInstances(rctx, DescribeDBInstancesRequest{})
+		case "mongodb":
+			list, err = c.MongoDB().DescribeDBInstances(rctx, DescribeDBInstancesRequest{})
+		}
+		if err != nil {
+			return out, err
+		}
+		out[key] = list
+	}
+	return out, nil
+}
+
+// WatchDatabase makes a wait on the create of the database named name of
+// product (mysql, redis or mongodb), or with deleting the delete of
+// database id, look at the product's listing first (see the top of this
+// file): a database listed RUNNING says its create succeeded, one no
+// longer listed that its delete did.
+func (c *Client) WatchDatabase(product, name, id string, deleting bool) WaitOption {
+	action := "CreateDBInstance"
+	if deleting {
+		action = "DeleteDBInstance"
+	}
+	return watch(action, func(ctx context.Context) (Sighting, error) {
+		list, _, err := c.dbListings.get(ctx, keyed(ctx, product))
+		if err != nil {
+			return Sighting{}, err
+		}
+		items := make([]listedItem, 0, len(list))
+		for _, d := range list {
+			items = append(items, listedItem{ID: d.InstanceUUID, Name: d.InstanceName, State: dbState(d)})
+		}
+		return sight(items, name, id, deleting), nil
+	})
+}
+
+// listLoadBalancers answers the load balancer watches: the account's
+// listing (one key per region).
+func (c *Client) listLoadBalancers(ctx context.Context, keys []string) (map[string][]LoadBalancer, error) {
+	out := map[string][]LoadBalancer{}
+	for _, key := range keys {
+		rctx, _ := unkeyed(ctx, key)
+		list, err := c.DescribeLoadBalancers(rctx, DescribeLoadBalancersRequest{})
+		if err != nil {
+			return out, err
+		}
+		out[key] = list
+	}
+	return out, nil
+}
+
+// WatchLoadBalancer makes a wait on the create of the load balancer named
+// name (or, with deleting, the delete of id) look at the load balancers'
+// listing first (see the top of this file): one listed RUNNING says its
+// create succeeded, one no longer listed that its delete did.
+func (c *Client) WatchLoadBalancer(name, id string, deleting bool) WaitOption {
+	action := "CreateLoadBalancer"
+	if deleting {
+		action = "DeleteLoadBalancer"
+	}
+	return watch(action, func(ctx context.Context) (Sighting, error) {
+		list, _, err := c.lbListings.get(ctx, keyed(ctx, "lb"))
+		if err != nil {
+			return Sighting{}, err
+		}
+		items := make([]listedItem, 0, len(list))
+		for _, lb := range list {
+			st := listedOther
+			switch {
+			case lb.Running():
+				st = listedSteady
+			case busyStatus(lb.Status):
+				st = listedBusy
+			}
+			items = append(items, listedItem{ID: lb.InstanceUUID, Name: lb.InstanceName, State: st})
+		}
+		return sight(items, name, id, deleting), nil
+	})
+}
