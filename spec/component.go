@@ -453,8 +453,8 @@ func (s *Stack) rewriteTemplate(v *Value, sc *scope, d *diag) {
 			changed = true
 			x := sc.lookup(r, d)
 			switch {
-			case x == nil:
-				parts = append(parts, Part{Lit: r.String()})
+			case x == nil: // reported; the reference stays, so the value is not known
+				parts = append(parts, p)
 			case x.Kind == String && x.Tmpl != nil:
 				parts = append(parts, x.Tmpl.Parts...)
 			case x.Kind == String:
