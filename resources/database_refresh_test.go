@@ -3,7 +3,6 @@ package resources
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -16,16 +15,8 @@ import (
 // VDC (and a replica) are observed from one DescribeDBInstances per
 // product, however many there are.
 func TestRefreshListsEachProductOnce(t *testing.T) {
-	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{"k": "s"}, Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	c, err := cloud.New(hs.URL, cloud.Credentials{AccessKeyID: "k", AccessKeySecret: "s"}, cloud.WithLimiter(cloud.NewLimiter(0, 1)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, url := emulated(t, emulator.Options{Seed: 7})
+	c := testClient(t, url, cloud.WithLimiter(cloud.NewLimiter(0, 1)))
 	ctx := context.Background()
 	wait := func(task string, err error) string {
 		t.Helper()

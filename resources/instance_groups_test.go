@@ -33,16 +33,8 @@ func TestInstanceGroupsBoundAtCreate(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			clk := cloud.NewFakeClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
-			srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{"k": "s"}, Clock: clk, TaskLatency: 2 * time.Second, Seed: 5})
-			if err != nil {
-				t.Fatal(err)
-			}
-			hs := httptest.NewServer(srv)
-			defer hs.Close()
-			c, err := cloud.New(hs.URL, cloud.Credentials{AccessKeyID: "k", AccessKeySecret: "s"}, cloud.WithClock(clk), cloud.WithRetries(0))
-			if err != nil {
-				t.Fatal(err)
-			}
+			srv, url := emulated(t, emulator.Options{Clock: clk, TaskLatency: 2 * time.Second, Seed: 5})
+			c := testClient(t, url, cloud.WithClock(clk), cloud.WithRetries(0))
 			ctx := context.Background()
 			waitTask := func(ctx context.Context, task string) (*cloud.Task, error) { return c.WaitTask(ctx, task) }
 			wait := func(task string, err error) string {

@@ -2,7 +2,6 @@ package resources
 
 import (
 	"context"
-	"net/http/httptest"
 	"regexp"
 	"testing"
 	"time"
@@ -132,16 +131,8 @@ func TestExpiring(t *testing.T) {
 // addresses in one segment is refused with how many are needed, the
 // network, and each segment's free count.
 func TestPickSegmentSaysWhatIsFree(t *testing.T) {
-	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{"k": "s"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	c, err := cloud.New(hs.URL, cloud.Credentials{AccessKeyID: "k", AccessKeySecret: "s"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, url := emulated(t, emulator.Options{})
+	c := testClient(t, url)
 	ctx := context.Background()
 	wait := func(ctx context.Context, id string) (*cloud.Task, error) { return c.WaitTask(ctx, id) }
 	vdc, err := Registry["vdc"].Create(ctx, c, Inputs{"name": "v", "region": "CN_Beijing_A"}, nil, wait)

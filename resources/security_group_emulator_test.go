@@ -2,7 +2,6 @@ package resources
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -18,16 +17,8 @@ import (
 // returns when DescribeNSGAttribute shows the rules wanted.
 func TestGroupRulesChangeInPlace(t *testing.T) {
 	clk := cloud.NewFakeClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
-	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{"k": "s"}, Clock: clk, TaskLatency: 5 * time.Second, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	c, err := cloud.New(hs.URL, cloud.Credentials{AccessKeyID: "k", AccessKeySecret: "s"}, cloud.WithClock(clk), cloud.WithRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, url := emulated(t, emulator.Options{Clock: clk, TaskLatency: 5 * time.Second, Seed: 3})
+	c := testClient(t, url, cloud.WithClock(clk), cloud.WithRetries(0))
 	ctx := context.Background()
 	k := Registry["security_group"]
 	rule := func(proto string, port any, addr string, prio int64, desc string) map[string]any {
@@ -78,16 +69,8 @@ func TestGroupRulesChangeInPlace(t *testing.T) {
 // still bound (outside the plan) makes the delete fail and is named.
 func TestGroupDeleteForceOnlyForLeavingMembers(t *testing.T) {
 	clk := cloud.NewFakeClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
-	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{"k": "s"}, Clock: clk, TaskLatency: time.Minute, Seed: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	c, err := cloud.New(hs.URL, cloud.Credentials{AccessKeyID: "k", AccessKeySecret: "s"}, cloud.WithClock(clk), cloud.WithRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, url := emulated(t, emulator.Options{Clock: clk, TaskLatency: time.Minute, Seed: 4})
+	c := testClient(t, url, cloud.WithClock(clk), cloud.WithRetries(0))
 	ctx := context.Background()
 	wait := func(task string, err error) string {
 		t.Helper()

@@ -2,7 +2,6 @@ package resources
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -18,16 +17,8 @@ import (
 // reads the cloud.
 func TestGroupCreateReadBackFromItsWait(t *testing.T) {
 	clk := cloud.NewFakeClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
-	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{"k": "s"}, Clock: clk, TaskLatency: 3 * time.Second, Seed: 9})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	c, err := cloud.New(hs.URL, cloud.Credentials{AccessKeyID: "k", AccessKeySecret: "s"}, cloud.WithClock(clk), cloud.WithRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, url := emulated(t, emulator.Options{Clock: clk, TaskLatency: 3 * time.Second, Seed: 9})
+	c := testClient(t, url, cloud.WithClock(clk), cloud.WithRetries(0))
 	ctx := context.Background()
 	k := Registry["security_group"]
 	in := k.Normalize(Inputs{"name": "web", "type": "public", "description": "tier", "rules": []any{
@@ -63,16 +54,8 @@ func TestGroupCreateReadBackFromItsWait(t *testing.T) {
 // deleted with one DeleteNSG; its members are read only when the API
 // refuses (TestGroupDeleteForceOnlyForLeavingMembers).
 func TestGroupDeleteWithoutMembersIsOneRequest(t *testing.T) {
-	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{"k": "s"}, Seed: 9})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	c, err := cloud.New(hs.URL, cloud.Credentials{AccessKeyID: "k", AccessKeySecret: "s"}, cloud.WithRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, url := emulated(t, emulator.Options{Seed: 9})
+	c := testClient(t, url, cloud.WithRetries(0))
 	ctx := context.Background()
 	k := Registry["security_group"]
 	id, err := k.Create(ctx, c, k.Normalize(Inputs{"name": "g", "type": "private"}, ""), nil, nil)
