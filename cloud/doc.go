@@ -186,7 +186,8 @@
 //     task durations, so they are what the emulator models, 1 s), the first
 //     wait of each action also looks at an eighth of it (unless a task of
 //     this run waited on from its prior took at least half of it: the
-//     cloud keeps the table's pace, taskLearning.paced), and after the
+//     cloud keeps the table's pace, taskLearning.paced; WaitUntil keeps
+//     its probe but for a public network's delete), and after the
 //     prior intervals grow by a quarter (coldGrowth 1.25) from a quarter of
 //     it, so a look comes at most a quarter of the time waited after the
 //     task ended (a cold 1 s task is asked at most twice). WaitUntil (changes

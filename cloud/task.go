@@ -453,17 +453,13 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 // on one schedule (no per-wait scale) on a grid (untilGrid): waits begun
 // together look together, and one request answers them all. The schedule
 // is a task's with nothing learned (task_prior.go): a look at an eighth of
-// untilPrior (none once a task of the run kept its prior's pace), one at
-// untilPrior, then spacing that grows by coldGrowth from
+// untilPrior, one at untilPrior, then spacing that grows by coldGrowth from
 // a quarter of it.
 func (c *Client) WaitUntil(ctx context.Context, what string, probe func(context.Context) (bool, error), opts ...WaitOption) error {
 	shared := func(cfg *WaitConfig) {
 		cfg.Rand = func() float64 { return 1 - 1e-9 } // scale 1
 		cfg.Align = untilGrid
 		cfg.FirstPoll, cfg.Step, cfg.Growth, cfg.Probe = untilPrior, untilPrior/4, coldGrowth, untilPrior/probeFraction
-		if c.tasks.paced.Load() {
-			cfg.Probe = 0 // a task of this run kept the table's pace: no probe
-		}
 	}
 	_, err := WaitTask(ctx, probeDescriber(probe), what, append([]WaitOption{WaitClock(c.clock), shared}, opts...)...)
 	var we *WaitError
