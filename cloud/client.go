@@ -111,15 +111,15 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	c.instances = coalescer[*Instance]{max: instanceBatch, linger: instanceLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.describeInstancesByID}
 	c.listings.coalescer = coalescer[[]Instance]{max: instanceBatch, linger: listingLinger,
-		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCInstances}
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCInstances, keep: true}
 	c.vdcs = coalescer[*Vdc]{max: instanceBatch, linger: sharedLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.describeVdcsByID}
 	c.vdcViews = coalescer[[]Vdc]{max: instanceBatch, linger: listingLinger,
-		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCViews}
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCViews, keep: true}
 	c.dbListings = coalescer[[]DBInstance]{max: instanceBatch, linger: listingLinger,
-		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listProducts}
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listProducts, keep: true}
 	c.lbListings = coalescer[[]LoadBalancer]{max: instanceBatch, linger: listingLinger,
-		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listLoadBalancers}
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listLoadBalancers, keep: true}
 	c.nsgAttributes = coalescer[groupRead[NSGAttribute]]{max: instanceBatch, linger: groupLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: groupReads(c.describeNSGAttribute)}
 	c.nsgMembers = coalescer[groupRead[NSGMembers]]{max: instanceBatch, linger: groupLinger,
@@ -341,6 +341,9 @@ func (c *Client) Call(ctx context.Context, action string, params, out any) (*Res
 	spec, ok := LookupAction(action)
 	if !ok {
 		return nil, unknownAction(action)
+	}
+	if _, ok := earlierSince(ctx); ok {
+		return nil, errNoEarlier // earlier_reads.go: no request
 	}
 	var lastErr error
 	var first time.Time // when the first attempt went out: the give-up time counts from it

@@ -18,11 +18,15 @@ type coalescer[T any] struct {
 	clock   func() Clock
 	limiter func() *Limiter
 	fetch   func(ctx context.Context, ids []string) (map[string]T, error)
+	// keep: the last read of each id answers the looks that began before
+	// it went out (earlier_reads.go).
+	keep bool
 
 	mu      sync.Mutex
 	order   []string // ids not yet sent, first asked first
 	waiting map[string][]chan lookup[T]
 	busy    bool
+	kept    map[string]*flight[T] // keep: the last read of each id
 }
 
 // lookup is the answer for one id: found reports whether it exists.
@@ -34,6 +38,9 @@ type lookup[T any] struct {
 
 // get returns the value for id (found false when the cloud has no such id).
 func (c *coalescer[T]) get(ctx context.Context, id string) (T, bool, error) {
+	if since, ok := earlierSince(ctx); ok {
+		return c.earlier(ctx, id, since)
+	}
 	ch := make(chan lookup[T], 1)
 	c.mu.Lock()
 	if c.waiting == nil {
@@ -88,7 +95,9 @@ func (c *coalescer[T]) run(ctx context.Context) {
 			delete(c.waiting, id)
 		}
 		c.mu.Unlock()
+		fs := c.launch(ids)
 		got, err := c.fetch(withLimiterTurn(ctx), ids)
+		land(fs, ids, got, err)
 		for id, chans := range asked {
 			v, found := got[id]
 			for _, ch := range chans {

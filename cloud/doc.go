@@ -184,13 +184,18 @@
 //     the first look is at the action's prior (taskPriors in task_prior.go,
 //     one table that says where each number comes from: no document gives
 //     task durations, so they are what the emulator models, 1 s), the first
-//     wait of each action also looks at an eighth of it, and after the
+//     wait of each action also looks at an eighth of it (unless a task of
+//     this run waited on from its prior took at least half of it: the
+//     cloud keeps the table's pace, taskLearning.paced; WaitUntil keeps
+//     its probe but for a public network's delete), and after the
 //     prior intervals grow by a quarter (coldGrowth 1.25) from a quarter of
 //     it, so a look comes at most a quarter of the time waited after the
 //     task ended (a cold 1 s task is asked at most twice). WaitUntil (changes
 //     answered without a TaskId) starts the same way, on one schedule for
 //     every wait (no per-wait scale) on a 50 ms grid, so waits begun
-//     together share their looks. From earlier
+//     together share their looks. Every watched look (and a public
+//     network's WaitPublicNetworkGone) first takes a listing read since
+//     its wait began that shows the change done (earlier_reads.go). From earlier
 //     runs (the task cache, WithTaskCache; cdstack keeps it in the user's
 //     cache directory, one file, the last 32 durations per endpoint host,
 //     action and region): the first look at the 10th percentile of the

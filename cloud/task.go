@@ -178,6 +178,11 @@ type WaitConfig struct {
 	action string
 	// guessed: FirstPoll is a prior, not a measure of such tasks.
 	guessed bool
+	// earlier, if set, is asked at each look (before Sight, which it
+	// stands for when Sight is nil) with a context whose reads answer only
+	// from listings read since the wait began, never with a request
+	// (earlier_reads.go): a Done ends the wait.
+	earlier func(ctx context.Context) (Sighting, error)
 }
 
 // watchGridFraction: a watched wait's looks fall on a grid under this
@@ -319,6 +324,17 @@ func WaitTask(ctx context.Context, d TaskDescriber, taskID string, opts ...WaitO
 	// sight is what the listing shows at a look (nothing, without Sight or
 	// when it fails: a listing that cannot tell is no reason not to ask).
 	sight := func() Sighting {
+		look := cfg.earlier
+		if look == nil {
+			look = cfg.Sight
+		}
+		if look != nil {
+			// A listing read since the wait began that shows the change
+			// done answers without a request (earlier_reads.go).
+			if s, ok := sightSince(ctx, start, look); ok {
+				return s
+			}
+		}
 		if cfg.Sight == nil {
 			return Sighting{}
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,7 +30,8 @@ import (
 //     for the rest.
 //
 // The first wait of an action planned from the cache (unless learned
-// within trustCache) or from the prior also looks at an eighth of it: the
+// within trustCache) or from the prior (unless a task of this run kept its
+// prior's pace: taskLearning.paced) also looks at an eighth of it: the
 // cloud may be faster.
 func (c *Client) WaitTask(ctx context.Context, taskID string, opts ...WaitOption) (*Task, error) {
 	est := c.tasks.estimateFor(taskID, c.clock.Now())
@@ -86,6 +88,10 @@ type taskLearning struct {
 	started map[string]string // task id → key, until the task is waited on
 	byKey   map[string]*estimate
 	cache   *taskCache
+	// paced: a task of this run waited on from its prior took at least
+	// half of it (task_prior.go): the cloud is not faster than the table,
+	// and the other actions' first waits need not probe it.
+	paced atomic.Bool
 }
 
 // maxStartedTasks bounds the task ids remembered for tasks nobody waits on.
@@ -127,7 +133,7 @@ func (l *taskLearning) estimateFor(taskID string, now time.Time) *estimate {
 	if e == nil {
 		at := l.cache.learnedAt(key)
 		e = &estimate{key: key, cache: l.cache, prior: l.cache.samples(key), trusted: !at.IsZero() && now.Sub(at) < trustCache,
-			typical: taskPrior(actionOfKey(key))}
+			typical: taskPrior(actionOfKey(key)), paced: &l.paced}
 		slices.Sort(e.prior)
 		l.byKey[key] = e
 	}
@@ -152,6 +158,8 @@ type estimate struct {
 	// typical is the action's prior (taskPriors): the first look when
 	// nothing else is known; 0 for none.
 	typical time.Duration
+	// paced is the learning's (taskLearning.paced).
+	paced   *atomic.Bool
 	waiting map[chan time.Duration]struct{}
 }
 
@@ -233,7 +241,7 @@ func (e *estimate) plan() (first, step time.Duration, steps, src int) {
 		return lo, step, int((hi-lo)/step) + 2, src
 	case e.typical > 0:
 		src = fromTable
-		if e.probes < staleProbes {
+		if e.probes < staleProbes && !e.paced.Load() {
 			e.probes++
 			src = fromTableProbe
 		}
@@ -307,6 +315,9 @@ func (e *estimate) observe(lastRunning, settled time.Duration) {
 	e.cache.add(e.key, ended)
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.seen == 0 && len(e.prior) == 0 && e.typical > settledAtOnce && ended >= e.typical/2 && e.paced != nil {
+		e.paced.Store(true) // the table's pace holds on this cloud
+	}
 	for ch := range e.waiting {
 		// One task's end is a rough guide: the waits spread their looks
 		// over the span before it, so the early ones that find their task

@@ -12,7 +12,10 @@ import (
 // is still found within a quarter of the time waited, and the first
 // wait of each action also looks at an eighth of the prior (probeFraction):
 // a cloud faster than the table shows itself in the first wave, as a stale
-// cache does.
+// cache does. Once a task of the run waited on from its prior took at
+// least half of it, the cloud keeps the table's pace and the other
+// actions' first waits (and a public network delete's WaitUntil) no
+// longer probe (taskLearning.paced).
 //
 // Where the numbers come from. No document gives task durations: neither
 // the current documents (capitalonline/openapi: 云主机概览, 虚拟数据中心概览,

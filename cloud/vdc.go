@@ -181,6 +181,30 @@ func (c *Client) PublicNetworkGone(ctx context.Context, vdcID, id string) (bool,
 	return true, nil
 }
 
+// WaitPublicNetworkGone waits (WaitUntil) until VDC vdcID no longer lists
+// public network id, deleted in the background. A listing of the VDC read
+// since the wait began by another wait (a private network's delete, …)
+// that already shows it gone ends the wait without a request of its own
+// (earlier_reads.go). Its probe at an eighth of the prior is left out once
+// a task of this run kept its prior's pace (taskLearning.paced).
+func (c *Client) WaitPublicNetworkGone(ctx context.Context, vdcID, id string) error {
+	probe := func(ctx context.Context) (bool, error) { return c.PublicNetworkGone(ctx, vdcID, id) }
+	earlier := func(cfg *WaitConfig) {
+		if c.tasks.paced.Load() {
+			// A task of this run kept its prior's pace: a network's delete
+			// (1 s in the table, as DeletePublicNetwork) needs no probe.
+			// Other WaitUntils (security group rules and members, which
+			// take effect at once) keep theirs.
+			cfg.Probe = 0
+		}
+		cfg.earlier = func(ctx context.Context) (Sighting, error) {
+			gone, err := probe(ctx)
+			return Sighting{Done: gone && err == nil, ResourceID: id}, err
+		}
+	}
+	return c.WaitUntil(ctx, "public network "+id+" to be deleted", probe, earlier)
+}
+
 // VdcGone reports whether err says that a VDC does not exist (the 2019
 // reference's VDCNotFound and the VdcNotFound of its other actions).
 func VdcGone(err error) bool {

@@ -229,7 +229,5 @@ func (publicKind) Delete(ctx context.Context, c *cloud.Client, id string, in Inp
 	}
 	// No TaskId (the current service): the network is deleted in the
 	// background; it is gone when its VDC no longer lists it.
-	return c.WaitUntil(ctx, "public network "+id+" to be deleted", func(ctx context.Context) (bool, error) {
-		return c.PublicNetworkGone(ctx, in.String("vdc"), id)
-	})
+	return c.WaitPublicNetworkGone(ctx, in.String("vdc"), id)
 }
