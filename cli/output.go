@@ -139,8 +139,9 @@ func runImport(c *ucli.Context) error {
 	if obs == nil {
 		return fmt.Errorf("import: no %s with id %s in the cloud", r.Kind, id)
 	}
-	assumed := assumeUnshown(s, snap, kind, r, addr, obs.Attrs)
-	notes := schemaSafe(r.Kind, s.Region, obs.Attrs, stackValues(s, snap, kind, r, addr))
+	desired := stackValues(s, snap, kind, r, addr)
+	assumed := assumeUnshown(kind, desired, obs.Attrs)
+	notes := schemaSafe(r.Kind, s.Region, obs.Attrs, desired)
 	now := time.Now().UTC()
 	var deps []string
 	for _, d := range s.Dependencies(name) {
@@ -160,8 +161,10 @@ func runImport(c *ucli.Context) error {
 }
 
 // stackValues are the stack's values of addr's properties, for import to
-// fall back on (nil when they cannot be evaluated yet).
+// fall back on, without those not known yet (nil when they cannot be
+// evaluated yet).
 func stackValues(s *spec.Stack, snap *state.Snapshot, kind resources.Kind, r *spec.Resource, addr string) resources.Inputs {
+	bindRecorded(s, snap)
 	inst, ok := r.Instance(addr)
 	if !ok {
 		return nil
@@ -178,26 +181,18 @@ func stackValues(s *spec.Stack, snap *state.Snapshot, kind resources.Kind, r *sp
 	return desired
 }
 
-// assumeUnshown fills attrs with the stack's values of the fields the API
-// did not show (an instance's image and type, a public network's billing
-// method, …) or cannot show (security group membership) and returns their
-// names. Without them the next plan would see
-// a difference the cloud never showed and replace or reinstall what was
-// just adopted. Sensitive fields and values not yet known stay out.
-func assumeUnshown(s *spec.Stack, snap *state.Snapshot, kind resources.Kind, r *spec.Resource, addr string, attrs resources.Inputs) []string {
-	bindRecorded(s, snap)
-	inst, ok := r.Instance(addr)
-	if !ok {
-		return nil
-	}
-	desired, _, err := planner.Desired(s, kind, r, inst, planner.RecordResolver(s, func(a string) *state.Record { return snap.Resources[a] }))
-	if err != nil {
-		return nil
-	}
+// assumeUnshown fills attrs with the stack's values (desired, from
+// stackValues) of the fields the API did not show (an instance's image and
+// type, a public network's billing method, …) or cannot show (security
+// group membership) and returns their names. Without them the next plan
+// would see a difference the cloud never showed and replace or reinstall
+// what was just adopted. Sensitive fields and values not yet known stay
+// out.
+func assumeUnshown(kind resources.Kind, desired, attrs resources.Inputs) []string {
 	var names []string
 	for _, f := range kind.Fields() {
 		shown := attrs.Has(f.Name) && !f.Unobservable
-		if f.Sensitive || shown || !desired.Has(f.Name) || spec.HasUnknown(desired[f.Name]) {
+		if f.Sensitive || shown || !desired.Has(f.Name) {
 			continue
 		}
 		attrs[f.Name] = desired[f.Name]

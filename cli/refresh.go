@@ -160,7 +160,7 @@ func findAgain(c *ucli.Context, s *spec.Stack, snap *state.Snapshot, client *clo
 	if err != nil || obs == nil {
 		return nil, "", fmt.Errorf("refresh: read %s %s: %v", r.Kind, id, err)
 	}
-	assumeUnshown(s, snap, kind, r, addr, obs.Attrs)
+	assumeUnshown(kind, stackValues(s, snap, kind, r, addr), obs.Attrs)
 	var deps []string
 	for _, d := range s.Dependencies(name) {
 		deps = append(deps, s.Resources[d].Addresses()...)
