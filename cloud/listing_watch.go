@@ -169,12 +169,7 @@ func (c *Client) vdcView(ctx context.Context, id string) (*Vdc, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i := range list {
-		if list[i].VdcID == id {
-			return &list[i], nil
-		}
-	}
-	return nil, nil
+	return findVdc(list, id), nil
 }
 
 // WatchVdc makes a wait on a CreateVdc of the VDC named name in region

@@ -157,12 +157,17 @@ func (c *Client) Vdc(ctx context.Context, id string) (*Vdc, error) {
 	if err != nil {
 		return nil, err
 	}
+	return findVdc(list, id), nil
+}
+
+// findVdc returns VDC id of list, or nil.
+func findVdc(list []Vdc, id string) *Vdc {
 	for i := range list {
 		if list[i].VdcID == id {
-			return &list[i], nil
+			return &list[i]
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // PublicNetworkGone reports whether VDC vdcID no longer lists the public
