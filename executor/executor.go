@@ -761,6 +761,23 @@ func (e *Executor) recordAs(ctx context.Context, j *state.JournalEntry, id strin
 	return nil
 }
 
+// readRecorded reads back what the cloud has of addr's record rec, which
+// an update starts from; a record missing from the state or a resource
+// gone from the cloud is an error (plan again).
+func (e *Executor) readRecorded(ctx context.Context, addr string, kind resources.Kind, rec *state.Record) (*resources.Observation, error) {
+	if rec == nil || kind == nil {
+		return nil, fmt.Errorf("%s is not in the state", addr)
+	}
+	before, err := resources.ReadBack(ctx, e.client, kind, rec.ID, &resources.Recorded{Inputs: rec.Inputs, Outputs: rec.Outputs})
+	if err != nil {
+		return nil, err
+	}
+	if before == nil {
+		return nil, fmt.Errorf("%s (%s) no longer exists; plan again", addr, rec.ID)
+	}
+	return before, nil
+}
+
 func (e *Executor) update(ctx context.Context, c *planner.Change, release func()) error {
 	kind, in, secrets, r, err := e.desired(c)
 	if err != nil {
@@ -769,15 +786,9 @@ func (e *Executor) update(ctx context.Context, c *planner.Change, release func()
 	e.mu.Lock()
 	rec := e.records[c.Addr]
 	e.mu.Unlock()
-	if rec == nil {
-		return fmt.Errorf("%s is not in the state", c.Addr)
-	}
-	before, err := resources.ReadBack(ctx, e.client, kind, rec.ID, &resources.Recorded{Inputs: rec.Inputs, Outputs: rec.Outputs})
+	before, err := e.readRecorded(ctx, c.Addr, kind, rec)
 	if err != nil {
 		return err
-	}
-	if before == nil {
-		return fmt.Errorf("%s (%s) no longer exists; plan again", c.Addr, rec.ID)
 	}
 	var fields []string
 	for _, f := range c.Fields {

@@ -3,7 +3,6 @@ package executor
 import (
 	"context"
 	"errors"
-	"fmt"
 	"maps"
 	"time"
 
@@ -41,15 +40,9 @@ func (e *Executor) unwire(ctx context.Context, s *planner.Step, release func()) 
 		}
 	}
 	e.mu.Unlock()
-	if rec == nil || kind == nil {
-		return fmt.Errorf("%s is not in the state", c.Addr)
-	}
-	before, err := resources.ReadBack(ctx, e.client, kind, rec.ID, &resources.Recorded{Inputs: rec.Inputs, Outputs: rec.Outputs})
+	before, err := e.readRecorded(ctx, c.Addr, kind, rec)
 	if err != nil {
 		return err
-	}
-	if before == nil {
-		return fmt.Errorf("%s (%s) no longer exists; plan again", c.Addr, rec.ID)
 	}
 	listeners := before.Attrs["listeners"]
 	if listeners == nil {
