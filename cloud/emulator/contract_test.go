@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"sort"
 	"strings"
 	"sync"
@@ -346,13 +345,7 @@ func TestClientLearnsHowLongTasksTake(t *testing.T) {
 // machine's.
 func TestWatchedWaitsShareListings(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv, err := New(Options{AccessKeys: map[string]string{testKey: testSecret}, Seed: 7,
-			TaskLatency: 300 * time.Millisecond, TaskJitter: 200 * time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := must(cloud.New("http://127.0.0.1", cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret},
-			cloud.WithHTTPClient(&http.Client{Transport: handlerTransport{srv}}), cloud.WithLimiter(cloud.NewLimiter(0, 1))))
+		srv, c := inMemory(t, Options{Seed: 7, TaskLatency: 300 * time.Millisecond, TaskJitter: 200 * time.Millisecond})
 		ctx := context.Background()
 		vdc := must(c.WaitTask(ctx, must(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "watch"})))).ResourceID
 		const n = 20

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"net/http"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -17,12 +16,7 @@ import (
 // calls are reset.
 func earlierClient(t *testing.T, latency time.Duration, opts ...cloud.Option) (*Server, *cloud.Client, string, string, []string) {
 	t.Helper()
-	srv, err := New(Options{AccessKeys: map[string]string{testKey: testSecret}, Seed: 23, TaskLatency: latency})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := must(cloud.New("http://127.0.0.1", cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret},
-		append([]cloud.Option{cloud.WithHTTPClient(&http.Client{Transport: handlerTransport{srv}}), cloud.WithLimiter(cloud.NewLimiter(0, 1))}, opts...)...))
+	srv, c := inMemory(t, Options{Seed: 23, TaskLatency: latency}, opts...)
 	ctx := context.Background()
 	vdc := must(c.WaitTask(ctx, must(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "earlier"})))).ResourceID
 	wan := must(c.WaitTask(ctx, must(c.CreatePublicNetwork(ctx, cloud.CreatePublicNetworkRequest{VdcID: vdc, Name: "wan", Type: "Bandwidth_BGP", BillingMethod: "Bandwidth", Qos: 5, IPNum: 4})))).ResourceID

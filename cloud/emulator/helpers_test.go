@@ -152,3 +152,18 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.h.ServeHTTP(rec, req)
 	return rec.Result(), nil
 }
+
+// inMemory is a fresh emulator made with o (and the test key) and a client
+// that reaches it in memory (handlerTransport) with no rate limit, so a
+// test can run it inside a synctest bubble; opts add to the client's.
+func inMemory(t *testing.T, o Options, opts ...cloud.Option) (*Server, *cloud.Client) {
+	t.Helper()
+	o.AccessKeys = map[string]string{testKey: testSecret}
+	srv, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := must(cloud.New("http://127.0.0.1", cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret},
+		append([]cloud.Option{cloud.WithHTTPClient(&http.Client{Transport: handlerTransport{srv}}), cloud.WithLimiter(cloud.NewLimiter(0, 1))}, opts...)...))
+	return srv, c
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -20,12 +19,7 @@ import (
 // one no longer listed that its delete did. Fake time (synctest).
 func TestListingsSettleEveryKind(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv, err := New(Options{AccessKeys: map[string]string{testKey: testSecret}, Seed: 13, TaskLatency: time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := must(cloud.New("http://127.0.0.1", cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret},
-			cloud.WithHTTPClient(&http.Client{Transport: handlerTransport{srv}}), cloud.WithLimiter(cloud.NewLimiter(0, 1))))
+		srv, c := inMemory(t, Options{Seed: 13, TaskLatency: time.Second})
 		ctx := context.Background()
 		wait := func(what, task string, w cloud.WaitOption) string {
 			t.Helper()
@@ -84,13 +78,7 @@ func TestListingsSettleEveryKind(t *testing.T) {
 // by every wait. Fake time (synctest).
 func TestColdWaveSharesFewListings(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv, err := New(Options{AccessKeys: map[string]string{testKey: testSecret}, Seed: 17,
-			TaskLatency: 4500 * time.Millisecond, TaskJitter: time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := must(cloud.New("http://127.0.0.1", cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret},
-			cloud.WithHTTPClient(&http.Client{Transport: handlerTransport{srv}}), cloud.WithLimiter(cloud.NewLimiter(0, 1))))
+		srv, c := inMemory(t, Options{Seed: 17, TaskLatency: 4500 * time.Millisecond, TaskJitter: time.Second})
 		ctx := context.Background()
 		vdc := must(c.WaitTask(ctx, must(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "wave"})))).ResourceID
 		const n = 100

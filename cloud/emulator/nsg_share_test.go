@@ -3,7 +3,6 @@ package emulator
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -19,12 +18,7 @@ import (
 // the count is the schedule's.
 func TestGroupWaitsShareReads(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv, err := New(Options{AccessKeys: map[string]string{testKey: testSecret}, Seed: 11, TaskLatency: time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := must(cloud.New("http://127.0.0.1", cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret},
-			cloud.WithHTTPClient(&http.Client{Transport: handlerTransport{srv}}), cloud.WithLimiter(cloud.NewLimiter(0, 1))))
+		srv, c := inMemory(t, Options{Seed: 11, TaskLatency: time.Second})
 		ctx := context.Background()
 		vdc := must(c.WaitTask(ctx, must(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "share"})))).ResourceID
 		lan := must(c.WaitTask(ctx, must(c.CreatePrivateNetwork(ctx, cloud.CreatePrivateNetworkRequest{VdcID: vdc, Name: "lan", Type: "auto", Address: "10.0.0.0", Mask: "16"})))).ResourceID

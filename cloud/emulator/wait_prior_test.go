@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"net/http"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -17,12 +16,7 @@ import (
 // the schedule's, never the machine's.
 func TestColdWaitsAskA1sTaskAtMostTwice(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv, err := New(Options{AccessKeys: map[string]string{testKey: testSecret}, Seed: 3, TaskLatency: time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := must(cloud.New("http://127.0.0.1", cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret},
-			cloud.WithHTTPClient(&http.Client{Transport: handlerTransport{srv}}), cloud.WithLimiter(cloud.NewLimiter(0, 1))))
+		srv, c := inMemory(t, Options{Seed: 3, TaskLatency: time.Second})
 		ctx := context.Background()
 		wait := func(action, task string) *cloud.Task {
 			t.Helper()
