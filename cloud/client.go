@@ -52,9 +52,7 @@ type Client struct {
 	dbListings    coalescer[[]DBInstance] // database listings for waits (listing_watch.go)
 	lbListings    coalescer[[]LoadBalancer]
 	catalog       *catalogCache
-	// vdcs shares concurrent reads of a VDC by id, views keeps them
-	// (shared_reads.go).
-	vdcs   coalescer[*Vdc]
+	// views keeps the VDCs read by id (shared_reads.go).
 	views  recentVdcs
 	primed primedReads
 }
@@ -112,8 +110,6 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.describeInstancesByID}
 	c.listings.coalescer = coalescer[[]Instance]{max: instanceBatch, linger: listingLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCInstances, keep: true}
-	c.vdcs = coalescer[*Vdc]{max: instanceBatch, linger: sharedLinger,
-		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.describeVdcsByID}
 	c.vdcViews = coalescer[[]Vdc]{max: instanceBatch, linger: listingLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listVDCViews, keep: true}
 	c.dbListings = coalescer[[]DBInstance]{max: instanceBatch, linger: listingLinger,

@@ -247,7 +247,8 @@
 //     known, asks DescribeInstances with InstanceId as one string (the
 //     current documents' form), one request per id.
 //   - Other shared reads (shared_reads.go): concurrent SharedVdc calls
-//     for one VDC share one request (a group's reads are shared by
+//     for one VDC share one request with the VDC watches' reads of it
+//     (vdcView, listing_watch.go) (a group's reads are shared by
 //     nsg_share.go's DescribeNSGMembers and DescribeNSGAttribute); a VDC
 //     that DescribeVdc read by id answers SharedVdc for 30 s unless this
 //     client changed public networks since (CreatePublicNetwork for its

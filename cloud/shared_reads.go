@@ -6,10 +6,6 @@ import (
 	"time"
 )
 
-// sharedLinger is how long a shared read waits for the other readers of a
-// wave (three instances created together, their read-backs) to join it.
-const sharedLinger = 25 * time.Millisecond
-
 // vdcViewAge is how long a VDC read by id answers SharedVdc.
 const vdcViewAge = 30 * time.Second
 
@@ -76,28 +72,7 @@ func (c *Client) SharedVdc(ctx context.Context, id string) (*Vdc, error) {
 	if v, ok := c.views.recent(keyed(ctx, id), id, c.clock.Now()); ok {
 		return v, nil
 	}
-	v, found, err := c.vdcs.get(ctx, keyed(ctx, id))
-	if err != nil || !found {
-		return nil, err
-	}
-	return v, nil
-}
-
-// describeVdcsByID reads each VDC of keys (one DescribeVdc each); a VDC
-// that is gone is left out.
-func (c *Client) describeVdcsByID(ctx context.Context, keys []string) (map[string]*Vdc, error) {
-	out := map[string]*Vdc{}
-	for _, key := range keys {
-		rctx, id := unkeyed(ctx, key)
-		v, err := c.Vdc(rctx, id)
-		if err != nil {
-			return out, err
-		}
-		if v != nil {
-			out[key] = v
-		}
-	}
-	return out, nil
+	return c.vdcView(ctx, id) // the watches' shared read of one VDC
 }
 
 // primedReads keeps reads a change ended with for the read-back after it.
