@@ -22,6 +22,8 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/client/v3/concurrency"
 	"go.uber.org/zap"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // EtcdOptions configure an etcd state.
@@ -152,16 +154,23 @@ func (e *Etcd) op(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, e.opTime)
 }
 
-// unreachable says, for an error of a request op bounded, that etcd did
-// not answer in time, naming the store, and remembers it.
+// unreachable says, for an error of a request op bounded, that etcd is
+// gone, naming the store, and remembers it: it did not answer in time, or
+// the connection broke under the request (etcd killed while it was being
+// asked: gRPC's Unavailable, which no retry of a transaction hides).
 func (e *Etcd) unreachable(ctx context.Context, err error) error {
 	if d := e.down.Load(); d != nil {
 		return *d
 	}
-	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
 		err = fmt.Errorf("state %s: etcd did not answer within %s (is it down?): %w", e.url, e.opTime, err)
-		e.down.Store(&err)
+	case status.Code(err) == codes.Unavailable:
+		err = fmt.Errorf("state %s: etcd dropped the connection (is it down?): %w", e.url, err)
+	default:
+		return err
 	}
+	e.down.Store(&err)
 	return err
 }
 
