@@ -2,6 +2,7 @@ package cloud
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -191,18 +192,50 @@ func (c *Client) WatchVdc(region, name, id string, deleting bool) WaitOption {
 		})
 	}
 	return watch("CreateVdc", func(ctx context.Context) (Sighting, error) {
-		list, _, err := c.vdcViews.get(ctx, keyed(ctx, "name:"+region+"/"+name))
-		if err != nil {
-			return Sighting{}, err
-		}
-		var items []listedItem
-		for _, v := range list {
-			if v.RegionID == "" || v.RegionID == region {
-				items = append(items, listedItem{ID: v.VdcID, Name: v.VdcName, State: vdcState(v)})
-			}
-		}
-		return sight(items, name, "", false), nil
+		return c.sightVdcCreate(ctx, region, name, "")
 	})
+}
+
+// WatchVdcWithPublic is WatchVdc for a CreateVdc that makes the public
+// network named public with the VDC (its PublicNetwork): the VDC listed
+// settled without that network listed settled too cannot tell, and the
+// task is asked.
+func (c *Client) WatchVdcWithPublic(region, name, public string) WaitOption {
+	return watch("CreateVdc", func(ctx context.Context) (Sighting, error) {
+		return c.sightVdcCreate(ctx, region, name, public)
+	})
+}
+
+// sightVdcCreate is what the region's VDCs named name show of their
+// create (and of its public network's, when public is not ""). The VDC a
+// listing shows created is kept as the view SharedVdc answers with, so
+// the read-back after the wait costs no request: nothing of this client
+// can have changed the public networks of a VDC whose id it learns only
+// now.
+func (c *Client) sightVdcCreate(ctx context.Context, region, name, public string) (Sighting, error) {
+	asked := c.clock.Now()
+	list, _, err := c.vdcViews.get(ctx, keyed(ctx, "name:"+region+"/"+name))
+	if err != nil {
+		return Sighting{}, err
+	}
+	var items []listedItem
+	for _, v := range list {
+		if v.RegionID != "" && v.RegionID != region {
+			continue
+		}
+		st := vdcState(v)
+		if st == listedSteady && public != "" && !slices.ContainsFunc(v.PublicNetwork, func(p PublicNetwork) bool {
+			return p.Name == public && networkState(p.Status) == listedSteady
+		}) {
+			st = listedOther
+		}
+		items = append(items, listedItem{ID: v.VdcID, Name: v.VdcName, State: st})
+	}
+	s := sight(items, name, "", false)
+	if s.Done {
+		c.views.keep(keyed(ctx, s.ResourceID), *findVdc(list, s.ResourceID), asked)
+	}
+	return s, nil
 }
 
 // WatchNetwork makes a wait on the create of the network named name in

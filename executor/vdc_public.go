@@ -165,7 +165,8 @@ func (e *Executor) createVdcWithPublic(ctx context.Context, v, p *planner.Change
 			return nil, err
 		}
 		crashPoint("journaled")
-		t, err := e.client.WaitTask(ctx, taskID, e.waitOpts...)
+		watch := e.client.WatchVdcWithPublic(jv.Scope, jv.Marker, jp.Marker)
+		t, err := e.client.WaitTask(ctx, taskID, append([]cloud.WaitOption{watch}, e.waitOpts...)...)
 		crashPoint("waited")
 		if err == nil && t.ResourceID != "" {
 			jv.ResourceID, jp.Scope, jp.Inputs["vdc"] = t.ResourceID, t.ResourceID, t.ResourceID

@@ -33,14 +33,17 @@ func CreateVdcWithPublic(ctx context.Context, c *cloud.Client, vdc, pub Inputs, 
 	return waitID(ctx, wait, task, "")
 }
 
-// ReadVdc reads the VDC id and its networks (one DescribeVdc): the
-// read-back of a VDC and of the networks made with it.
+// ReadVdc reads the VDC id and its networks: the read-back of a VDC and
+// of the networks made with it. It is the listing that showed the create
+// done, when one did (cloud.SharedVdc), else one DescribeVdc.
 func ReadVdc(ctx context.Context, c *cloud.Client, id string) (*Live, error) {
 	l := NewLive()
-	vdcs, err := c.DescribeVdc(ctx, cloud.DescribeVdcRequest{VdcID: id})
-	if err != nil && !cloud.VdcGone(err) {
+	v, err := c.SharedVdc(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	l.addVDCs(vdcs)
+	if v != nil {
+		l.addVDCs([]cloud.Vdc{*v})
+	}
 	return l, nil
 }

@@ -107,3 +107,44 @@ func TestColdWaveSharesFewListings(t *testing.T) {
 		}
 	})
 }
+
+// TestVdcWithPublicWatch: the wait on a CreateVdc that makes its public
+// network too ends when the listing shows both settled, without asking
+// the task, and the read-back after it is that listing (no request). A
+// VDC listed settled without the network it was to make cannot tell: the
+// task is asked. Fake time (synctest).
+func TestVdcWithPublicWatch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, c := inMemory(t, Options{Seed: 5, TaskLatency: time.Second})
+		ctx := context.Background()
+		task := must(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "both",
+			PublicNetwork: &cloud.VdcPublicNetwork{Name: "wan", Type: "Bandwidth_BGP", BillingMethod: "Bandwidth", Qos: 5, IPNum: 4, AutoRenew: cloud.Ptr(1)}}))
+		srv.ResetCalls()
+		done, err := c.WaitTask(ctx, task, c.WatchVdcWithPublic("CN_Beijing_A", "both", "wan"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := c.SharedVdc(ctx, done.ResourceID)
+		if err != nil || v == nil || len(v.PublicNetwork) != 1 || v.PublicNetwork[0].Name != "wan" {
+			t.Fatalf("read-back of %s: %+v %v", done.ResourceID, v, err)
+		}
+		calls := srv.Calls()
+		if calls["DescribeTask"] != 0 || calls["DescribeVdc"] > 2 {
+			t.Errorf("wait and read-back: %v; want no DescribeTask, and no DescribeVdc beyond the wait's looks", calls)
+		}
+		if task := must(c.DescribeTask(ctx, task)); task.Status != cloud.TaskFinish || task.ResourceID != done.ResourceID {
+			t.Errorf("the wait said %s; the task: %s %s", done.ResourceID, task.Status, task.ResourceID)
+		}
+
+		// A VDC made without the network the watch looks for: only the
+		// task can tell.
+		task = must(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "alone"}))
+		srv.ResetCalls()
+		if _, err := c.WaitTask(ctx, task, c.WatchVdcWithPublic("CN_Beijing_A", "alone", "wan")); err != nil {
+			t.Fatal(err)
+		}
+		if n := srv.Calls()["DescribeTask"]; n == 0 {
+			t.Error("a VDC listed without its public network ended the wait without the task")
+		}
+	})
+}
