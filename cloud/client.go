@@ -51,6 +51,7 @@ type Client struct {
 	nsgMembers    coalescer[groupRead[NSGMembers]]
 	dbListings    coalescer[[]DBInstance] // database listings for waits (listing_watch.go)
 	lbListings    coalescer[[]LoadBalancer]
+	tplListings   coalescer[[]Template] // templates by name, for waits
 	catalog       *catalogCache
 	// views keeps the VDCs read by id (shared_reads.go).
 	views  recentVdcs
@@ -116,6 +117,8 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listProducts, keep: true}
 	c.lbListings = coalescer[[]LoadBalancer]{max: instanceBatch, linger: listingLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listLoadBalancers, keep: true}
+	c.tplListings = coalescer[[]Template]{max: instanceBatch, linger: listingLinger,
+		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: c.listTemplatesNamed, keep: true}
 	c.nsgAttributes = coalescer[groupRead[NSGAttribute]]{max: instanceBatch, linger: groupLinger,
 		clock: func() Clock { return c.clock }, limiter: func() *Limiter { return c.limiter }, fetch: groupReads(c.describeNSGAttribute)}
 	c.nsgMembers = coalescer[groupRead[NSGMembers]]{max: instanceBatch, linger: groupLinger,

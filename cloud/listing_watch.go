@@ -270,11 +270,15 @@ func (c *Client) WatchNetwork(vdc string, public bool, name, id string, deleting
 }
 
 // dbState reads a database's status: RUNNING is steady.
-func dbState(d DBInstance) listedState {
+func dbState(d DBInstance) listedState { return dbStatusState(d.Status) }
+
+// dbStatusState reads the status of a database or of a read-only replica
+// (as its source lists it).
+func dbStatusState(status string) listedState {
 	switch {
-	case d.Running():
+	case strings.EqualFold(status, "RUNNING"):
 		return listedSteady
-	case busyStatus(d.Status) || strings.EqualFold(d.Status, "MODIFYING"):
+	case busyStatus(status) || strings.EqualFold(status, "MODIFYING"):
 		return listedBusy
 	}
 	return listedOther
@@ -366,6 +370,104 @@ func (c *Client) WatchLoadBalancer(name, id string, deleting bool) WaitOption {
 				st = listedBusy
 			}
 			items = append(items, listedItem{ID: lb.InstanceUUID, Name: lb.InstanceName, State: st})
+		}
+		return sight(items, name, id, deleting), nil
+	})
+}
+
+// WatchReplica makes a wait on the create of the MySQL read-only replica
+// named name of database source (or, with deleting, the delete of replica
+// id) look at the MySQL listing first (see the top of this file), the one
+// the database watches share: a replica is listed only in its source's
+// RoGroups. A source no longer listed has no replicas left.
+func (c *Client) WatchReplica(source, name, id string, deleting bool) WaitOption {
+	action := "CreateReadOnlyDBInstance"
+	if deleting {
+		action = "DeleteDBInstance"
+	}
+	return watch(action, func(ctx context.Context) (Sighting, error) {
+		list, _, err := c.dbListings.get(ctx, keyed(ctx, "mysql"))
+		if err != nil {
+			return Sighting{}, err
+		}
+		i := slices.IndexFunc(list, func(d DBInstance) bool { return d.InstanceUUID == source })
+		if i < 0 {
+			return Sighting{Done: deleting, ResourceID: id}, nil
+		}
+		items := make([]listedItem, 0, len(list[i].RoGroups))
+		for _, r := range list[i].RoGroups {
+			items = append(items, listedItem{ID: r.ServiceID, Name: r.ServiceName, State: dbStatusState(r.Status)})
+		}
+		return sight(items, name, id, deleting), nil
+	})
+}
+
+// listTemplatesNamed answers the template watches: a key is a template's
+// name, listed with DescribeTemplateInfo's Keyword (every page).
+func (c *Client) listTemplatesNamed(ctx context.Context, keys []string) (map[string][]Template, error) {
+	out := map[string][]Template{}
+	for _, key := range keys {
+		rctx, name := unkeyed(ctx, key)
+		list, err := listPages(rctx, func(ctx context.Context, n int) ([]Template, Pages, error) {
+			page, err := c.DescribeTemplateInfo(ctx, DescribeTemplateInfoRequest{PageNumber: n, PageSize: templatePage, Keyword: name})
+			if err != nil {
+				return nil, Pages{}, err
+			}
+			return page.TemplateList, Pages{Number: n, Count: int(page.TotalPage)}, nil
+		}, func(t Template) string { return t.TemplateID })
+		if err != nil {
+			return out, err
+		}
+		out[key] = list
+	}
+	return out, nil
+}
+
+// templatePage is the page size of the template watches' listings.
+const templatePage = 100
+
+// templateState reads a template from its copies: settled when every
+// region's is "normal" (the one status the documents show), busy while
+// one is being made, synced or deleted.
+func templateState(t Template) listedState {
+	st := listedSteady
+	for _, status := range append([]string{t.Status}, regionStatuses(t)...) {
+		switch s := strings.ToLower(strings.TrimSpace(status)); {
+		case busyStatus(s) || s == "syncing":
+			return listedBusy
+		case s != "normal":
+			st = listedOther
+		}
+	}
+	return st
+}
+
+func regionStatuses(t Template) []string {
+	out := make([]string, len(t.Region))
+	for i, r := range t.Region {
+		out[i] = r.Status
+	}
+	return out
+}
+
+// WatchTemplate makes a wait on the create of the template named name (or,
+// with deleting, the delete of template id's last copy) look at the
+// templates of that name first (see the top of this file). The delete of a
+// copy in one region of several leaves the template listed: only its task
+// can tell, and the listing says when to ask it.
+func (c *Client) WatchTemplate(name, id string, deleting bool) WaitOption {
+	action := "CreateTemplate"
+	if deleting {
+		action = "DeleteTemplate"
+	}
+	return watch(action, func(ctx context.Context) (Sighting, error) {
+		list, _, err := c.tplListings.get(ctx, keyed(ctx, name))
+		if err != nil {
+			return Sighting{}, err
+		}
+		items := make([]listedItem, 0, len(list))
+		for _, t := range list {
+			items = append(items, listedItem{ID: t.TemplateID, Name: t.Name, State: templateState(t)})
 		}
 		return sight(items, name, id, deleting), nil
 	})

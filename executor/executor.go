@@ -504,10 +504,11 @@ func (e *Executor) waiter(j *state.JournalEntry) resources.Waiter {
 // watch lets the wait on a create's or a delete's task look at the listing
 // its resource is in, shared with the other waits, before it asks its task
 // (see cloud/listing_watch.go): instances in their VDC's instance listing,
-// VDCs and their networks in the VDC listing, databases in their
-// product's, load balancers in theirs.
+// VDCs and their networks in the VDC listing, databases and read-only
+// replicas in their product's, load balancers and templates in theirs.
+// (A certificate's upload and delete answer at once: no task.)
 func (e *Executor) watch(j *state.JournalEntry) []cloud.WaitOption {
-	if j.Scope == "" || j.Action != "create" && j.Action != "delete" {
+	if j.Action != "create" && j.Action != "delete" {
 		return nil
 	}
 	deleting := j.Action == "delete"
@@ -515,19 +516,28 @@ func (e *Executor) watch(j *state.JournalEntry) []cloud.WaitOption {
 	if deleting {
 		name, id = "", j.ResourceID
 	}
-	switch j.Kind {
-	case "instance":
-		return []cloud.WaitOption{e.client.WatchInstance(j.Scope, name, id, deleting)}
-	case "vdc":
-		return []cloud.WaitOption{e.client.WatchVdc(j.Scope, name, id, deleting)}
-	case "public_network", "private_network":
-		return []cloud.WaitOption{e.client.WatchNetwork(j.Scope, j.Kind == "public_network", name, id, deleting)}
-	case "mysql", "redis", "mongodb":
-		return []cloud.WaitOption{e.client.WatchDatabase(j.Kind, name, id, deleting)}
-	case "load_balancer":
-		return []cloud.WaitOption{e.client.WatchLoadBalancer(name, id, deleting)}
+	var w cloud.WaitOption
+	switch {
+	case j.Kind == "template" && j.Marker != "":
+		w = e.client.WatchTemplate(j.Marker, id, deleting) // listed by name, deletes too
+	case j.Scope == "":
+	case j.Kind == "instance":
+		w = e.client.WatchInstance(j.Scope, name, id, deleting)
+	case j.Kind == "vdc":
+		w = e.client.WatchVdc(j.Scope, name, id, deleting)
+	case j.Kind == "public_network" || j.Kind == "private_network":
+		w = e.client.WatchNetwork(j.Scope, j.Kind == "public_network", name, id, deleting)
+	case j.Kind == "mysql" || j.Kind == "redis" || j.Kind == "mongodb":
+		w = e.client.WatchDatabase(j.Kind, name, id, deleting)
+	case j.Kind == "mysql_readonly":
+		w = e.client.WatchReplica(j.Scope, name, id, deleting)
+	case j.Kind == "load_balancer":
+		w = e.client.WatchLoadBalancer(name, id, deleting)
 	}
-	return nil
+	if w == nil {
+		return nil
+	}
+	return []cloud.WaitOption{w}
 }
 
 func hashes(secrets map[string]string) map[string]string {
@@ -841,7 +851,7 @@ func (e *Executor) delete(ctx context.Context, c *planner.Change) error {
 	}
 	kind := resources.Registry[rec.Kind]
 	j := &state.JournalEntry{OpID: uuid.NewString(), Addr: addr, Kind: rec.Kind, Action: "delete", APIAction: deleteAction(rec.Kind),
-		ResourceID: rec.ID, Scope: kind.Scope(resources.Inputs(rec.Inputs)), StartedAt: time.Now().UTC()}
+		Marker: resources.Inputs(rec.Inputs).String("name"), ResourceID: rec.ID, Scope: kind.Scope(resources.Inputs(rec.Inputs)), StartedAt: time.Now().UTC()}
 	if err := e.journal(ctx, j); err != nil {
 		return err
 	}

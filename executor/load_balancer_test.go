@@ -26,20 +26,27 @@ import (
 	"github.com/cdstack/cdstack/state"
 )
 
+// selfSigned returns a certificate for name, valid for 90 days, and its
+// key, in PEM.
+func selfSigned(name string) (certPEM, keyPEM string) {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(90 * 24 * time.Hour)}
+	der, _ := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
+	kder, _ := x509.MarshalECPrivateKey(key)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+		string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}))
+}
+
 // TestRecoverCertificateByName: UploadCACertificate answers no id and no
 // task, so an upload interrupted before its record is found by its name
 // (adopted), and one that never reached the cloud is discarded.
 func TestRecoverCertificateByName(t *testing.T) {
 	f := newFixture(t, emulator.Options{})
 	ctx := context.Background()
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "r.example.com"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(90 * 24 * time.Hour)}
-	der, _ := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
-	kder, _ := x509.MarshalECPrivateKey(key)
+	certPEM, keyPEM := selfSigned("r.example.com")
 	if _, err := f.client.UploadCACertificate(ctx, cloud.UploadCACertificateRequest{CertificateName: "uploaded",
-		Certificate: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
-		PrivateKey:  string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}))}); err != nil {
+		Certificate: certPEM, PrivateKey: keyPEM}); err != nil {
 		t.Fatal(err)
 	}
 	entry := func(op, name string) *state.JournalEntry {

@@ -48,9 +48,11 @@ type JournalEntry struct {
 	Action    string `json:"action"`     // create, update, delete, replace
 	APIAction string `json:"api_action"` // CreateInstance, …
 	TaskID    string `json:"task_id,omitempty"`
-	// Marker is the name the call uses (the new name of a rename): it finds
-	// a create whose answer was lost, scoped to Scope (the VDC id, or the
-	// region). An interrupted update is settled by reading its ResourceID.
+	// Marker is the name the call uses (the new name of a rename; for a
+	// delete, the resource's recorded name): it finds a create whose
+	// answer was lost, scoped to Scope (the VDC id, or the region), and
+	// names the listing a wait watches. An interrupted update or delete is
+	// settled by reading its ResourceID.
 	Marker    string    `json:"marker,omitempty"`
 	Scope     string    `json:"scope,omitempty"`
 	StartedAt time.Time `json:"started_at"`

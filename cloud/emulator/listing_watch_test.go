@@ -53,14 +53,35 @@ func TestListingsSettleEveryKind(t *testing.T) {
 			t.Fatal(err)
 		}
 		db := wait("mysql/CreateDBInstance", task, c.WatchDatabase("mysql", "orders", "", false))
-		wait("mysql/DeleteDBInstance", must(my.DeleteDBInstance(ctx, db)), c.WatchDatabase("mysql", "", db, true))
-		task, _, err = c.CreateLoadBalancer(ctx, cloud.CreateLoadBalancerRequest{RegionID: "CN_Beijing_A", VdcID: vdc, BasePipeID: lan,
-			InstanceName: "front", PaasGoodsID: 5075, Ips: []cloud.LBNetwork{{PipeType: "private", PipeID: lan}}})
+		// A read-only replica is listed only in its (ha) source's RoGroups.
+		ha, _ := cfg.Architecture("5.7", 1)
+		haSize, _ := cloud.FindSize(ha.Sizes(), 2, 4)
+		task, _, err = my.CreateDBInstance(ctx, cloud.CreateMySQLRequest{RegionID: "CN_Beijing_A", VdcID: vdc, BasePipeID: lan, InstanceName: "ledger",
+			PaasGoodsID: int(haSize.PaasGoodsID), DiskType: "ssd_disk", DiskValue: 100, Password: "Passw0rd!"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		lb := wait("CreateLoadBalancer", task, c.WatchLoadBalancer("front", "", false))
-		wait("DeleteLoadBalancer", must(c.DeleteLoadBalancer(ctx, cloud.LoadBalancerRequest{InstanceUUID: lb})), c.WatchLoadBalancer("", lb, true))
+		src := wait("mysql/CreateDBInstance (ha)", task, c.WatchDatabase("mysql", "ledger", "", false))
+		roSize, _ := cloud.FindSize(must(my.DescribeAvailableReadOnlyConfig(ctx, src)).Sizes(), 2, 4)
+		task, _, err = my.CreateReadOnlyDBInstance(ctx, cloud.CreateReadOnlyRequest{InstanceUUID: src, InstanceName: "ledger-ro",
+			PaasGoodsID: int(roSize.PaasGoodsID), DiskType: "ssd_disk", DiskValue: 100, Amount: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ro := wait("mysql/CreateReadOnlyDBInstance", task, c.WatchReplica(src, "ledger-ro", "", false))
+		wait("mysql/DeleteDBInstance (replica)", must(my.DeleteDBInstance(ctx, ro)), c.WatchReplica(src, "", ro, true))
+		wait("mysql/DeleteDBInstance (ha)", must(my.DeleteDBInstance(ctx, src)), c.WatchDatabase("mysql", "", src, true))
+		wait("mysql/DeleteDBInstance", must(my.DeleteDBInstance(ctx, db)), c.WatchDatabase("mysql", "", db, true))
+
+		// A template of an instance, and its delete (one region's copy: the last).
+		in := wait("CreateInstance", must(c.CreateInstance(ctx, cloud.CreateInstanceRequest{RegionID: "CN_Beijing_A", VdcID: vdc, InstanceName: "src",
+			CPU: 1, RAM: 1, Password: "Every-Passw0rd"})), c.WatchInstance(vdc, "src", "", false))
+		tpl := wait("CreateTemplate", must(c.CreateTemplate(ctx, cloud.CreateTemplateRequest{InstanceID: in, DisplayName: "golden", PowerOn: true})),
+			c.WatchTemplate("golden", "", false))
+		wait("DeleteTemplate", must(c.DeleteTemplate(ctx, cloud.TemplateRegionRequest{TemplateID: tpl, RegionID: "CN_Beijing_A"})),
+			c.WatchTemplate("golden", tpl, true))
+		wait("DeleteInstance", must(c.DeleteInstance(ctx, cloud.DeleteInstanceRequest{InstanceIDs: []string{in}})), c.WatchInstance(vdc, "", in, true))
+
 		wait("DeletePrivateNetwork", must(c.DeletePrivateNetwork(ctx, cloud.PrivateNetworkRequest{PrivateID: lan})), c.WatchNetwork(vdc, false, "", lan, true))
 		if task := must(c.DeletePublicNetwork(ctx, cloud.PublicNetworkRequest{PublicID: wan})); task != "" {
 			wait("DeletePublicNetwork", task, c.WatchNetwork(vdc, true, "", wan, true))
