@@ -212,11 +212,13 @@
 //     was known are told when the first task of their action is seen done;
 //     while one such wait is looking, the others skip their first look.
 //   - One look answers many waits, and a listing answers for the task
-//     (listing_watch.go: WatchInstance, WatchVdc, WatchNetwork,
-//     WatchDatabase, WatchLoadBalancer; the executor watches every create
-//     and delete of those kinds): a wait looks at the listing its resource
-//     is in (the VDC's instances, the VDC, the product's databases, the
-//     load balancers) before its task. Listed
+//     (listing_watch.go: WatchInstance, WatchVdc, WatchVdcWithPublic,
+//     WatchNetwork, WatchDatabase, WatchReplica, WatchLoadBalancer,
+//     WatchTemplate; the executor watches every create and delete of
+//     those kinds): a wait looks at the listing its resource is in (the
+//     VDC's instances, the VDC, the product's databases and the replicas
+//     in their source's RoGroups, the load balancers, the templates of a
+//     name) before its task. Listed
 //     in a transitional status: the task is not asked. A create listed
 //     steady (an instance running or stopped, a VDC or network "ok", a
 //     database RUNNING) or a delete no longer listed: only a task that
