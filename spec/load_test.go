@@ -88,7 +88,7 @@ func TestHugeFile(t *testing.T) {
 		big[i] = 'a'
 	}
 	got := strings.Join(problems(t, string(big)), "\n")
-	if !strings.Contains(got, "s.yaml:1:1: the file is 52428800 bytes; stack files are limited to 8 MiB") {
+	if !strings.Contains(got, "s.yaml:1:1: the file is 52428800 bytes; stack files are limited to 16 MiB") {
 		t.Errorf("problems: %s", got)
 	}
 }

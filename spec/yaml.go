@@ -16,7 +16,7 @@ import (
 // Limits that keep a hostile or broken file from exhausting the machine.
 const (
 	// MaxFileSize is the largest stack file read.
-	MaxFileSize = 8 << 20
+	MaxFileSize = 16 << 20
 	maxDepth    = 64
 	// maxExpanded bounds the values aliases produce: a file of any size
 	// within MaxFileSize is read, an alias bomb is not.
