@@ -314,18 +314,29 @@ func (c *Client) listProducts(ctx context.Context, keys []string) (map[string][]
 // file): a database listed RUNNING says its create succeeded, one no
 // longer listed that its delete did.
 func (c *Client) WatchDatabase(product, name, id string, deleting bool) WaitOption {
-	action := "CreateDBInstance"
+	return watchList([2]string{"CreateDBInstance", "DeleteDBInstance"}, &c.dbListings, product, name, id, deleting,
+		func(d DBInstance) listedItem {
+			return listedItem{ID: d.InstanceUUID, Name: d.InstanceName, State: dbState(d)}
+		})
+}
+
+// watchList makes a wait on the create of the resource named name (or,
+// with deleting, the delete of id) look first at the listing list answers
+// for key, each listed resource read by item; actions are the create's and
+// the delete's.
+func watchList[T any](actions [2]string, list *coalescer[[]T], key, name, id string, deleting bool, item func(T) listedItem) WaitOption {
+	action := actions[0]
 	if deleting {
-		action = "DeleteDBInstance"
+		action = actions[1]
 	}
 	return watch(action, func(ctx context.Context) (Sighting, error) {
-		list, _, err := c.dbListings.get(ctx, keyed(ctx, product))
+		listed, _, err := list.get(ctx, keyed(ctx, key))
 		if err != nil {
 			return Sighting{}, err
 		}
-		items := make([]listedItem, 0, len(list))
-		for _, d := range list {
-			items = append(items, listedItem{ID: d.InstanceUUID, Name: d.InstanceName, State: dbState(d)})
+		items := make([]listedItem, 0, len(listed))
+		for _, v := range listed {
+			items = append(items, item(v))
 		}
 		return sight(items, name, id, deleting), nil
 	})
@@ -351,17 +362,8 @@ func (c *Client) listLoadBalancers(ctx context.Context, keys []string) (map[stri
 // listing first (see the top of this file): one listed RUNNING says its
 // create succeeded, one no longer listed that its delete did.
 func (c *Client) WatchLoadBalancer(name, id string, deleting bool) WaitOption {
-	action := "CreateLoadBalancer"
-	if deleting {
-		action = "DeleteLoadBalancer"
-	}
-	return watch(action, func(ctx context.Context) (Sighting, error) {
-		list, _, err := c.lbListings.get(ctx, keyed(ctx, "lb"))
-		if err != nil {
-			return Sighting{}, err
-		}
-		items := make([]listedItem, 0, len(list))
-		for _, lb := range list {
+	return watchList([2]string{"CreateLoadBalancer", "DeleteLoadBalancer"}, &c.lbListings, "lb", name, id, deleting,
+		func(lb LoadBalancer) listedItem {
 			st := listedOther
 			switch {
 			case lb.Running():
@@ -369,10 +371,8 @@ func (c *Client) WatchLoadBalancer(name, id string, deleting bool) WaitOption {
 			case busyStatus(lb.Status):
 				st = listedBusy
 			}
-			items = append(items, listedItem{ID: lb.InstanceUUID, Name: lb.InstanceName, State: st})
-		}
-		return sight(items, name, id, deleting), nil
-	})
+			return listedItem{ID: lb.InstanceUUID, Name: lb.InstanceName, State: st}
+		})
 }
 
 // WatchReplica makes a wait on the create of the MySQL read-only replica
@@ -456,19 +456,8 @@ func regionStatuses(t Template) []string {
 // copy in one region of several leaves the template listed: only its task
 // can tell, and the listing says when to ask it.
 func (c *Client) WatchTemplate(name, id string, deleting bool) WaitOption {
-	action := "CreateTemplate"
-	if deleting {
-		action = "DeleteTemplate"
-	}
-	return watch(action, func(ctx context.Context) (Sighting, error) {
-		list, _, err := c.tplListings.get(ctx, keyed(ctx, name))
-		if err != nil {
-			return Sighting{}, err
-		}
-		items := make([]listedItem, 0, len(list))
-		for _, t := range list {
-			items = append(items, listedItem{ID: t.TemplateID, Name: t.Name, State: templateState(t)})
-		}
-		return sight(items, name, id, deleting), nil
-	})
+	return watchList([2]string{"CreateTemplate", "DeleteTemplate"}, &c.tplListings, name, name, id, deleting,
+		func(t Template) listedItem {
+			return listedItem{ID: t.TemplateID, Name: t.Name, State: templateState(t)}
+		})
 }
