@@ -26,6 +26,7 @@ type pool struct {
 	builders []string          // steps that build it: the takers wait for them
 	takers   []*planner.Change // one entry per address taken
 	freers   []string          // delete steps that free an address
+	private  bool              // a private network: instances, databases and load balancers draw from it
 }
 
 // key names a VDC or network given as an id, or as a reference to one the
@@ -184,16 +185,17 @@ func (c *checker) privateAddresses() {
 			if name == "" {
 				name = pn.Name
 			}
-			pools[id] = &pool{name: name, supply: int(pn.UnuseIPNum)}
+			pools[id] = &pool{name: name, supply: int(pn.UnuseIPNum), private: true}
 		}
 	}
 	for _, ch := range c.p.Changes {
 		in := resources.Inputs(ch.Values())
 		if ch.Kind == "private_network" && (ch.Action == planner.Create || ch.Action == planner.Replace) && spec.Known(in["mask"]) {
-			pools[idOf(ch.Addr)] = &pool{name: ch.Addr, supply: usable(1 << (32 - in.Int("mask"))), builders: []string{ch.Addr}}
+			pools[idOf(ch.Addr)] = &pool{name: ch.Addr, supply: usable(1 << (32 - in.Int("mask"))), builders: []string{ch.Addr}, private: true}
 		}
 	}
 	c.lbPrivateTakers(pools)
+	c.dbPrivateTakers(pools)
 	for _, ch := range c.p.Changes {
 		if ch.Kind != "instance" || !builds(ch) {
 			continue
@@ -238,10 +240,7 @@ func (c *checker) settle(p *pool, prop, what string) {
 			waits = append(waits, planner.Wait{Step: f, Reason: "it frees an address this needs"})
 		}
 	default:
-		if p.takers[0].Kind == "load_balancer" {
-			prop = map[string]string{"public_ip": "public_network", "private_ips": "network"}[prop]
-		}
-		c.problem(p.takers[0], "%s", []string{prop}, c.shortage(p, need, what))
+		c.problem(p.takers[0], "%s", []string{takerProperty(p.takers[0].Kind, prop)}, c.shortage(p, need, what))
 		return
 	}
 	for _, t := range p.takers {
@@ -261,7 +260,10 @@ func (c *checker) shortage(p *pool, need int, what string) string {
 		noun = "instance needs"
 	}
 	msg := fmt.Sprintf("%d %s %s but %s %s %d free", need, noun, what, p.name, map[bool]string{true: "has", false: "have"}[!strings.HasPrefix(p.name, "the ")], p.supply)
-	if slices.ContainsFunc(p.takers, func(t *planner.Change) bool { return t.Kind == "load_balancer" }) {
+	switch {
+	case p.private && slices.ContainsFunc(p.takers, func(t *planner.Change) bool { return t.Kind != "instance" }):
+		msg = fmt.Sprintf("%d addresses are needed on %s (%s) but it has %d free", need, p.name, takersByKind(p.takers), p.supply)
+	case slices.ContainsFunc(p.takers, func(t *planner.Change) bool { return t.Kind == "load_balancer" }):
 		msg = lbShortage(p, need)
 	}
 	if len(p.freers) > 0 {
@@ -322,4 +324,47 @@ func log2(n int) int {
 		b++
 	}
 	return b
+}
+
+// takerProperty is the property of a resource of kind that takes an
+// address from a pool that prop (public_ip, private_ips) names for
+// instances.
+func takerProperty(kind, prop string) string {
+	switch kind {
+	case "load_balancer":
+		return map[string]string{"public_ip": "public_network", "private_ips": "network"}[prop]
+	case "mysql", "redis", "mongodb":
+		return "network"
+	case "mysql_readonly":
+		return "source"
+	}
+	return prop
+}
+
+// takersByKind says who takes a private network's addresses, one each:
+// "instances web[0], web[1]: 1 each; database db: 1".
+func takersByKind(takers []*planner.Change) string {
+	nouns := []struct{ kinds, one, many string }{
+		{"instance", "instance", "instances"},
+		{"mysql redis mongodb", "database", "databases"},
+		{"mysql_readonly", "read-only replica", "read-only replicas"},
+		{"load_balancer", "load balancer", "load balancers"},
+	}
+	var parts []string
+	for _, n := range nouns {
+		var addrs []string
+		for _, t := range takers {
+			if slices.Contains(strings.Fields(n.kinds), t.Kind) && !slices.Contains(addrs, t.Addr) {
+				addrs = append(addrs, t.Addr)
+			}
+		}
+		switch len(addrs) {
+		case 0:
+		case 1:
+			parts = append(parts, n.one+" "+addrs[0]+": 1")
+		default:
+			parts = append(parts, n.many+" "+strings.Join(addrs, ", ")+": 1 each")
+		}
+	}
+	return strings.Join(parts, "; ")
 }

@@ -209,3 +209,41 @@ func (c *checker) replicaSource(ch *planner.Change) {
 		}
 	}
 }
+
+// dbPrivateTakers adds the databases the plan creates to the pools of the
+// private networks they take an address on (one each, as the load
+// balancers': lbPrivateTakers): a database its network, a read-only
+// replica its source's.
+func (c *checker) dbPrivateTakers(pools map[string]*pool) {
+	for _, ch := range c.p.Changes {
+		if ch.Action != planner.Create && ch.Action != planner.Replace || ch.Implicit {
+			continue
+		}
+		in := resources.Inputs(ch.Values())
+		var network any
+		switch ch.Kind {
+		case "mysql", "redis", "mongodb":
+			network = in["network"]
+		case "mysql_readonly":
+			network = c.sourceNetwork(in["source"])
+		default:
+			continue
+		}
+		if p := pools[key(network)]; p != nil {
+			p.takers = append(p.takers, ch)
+		}
+	}
+}
+
+// sourceNetwork is the network of the database a replica's source names:
+// one the plan builds ("${db.id}") or one in the state (its id).
+func (c *checker) sourceNetwork(source any) any {
+	addr := c.nameOf(key(source))
+	if ch := c.p.Change(addr); ch != nil {
+		return ch.Values()["network"]
+	}
+	if rec := c.snap.Resources[addr]; rec != nil {
+		return rec.Inputs["network"]
+	}
+	return nil
+}

@@ -25,7 +25,8 @@
 //     database;
 //   - capacity: public addresses per VDC (what its networks have free, what
 //     the plan's new networks add, what its instances take) and private
-//     addresses per network. An address a deleted instance frees counts
+//     addresses per network (one per instance interface, database, MySQL
+//     read-only replica, on its source's network, and load balancer). An address a deleted instance frees counts
 //     only when the plan waits for that delete: where the free ones do not
 //     suffice and the deletes make up for it, the creates get that ordering
 //     edge (Change.WaitsFor). Creates that need a public address also wait
