@@ -130,3 +130,51 @@ func unwire(lb *planned, instance string) {
 		c.WaitsFor = append(c.WaitsFor, Wait{Step: instance, Reason: "its listeners send to the new " + instance + " once it is created"})
 	}
 }
+
+// keepBackendsSafe adds to a plan limited by --target (keep: each kept
+// address and the target that keeps it) the load balancer updates that
+// keep listeners off a kept instance the plan deletes or replaces: the
+// "(unwire)" step and update of a replacement that cannot create first,
+// the switch to the new instance of one that creates first, the update
+// that drops an instance whose count went down. Left out, the instance
+// would be deleted while a listener sends to it and the listener would
+// keep its dead address. Each added change says, in IncludedBy, which
+// target brought it in and why. What it depends on comes with it (visit),
+// except the replacements the targets left out: those stay for a later
+// apply (a rolling replacement, one copy per --target), the update sends
+// to the instances that are there then, and its unwire step drops only
+// the kept instances from the listeners.
+func keepBackendsSafe(p *Document, keep map[string]string, visit func(addr, target string)) {
+	for added := true; added; {
+		added = false
+		for _, in := range p.Changes {
+			target := keep[in.Addr]
+			if target == "" || in.Kind != "instance" || in.Action != Delete && in.Action != Replace {
+				continue
+			}
+			for _, lb := range p.Changes {
+				if keep[lb.Addr] != "" || lb.Kind != "load_balancer" || lb.Action != Update ||
+					!slices.Contains(lb.Unwire, in.Addr) && !slices.Contains(in.DelAfter, lb.Addr) {
+					continue
+				}
+				what := "replaces"
+				if in.Action == Delete {
+					what = "deletes"
+				}
+				lb.IncludedBy = fmt.Sprintf("--target %s: its listeners send to %s, which this plan %s; this update keeps them off it while it is deleted", target, in.Addr, what)
+				keep[lb.Addr] = target
+				for _, d := range lb.Deps {
+					if c := p.Change(d); c == nil || c.Action != Replace {
+						visit(d, target)
+					}
+				}
+				added = true
+			}
+		}
+	}
+	for _, lb := range p.Changes {
+		if keep[lb.Addr] != "" && len(lb.Unwire) > 0 {
+			lb.Unwire = slices.DeleteFunc(lb.Unwire, func(in string) bool { return keep[in] == "" })
+		}
+	}
+}

@@ -126,6 +126,11 @@ type Change struct {
 	// listeners before their deletes, and the update sends to the new
 	// ones after (wireBackends).
 	Unwire []string `json:"unwire_first,omitempty"`
+	// IncludedBy says why a plan limited by --target has this change
+	// although no target names it or depends on it: it keeps a load
+	// balancer's listeners off a backend instance a target replaces or
+	// deletes (keepBackendsSafe).
+	IncludedBy string `json:"included_by,omitempty"`
 }
 
 // A Wait is an ordering edge a plan adds: the step it waits for and why.

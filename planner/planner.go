@@ -772,18 +772,20 @@ func linkDeletes(p *Document, snap *state.Snapshot) {
 	}
 }
 
-// applyTargets keeps the targeted changes and what they depend on.
+// applyTargets keeps the targeted changes and what they depend on, and
+// the load balancer changes that keep listeners off a kept instance while
+// it is deleted (keepBackendsSafe).
 func applyTargets(p *Document, targets []string) error {
-	keep := map[string]bool{}
-	var visit func(addr string)
-	visit = func(addr string) {
-		if keep[addr] {
+	keep := map[string]string{} // address → the target that keeps it
+	var visit func(addr, target string)
+	visit = func(addr, target string) {
+		if keep[addr] != "" {
 			return
 		}
-		keep[addr] = true
+		keep[addr] = target
 		if c := p.Change(addr); c != nil {
 			for _, d := range c.Deps {
-				visit(d)
+				visit(d, target)
 			}
 		}
 	}
@@ -798,7 +800,7 @@ func applyTargets(p *Document, targets []string) error {
 		matched := false
 		for _, c := range p.Changes {
 			if c.Addr == t || c.Resource == t {
-				visit(c.Addr)
+				visit(c.Addr, t)
 				matched = true
 			}
 		}
@@ -806,9 +808,10 @@ func applyTargets(p *Document, targets []string) error {
 			return fmt.Errorf("--target %s: no such address in the stack or the state", t)
 		}
 	}
+	keepBackendsSafe(p, keep, visit)
 	var kept []*Change
 	for _, c := range p.Changes {
-		if keep[c.Addr] || c.Action == Read {
+		if keep[c.Addr] != "" || c.Action == Read {
 			kept = append(kept, c)
 		}
 	}

@@ -120,6 +120,9 @@ func notes(p *planner.Document, c *planner.Change) []string {
 	for _, b := range c.Because {
 		out = append(out, "because "+b)
 	}
+	if c.IncludedBy != "" {
+		out = append(out, "included by "+c.IncludedBy)
+	}
 	if c.Cost != nil && c.Cost.NotPriced != "" {
 		out = append(out, "cost: not priced ("+c.Cost.NotPriced+"), not in the estimate")
 	} else if c.Cost != nil {

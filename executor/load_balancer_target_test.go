@@ -1,0 +1,151 @@
+package executor_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cdstack/cdstack/cloud/emulator"
+	"github.com/cdstack/cdstack/executor"
+	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/resources"
+	"github.com/cdstack/cdstack/spec"
+)
+
+// lbPlanIn plans src against the cloud as lbPlan does, with targets and
+// replacements.
+func (f *fixture) lbPlanIn(t *testing.T, src string, targets, replace []string) *planner.Document {
+	t.Helper()
+	s, err := spec.Parse("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := f.store.Snapshot(context.Background())
+	scope := resources.Scope{ListLBs: true}
+	for _, r := range snap.Resources {
+		switch r.Kind {
+		case "vdc":
+			scope.VDCs = append(scope.VDCs, r.ID)
+		case "load_balancer":
+			scope.LBs = append(scope.LBs, r.ID)
+		}
+	}
+	live, err := resources.Refresh(context.Background(), f.client, scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: targets, Replace: replace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// applyPlan carries p out.
+func (f *fixture) applyPlan(t *testing.T, src string, p *planner.Document) *executor.Result {
+	t.Helper()
+	s, _ := spec.Parse("s.yaml", []byte(src))
+	res, err := executor.New(f.client, f.store, s, executor.WithParallelism(4)).Apply(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Err() != nil {
+		t.Fatalf("apply: %v", res.Err())
+	}
+	return res
+}
+
+// wantListeners are the listeners lbStack's load balancer should have for
+// the instances the state holds: every copy on "web", web[0] on "first".
+func (f *fixture) wantListeners(t *testing.T) []string {
+	t.Helper()
+	_, instances := f.backendIPs(t)
+	var want []string
+	for _, in := range instances {
+		addr, ip, _ := strings.Cut(in, " ")
+		want = append(want, "web "+ip)
+		if addr == "web[0]" {
+			want = append(want, "first "+ip)
+		}
+	}
+	slices.Sort(want)
+	return want
+}
+
+// TestTargetedBackendKeepsListenersSafe: --target on a backend instance
+// the plan replaces or deletes brings in the load balancer's change that
+// keeps its listeners off the instance while it is deleted (the switch to
+// the new one, the unwire step, the update that drops it), and the plan
+// says the target brought it in. No listener ever sends to a deleted
+// instance, the listeners send to what the instances hold after the apply,
+// and the whole stack then plans no changes and no drift.
+func TestTargetedBackendKeepsListenersSafe(t *testing.T) {
+	fixed := `, ip: "10.50.0.1${index}"`
+	tests := map[string]struct {
+		ips, cbd         string
+		count            string // the count of the targeted plan
+		targets, replace []string
+		unwire           bool   // the load balancer's change has an unwire step
+		only             string // the one instance replaced, and unwired
+	}{
+		"replace, auto addresses: the switch to the new one is brought in": {ips: "", cbd: "protect: false", count: "3",
+			targets: []string{"web[0]"}, replace: []string{"web[0]"}},
+		"replace, fixed addresses: the unwire step is brought in": {ips: fixed, cbd: "protect: false", count: "3",
+			targets: []string{"web[0]"}, replace: []string{"web[0]"}, unwire: true},
+		"replace, create_before_destroy false: the unwire step is brought in": {ips: "", cbd: "create_before_destroy: false", count: "3",
+			targets: []string{"web[2]"}, replace: []string{"web[2]"}, unwire: true},
+		"replace all copies by name": {ips: fixed, cbd: "protect: false", count: "3",
+			targets: []string{"web"}, replace: []string{"web"}, unwire: true},
+		"rolling, fixed addresses: one copy of a replacement of all": {ips: fixed, cbd: "protect: false", count: "3",
+			targets: []string{"web[1]"}, replace: []string{"web"}, unwire: true, only: "web[1]"},
+		"rolling, auto addresses: one copy of a replacement of all": {ips: "", cbd: "protect: false", count: "3",
+			targets: []string{"web[1]"}, replace: []string{"web"}, only: "web[1]"},
+		"count lowered: the update that drops it is brought in": {ips: fixed, cbd: "protect: false", count: "2",
+			targets: []string{"web[2]"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
+			full := strings.NewReplacer("COUNT", "3", "IPS", tc.ips, "CBD", tc.cbd).Replace(lbStack)
+			f.lbApply(t, full)
+			src := strings.NewReplacer("COUNT", tc.count, "IPS", tc.ips, "CBD", tc.cbd).Replace(lbStack)
+
+			p := f.lbPlanIn(t, src, tc.targets, tc.replace)
+			c := p.Change("front")
+			switch {
+			case c == nil || c.Action != planner.Update:
+				t.Errorf("front is not updated by the targeted plan: %+v", c)
+			case !strings.Contains(c.IncludedBy, "--target"):
+				t.Errorf("front's change does not say the target brought it in: %q", c.IncludedBy)
+			case len(c.Unwire) > 0 != tc.unwire:
+				t.Errorf("front unwires %v, want an unwire step: %v", c.Unwire, tc.unwire)
+			}
+			res := f.applyPlan(t, src, p)
+			if tc.only != "" {
+				if res.Replaced != 1 || p.Change(tc.only).Action != planner.Replace {
+					t.Errorf("replaced %d, want only %s", res.Replaced, tc.only)
+				}
+				if tc.unwire && c != nil && !slices.Equal(c.Unwire, []string{tc.only}) {
+					t.Errorf("front unwires %v, want only %s", c.Unwire, tc.only)
+				}
+			}
+			if faults := f.srv.BackendFaults(); len(faults) > 0 {
+				t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))
+			}
+			listeners, _ := f.backendIPs(t)
+			if want := f.wantListeners(t); !slices.Equal(want, listeners) {
+				t.Errorf("listeners after the targeted apply: %q, want %q", listeners, want)
+			}
+			if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
+				for _, c := range p.Changes {
+					if c.Action != planner.NoOp {
+						t.Errorf("after the targeted apply: %s %s %s", c.Addr, c.Action, c.Detail)
+					}
+				}
+				t.Errorf("after the targeted apply: drift %+v", p.Drift)
+			}
+		})
+	}
+}
