@@ -34,14 +34,7 @@ import (
 // load balancer's update that drops it comes before its delete
 // (linkDeletes).
 func wireBackends(in Input, work map[string]*planned) {
-	var lbs []string
-	for addr, pl := range work {
-		if pl.resource != nil && pl.resource.Kind == "load_balancer" && pl.obs != nil && pl.change.Journal == nil &&
-			(pl.change.Action == Update || pl.change.Action == NoOp) {
-			lbs = append(lbs, addr)
-		}
-	}
-	slices.Sort(lbs)
+	lbs := liveLoadBalancers(work)
 	if len(lbs) == 0 {
 		return
 	}
@@ -119,16 +112,140 @@ func loadBalancers(addrs []string) string {
 // update (of the listeners, as they are, when nothing else changes) that
 // waits for the new instance.
 func unwire(lb *planned, instance string) {
+	unwireFor(lb, instance, ReasonRewire, "its listeners send to the new "+instance+" once it is created")
+}
+
+// unwireFor makes lb's change drop instance from its listeners first (the
+// step "lb (unwire)", which the instance's delete or update waits for),
+// and send to it again after its change (waits): an update, for reason
+// when nothing else changes.
+func unwireFor(lb *planned, instance, reason, waits string) {
 	c := lb.change
 	c.Unwire = append(c.Unwire, instance)
 	if c.Action == NoOp {
-		c.Action, c.Reason, c.Detail = Update, ReasonRewire, "in place: ModifyLoadBalancerStrategys"
-		c.Fields = append(c.Fields, FieldChange{Path: "listeners", Before: lb.obs.Attrs["listeners"], After: lb.desired["listeners"], Update: "ModifyLoadBalancerStrategys"})
+		c.Action, c.Reason, c.Detail = Update, reason, "in place: ModifyLoadBalancerStrategys"
 		c.After, c.Hidden = redact(lb.desired, lb.secrets, nil)
 	}
-	if !slices.Contains(c.Deps, instance) {
-		c.WaitsFor = append(c.WaitsFor, Wait{Step: instance, Reason: "its listeners send to the new " + instance + " once it is created"})
+	// The update sends the listeners, also when it changes something else
+	// only (its size): the unwire step took the instance out of them.
+	if listenersField(c) == nil {
+		c.Fields = append(c.Fields, FieldChange{Path: "listeners", Before: lb.obs.Attrs["listeners"], After: lb.desired["listeners"], Update: "ModifyLoadBalancerStrategys"})
 	}
+	if !slices.Contains(c.Deps, instance) {
+		c.WaitsFor = append(c.WaitsFor, Wait{Step: instance, Reason: waits})
+	}
+}
+
+// readdressBackends keeps load balancers on the addresses of instances the
+// plan changes in place (ModifyIpAddress moves a private address, or the
+// public one): a listener left on the old address would send to an
+// address no instance holds until the next apply. For each such update
+// of an instance a load balancer's listeners send to (its id on the load
+// balancer's network, or a moved address, as the cloud shows them):
+//
+//   - when the load balancer follows the instance (its listeners list the
+//     instance's id, or refer to its addresses, which are then known only
+//     after the update: updatesOutput), its change lists the instance in
+//     Unwire: "lb (unwire)" drops it from the listeners before the
+//     address moves, the instance's update waits for that, and the load
+//     balancer's update, after the instance's, sends to the new address. A
+//     load balancer with nothing else to change is updated for that;
+//   - when its listeners name the old address as text, the stack itself
+//     asks for it: the instance's reason says the listeners will send to
+//     an address no instance holds.
+func readdressBackends(in Input, work map[string]*planned) {
+	lbs := liveLoadBalancers(work)
+	if len(lbs) == 0 {
+		return
+	}
+	for _, addr := range slices.Sorted(maps.Keys(work)) {
+		pl := work[addr]
+		c := pl.change
+		rec := in.Snapshot.Resources[addr]
+		if pl.resource == nil || pl.resource.Kind != "instance" || c.Action != Update || pl.obs == nil || rec == nil || rec.Missing {
+			continue
+		}
+		moved := resources.MovedAddresses(pl.desired, pl.obs.Attrs)
+		if len(moved) == 0 {
+			continue
+		}
+		var from []string
+		for _, m := range moved {
+			from = append(from, m.From)
+		}
+		var follow, text []string
+		for _, lb := range lbs {
+			lp := work[lb]
+			network := lp.obs.Attrs.String("network")
+			if network == "" {
+				network = lp.desired.String("network")
+			}
+			i := slices.IndexFunc(moved, func(m resources.MovedAddress) bool { return m.Network == network })
+			id := ""
+			if i >= 0 {
+				id = rec.ID // the address its id stands for moves
+			}
+			if !resources.BackendsUse(lp.obs.Attrs["listeners"], id, from) {
+				continue
+			}
+			if resources.BackendsUse(lp.desired["listeners"], rec.ID, nil) || unknownFrom(lp.desired["listeners"], addr) {
+				follow = append(follow, lb)
+				unwireFor(lp, addr, ReasonReaddress, "its listeners send to the new address of "+addr+" once it is changed")
+				if i >= 0 {
+					f := listenersField(lp.change)
+					f.Details = append(f.Details, addressDetails(lp.desired["listeners"], rec.ID, moved[i])...)
+				}
+			} else {
+				text = append(text, lb)
+			}
+		}
+		if len(follow) > 0 {
+			c.Detail += fmt.Sprintf("; %s sends to it: the listeners stop sending to it before its address changes, and send to the new one after", loadBalancers(follow))
+		}
+		if len(text) > 0 {
+			c.Detail += fmt.Sprintf("; %s sends to its old address, written as text in the stack: it will send to an address no instance holds", loadBalancers(text))
+		}
+	}
+}
+
+// listenersField is the change of a load balancer's listeners, or nil.
+func listenersField(c *Change) *FieldChange {
+	for i := range c.Fields {
+		if c.Fields[i].Path == "listeners" {
+			return &c.Fields[i]
+		}
+	}
+	return nil
+}
+
+// addressDetails show, for each place listeners name instance id, the
+// address it stands for moving: "listeners.0.backends.0.instances.1.address".
+func addressDetails(listeners any, id string, m resources.MovedAddress) []Detail {
+	var out []Detail
+	for i, l := range (resources.Inputs{"v": resources.Canon(listeners)}).Maps("v") {
+		for j, b := range resources.Inputs(l).Maps("backends") {
+			for k, in := range resources.Inputs(b).Strings("instances") {
+				if in == id {
+					out = append(out, Detail{Path: fmt.Sprintf("listeners.%d.backends.%d.instances.%d.address", i, j, k), Type: "update", From: m.From, To: m.To})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// liveLoadBalancers are the load balancers of the plan that exist and that
+// it updates or keeps, sorted.
+func liveLoadBalancers(work map[string]*planned) []string {
+	var lbs []string
+	for addr, pl := range work {
+		if pl.resource != nil && pl.resource.Kind == "load_balancer" && pl.obs != nil && pl.change.Journal == nil &&
+			(pl.change.Action == Update || pl.change.Action == NoOp) {
+			lbs = append(lbs, addr)
+		}
+	}
+	slices.Sort(lbs)
+	return lbs
 }
 
 // keepBackendsSafe adds to a plan limited by --target (keep: each kept

@@ -28,10 +28,11 @@ type Step struct {
 //     "X" creates the new one (under a temporary name while the old one
 //     holds the name), then "X (delete)" deletes the old one, then, with a
 //     temporary name, "X (rename)" gives the new one its name;
-//   - a load balancer L whose change unwires instances (wireBackends) has
-//     a step "L (unwire)" first, which drops them from its listeners: their
-//     deletes wait for it, and so does L's update, which sends to the new
-//     ones once they are created.
+//   - a load balancer L whose change unwires instances (wireBackends,
+//     readdressBackends) has a step "L (unwire)" first, which drops them
+//     from its listeners: their deletes, or their updates that move their
+//     addresses, wait for it, and so does L's update, which sends to the
+//     new ones once they are created or readdressed.
 //
 // Read and no-op changes make no steps: reads are settled before the walk.
 func (p *Document) Steps() []*Step {
@@ -82,6 +83,9 @@ func (p *Document) Steps() []*Step {
 			}
 			if len(c.Unwire) > 0 && c.Action == Update {
 				s.Deps = append(s.Deps, c.Addr+" (unwire)")
+			}
+			if c.Action == Update {
+				s.Deps = append(s.Deps, unwiredBy[c.Addr]...) // an instance whose address moves
 			}
 			for _, d := range c.Deps {
 				if createStep[d] {

@@ -57,6 +57,7 @@ const (
 	ReasonReplaceRequested   = "replace_because_requested"
 	ReasonFailed             = "replace_because_failed"
 	ReasonRewire             = "update_because_backend_replaced"
+	ReasonReaddress          = "update_because_backend_address_changes"
 	ReasonIncomplete         = "update_because_create_incomplete"
 )
 
@@ -121,10 +122,11 @@ type Change struct {
 	// and feed the fields that change.
 	Because []string `json:"because,omitempty"`
 	// Unwire, on a load balancer's change, names the instances the plan
-	// deletes (for a replacement that cannot create first) that its
-	// listeners send to: a step "ADDR (unwire)" drops them from the
-	// listeners before their deletes, and the update sends to the new
-	// ones after (wireBackends).
+	// deletes (for a replacement that cannot create first) or whose
+	// addresses it moves in place that its listeners send to: a step
+	// "ADDR (unwire)" drops them from the listeners before their deletes
+	// or updates, and the update sends to the new ones, or the new
+	// addresses, after (wireBackends, readdressBackends).
 	Unwire []string `json:"unwire_first,omitempty"`
 	// IncludedBy says why a plan limited by --target has this change
 	// although no target names it or depends on it: it keeps a load

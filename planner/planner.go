@@ -128,6 +128,7 @@ func Plan(in Input) (*Document, error) {
 	}
 	if !in.Destroy {
 		wireBackends(in, work)
+		readdressBackends(in, work)
 		for _, c := range planTags(in, work) {
 			work[c.Addr] = &planned{change: c}
 			p.Changes = append(p.Changes, c)
@@ -618,7 +619,7 @@ func resolver(s *spec.Stack, work map[string]*planned) func(*spec.Ref) (any, err
 			return spec.Unknown{Ref: "${" + addr + "." + attr + "}"}
 		}
 		if _, exported := spec.Exports[pl.resource.Kind][attr]; exported {
-			if pl.change.Action == Create || pl.change.Action == Replace || pl.outputs == nil {
+			if pl.change.Action == Create || pl.change.Action == Replace || pl.outputs == nil || updatesOutput(pl.change, attr) {
 				return spec.Unknown{Ref: "${" + addr + "." + attr + "}"}
 			}
 			if v, ok := pl.outputs[attr]; ok {
@@ -632,6 +633,22 @@ func resolver(s *spec.Stack, work map[string]*planned) func(*spec.Ref) (any, err
 		return nil
 	}
 	return addressed(s, one)
+}
+
+// updatesOutput reports whether c is an update in place that changes the
+// exported attribute attr (resources.OutputUpdater: an instance's
+// addresses moved by ModifyIpAddress): its value is known once the update
+// is applied, so what refers to it follows in the same apply.
+func updatesOutput(c *Change, attr string) bool {
+	u, ok := resources.Registry[c.Kind].(resources.OutputUpdater)
+	if !ok || c.Action != Update {
+		return false
+	}
+	var fields []string
+	for _, f := range c.Fields {
+		fields = append(fields, f.Path)
+	}
+	return slices.Contains(u.UpdatedOutputs(fields), attr)
 }
 
 // addressed resolves a reference by asking one for each address it names:

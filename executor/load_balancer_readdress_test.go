@@ -1,0 +1,74 @@
+package executor_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cdstack/cdstack/cloud/emulator"
+	"github.com/cdstack/cdstack/planner"
+)
+
+// TestBackendReaddressedInOneApply: an instance whose private address
+// changes in place (ModifyIpAddress) while the load balancer sends to it,
+// by id (instances:) or by reference to its address (ip:
+// ${web[0].private_ips[0]}: web[0] is both, the other copies by id
+// only), is followed by the listeners in the same
+// apply: the plan updates the load balancer, unwires the instances first
+// (the listeners stop sending to the address before it moves) and sends to
+// the new addresses after. No listener ever sends to an address no
+// instance holds, and the next plan has no changes and no drift.
+func TestBackendReaddressedInOneApply(t *testing.T) {
+	tests := map[string]struct {
+		count, from, to string
+		moved           []string
+	}{
+		"every copy":           {"3", `, ip: "10.50.0.1${index}"`, `, ip: "10.50.0.3${index}"`, []string{"web[0]", "web[1]", "web[2]"}},
+		"from an auto address": {"1", ``, `, ip: "10.50.0.200"`, []string{"web[0]"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
+			src := strings.NewReplacer("COUNT", tc.count, "IPS", tc.from, "CBD", "protect: false").Replace(lbStack)
+			f.lbApply(t, src)
+			src = strings.NewReplacer("COUNT", tc.count, "IPS", tc.to, "CBD", "protect: false").Replace(lbStack)
+
+			p := f.lbPlan(t, src)
+			var moved []string
+			for _, c := range p.Changes {
+				if c.Kind == "instance" && c.Action != planner.NoOp {
+					if c.Action != planner.Update {
+						t.Errorf("%s: %s, want an update in place", c.Addr, c.Action)
+					}
+					moved = append(moved, c.Addr)
+				}
+			}
+			if !slices.Equal(moved, tc.moved) {
+				t.Fatalf("instances changed: %q, want %q", moved, tc.moved)
+			}
+			switch c := p.Change("front"); {
+			case c.Action != planner.Update:
+				t.Errorf("front: %s, want an update that follows the new addresses", c.Action)
+			case !slices.Equal(c.Unwire, tc.moved):
+				t.Errorf("front unwires %q, want %q", c.Unwire, tc.moved)
+			}
+			f.applyPlan(t, src, p)
+			if faults := f.srv.BackendFaults(); len(faults) > 0 {
+				t.Errorf("a listener sent to an address no instance holds:\n%s", strings.Join(faults, "\n"))
+			}
+			listeners, _ := f.backendIPs(t)
+			if want := f.wantListeners(t); !slices.Equal(want, listeners) {
+				t.Errorf("listeners after the apply: %q, want %q", listeners, want)
+			}
+			if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
+				for _, c := range p.Changes {
+					if c.Action != planner.NoOp {
+						t.Errorf("after the apply: %s %s %s", c.Addr, c.Action, c.Detail)
+					}
+				}
+				t.Errorf("after the apply: drift %+v", p.Drift)
+			}
+		})
+	}
+}
