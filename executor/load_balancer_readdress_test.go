@@ -1,6 +1,7 @@
 package executor_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -26,6 +27,7 @@ func TestBackendReaddressedInOneApply(t *testing.T) {
 	}{
 		"every copy":           {"3", `, ip: "10.50.0.1${index}"`, `, ip: "10.50.0.3${index}"`, []string{"web[0]", "web[1]", "web[2]"}},
 		"from an auto address": {"1", ``, `, ip: "10.50.0.200"`, []string{"web[0]"}},
+		"one copy targeted":    {"3", `, ip: "10.50.0.1${index}"`, `, ip: "10.50.0.3${index}"`, []string{"web[1]"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -34,7 +36,11 @@ func TestBackendReaddressedInOneApply(t *testing.T) {
 			f.lbApply(t, src)
 			src = strings.NewReplacer("COUNT", tc.count, "IPS", tc.to, "CBD", "protect: false").Replace(lbStack)
 
-			p := f.lbPlan(t, src)
+			var targets []string
+			if strings.HasSuffix(name, "targeted") {
+				targets = tc.moved
+			}
+			p := f.lbPlanIn(t, src, targets, nil)
 			var moved []string
 			for _, c := range p.Changes {
 				if c.Kind == "instance" && c.Action != planner.NoOp {
@@ -61,6 +67,24 @@ func TestBackendReaddressedInOneApply(t *testing.T) {
 			if want := f.wantListeners(t); !slices.Equal(want, listeners) {
 				t.Errorf("listeners after the apply: %q, want %q", listeners, want)
 			}
+			if targets != nil {
+				c := p.Change("front")
+				if !strings.Contains(c.IncludedBy, "--target web[1]: its listeners send to web[1], which this plan moves to another address") {
+					t.Errorf("front's change does not say the target brought it in: %q", c.IncludedBy)
+				}
+				if d := listenersField(c); len(d) != 1 || !strings.Contains(d[0], "10.50.0.11 → 10.50.0.31") {
+					t.Errorf("front shows the addresses moving: %q, want only web[1]'s", d)
+				}
+				// The other copies move in the next apply.
+				f.lbApply(t, src)
+				if faults := f.srv.BackendFaults(); len(faults) > 0 {
+					t.Errorf("a listener sent to an address no instance holds:\n%s", strings.Join(faults, "\n"))
+				}
+				listeners, _ := f.backendIPs(t)
+				if want := f.wantListeners(t); !slices.Equal(want, listeners) || !slices.Contains(listeners, "first 10.50.0.30") {
+					t.Errorf("listeners after the second apply: %q, want %q", listeners, want)
+				}
+			}
 			if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
 				for _, c := range p.Changes {
 					if c.Action != planner.NoOp {
@@ -71,4 +95,17 @@ func TestBackendReaddressedInOneApply(t *testing.T) {
 			}
 		})
 	}
+}
+
+// listenersField lists the details of a change of listeners, "path: from → to".
+func listenersField(c *planner.Change) []string {
+	var out []string
+	for _, f := range c.Fields {
+		if f.Path == "listeners" {
+			for _, d := range f.Details {
+				out = append(out, fmt.Sprintf("%s: %v → %v", d.Path, d.From, d.To))
+			}
+		}
+	}
+	return out
 }

@@ -250,38 +250,40 @@ func liveLoadBalancers(work map[string]*planned) []string {
 
 // keepBackendsSafe adds to a plan limited by --target (keep: each kept
 // address and the target that keeps it) the load balancer updates that
-// keep listeners off a kept instance the plan deletes or replaces: the
-// "(unwire)" step and update of a replacement that cannot create first,
-// the switch to the new instance of one that creates first, the update
-// that drops an instance whose count went down. Left out, the instance
+// keep listeners off a kept instance the plan deletes, replaces or
+// readdresses: the "(unwire)" step and update of a replacement that
+// cannot create first or of an address moved in place, the switch to the
+// new instance of one that creates first, the update that drops an
+// instance whose count went down. Left out, the instance
 // would be deleted while a listener sends to it and the listener would
 // keep its dead address. Each added change says, in IncludedBy, which
 // target brought it in and why. What it depends on comes with it (visit),
-// except the replacements the targets left out: those stay for a later
-// apply (a rolling replacement, one copy per --target), the update sends
-// to the instances that are there then, and its unwire step drops only
-// the kept instances from the listeners.
+// except the replacements and address moves of its backends the targets
+// left out: those stay for a later apply (a rolling replacement, one copy
+// per --target), the update sends to the instances and addresses that
+// are there then, and its unwire step drops only the kept instances from
+// the listeners.
 func keepBackendsSafe(p *Document, keep map[string]string, visit func(addr, target string)) {
 	for added := true; added; {
 		added = false
 		for _, in := range p.Changes {
 			target := keep[in.Addr]
-			if target == "" || in.Kind != "instance" || in.Action != Delete && in.Action != Replace {
+			if target == "" || in.Kind != "instance" || in.Action != Delete && in.Action != Replace && in.Action != Update {
 				continue
 			}
 			for _, lb := range p.Changes {
 				if keep[lb.Addr] != "" || lb.Kind != "load_balancer" || lb.Action != Update ||
-					!slices.Contains(lb.Unwire, in.Addr) && !slices.Contains(in.DelAfter, lb.Addr) {
+					!slices.Contains(lb.Unwire, in.Addr) && (in.Action == Update || !slices.Contains(in.DelAfter, lb.Addr)) {
 					continue
 				}
-				what := "replaces"
-				if in.Action == Delete {
-					what = "deletes"
+				why := map[Action]string{Replace: "replaces", Delete: "deletes"}[in.Action] + "; this update keeps them off it while it is deleted"
+				if in.Action == Update {
+					why = "moves to another address; this update keeps them off the old one and sends to the new one"
 				}
-				lb.IncludedBy = fmt.Sprintf("--target %s: its listeners send to %s, which this plan %s; this update keeps them off it while it is deleted", target, in.Addr, what)
+				lb.IncludedBy = fmt.Sprintf("--target %s: its listeners send to %s, which this plan %s", target, in.Addr, why)
 				keep[lb.Addr] = target
 				for _, d := range lb.Deps {
-					if c := p.Change(d); c == nil || c.Action != Replace {
+					if c := p.Change(d); c == nil || c.Action != Replace && !slices.Contains(lb.Unwire, d) {
 						visit(d, target)
 					}
 				}
@@ -290,8 +292,40 @@ func keepBackendsSafe(p *Document, keep map[string]string, visit func(addr, targ
 		}
 	}
 	for _, lb := range p.Changes {
-		if keep[lb.Addr] != "" && len(lb.Unwire) > 0 {
-			lb.Unwire = slices.DeleteFunc(lb.Unwire, func(in string) bool { return keep[in] == "" })
+		if keep[lb.Addr] == "" || len(lb.Unwire) == 0 {
+			continue
+		}
+		left := map[string]bool{} // the ids of the instances left out
+		for _, in := range lb.Unwire {
+			if c := p.Change(in); keep[in] == "" && c != nil {
+				left[c.ID] = true
+			}
+		}
+		lb.Unwire = slices.DeleteFunc(lb.Unwire, func(in string) bool { return keep[in] == "" })
+		if f := listenersField(lb); f != nil && len(left) > 0 {
+			f.Details = slices.DeleteFunc(f.Details, func(d Detail) bool { return left[instanceAt(f.After, d.Path)] })
 		}
 	}
+}
+
+// instanceAt is the instance id at path of addressDetails in listeners,
+// or "".
+func instanceAt(listeners any, path string) string {
+	var i, j, k int
+	if _, err := fmt.Sscanf(path, "listeners.%d.backends.%d.instances.%d.address", &i, &j, &k); err != nil {
+		return ""
+	}
+	ls := resources.Inputs{"v": resources.Canon(listeners)}.Maps("v")
+	if i >= len(ls) {
+		return ""
+	}
+	bs := resources.Inputs(ls[i]).Maps("backends")
+	if j >= len(bs) {
+		return ""
+	}
+	ids := resources.Inputs(bs[j]).Strings("instances")
+	if k >= len(ids) {
+		return ""
+	}
+	return ids[k]
 }
