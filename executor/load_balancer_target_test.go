@@ -149,3 +149,59 @@ func TestTargetedBackendKeepsListenersSafe(t *testing.T) {
 		})
 	}
 }
+
+// TestTargetedDestroyKeepsListenersSafe: destroy --target on a backend
+// instance keeps the load balancer and drops the instance from its
+// listeners before the delete: the plan shows the load balancer's unwire
+// as its change, saying the target brought it in. No listener ever sends
+// to the deleted instance, and the next plan creates it again and sends to
+// it, then has no changes and no drift.
+func TestTargetedDestroyKeepsListenersSafe(t *testing.T) {
+	f := newFixture(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
+	src := strings.NewReplacer("COUNT", "3", "IPS", "", "CBD", "protect: false").Replace(lbStack)
+	f.lbApply(t, src)
+	s, _ := spec.Parse("s.yaml", []byte(src))
+	snap, _ := f.store.Snapshot(context.Background())
+	live, err := resources.Refresh(context.Background(), f.client, resources.Scope{ListLBs: true, VDCs: []string{snap.Resources["net"].ID}, LBs: []string{snap.Resources["front"].ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Destroy: true, Targets: []string{"web[0]"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changes []string
+	for _, c := range p.Changes {
+		changes = append(changes, c.Addr+" "+string(c.Action))
+	}
+	if want := []string{"front update", "web[0] delete"}; !slices.Equal(changes, want) {
+		t.Errorf("changes %q, want %q", changes, want)
+	}
+	if c := p.Change("front"); c == nil || !slices.Equal(c.Unwire, []string{"web[0]"}) || !strings.Contains(c.IncludedBy, "--target web[0]") {
+		t.Fatalf("front: %+v", c)
+	}
+	res := f.applyPlan(t, src, p)
+	if res.Changed != 1 || res.Destroyed != 1 {
+		t.Errorf("changed %d, destroyed %d; want 1 and 1", res.Changed, res.Destroyed)
+	}
+	if faults := f.srv.BackendFaults(); len(faults) > 0 {
+		t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))
+	}
+	// "first" sent to web[0] only: it has no backend now.
+	if listeners, _ := f.backendIPs(t); !slices.Equal(f.wantListeners(t), listeners) || len(listeners) != 2 {
+		t.Errorf("listeners after the destroy: %q, want %q", listeners, f.wantListeners(t))
+	}
+	if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.Change("web[0]").Action != planner.Create || p.Change("front").Action != planner.Update {
+		t.Errorf("the next plan: drift %+v, web[0] %s, front %s", p.Drift, p.Change("web[0]").Action, p.Change("front").Action)
+	}
+	f.lbApply(t, src)
+	if faults := f.srv.BackendFaults(); len(faults) > 0 {
+		t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))
+	}
+	if listeners, _ := f.backendIPs(t); !slices.Equal(f.wantListeners(t), listeners) {
+		t.Errorf("listeners after the next apply: %q, want %q", listeners, f.wantListeners(t))
+	}
+	if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
+		t.Errorf("after the next apply: drift %+v, changes %v", p.Drift, p.Changes)
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
+	"github.com/cdstack/cdstack/state"
 )
 
 // wireBackends keeps load balancers from sending to an instance the plan
@@ -328,4 +329,45 @@ func instanceAt(listeners any, path string) string {
 		return ""
 	}
 	return ids[k]
+}
+
+// unwireDestroyed keeps, in a destroy limited by --target (keep: each kept
+// address and the target that keeps it), each load balancer the targets
+// leave out from sending to a kept instance while it is deleted (a
+// protected one keeps its backends: keepDependencies): its delete becomes
+// an update that is only the unwire step, which drops the
+// instances from the listeners as the cloud has them (the change shows
+// them as recorded, without the instances) and records what it sent, so
+// the next plan sends to them again once they are created. Deleting the
+// load balancer instead, as its dependence on them would have it, would
+// take down the service for one backend.
+func unwireDestroyed(p *Document, snap *state.Snapshot, keep map[string]string) {
+	for _, lb := range p.Changes {
+		rec := snap.Resources[lb.Addr]
+		if keep[lb.Addr] != "" || lb.Kind != "load_balancer" || lb.Action != Delete || rec == nil || rec.Missing {
+			continue
+		}
+		listeners := rec.Inputs["listeners"]
+		var ids, ips, targets []string
+		for _, in := range p.Changes {
+			ir := snap.Resources[in.Addr]
+			if keep[in.Addr] == "" || in.Kind != "instance" || in.Action != Delete || ir == nil || ir.Missing ||
+				!resources.BackendsUse(listeners, ir.ID, resources.InstanceAddresses(ir.Outputs)) {
+				continue
+			}
+			lb.Unwire = append(lb.Unwire, in.Addr)
+			ids, ips = append(ids, ir.ID), append(ips, resources.InstanceAddresses(ir.Outputs)...)
+			if !slices.Contains(targets, keep[in.Addr]) {
+				targets = append(targets, keep[in.Addr])
+			}
+		}
+		if len(lb.Unwire) == 0 {
+			continue
+		}
+		lb.Action, lb.Reason, lb.Detail = Update, ReasonBackendDestroyed, "in place: ModifyLoadBalancerStrategys"
+		lb.Fields = []FieldChange{{Path: "listeners", Before: resources.Canon(listeners), After: resources.DropBackends(listeners, ids, ips), Update: "ModifyLoadBalancerStrategys"}}
+		lb.IncludedBy = fmt.Sprintf("--target %s: its listeners send to %s, which this plan destroys; they stop sending to %s first",
+			strings.Join(targets, ", --target "), strings.Join(lb.Unwire, ", "), map[bool]string{true: "it", false: "them"}[len(lb.Unwire) == 1])
+		keep[lb.Addr] = targets[0]
+	}
 }

@@ -58,6 +58,7 @@ const (
 	ReasonFailed             = "replace_because_failed"
 	ReasonRewire             = "update_because_backend_replaced"
 	ReasonReaddress          = "update_because_backend_address_changes"
+	ReasonBackendDestroyed   = "update_because_backend_destroyed"
 	ReasonIncomplete         = "update_because_create_incomplete"
 )
 

@@ -190,7 +190,7 @@ func Plan(in Input) (*Document, error) {
 	keepDependencies(p, snap)
 	linkDeletes(p, snap)
 	if len(in.Targets) > 0 {
-		if err := applyTargets(p, in.Targets); err != nil {
+		if err := applyTargets(p, snap, in.Targets); err != nil {
 			return nil, err
 		}
 	}
@@ -792,7 +792,7 @@ func linkDeletes(p *Document, snap *state.Snapshot) {
 // applyTargets keeps the targeted changes and what they depend on, and
 // the load balancer changes that keep listeners off a kept instance while
 // it is deleted (keepBackendsSafe).
-func applyTargets(p *Document, targets []string) error {
+func applyTargets(p *Document, snap *state.Snapshot, targets []string) error {
 	keep := map[string]string{} // address → the target that keeps it
 	var visit func(addr, target string)
 	visit = func(addr, target string) {
@@ -826,6 +826,9 @@ func applyTargets(p *Document, targets []string) error {
 		}
 	}
 	keepBackendsSafe(p, keep, visit)
+	if p.Destroy {
+		unwireDestroyed(p, snap, keep)
+	}
 	var kept []*Change
 	for _, c := range p.Changes {
 		if keep[c.Addr] != "" || c.Action == Read {

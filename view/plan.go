@@ -63,6 +63,7 @@ var reasonText = map[string]string{
 	planner.ReasonFailed:             "it failed in the cloud",
 	planner.ReasonRewire:             "a backend instance is replaced",
 	planner.ReasonReaddress:          "a backend instance's address changes",
+	planner.ReasonBackendDestroyed:   "a backend instance is destroyed",
 	planner.ReasonIncomplete:         "its create failed part-way; this finishes it",
 }
 
@@ -155,6 +156,10 @@ func unwireNote(p *planner.Document, c *planner.Change) string {
 		}
 	}
 	one := func(n int, a, b string) string { return map[bool]string{true: a, false: b}[n == 1] }
+	if p.Destroy {
+		return fmt.Sprintf("step %s (unwire): its listeners stop sending to %s before %s destroyed; the load balancer is kept",
+			c.Addr, strings.Join(c.Unwire, ", "), one(len(c.Unwire), "it is", "they are"))
+	}
 	var before, after []string
 	if len(deleted) > 0 {
 		before = append(before, strings.Join(deleted, ", ")+" before "+one(len(deleted), "it is", "they are")+" deleted")
