@@ -1,6 +1,7 @@
 package executor_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -8,7 +9,9 @@ import (
 	"time"
 
 	"github.com/cdstack/cdstack/cloud/emulator"
+	"github.com/cdstack/cdstack/executor"
 	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/spec"
 )
 
 // TestBackendReaddressedInOneApply: an instance whose private address
@@ -108,4 +111,77 @@ func listenersField(c *planner.Change) []string {
 		}
 	}
 	return out
+}
+
+// TestReaddressInterruptedConverges: an apply stopped right after the
+// listeners let an instance go whose address moves leaves the address as
+// it was; the next plan moves it and sends to the new one, without a
+// listener on an address no instance holds, and ends with no changes and
+// no drift.
+func TestReaddressInterruptedConverges(t *testing.T) {
+	f := newFixture(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
+	src := strings.NewReplacer("COUNT", "1", "IPS", `, ip: "10.50.0.10"`, "CBD", "protect: false").Replace(lbStack)
+	f.lbApply(t, src)
+	src = strings.NewReplacer("COUNT", "1", "IPS", `, ip: "10.50.0.20"`, "CBD", "protect: false").Replace(lbStack)
+	p := f.lbPlan(t, src)
+	s, _ := spec.Parse("s.yaml", []byte(src))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res, err := executor.New(f.client, f.store, s, executor.WithHook(cancelAfter{id: "front (unwire)", cancel: cancel})).Apply(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Interrupted || res.Changed != 0 {
+		t.Fatalf("apply: interrupted %v, changed %d", res.Interrupted, res.Changed)
+	}
+	if listeners, _ := f.backendIPs(t); len(listeners) != 0 {
+		t.Fatalf("the listeners still send to web[0]: %q", listeners)
+	}
+	p = f.lbPlan(t, src)
+	if c := p.Change("front"); c.Action != planner.Update || len(c.Unwire) != 0 {
+		t.Errorf("front after the interruption: %s, unwires %q", c.Action, c.Unwire)
+	}
+	f.applyPlan(t, src, p)
+	if faults := f.srv.BackendFaults(); len(faults) > 0 {
+		t.Errorf("a listener sent to an address no instance holds:\n%s", strings.Join(faults, "\n"))
+	}
+	if listeners, _ := f.backendIPs(t); !slices.Equal(listeners, []string{"first 10.50.0.20", "web 10.50.0.20"}) {
+		t.Errorf("listeners after the next apply: %q", listeners)
+	}
+	if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
+		t.Errorf("after the next apply: drift %+v, changes %v", p.Drift, p.Changes)
+	}
+}
+
+// TestReaddressOfATextAddressIsWarned: listeners that name an instance's
+// address as text are left as the stack writes them when the address
+// moves (no unwire: the stack asks for that address); the instance's
+// reason says they will send to an address no instance holds.
+func TestReaddressOfATextAddressIsWarned(t *testing.T) {
+	f := newFixture(t, emulator.Options{})
+	text := func(ip string) string {
+		src := strings.NewReplacer("COUNT", "1", "IPS", `, ip: "`+ip+`"`, "CBD", "protect: false").Replace(lbStack)
+		return strings.Replace(src, `"${web[0].private_ips[0]}"`, `"10.50.0.10"`, 1)
+	}
+	f.lbApply(t, text("10.50.0.10"))
+	p := f.lbPlan(t, text("10.50.0.20"))
+	if c := p.Change("front"); c.Action != planner.Update || !slices.Equal(c.Unwire, []string{"web[0]"}) {
+		t.Errorf("front (also by id): %s, unwires %q", c.Action, c.Unwire)
+	}
+	if d := p.Change("web[0]").Detail; strings.Contains(d, "written as text") {
+		t.Errorf("warned although front follows web[0] by id too: %q", d)
+	}
+	// By text only.
+	f = newFixture(t, emulator.Options{})
+	only := func(ip string) string {
+		return strings.Replace(text(ip), `{name: web, mode: http, port: 80, backends: [{instances: "${web[*].id}", port: 8080}]}`, `{name: web, mode: http, port: 80, backends: []}`, 1)
+	}
+	f.lbApply(t, only("10.50.0.10"))
+	p = f.lbPlan(t, only("10.50.0.20"))
+	if c := p.Change("front"); c.Action != planner.NoOp {
+		t.Errorf("front: %s, want kept as the stack writes it", c.Action)
+	}
+	if d := p.Change("web[0]").Detail; !strings.Contains(d, "load balancer front sends to its old address, written as text in the stack: it will send to an address no instance holds") {
+		t.Errorf("web[0]'s reason does not warn: %q", d)
+	}
 }
