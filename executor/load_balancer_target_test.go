@@ -89,6 +89,7 @@ func TestTargetedBackendKeepsListenersSafe(t *testing.T) {
 		targets, replace []string
 		unwire           bool   // the load balancer's change has an unwire step
 		only             string // the one instance replaced, and unwired
+		text             bool   // listener "first" names web[0]'s address as text
 	}{
 		"replace, auto addresses: the switch to the new one is brought in": {ips: "", cbd: "protect: false", count: "3",
 			targets: []string{"web[0]"}, replace: []string{"web[0]"}},
@@ -102,6 +103,8 @@ func TestTargetedBackendKeepsListenersSafe(t *testing.T) {
 			targets: []string{"web[1]"}, replace: []string{"web"}, unwire: true, only: "web[1]"},
 		"rolling, auto addresses: one copy of a replacement of all": {ips: "", cbd: "protect: false", count: "3",
 			targets: []string{"web[1]"}, replace: []string{"web"}, only: "web[1]"},
+		"rolling, an address as text: the waits for the copies left out are left out": {ips: fixed, cbd: "protect: false", count: "3",
+			targets: []string{"web[0]"}, replace: []string{"web"}, unwire: true, only: "web[0]", text: true},
 		"count lowered: the update that drops it is brought in": {ips: fixed, cbd: "protect: false", count: "2",
 			targets: []string{"web[2]"}},
 	}
@@ -111,6 +114,12 @@ func TestTargetedBackendKeepsListenersSafe(t *testing.T) {
 			full := strings.NewReplacer("COUNT", "3", "IPS", tc.ips, "CBD", tc.cbd).Replace(lbStack)
 			f.lbApply(t, full)
 			src := strings.NewReplacer("COUNT", tc.count, "IPS", tc.ips, "CBD", tc.cbd).Replace(lbStack)
+			if tc.text {
+				text := strings.NewReplacer(`"${web[0].private_ips[0]}"`, `"10.50.0.10"`, `instances: "${web[*].id}"`, `ip: "10.50.0.11"`)
+				full = text.Replace(full)
+				f.lbApply(t, full)
+				src = text.Replace(src)
+			}
 
 			p := f.lbPlanIn(t, src, tc.targets, tc.replace)
 			c := p.Change("front")
@@ -121,6 +130,16 @@ func TestTargetedBackendKeepsListenersSafe(t *testing.T) {
 				t.Errorf("front's change does not say the target brought it in: %q", c.IncludedBy)
 			case len(c.Unwire) > 0 != tc.unwire:
 				t.Errorf("front unwires %v, want an unwire step: %v", c.Unwire, tc.unwire)
+			}
+			if c != nil {
+				if tc.text && len(c.WaitsFor) != 1 {
+					t.Errorf("front waits for %+v, want web[0] only", c.WaitsFor)
+				}
+				for _, w := range c.WaitsFor {
+					if p.Change(w.Step) == nil {
+						t.Errorf("front waits for %s, which the plan leaves out: %s", w.Step, w.Reason)
+					}
+				}
 			}
 			res := f.applyPlan(t, src, p)
 			if tc.only != "" {
@@ -135,7 +154,11 @@ func TestTargetedBackendKeepsListenersSafe(t *testing.T) {
 				t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))
 			}
 			listeners, _ := f.backendIPs(t)
-			if want := f.wantListeners(t); !slices.Equal(want, listeners) {
+			want := f.wantListeners(t)
+			if tc.text {
+				want = []string{"first 10.50.0.10", "web 10.50.0.11"}
+			}
+			if !slices.Equal(want, listeners) {
 				t.Errorf("listeners after the targeted apply: %q, want %q", listeners, want)
 			}
 			if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {

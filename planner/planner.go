@@ -832,6 +832,9 @@ func applyTargets(p *Document, snap *state.Snapshot, targets []string) error {
 	var kept []*Change
 	for _, c := range p.Changes {
 		if keep[c.Addr] != "" || c.Action == Read {
+			// An edge to a change left out is no edge (a load balancer's
+			// wait for a replacement the targets leave for later).
+			c.WaitsFor = slices.DeleteFunc(c.WaitsFor, func(w Wait) bool { return keep[strings.TrimSuffix(w.Step, " (delete)")] == "" })
 			kept = append(kept, c)
 		}
 	}
