@@ -228,3 +228,23 @@ func TestTargetedDestroyKeepsListenersSafe(t *testing.T) {
 		t.Errorf("after the next apply: drift %+v, changes %v", p.Drift, p.Changes)
 	}
 }
+
+// TestDeletedTextBackendIsWarned: an instance the plan deletes whose
+// address the stack still names as text in a listener is deleted as asked,
+// and its reason says the listener will send to an address no instance
+// holds.
+func TestDeletedTextBackendIsWarned(t *testing.T) {
+	f := newFixture(t, emulator.Options{})
+	src := func(count string) string {
+		s := strings.NewReplacer("COUNT", count, "IPS", `, ip: "10.50.0.1${index}"`, "CBD", "protect: false").Replace(lbStack)
+		return strings.Replace(s, `"${web[0].private_ips[0]}"`, `"10.50.0.11"`, 1)
+	}
+	f.lbApply(t, src("2"))
+	p := f.lbPlan(t, src("1"))
+	if c := p.Change("web[1]"); c.Action != planner.Delete || !strings.Contains(c.Detail, "load balancer front still sends to its address, written as text in the stack: after the delete it sends to an address no instance holds") {
+		t.Errorf("web[1]: %s %q", c.Action, c.Detail)
+	}
+	if c := p.Change("web[0]"); strings.Contains(c.Detail, "text") {
+		t.Errorf("web[0] is warned: %q", c.Detail)
+	}
+}

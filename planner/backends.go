@@ -371,3 +371,26 @@ func unwireDestroyed(p *Document, snap *state.Snapshot, keep map[string]string) 
 		keep[lb.Addr] = targets[0]
 	}
 }
+
+// warnTextBackends says, in the reason of an instance the plan deletes
+// (it left the stack), when a load balancer's listeners still name one of
+// its addresses as text in the stack: nothing can keep them off it, and
+// after the delete they send to an address no instance holds.
+func warnTextBackends(in Input, work map[string]*planned, p *Document) {
+	lbs := liveLoadBalancers(work)
+	for _, c := range p.Changes {
+		rec := in.Snapshot.Resources[c.Addr]
+		if c.Kind != "instance" || c.Action != Delete || rec == nil || rec.Missing {
+			continue
+		}
+		var users []string
+		for _, lb := range lbs {
+			if resources.BackendsUse(work[lb].desired["listeners"], "", resources.InstanceAddresses(rec.Outputs)) {
+				users = append(users, lb)
+			}
+		}
+		if len(users) > 0 {
+			c.Detail = strings.TrimPrefix(c.Detail+fmt.Sprintf("; %s still sends to its address, written as text in the stack: after the delete it sends to an address no instance holds", loadBalancers(users)), "; ")
+		}
+	}
+}

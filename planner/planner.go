@@ -177,6 +177,10 @@ func Plan(in Input) (*Document, error) {
 		p.Changes = append(p.Changes, c)
 	}
 
+	if !in.Destroy {
+		warnTextBackends(in, work, p)
+	}
+
 	// Pending operations on addresses without another change are settled
 	// first, too.
 	for addr, j := range pending {
