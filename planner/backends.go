@@ -33,7 +33,8 @@ import (
 // The reason text of the replacement says which happened and why. An
 // instance that is only deleted (count lowered) needs nothing here: the
 // load balancer's update that drops it comes before its delete
-// (linkDeletes).
+// (linkDeletes), or, when the stack names its address as text, its reason
+// says so (warnTextBackends).
 func wireBackends(in Input, work map[string]*planned) {
 	lbs := liveLoadBalancers(work)
 	if len(lbs) == 0 {
