@@ -127,12 +127,15 @@ type Change struct {
 	// addresses it moves in place that its listeners send to: a step
 	// "ADDR (unwire)" drops them from the listeners before their deletes
 	// or updates, and the update sends to the new ones, or the new
-	// addresses, after (wireBackends, readdressBackends).
+	// addresses, after (wireBackends, readdressBackends). In a destroy
+	// limited by --target the step is the whole change: the load balancer
+	// is kept without the instances (unwireDestroyed).
 	Unwire []string `json:"unwire_first,omitempty"`
 	// IncludedBy says why a plan limited by --target has this change
 	// although no target names it or depends on it: it keeps a load
-	// balancer's listeners off a backend instance a target replaces or
-	// deletes (keepBackendsSafe).
+	// balancer's listeners off a backend instance a target replaces,
+	// deletes, destroys or moves to another address (keepBackendsSafe,
+	// unwireDestroyed).
 	IncludedBy string `json:"included_by,omitempty"`
 }
 
