@@ -185,3 +185,32 @@ func TestReaddressOfATextAddressIsWarned(t *testing.T) {
 		t.Errorf("web[0]'s reason does not warn: %q", d)
 	}
 }
+
+// TestReplaceAndReaddressInOneApply: one plan replaces a backend and moves
+// the addresses of the others in place; the load balancer follows both in
+// the same apply without a listener on an address no instance holds.
+func TestReplaceAndReaddressInOneApply(t *testing.T) {
+	f := newFixture(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
+	src := strings.NewReplacer("COUNT", "3", "IPS", `, ip: "10.50.0.1${index}"`, "CBD", "protect: false").Replace(lbStack)
+	f.lbApply(t, src)
+	src = strings.NewReplacer("COUNT", "3", "IPS", `, ip: "10.50.0.3${index}"`, "CBD", "protect: false").Replace(lbStack)
+	p := f.lbPlanIn(t, src, nil, []string{"web[0]"})
+	var got []string
+	for _, addr := range []string{"web[0]", "web[1]", "web[2]"} {
+		got = append(got, addr+" "+string(p.Change(addr).Action))
+	}
+	if want := []string{"web[0] replace", "web[1] update", "web[2] update"}; !slices.Equal(got, want) {
+		t.Fatalf("changes %q, want %q", got, want)
+	}
+	f.applyPlan(t, src, p)
+	if faults := f.srv.BackendFaults(); len(faults) > 0 {
+		t.Errorf("a listener sent to an address no instance holds:\n%s", strings.Join(faults, "\n"))
+	}
+	listeners, _ := f.backendIPs(t)
+	if want := f.wantListeners(t); !slices.Equal(want, listeners) || !slices.Contains(listeners, "first 10.50.0.30") {
+		t.Errorf("listeners after the apply: %q, want %q", listeners, want)
+	}
+	if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
+		t.Errorf("after the apply: drift %+v, changes %v", p.Drift, p.Changes)
+	}
+}
