@@ -344,6 +344,8 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Document) (*Result, 
 
 func count(r *Result, s *planner.Step) {
 	switch {
+	case len(s.Unwire) > 0 && s.Alone: // no update follows (destroy --target)
+		r.Changed++
 	case len(s.Unwire) > 0: // counted with the update that follows
 	case s.Change.Action == planner.Replace && s.Op == planner.Create:
 		r.Replaced++

@@ -310,3 +310,38 @@ func TestUnwireInterruptedConverges(t *testing.T) {
 		})
 	}
 }
+
+// TestUnwireResendsListenersWithAnotherUpdate: a load balancer that unwires
+// an instance the plan replaces, and whose own update changes something
+// else only (its size; the listeners name the address as text), sends its
+// listeners again after the new instance is made: they send to it in the
+// same apply.
+func TestUnwireResendsListenersWithAnotherUpdate(t *testing.T) {
+	f := newFixture(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
+	src := func(cpu string) string {
+		s := strings.NewReplacer("COUNT", "1", "IPS", `, ip: "10.50.0.10"`, "CBD", "protect: false").Replace(lbStack)
+		s = strings.Replace(s, `{name: web, mode: http, port: 80, backends: [{instances: "${web[*].id}", port: 8080}]}`, `{name: web, mode: http, port: 80, backends: []}`, 1)
+		s = strings.Replace(s, `"${web[0].private_ips[0]}"`, `"10.50.0.10"`, 1)
+		return strings.Replace(s, "      cpu: 2\n      ram: 4\n      network", "      cpu: "+cpu+"\n      ram: "+map[string]string{"2": "4", "4": "8"}[cpu]+"\n      network", 1)
+	}
+	f.lbApply(t, src("2"))
+	p := f.lbPlanIn(t, src("4"), nil, []string{"web[0]"})
+	c := p.Change("front")
+	var fields []string
+	for _, fc := range c.Fields {
+		fields = append(fields, fc.Path)
+	}
+	if c.Action != planner.Update || !slices.Equal(c.Unwire, []string{"web[0]"}) || !slices.Contains(fields, "listeners") || !slices.Contains(fields, "cpu") {
+		t.Fatalf("front: %s, unwires %q, fields %q", c.Action, c.Unwire, fields)
+	}
+	f.applyPlan(t, src("4"), p)
+	if faults := f.srv.BackendFaults(); len(faults) > 0 {
+		t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))
+	}
+	if listeners, _ := f.backendIPs(t); !slices.Equal(listeners, []string{"first 10.50.0.10"}) {
+		t.Errorf("listeners after the apply: %q", listeners)
+	}
+	if p := f.lbPlan(t, src("4")); len(p.Drift) > 0 || p.HasChanges() {
+		t.Errorf("after the apply: drift %+v, changes %v", p.Drift, p.Changes)
+	}
+}

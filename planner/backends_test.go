@@ -39,3 +39,24 @@ func TestUnwireSteps(t *testing.T) {
 		}
 	}
 }
+
+// TestUnwireStepsOfAReaddress: an instance whose address moves in place
+// waits, in its update, for the unwire step of the load balancer that
+// sends to it; the load balancer's update waits for the instance's.
+func TestUnwireStepsOfAReaddress(t *testing.T) {
+	p := &planner.Document{Changes: []*planner.Change{
+		{Addr: "web[0]", Kind: "instance", Action: planner.Update, Deps: []string{"lan"}},
+		{Addr: "web[1]", Kind: "instance", Action: planner.Update, Deps: []string{"lan"}},
+		{Addr: "lan", Kind: "private_network", Action: planner.NoOp},
+		{Addr: "front", Kind: "load_balancer", Action: planner.Update, Deps: []string{"lan", "web[0]", "web[1]"}, Unwire: []string{"web[0]"}},
+	}}
+	want := map[string][]string{
+		"front (unwire)": {},
+		"web[0]":         {"front (unwire)"},
+		"web[1]":         {},
+		"front":          {"front (unwire)", "web[0]", "web[1]"},
+	}
+	if diff := cmp.Diff(want, steps(p)); diff != "" {
+		t.Errorf("steps (-want +got)\n%s", diff)
+	}
+}

@@ -6,9 +6,10 @@
 // Decisions:
 //   - Desired is compared with live (what the cloud has now), so a plan shows
 //     what apply will really do; drift is recorded compared with live.
-//   - A value that depends on a resource not yet created (or being replaced)
-//     is Unknown. An unknown value in a field that cannot change in place
-//     forces a replacement.
+//   - A value that depends on a resource not yet created (or being replaced),
+//     or on an output its update in place changes (an instance's addresses:
+//     resources.OutputUpdater), is Unknown. An unknown value in a field that
+//     cannot change in place forces a replacement.
 //   - ignore_changes fields are never compared. Sensitive inputs (instance
 //     passwords) are compared as salted hashes.
 //   - protect refuses a replacement (an error of the plan) and keeps a
@@ -18,6 +19,11 @@
 //     (the state records each resource's dependencies); a replacement is a
 //     delete then a create, so dependents are deleted before it and created
 //     after it. Steps (order.go) turns this into the executor's DAG.
+//   - Load balancers never send to a backend instance while it is deleted or
+//     its address moves (backends.go): a replacement creates first or an
+//     "(unwire)" step drops it from the listeners first (wireBackends), as
+//     for an address changed in place (readdressBackends); --target brings
+//     in those load balancer changes (keepBackendsSafe).
 //   - Journal entries of an interrupted run appear as Read changes: they are
 //     settled before anything else.
 //   - A resource whose name is taken in its scope by something no record

@@ -12,6 +12,9 @@ type Step struct {
 	// Unwire, on a load balancer's "addr (unwire)" step, names the
 	// instances its listeners stop sending to before they are deleted.
 	Unwire []string
+	// Alone marks an unwire step no update follows (a destroy limited by
+	// --target keeps the load balancer): it is the change.
+	Alone bool
 }
 
 // Steps turns the plan into the DAG the executor walks:
@@ -28,10 +31,12 @@ type Step struct {
 //     "X" creates the new one (under a temporary name while the old one
 //     holds the name), then "X (delete)" deletes the old one, then, with a
 //     temporary name, "X (rename)" gives the new one its name;
-//   - a load balancer L whose change unwires instances (wireBackends) has
-//     a step "L (unwire)" first, which drops them from its listeners: their
-//     deletes wait for it, and so does L's update, which sends to the new
-//     ones once they are created.
+//   - a load balancer L whose change unwires instances (wireBackends,
+//     readdressBackends) has a step "L (unwire)" first, which drops them
+//     from its listeners: their deletes, or their updates that move their
+//     addresses, wait for it, and so does L's update, which sends to the
+//     new ones once they are created or readdressed. In a destroy (limited
+//     by --target) the unwire step is the load balancer's only step.
 //
 // Read and no-op changes make no steps: reads are settled before the walk.
 func (p *Document) Steps() []*Step {
@@ -40,15 +45,16 @@ func (p *Document) Steps() []*Step {
 	deleteStep := map[string]bool{}
 	unwiredBy := map[string][]string{} // instance → the unwire steps its delete waits for
 	for _, c := range p.Changes {
+		alone := p.Destroy && len(c.Unwire) > 0 && c.Action == Update
 		switch c.Action {
 		case Create, Update, Replace:
-			createStep[c.Addr] = true
+			createStep[c.Addr] = !alone
 		}
 		if c.Action == Delete || c.Action == Replace {
 			deleteStep[c.Addr] = true
 		}
 		if len(c.Unwire) > 0 && c.Action == Update {
-			steps = append(steps, &Step{ID: c.Addr + " (unwire)", Change: c, Op: Update, Unwire: c.Unwire})
+			steps = append(steps, &Step{ID: c.Addr + " (unwire)", Change: c, Op: Update, Unwire: c.Unwire, Alone: alone})
 			for _, in := range c.Unwire {
 				unwiredBy[in] = append(unwiredBy[in], c.Addr+" (unwire)")
 			}
@@ -82,6 +88,9 @@ func (p *Document) Steps() []*Step {
 			}
 			if len(c.Unwire) > 0 && c.Action == Update {
 				s.Deps = append(s.Deps, c.Addr+" (unwire)")
+			}
+			if c.Action == Update {
+				s.Deps = append(s.Deps, unwiredBy[c.Addr]...) // an instance whose address moves
 			}
 			for _, d := range c.Deps {
 				if createStep[d] {

@@ -57,6 +57,8 @@ const (
 	ReasonReplaceRequested   = "replace_because_requested"
 	ReasonFailed             = "replace_because_failed"
 	ReasonRewire             = "update_because_backend_replaced"
+	ReasonReaddress          = "update_because_backend_address_changes"
+	ReasonBackendDestroyed   = "update_because_backend_destroyed"
 	ReasonIncomplete         = "update_because_create_incomplete"
 )
 
@@ -121,11 +123,20 @@ type Change struct {
 	// and feed the fields that change.
 	Because []string `json:"because,omitempty"`
 	// Unwire, on a load balancer's change, names the instances the plan
-	// deletes (for a replacement that cannot create first) that its
-	// listeners send to: a step "ADDR (unwire)" drops them from the
-	// listeners before their deletes, and the update sends to the new
-	// ones after (wireBackends).
+	// deletes (for a replacement that cannot create first) or whose
+	// addresses it moves in place that its listeners send to: a step
+	// "ADDR (unwire)" drops them from the listeners before their deletes
+	// or updates, and the update sends to the new ones, or the new
+	// addresses, after (wireBackends, readdressBackends). In a destroy
+	// limited by --target the step is the whole change: the load balancer
+	// is kept without the instances (unwireDestroyed).
 	Unwire []string `json:"unwire_first,omitempty"`
+	// IncludedBy says why a plan limited by --target has this change
+	// although no target names it or depends on it: it keeps a load
+	// balancer's listeners off a backend instance a target replaces,
+	// deletes, destroys or moves to another address (keepBackendsSafe,
+	// unwireDestroyed).
+	IncludedBy string `json:"included_by,omitempty"`
 }
 
 // A Wait is an ordering edge a plan adds: the step it waits for and why.

@@ -128,6 +128,7 @@ func Plan(in Input) (*Document, error) {
 	}
 	if !in.Destroy {
 		wireBackends(in, work)
+		readdressBackends(in, work)
 		for _, c := range planTags(in, work) {
 			work[c.Addr] = &planned{change: c}
 			p.Changes = append(p.Changes, c)
@@ -176,6 +177,10 @@ func Plan(in Input) (*Document, error) {
 		p.Changes = append(p.Changes, c)
 	}
 
+	if !in.Destroy {
+		warnTextBackends(in, work, p)
+	}
+
 	// Pending operations on addresses without another change are settled
 	// first, too.
 	for addr, j := range pending {
@@ -189,7 +194,7 @@ func Plan(in Input) (*Document, error) {
 	keepDependencies(p, snap)
 	linkDeletes(p, snap)
 	if len(in.Targets) > 0 {
-		if err := applyTargets(p, in.Targets); err != nil {
+		if err := applyTargets(p, snap, in.Targets); err != nil {
 			return nil, err
 		}
 	}
@@ -618,7 +623,7 @@ func resolver(s *spec.Stack, work map[string]*planned) func(*spec.Ref) (any, err
 			return spec.Unknown{Ref: "${" + addr + "." + attr + "}"}
 		}
 		if _, exported := spec.Exports[pl.resource.Kind][attr]; exported {
-			if pl.change.Action == Create || pl.change.Action == Replace || pl.outputs == nil {
+			if pl.change.Action == Create || pl.change.Action == Replace || pl.outputs == nil || updatesOutput(pl.change, attr) {
 				return spec.Unknown{Ref: "${" + addr + "." + attr + "}"}
 			}
 			if v, ok := pl.outputs[attr]; ok {
@@ -632,6 +637,22 @@ func resolver(s *spec.Stack, work map[string]*planned) func(*spec.Ref) (any, err
 		return nil
 	}
 	return addressed(s, one)
+}
+
+// updatesOutput reports whether c is an update in place that changes the
+// exported attribute attr (resources.OutputUpdater: an instance's
+// addresses moved by ModifyIpAddress): its value is known once the update
+// is applied, so what refers to it follows in the same apply.
+func updatesOutput(c *Change, attr string) bool {
+	u, ok := resources.Registry[c.Kind].(resources.OutputUpdater)
+	if !ok || c.Action != Update {
+		return false
+	}
+	var fields []string
+	for _, f := range c.Fields {
+		fields = append(fields, f.Path)
+	}
+	return slices.Contains(u.UpdatedOutputs(fields), attr)
 }
 
 // addressed resolves a reference by asking one for each address it names:
@@ -772,18 +793,20 @@ func linkDeletes(p *Document, snap *state.Snapshot) {
 	}
 }
 
-// applyTargets keeps the targeted changes and what they depend on.
-func applyTargets(p *Document, targets []string) error {
-	keep := map[string]bool{}
-	var visit func(addr string)
-	visit = func(addr string) {
-		if keep[addr] {
+// applyTargets keeps the targeted changes and what they depend on, and
+// the load balancer changes that keep listeners off a kept instance while
+// it is deleted (keepBackendsSafe).
+func applyTargets(p *Document, snap *state.Snapshot, targets []string) error {
+	keep := map[string]string{} // address → the target that keeps it
+	var visit func(addr, target string)
+	visit = func(addr, target string) {
+		if keep[addr] != "" {
 			return
 		}
-		keep[addr] = true
+		keep[addr] = target
 		if c := p.Change(addr); c != nil {
 			for _, d := range c.Deps {
-				visit(d)
+				visit(d, target)
 			}
 		}
 	}
@@ -798,7 +821,7 @@ func applyTargets(p *Document, targets []string) error {
 		matched := false
 		for _, c := range p.Changes {
 			if c.Addr == t || c.Resource == t {
-				visit(c.Addr)
+				visit(c.Addr, t)
 				matched = true
 			}
 		}
@@ -806,9 +829,16 @@ func applyTargets(p *Document, targets []string) error {
 			return fmt.Errorf("--target %s: no such address in the stack or the state", t)
 		}
 	}
+	keepBackendsSafe(p, keep, visit)
+	if p.Destroy {
+		unwireDestroyed(p, snap, keep)
+	}
 	var kept []*Change
 	for _, c := range p.Changes {
-		if keep[c.Addr] || c.Action == Read {
+		if keep[c.Addr] != "" || c.Action == Read {
+			// An edge to a change left out is no edge (a load balancer's
+			// wait for a replacement the targets leave for later).
+			c.WaitsFor = slices.DeleteFunc(c.WaitsFor, func(w Wait) bool { return keep[strings.TrimSuffix(w.Step, " (delete)")] == "" })
 			kept = append(kept, c)
 		}
 	}

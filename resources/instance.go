@@ -555,3 +555,43 @@ func userData(secrets map[string]string) []string {
 	}
 	return []string{base64.StdEncoding.EncodeToString([]byte(secrets["user_data"]))}
 }
+
+// UpdatedOutputs: ModifyIpAddress changes the addresses an instance
+// exports.
+func (instanceKind) UpdatedOutputs(fields []string) []string {
+	var out []string
+	for _, f := range fields {
+		switch f {
+		case "private_ips":
+			out = append(out, "private_ips", "interfaces")
+		case "public_ip":
+			out = append(out, "public_ip", "interfaces")
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// A MovedAddress is an address an update in place takes from an instance
+// (ModifyIpAddress): From on Network ("public" for the public interface)
+// becomes To ("" when the public address is removed).
+type MovedAddress struct{ From, To, Network string }
+
+// MovedAddresses are the addresses of an instance (actual: its observed
+// attributes) that an update to desired takes from it in place: a private
+// address whose interface is given another, and a public one changed or
+// removed. An interface left "auto" keeps its address.
+func MovedAddresses(desired, actual Inputs) []MovedAddress {
+	var out []MovedAddress
+	want, have := desired.Maps("private_ips"), actual.Maps("private_ips")
+	for i := 0; i < len(want) && i < len(have); i++ {
+		old, ip := Inputs(have[i]).String("ip"), Inputs(want[i]).String("ip")
+		if old != "" && ip != "auto" && ip != old && want[i]["network"] == have[i]["network"] {
+			out = append(out, MovedAddress{From: old, To: ip, Network: Inputs(have[i]).String("network")})
+		}
+	}
+	if old, ip := actual.String("public_ip"), desired.String("public_ip"); old != "" && ip != "auto" && ip != old {
+		out = append(out, MovedAddress{From: old, To: ip, Network: "public"})
+	}
+	return out
+}

@@ -219,3 +219,11 @@ func waitAll(ctx context.Context, wait Waiter, taskID string, err error) error {
 type SecretSplitter interface {
 	SplitSecrets(field string, v any) (clean any, secrets map[string]string)
 }
+
+// An OutputUpdater is a Kind some of whose outputs (exported attributes)
+// an update in place changes: UpdatedOutputs names those an update of
+// fields changes (an instance's private_ips when ModifyIpAddress moves an
+// address). The planner takes them as known only after the update.
+type OutputUpdater interface {
+	UpdatedOutputs(fields []string) []string
+}

@@ -62,6 +62,8 @@ var reasonText = map[string]string{
 	planner.ReasonReplaceRequested:   "its replacement was requested",
 	planner.ReasonFailed:             "it failed in the cloud",
 	planner.ReasonRewire:             "a backend instance is replaced",
+	planner.ReasonReaddress:          "a backend instance's address changes",
+	planner.ReasonBackendDestroyed:   "a backend instance is destroyed",
 	planner.ReasonIncomplete:         "its create failed part-way; this finishes it",
 }
 
@@ -120,6 +122,9 @@ func notes(p *planner.Document, c *planner.Change) []string {
 	for _, b := range c.Because {
 		out = append(out, "because "+b)
 	}
+	if c.IncludedBy != "" {
+		out = append(out, "included by "+c.IncludedBy)
+	}
 	if c.Cost != nil && c.Cost.NotPriced != "" {
 		out = append(out, "cost: not priced ("+c.Cost.NotPriced+"), not in the estimate")
 	} else if c.Cost != nil {
@@ -130,14 +135,42 @@ func notes(p *planner.Document, c *planner.Change) []string {
 		}
 	}
 	if len(c.Unwire) > 0 {
-		out = append(out, fmt.Sprintf("first, step %s (unwire): its listeners stop sending to %s before %s deleted; then this update sends to the new %s",
-			c.Addr, strings.Join(c.Unwire, ", "), map[bool]string{true: "it is", false: "they are"}[len(c.Unwire) == 1],
-			map[bool]string{true: "one", false: "ones"}[len(c.Unwire) == 1]))
+		out = append(out, unwireNote(p, c))
 	}
 	for _, wt := range c.WaitsFor {
 		out = append(out, fmt.Sprintf("waits for %s: %s", wt.Step, wt.Reason))
 	}
 	return out
+}
+
+// unwireNote says what a load balancer's unwire step does: its listeners
+// stop sending to the instances the plan deletes (to replace them) or
+// readdresses, and its update sends to the new ones or addresses after.
+func unwireNote(p *planner.Document, c *planner.Change) string {
+	var deleted, moved []string
+	for _, in := range c.Unwire {
+		if ic := p.Change(in); ic != nil && ic.Action == planner.Update {
+			moved = append(moved, in)
+		} else {
+			deleted = append(deleted, in)
+		}
+	}
+	one := func(n int, a, b string) string { return map[bool]string{true: a, false: b}[n == 1] }
+	if p.Destroy {
+		return fmt.Sprintf("step %s (unwire): its listeners stop sending to %s before %s destroyed; the load balancer is kept",
+			c.Addr, strings.Join(c.Unwire, ", "), one(len(c.Unwire), "it is", "they are"))
+	}
+	var before, after []string
+	if len(deleted) > 0 {
+		before = append(before, strings.Join(deleted, ", ")+" before "+one(len(deleted), "it is", "they are")+" deleted")
+		after = append(after, "the new "+one(len(deleted), "one", "ones"))
+	}
+	if len(moved) > 0 {
+		before = append(before, strings.Join(moved, ", ")+" before "+one(len(moved), "its address changes", "their addresses change"))
+		after = append(after, one(len(moved), "its new address", "their new addresses"))
+	}
+	return fmt.Sprintf("first, step %s (unwire): its listeners stop sending to %s; then this update sends to %s",
+		c.Addr, strings.Join(before, ", and to "), strings.Join(after, " and "))
 }
 
 // costLine is the plan's monthly estimate, or "" when it was not priced.

@@ -80,9 +80,10 @@
 //   - Bills carry ProjectId and ProjectName (one default project).
 //
 // Load balancers: a listener sending to an address whose instance is being
-// deleted or is gone is accepted, as the service does (HAProxy marks the
-// server down), and recorded in memory (lb_backends.go,
-// Server.BackendFaults) so tests can assert an apply left no such window.
+// deleted or is gone, or that ModifyIpAddress takes from its instance, is
+// accepted, as the service does (HAProxy marks the server down), and
+// recorded in memory (lb_backends.go, Server.BackendFaults) so tests can
+// assert an apply left no such window.
 //
 // The actions beyond the 2019 reference: StartInstance, StopInstances,
 // StartInstances, RebootInstances (one task for all; all or nothing),

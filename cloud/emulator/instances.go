@@ -998,6 +998,7 @@ func (s *Server) modifyIPAddress(p params) (any, string, *apiError) {
 		return nil, "", errMalformed("InvalidPassword.Malformed", "Password")
 	}
 	if addr == "None" {
+		w.noteMovedBackends(in, nic.IP, "none")
 		return nil, s.changeInstance("ModifyIpAddress", in, "", func() {
 			w.releaseIP(nic.NetworkID, nic.IP)
 			nic.IP = ""
@@ -1027,6 +1028,7 @@ func (s *Server) modifyIPAddress(p params) (any, string, *apiError) {
 		}
 		return nil, "", errorf(400, code, "Specified IP address %s is already in use.", addr)
 	}
+	w.noteMovedBackends(in, nic.IP, addr)
 	return nil, s.changeInstance("ModifyIpAddress", in, "", func() {
 		w.releaseIP(nic.NetworkID, nic.IP)
 		w.claimIP(nic.NetworkID, addr, in.ID)

@@ -6,7 +6,8 @@ import (
 )
 
 // The emulator watches one invariant the API does not enforce: a listener
-// never sends to an address whose instance is being deleted or is gone.
+// never sends to an address whose instance is being deleted or is gone,
+// or that ModifyIpAddress takes from its instance.
 // The service accepts both (HAProxy marks such a server down), so nothing
 // is refused; each moment it is broken is recorded, in memory, for tests
 // to assert that an apply left no window (Server.BackendFaults).
@@ -40,7 +41,7 @@ func (w *World) noteListenerBackends(lb *LoadBalancer, set []LBListener) {
 				}
 			}
 			if gone, ok := w.releasedBy[lb.VdcID+"|"+b.IP]; ok {
-				w.backendFaults = append(w.backendFaults, fmt.Sprintf("listener %s of load balancer %s set to %s, the address of deleted instance %s, which no instance holds now",
+				w.backendFaults = append(w.backendFaults, fmt.Sprintf("listener %s of load balancer %s set to %s, the address of %s, which no instance holds now",
 					l.Name, lb.Name, b.IP, gone))
 			}
 		}
@@ -54,8 +55,32 @@ func (w *World) noteReleased(in *Instance) {
 		w.releasedBy = map[string]string{}
 	}
 	for _, ip := range instanceAddresses(in) {
-		w.releasedBy[in.VdcID+"|"+ip] = in.ID + " (" + in.Name + ")"
+		w.releasedBy[in.VdcID+"|"+ip] = "deleted instance " + in.ID + " (" + in.Name + ")"
 	}
+}
+
+// noteMovedBackends records each listener that sends to from, an address
+// ModifyIpAddress takes from instance in (to give it to, or none), when
+// the change is accepted, and remembers from as released until another
+// instance takes it: a listener left there sends to no instance.
+func (w *World) noteMovedBackends(in *Instance, from, to string) {
+	if from == "" {
+		return
+	}
+	for _, lb := range w.lbsIn(in.VdcID) {
+		for _, l := range lb.Listeners {
+			for _, b := range l.Backends {
+				if b.IP == from {
+					w.backendFaults = append(w.backendFaults, fmt.Sprintf("ModifyIpAddress %s (%s) from %s to %s while listener %s of load balancer %s sends to it",
+						in.ID, in.Name, from, to, l.Name, lb.Name))
+				}
+			}
+		}
+	}
+	if w.releasedBy == nil {
+		w.releasedBy = map[string]string{}
+	}
+	w.releasedBy[in.VdcID+"|"+from] = "instance " + in.ID + " (" + in.Name + ") before ModifyIpAddress"
 }
 
 // noteClaimed forgets a released address that is taken again.
@@ -93,7 +118,8 @@ func (w *World) lbsIn(vdc string) []*LoadBalancer {
 }
 
 // BackendFaults lists, in order, each moment a listener sent to an address
-// whose instance was being deleted or was gone (empty when none).
+// whose instance was being deleted or was gone, or that ModifyIpAddress
+// took from its instance (empty when none).
 func (s *Server) BackendFaults() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

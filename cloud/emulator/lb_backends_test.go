@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -54,4 +55,65 @@ func TestBackendFaults(t *testing.T) {
 			t.Errorf("a listener set to %s, taken again by %s, is a fault: %q", ip, c2, e.srv.BackendFaults()[n:])
 		}
 	}
+}
+
+// TestBackendFaultsOnModifyIPAddress: ModifyIpAddress taking an address a
+// listener sends to is a fault, and so is a listener set to that address
+// afterwards (no instance holds it); taking one the listener dropped
+// first, and setting the listener to the new address, is none.
+func TestBackendFaultsOnModifyIPAddress(t *testing.T) {
+	e := newEnv(t, Options{})
+	c, ctx := e.client, e.ctx
+	f := e.fixture()
+	id := e.loadBalancer(f, "front")
+	a := e.instance(f, "web-0")
+	nic := e.describe(a).PrivateNetworkInterface[0]
+	set := func(ips ...string) {
+		t.Helper()
+		var bs []cloud.BackendServer
+		for _, ip := range ips {
+			bs = append(bs, cloud.BackendServer{IP: ip, Port: 80, Weight: "1", MaxConn: 10})
+		}
+		e.wait(c.ModifyLoadBalancerStrategys(ctx, cloud.ModifyLoadBalancerStrategysRequest{InstanceUUID: id,
+			HTTPListeners: []cloud.Listener{httpListener("web", 80, bs...)}}))
+	}
+	move := func(to string) {
+		t.Helper()
+		e.wait(c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: a, InterfaceID: nic.InterfaceID, Address: to, Password: "Passw0rd!"}))
+	}
+	ip0 := nic.IP
+	ip1, ip2 := nextIP(t, ip0, 100), nextIP(t, ip0, 101)
+	// Dropped first, moved, set to the new address: no fault.
+	set(ip0)
+	set()
+	move(ip1)
+	set(ip1)
+	if got := e.srv.BackendFaults(); len(got) != 0 {
+		t.Fatalf("faults after a clean move: %q", got)
+	}
+	// Moved while the listener sends to it, then set back to the old one.
+	move(ip2)
+	set(ip1)
+	want := []string{
+		"ModifyIpAddress " + a + " (web-0) from " + ip1 + " to " + ip2 + " while listener web of load balancer front sends to it",
+		"listener web of load balancer front set to " + ip1 + ", the address of instance " + a + " (web-0) before ModifyIpAddress, which no instance holds now",
+	}
+	if got := e.srv.BackendFaults(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("faults:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// nextIP is ip plus n in its last octet.
+func nextIP(t *testing.T, ip string, n int) string {
+	t.Helper()
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := a.As4()
+	b[3] = byte((int(b[3]) + n) % 250)
+	if b[3] < 2 {
+		b[3] += 2
+	}
+	return netip.AddrFrom4(b).String()
 }

@@ -36,7 +36,7 @@ type World struct {
 
 	// backendFaults and releasedBy watch listeners (lb_backends.go).
 	backendFaults []string
-	releasedBy    map[string]string // vdc id|ip → the deleted instance that held it
+	releasedBy    map[string]string // vdc id|ip → the instance that held it (deleted, or moved off by ModifyIpAddress)
 
 	pending map[string]*Task           // tasks not yet settled
 	usedIPs map[string]string          // network id|ip → owning instance
