@@ -43,6 +43,10 @@ type Input struct {
 	// one the stack would create (removed from the state with state rm) is
 	// reported as unmanaged drift instead of refused with a NameTakenError.
 	TakenIsDrift bool
+	// Tenants are the stacks that put resources in this stack's VDCs
+	// (tenants:), with their states as read: what those record there is
+	// reported in Document.TenantResources, not as unmanaged drift.
+	Tenants []*Tenant
 }
 
 // A ProtectError lists protected resources the plan would replace or delete.
@@ -198,7 +202,8 @@ func Plan(in Input) (*Document, error) {
 	}
 	sortChanges(p.Changes)
 	if in.Live != nil {
-		p.Drift = detectDrift(in, work)
+		p.Drift, p.TenantResources = detectDrift(in, work)
+		p.Tenants = in.Tenants
 		p.Drift = append(p.Drift, takenDrift(p.Drift, work)...)
 		if in.Reads != nil {
 			p.Drift = append(p.Drift, readDrift(in.Reads.Changed)...)
