@@ -80,6 +80,13 @@ func detectDrift(in Input, work map[string]*planned) (items, hosted []*DriftItem
 			}
 		}
 	}
+	sort.SliceStable(hosted, func(i, j int) bool {
+		a, b := hosted[i], hosted[j]
+		if a.Tenant != b.Tenant {
+			return a.Tenant < b.Tenant
+		}
+		return a.TenantAddr < b.TenantAddr
+	})
 	return items, hosted
 }
 
