@@ -40,6 +40,9 @@ func newSplitStacks(t *testing.T, platformState, appState string) *splitStacks {
 		if f == "app.yaml" && platformState != "" {
 			b = []byte(strings.Replace(string(b), "{state: .cdstack/platform.db}", "{state: \""+platformState+"\"}", 1))
 		}
+		if f == "platform.yaml" && appState != "" {
+			b = []byte(strings.Replace(string(b), "{state: .cdstack/app.db}", "{state: \""+appState+"\"}", 1))
+		}
 		if err := os.WriteFile(filepath.Join(dir, f), b, 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +109,13 @@ func lastLine(s string) string {
 func (x *splitStacks) exercise() {
 	t := x.t
 	x.run("platform", 0, "apply", "--auto-approve")
-	out := x.run("app", 0, "apply", "--auto-approve")
+	// Before the app is applied its state cannot be read: a warning at the
+	// tenant's state: line, never an error.
+	out := x.run("platform", 0, "drift")
+	if !regexp.MustCompile(`platform\.yaml:\d+:\d+: warning: tenants\.app\.state: tenant "app": state .* (cannot be read|holds nothing).*; what it made in this stack's VDCs is reported as unmanaged`).MatchString(out) {
+		t.Errorf("platform drift before the app is applied: want a warning naming the tenant\n%s", out)
+	}
+	out = x.run("app", 0, "apply", "--auto-approve")
 	if !strings.Contains(out, "Apply complete! Resources: 2 added") {
 		t.Fatalf("app apply:\n%s", out)
 	}
@@ -132,6 +141,22 @@ func (x *splitStacks) exercise() {
 	}
 	x.run("platform", 0, "plan", "--detailed-exitcode")
 	x.run("app", 0, "drift")
+	// The platform's drift names the app's instances as the app's (its
+	// tenant), not as unmanaged, and exits 0.
+	appState := x.states["app"]
+	if appState == "" {
+		appState = ".cdstack/app.db"
+	}
+	out = x.run("platform", 0, "drift")
+	for _, want := range []string{`managed by stack app as app\[0\]`, `managed by stack app as app\[1\]`,
+		`(?m)^Managed by stack app \(state ` + regexp.QuoteMeta(appState) + `, serial \d+\): 2 instance\(s\)\.$`, `(?m)^No drift: the cloud matches the state\.$`} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("platform drift: want %s\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "not managed by this stack") || strings.Contains(out, "warning") {
+		t.Errorf("platform drift reports the app's instances as unmanaged, or warns:\n%s", out)
+	}
 
 	// graph --stacks draws what the app reads of the platform.
 	platformState := x.states["platform"]
