@@ -29,6 +29,8 @@ func TestTenantsChecks(t *testing.T) {
 				`s.yaml:6:16: tenants.web.state: "etcd://127.0.0.1:2379" names no key prefix: write it as etcd://127.0.0.1:2379/teams/NAME`}},
 		"another scheme": {head + "tenants:\n  app: {state: \"https://example.com/app.db\"}\n" + res,
 			[]string{`s.yaml:5:16: tenants.app.state: "https://example.com/app.db" is not a state: want a file path or etcd://host:2379[,host2:2379]/prefix (etcds:// for TLS)`}},
+		"a stack read from a bad URL": {head + "stacks:\n  p: {state: \"etcds://\"}\nresources:\n  net: {kind: private_network, properties: {vdc: \"${stack.p.outputs.vdc_id}\", name: lan}}\n",
+			[]string{`s.yaml:5:14: stacks.p.state: "etcds://" is not a state: want a file path or etcd://host:2379[,host2:2379]/prefix (etcds:// for TLS)`}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
