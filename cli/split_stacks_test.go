@@ -157,6 +157,44 @@ func (x *splitStacks) exercise() {
 	if strings.Contains(out, "not managed by this stack") || strings.Contains(out, "warning") {
 		t.Errorf("platform drift reports the app's instances as unmanaged, or warns:\n%s", out)
 	}
+	// Reading the tenant costs no call of the cloud: the same drift
+	// without tenants: makes the same calls, and reports the app's two
+	// instances as unmanaged (exit 2).
+	b, err := os.ReadFile(filepath.Join(x.dir, "platform.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(b), "\ntenants:\n")
+	j := strings.Index(string(b), "\nvariables:\n")
+	if i < 0 || j < i {
+		t.Fatalf("platform.yaml has no tenants: block before variables:\n%s", b)
+	}
+	if err := os.WriteFile(filepath.Join(x.dir, "alone.yaml"), append(b[:i:i], b[j:]...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	x.states["alone"] = x.states["platform"]
+	if x.states["alone"] == "" {
+		x.states["alone"] = ".cdstack/platform.db"
+	}
+	calls := func(run func()) int {
+		before := x.srv.Calls()
+		run()
+		n := 0
+		for action, c := range x.srv.Calls() {
+			n += c - before[action]
+		}
+		return n
+	}
+	with := calls(func() { x.run("platform", 0, "drift") })
+	without := calls(func() {
+		if out := x.run("alone", 2, "drift"); !strings.Contains(out, "Drift: 0 modified, 0 deleted, 2 unmanaged.") {
+			t.Errorf("platform drift without tenants:\n%s", out)
+		}
+	})
+	if with != without {
+		t.Errorf("platform drift: %d calls with tenants:, %d without", with, without)
+	}
+	t.Logf("calls of the platform's drift: %d with tenants:, %d without", with, without)
 
 	// graph --stacks draws what the app reads of the platform.
 	platformState := x.states["platform"]
