@@ -129,8 +129,8 @@ func takenDrift(found []*DriftItem, work map[string]*planned) []*DriftItem {
 	var out []*DriftItem
 	for _, addr := range slices.Sorted(maps.Keys(work)) {
 		t := work[addr].taken
-		if t == nil || seen[t.ID] {
-			continue
+		if t == nil || seen[t.ID] || t.Tenant != "" {
+			continue // a tenant's is in TenantResources; plan refuses the name
 		}
 		seen[t.ID] = true
 		out = append(out, &DriftItem{Addr: t.Addr, Kind: t.Kind, ID: t.ID, Class: DriftUnmanaged, Name: t.Name, VDC: t.Scope})

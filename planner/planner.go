@@ -535,12 +535,17 @@ func planTags(in Input, work map[string]*planned) []*Change {
 // in its scope by a resource no record owns: creating it would make a twin.
 type NameTakenError struct {
 	Addr, Kind, Name, Scope, ID string
+	// Tenant is the tenant (tenants:) whose state holds it, at TenantAddr.
+	Tenant, TenantAddr string
 }
 
 func (e *NameTakenError) Error() string {
 	where := ""
 	if e.Scope != "" {
 		where = " in " + e.Scope
+	}
+	if e.Tenant != "" {
+		return fmt.Sprintf("%s: a %s named %q already exists%s (%s), managed by stack %s as %s; give this one another name", e.Addr, e.Kind, e.Name, where, e.ID, e.Tenant, e.TenantAddr)
 	}
 	return fmt.Sprintf("%s: a %s named %q already exists%s (%s) and no state record owns it; adopt it with: cdstack import %s %s", e.Addr, e.Kind, e.Name, where, e.ID, e.Addr, e.ID)
 }
@@ -558,7 +563,9 @@ func nameTaken(in Input, kind resources.Kind, addr string, desired resources.Inp
 			return nil
 		}
 	}
-	return &NameTakenError{Addr: addr, Kind: kind.Name(), Name: desired.String("name"), Scope: kind.Scope(desired), ID: id}
+	e := &NameTakenError{Addr: addr, Kind: kind.Name(), Name: desired.String("name"), Scope: kind.Scope(desired), ID: id}
+	e.Tenant, e.TenantAddr = tenantOf(tenantOwners(in.Tenants, in.Live), in.Tenants, id)
+	return e
 }
 
 // details lists what changed inside a list or map value, element by

@@ -1,6 +1,7 @@
 package planner_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -87,5 +88,42 @@ func TestTenantDrift(t *testing.T) {
 				t.Errorf("a tenant's resources change nothing of the stack: %+v", p.Changes[0])
 			}
 		})
+	}
+}
+
+// TestTenantNameTaken: a resource the stack would create whose name a
+// tenant's resource holds is refused naming that stack (not with an
+// import, which would take it from the tenant); drift leaves it to the
+// tenant.
+func TestTenantNameTaken(t *testing.T) {
+	src := "version: 1\nstack: platform\nregion: CN_Beijing_A\ntenants:\n  app: {state: a.db}\nresources:\n" +
+		"  web: {kind: instance, properties: {vdc: v1, name: app-0, instance_type: Standard, cpu: 1, ram: 2, image: Centos_7.6_64, password: Passw0rd-Passw0rd}}\n"
+	s, err := spec.Parse("p.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := resources.NewLive()
+	live.VDCs["v1"] = &cloud.Vdc{VdcID: "v1", VdcName: "p", RegionID: "CN_Beijing_A"}
+	live.ListedInstances["v1"] = true
+	live.Instances["i1"] = &cloud.Instance{InstanceID: "i1", InstanceName: "app-0", VdcID: "v1"}
+	app := &planner.Tenant{Name: "app", State: "a.db", Serial: 3, Snapshot: &state.Snapshot{Meta: state.Meta{Lineage: "a", Serial: 3},
+		Resources: map[string]*state.Record{"app[0]": {Addr: "app[0]", Kind: "instance", ID: "i1"}}}}
+	snap := &state.Snapshot{Resources: map[string]*state.Record{}}
+	_, err = planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Tenants: []*planner.Tenant{app}})
+	want := `web: a instance named "app-0" already exists in v1 (i1), managed by stack app as app[0]; give this one another name`
+	if err == nil || err.Error() != want {
+		t.Errorf("plan: %v\nwant %s", err, want)
+	}
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Tenants: []*planner.Tenant{app}, TakenIsDrift: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Drift) != 0 {
+		t.Errorf("drift: %+v", p.Drift[0])
+	}
+	// Without the tenant it is someone's to import.
+	_, err = planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live})
+	if err == nil || !strings.Contains(err.Error(), "adopt it with: cdstack import web i1") {
+		t.Errorf("plan without tenants: %v", err)
 	}
 }
