@@ -68,6 +68,10 @@ func printPlan(c *ucli.Context, p *planner.Document, format string) error {
 		fmt.Fprintln(w)
 		view.DriftText(w, p.Drift, style(c))
 	}
+	if len(p.Tenants) > 0 {
+		fmt.Fprintln(w)
+		view.TenantsText(w, p.Tenants, p.TenantResources, style(c))
+	}
 	return nil
 }
 
@@ -107,7 +111,9 @@ func runPlan(c *ucli.Context) error {
 		return err
 	}
 	defer closeCloud()
-	p, _, err := makePlan(c.Context, s, st, client, optionsFrom(c))
+	o := optionsFrom(c)
+	o.tenants = true
+	p, _, err := makePlan(c.Context, s, st, client, o)
 	if err != nil {
 		return err
 	}
@@ -176,7 +182,7 @@ func runDrift(c *ucli.Context) error {
 		return err
 	}
 	defer closeCloud()
-	p, _, err := makePlan(c.Context, s, st, client, planOptions{refresh: true, warn: c.App.ErrWriter, open: openerOf(c), lenient: true})
+	p, _, err := makePlan(c.Context, s, st, client, planOptions{refresh: true, warn: c.App.ErrWriter, open: openerOf(c), lenient: true, tenants: true})
 	if err != nil {
 		return err
 	}
@@ -195,11 +201,18 @@ func runDrift(c *ucli.Context) error {
 			Stack         string               `json:"stack"`
 			Time          time.Time            `json:"time"`
 			Drift         []*planner.DriftItem `json:"drift"`
-		}{planner.FormatVersion, s.Name, time.Now().UTC(), p.Drift})
+			// What the stack's tenants manage in its VDCs (class tenant),
+			// and their states as read: not drift. Added keys, so the
+			// format version stays.
+			Tenants         []*planner.Tenant    `json:"tenants,omitempty"`
+			TenantResources []*planner.DriftItem `json:"tenant_resources,omitempty"`
+		}{planner.FormatVersion, s.Name, time.Now().UTC(), p.Drift, p.Tenants, p.TenantResources})
 	case "prometheus":
 		view.Prometheus(out, s.Name, p.Drift, time.Now())
+		view.PrometheusTenants(out, s.Name, p.Tenants, p.TenantResources)
 	default:
 		view.DriftText(out, p.Drift, style(c))
+		view.TenantsText(out, p.Tenants, p.TenantResources, style(c))
 	}
 	if tmp != nil {
 		if cerr := tmp.Close(); err == nil {

@@ -136,6 +136,9 @@ type planOptions struct {
 	// drift, not an error; so is a resource no record owns that has the name
 	// of one the stack would create.
 	lenient bool
+	// tenants (plan, drift): read the states of the stack's tenants
+	// (tenants:), so that what they made in its VDCs is theirs, not drift.
+	tenants bool
 }
 
 // optionsFrom reads --refresh, --target, --replace and --skip-preflight:
@@ -223,7 +226,19 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 			return nil, nil, err
 		}
 	}
-	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd, TakenIsDrift: o.lenient})
+	// The states of the stacks that put resources in this one's VDCs: one
+	// that cannot be read is a warning, and what it made stays unmanaged.
+	var tenants []*planner.Tenant
+	if o.tenants && live != nil && !o.destroy && len(s.Tenants) > 0 {
+		var warnings spec.Errors
+		tenants, warnings = reads.Tenants(ctx, s, o.open)
+		for _, w := range warnings {
+			if o.warn != nil {
+				fmt.Fprintln(o.warn, w.Error())
+			}
+		}
+	}
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd, TakenIsDrift: o.lenient, Tenants: tenants})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -40,6 +40,9 @@ func newSplitStacks(t *testing.T, platformState, appState string) *splitStacks {
 		if f == "app.yaml" && platformState != "" {
 			b = []byte(strings.Replace(string(b), "{state: .cdstack/platform.db}", "{state: \""+platformState+"\"}", 1))
 		}
+		if f == "platform.yaml" && appState != "" {
+			b = []byte(strings.Replace(string(b), "{state: .cdstack/app.db}", "{state: \""+appState+"\"}", 1))
+		}
 		if err := os.WriteFile(filepath.Join(dir, f), b, 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +109,13 @@ func lastLine(s string) string {
 func (x *splitStacks) exercise() {
 	t := x.t
 	x.run("platform", 0, "apply", "--auto-approve")
-	out := x.run("app", 0, "apply", "--auto-approve")
+	// Before the app is applied its state cannot be read: a warning at the
+	// tenant's state: line, never an error.
+	out := x.run("platform", 0, "drift")
+	if !regexp.MustCompile(`platform\.yaml:\d+:\d+: warning: tenants\.app\.state: tenant "app": state .* (cannot be read|holds nothing).*; what it made in this stack's VDCs is reported as unmanaged`).MatchString(out) {
+		t.Errorf("platform drift before the app is applied: want a warning naming the tenant\n%s", out)
+	}
+	out = x.run("app", 0, "apply", "--auto-approve")
 	if !strings.Contains(out, "Apply complete! Resources: 2 added") {
 		t.Fatalf("app apply:\n%s", out)
 	}
@@ -132,6 +141,60 @@ func (x *splitStacks) exercise() {
 	}
 	x.run("platform", 0, "plan", "--detailed-exitcode")
 	x.run("app", 0, "drift")
+	// The platform's drift names the app's instances as the app's (its
+	// tenant), not as unmanaged, and exits 0.
+	appState := x.states["app"]
+	if appState == "" {
+		appState = ".cdstack/app.db"
+	}
+	out = x.run("platform", 0, "drift")
+	for _, want := range []string{`managed by stack app as app\[0\]`, `managed by stack app as app\[1\]`,
+		`(?m)^Managed by stack app \(state ` + regexp.QuoteMeta(appState) + `, serial \d+\): 2 instance\(s\)\.$`, `(?m)^No drift: the cloud matches the state\.$`} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("platform drift: want %s\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "not managed by this stack") || strings.Contains(out, "warning") {
+		t.Errorf("platform drift reports the app's instances as unmanaged, or warns:\n%s", out)
+	}
+	// Reading the tenant costs no call of the cloud: the same drift
+	// without tenants: makes the same calls, and reports the app's two
+	// instances as unmanaged (exit 2).
+	b, err := os.ReadFile(filepath.Join(x.dir, "platform.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(b), "\ntenants:\n")
+	j := strings.Index(string(b), "\nvariables:\n")
+	if i < 0 || j < i {
+		t.Fatalf("platform.yaml has no tenants: block before variables:\n%s", b)
+	}
+	if err := os.WriteFile(filepath.Join(x.dir, "alone.yaml"), append(b[:i:i], b[j:]...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	x.states["alone"] = x.states["platform"]
+	if x.states["alone"] == "" {
+		x.states["alone"] = ".cdstack/platform.db"
+	}
+	calls := func(run func()) int {
+		before := x.srv.Calls()
+		run()
+		n := 0
+		for action, c := range x.srv.Calls() {
+			n += c - before[action]
+		}
+		return n
+	}
+	with := calls(func() { x.run("platform", 0, "drift") })
+	without := calls(func() {
+		if out := x.run("alone", 2, "drift"); !strings.Contains(out, "Drift: 0 modified, 0 deleted, 2 unmanaged.") {
+			t.Errorf("platform drift without tenants:\n%s", out)
+		}
+	})
+	if with != without {
+		t.Errorf("platform drift: %d calls with tenants:, %d without", with, without)
+	}
+	t.Logf("calls of the platform's drift: %d with tenants:, %d without", with, without)
 
 	// graph --stacks draws what the app reads of the platform.
 	platformState := x.states["platform"]

@@ -7,7 +7,10 @@
 # runs safely next to an apply) and exits 0 (no drift), 2 (drift) or 1
 # (error). The metrics file is replaced atomically, so the collector never
 # reads half a file; alert on cdstack_drift_resources > 0 and on a stale
-# cdstack_drift_last_run_timestamp_seconds.
+# cdstack_drift_last_run_timestamp_seconds. A platform stack that names its
+# application stacks under tenants: counts their resources apart
+# (cdstack_drift_tenant_resources, not drift); alert on
+# cdstack_drift_tenant_unread > 0 too, a tenant whose state was not read.
 set -uo pipefail
 stack_dir=${1:?usage: cron-drift.sh STACK_DIR TEXTFILE_DIR}
 textfile_dir=${2:?usage: cron-drift.sh STACK_DIR TEXTFILE_DIR}

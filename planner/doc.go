@@ -34,6 +34,11 @@
 //     read_changed, and the changes of the fields it feeds name it in
 //     Because. Data sources are never changes: nothing creates, updates or
 //     deletes them.
+//   - A resource in the stack's VDCs that no record owns but a tenant's
+//     state does (Input.Tenants, tenants.go) is in Document.TenantResources
+//     (class tenant), never in Drift: it is managed, by that stack. A
+//     tenant whose state was not read owns nothing, so what it made stays
+//     unmanaged drift: nothing is hidden because a state could not be read.
 //
 // Naming: DESIGN calls both the function and the value "Plan"; Go cannot
 // have both in one package, so the function is Plan and the value Document.

@@ -10,26 +10,19 @@ import (
 
 // detectDrift compares every record with the cloud: deleted, modified
 // (per observable field), and unmanaged resources inside the stack's VDCs.
-func detectDrift(in Input, work map[string]*planned) []*DriftItem {
+// A resource there that a tenant's state holds (in.Tenants) is returned in
+// hosted, as that tenant's, and is not drift.
+func detectDrift(in Input, work map[string]*planned) (items, hosted []*DriftItem) {
 	snap, live := in.Snapshot, in.Live
-	items := []*DriftItem{}
-	owned := map[string]bool{}
+	items = []*DriftItem{}
+	owned := ownedBy(snap, live)
 	var vdcs []string
 	pending := map[string]bool{}
 	for _, j := range snap.Journal {
 		pending[j.Addr] = true
-		if j.ResourceID != "" {
-			owned[j.ResourceID] = true
-		} else if k := resources.Registry[j.Kind]; k != nil && j.Action == "create" {
-			// A create in flight: what it made is not someone else's.
-			if id := k.FindByName(live, resources.Inputs(j.Inputs)); id != "" {
-				owned[id] = true
-			}
-		}
 	}
 	for _, addr := range snap.Addresses() {
 		rec := snap.Resources[addr]
-		owned[rec.ID] = true
 		if pending[addr] || rec.Missing || rec.Failed {
 			continue // shown as pending, missing or failed by the plan
 		}
@@ -66,6 +59,7 @@ func detectDrift(in Input, work map[string]*planned) []*DriftItem {
 		}
 	}
 	sort.Strings(vdcs)
+	owners := tenantOwners(in.Tenants, live)
 	for _, vdc := range vdcs {
 		if _, ok := live.VDCs[vdc]; !ok {
 			continue
@@ -75,13 +69,25 @@ func detectDrift(in Input, work map[string]*planned) []*DriftItem {
 				continue
 			}
 			for _, id := range live.InVDC(kind, vdc) {
-				if !owned[id] {
-					items = append(items, &DriftItem{Kind: kind, ID: id, Class: DriftUnmanaged, Name: liveName(live, kind, id), VDC: vdc})
+				if _, ok := owned[id]; ok {
+					continue
 				}
+				if t, addr := tenantOf(owners, in.Tenants, id); t != "" {
+					hosted = append(hosted, &DriftItem{Kind: kind, ID: id, Class: DriftTenant, Name: liveName(live, kind, id), VDC: vdc, Tenant: t, TenantAddr: addr})
+					continue
+				}
+				items = append(items, &DriftItem{Kind: kind, ID: id, Class: DriftUnmanaged, Name: liveName(live, kind, id), VDC: vdc})
 			}
 		}
 	}
-	return items
+	sort.SliceStable(hosted, func(i, j int) bool {
+		a, b := hosted[i], hosted[j]
+		if a.Tenant != b.Tenant {
+			return a.Tenant < b.Tenant
+		}
+		return a.TenantAddr < b.TenantAddr
+	})
+	return items, hosted
 }
 
 func liveName(l *resources.Live, kind, id string) string {
@@ -108,7 +114,8 @@ func Drift(in Input) []*DriftItem {
 			}
 		}
 	}
-	return detectDrift(in, work)
+	items, _ := detectDrift(in, work)
+	return items
 }
 
 // takenDrift reports, as unmanaged, the resources no record owns that have
@@ -122,8 +129,8 @@ func takenDrift(found []*DriftItem, work map[string]*planned) []*DriftItem {
 	var out []*DriftItem
 	for _, addr := range slices.Sorted(maps.Keys(work)) {
 		t := work[addr].taken
-		if t == nil || seen[t.ID] {
-			continue
+		if t == nil || seen[t.ID] || t.Tenant != "" {
+			continue // a tenant's is in TenantResources; plan refuses the name
 		}
 		seen[t.ID] = true
 		out = append(out, &DriftItem{Addr: t.Addr, Kind: t.Kind, ID: t.ID, Class: DriftUnmanaged, Name: t.Name, VDC: t.Scope})

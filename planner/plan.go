@@ -189,11 +189,15 @@ type DriftItem struct {
 	Addr  string `json:"address,omitempty"`
 	Kind  string `json:"kind"`
 	ID    string `json:"id"`
-	Class string `json:"class"` // modified, deleted, unmanaged
+	Class string `json:"class"` // modified, deleted, unmanaged, read_changed, tenant
 	Name  string `json:"name,omitempty"`
 	// VDC is the VDC an unmanaged resource was found in.
-	VDC    string        `json:"vdc,omitempty"`
-	Fields []FieldChange `json:"fields,omitempty"`
+	VDC string `json:"vdc,omitempty"`
+	// Tenant is the stack whose state holds a resource of class tenant,
+	// TenantAddr its address there.
+	Tenant     string        `json:"tenant,omitempty"`
+	TenantAddr string        `json:"tenant_address,omitempty"`
+	Fields     []FieldChange `json:"fields,omitempty"`
 }
 
 // Drift classes.
@@ -222,6 +226,11 @@ type Document struct {
 	Cost    *CostSummary `json:"cost,omitempty"`
 	Changes []*Change    `json:"changes"`
 	Drift   []*DriftItem `json:"drift"`
+	// Tenants are the stacks named under tenants: as their states were
+	// read (or why they could not be); TenantResources what those record
+	// in this stack's VDCs (class tenant): theirs, not drift.
+	Tenants         []*Tenant    `json:"tenants,omitempty"`
+	TenantResources []*DriftItem `json:"tenant_resources,omitempty"`
 	// Data is what each data source resolved to; Stacks what was read of
 	// each other stack (its state and serial).
 	Data   map[string]*state.DataRead  `json:"data,omitempty"`

@@ -43,6 +43,10 @@ type Input struct {
 	// one the stack would create (removed from the state with state rm) is
 	// reported as unmanaged drift instead of refused with a NameTakenError.
 	TakenIsDrift bool
+	// Tenants are the stacks that put resources in this stack's VDCs
+	// (tenants:), with their states as read: what those record there is
+	// reported in Document.TenantResources, not as unmanaged drift.
+	Tenants []*Tenant
 }
 
 // A ProtectError lists protected resources the plan would replace or delete.
@@ -203,7 +207,8 @@ func Plan(in Input) (*Document, error) {
 	}
 	sortChanges(p.Changes)
 	if in.Live != nil {
-		p.Drift = detectDrift(in, work)
+		p.Drift, p.TenantResources = detectDrift(in, work)
+		p.Tenants = in.Tenants
 		p.Drift = append(p.Drift, takenDrift(p.Drift, work)...)
 		if in.Reads != nil {
 			p.Drift = append(p.Drift, readDrift(in.Reads.Changed)...)
@@ -535,12 +540,17 @@ func planTags(in Input, work map[string]*planned) []*Change {
 // in its scope by a resource no record owns: creating it would make a twin.
 type NameTakenError struct {
 	Addr, Kind, Name, Scope, ID string
+	// Tenant is the tenant (tenants:) whose state holds it, at TenantAddr.
+	Tenant, TenantAddr string
 }
 
 func (e *NameTakenError) Error() string {
 	where := ""
 	if e.Scope != "" {
 		where = " in " + e.Scope
+	}
+	if e.Tenant != "" {
+		return fmt.Sprintf("%s: a %s named %q already exists%s (%s), managed by stack %s as %s; give this one another name", e.Addr, e.Kind, e.Name, where, e.ID, e.Tenant, e.TenantAddr)
 	}
 	return fmt.Sprintf("%s: a %s named %q already exists%s (%s) and no state record owns it; adopt it with: cdstack import %s %s", e.Addr, e.Kind, e.Name, where, e.ID, e.Addr, e.ID)
 }
@@ -558,7 +568,9 @@ func nameTaken(in Input, kind resources.Kind, addr string, desired resources.Inp
 			return nil
 		}
 	}
-	return &NameTakenError{Addr: addr, Kind: kind.Name(), Name: desired.String("name"), Scope: kind.Scope(desired), ID: id}
+	e := &NameTakenError{Addr: addr, Kind: kind.Name(), Name: desired.String("name"), Scope: kind.Scope(desired), ID: id}
+	e.Tenant, e.TenantAddr = tenantOf(tenantOwners(in.Tenants, in.Live), in.Tenants, id)
+	return e
 }
 
 // details lists what changed inside a list or map value, element by

@@ -21,4 +21,7 @@
 //     changes they cause. For drift (Input.Lenient) a value the last apply
 //     read that cannot be read now (the output is gone, the lookup matches
 //     none or several) is such a change too; plan and apply refuse it.
+//   - Tenants (tenants:, tenants.go) are read the same way, records only:
+//     a state that cannot be read is a warning at its state: line and
+//     never an error, so the platform plans before its tenants exist.
 package reads

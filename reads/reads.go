@@ -224,8 +224,21 @@ func (r *Result) value(ref *spec.Ref) (any, error) {
 	return spec.Unknown{Ref: ref.String()}, nil
 }
 
-// readStack reads another stack's last committed state, without its lock.
+// readStack reads another stack's last committed state, without its lock,
+// with the outputs it recorded.
 func readStack(ctx context.Context, open func(string) (Source, error), path string) (*state.Snapshot, error) {
+	snap, err := readState(ctx, open, path)
+	if err != nil {
+		return nil, err
+	}
+	if snap.Exports == nil {
+		return nil, fmt.Errorf("state %s (serial %d) has recorded no outputs: apply that stack (with this cdstack or later) first", path, snap.Meta.Serial)
+	}
+	return snap, nil
+}
+
+// readState reads another stack's last committed state, without its lock.
+func readState(ctx context.Context, open func(string) (Source, error), path string) (*state.Snapshot, error) {
 	if !state.IsEtcdURL(path) {
 		if _, err := os.Stat(path); err != nil {
 			if errors.Is(err, os.ErrNotExist) {
@@ -242,9 +255,6 @@ func readStack(ctx context.Context, open func(string) (Source, error), path stri
 	snap, err := src.Snapshot(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("state %s cannot be read: %w", path, err)
-	}
-	if snap.Exports == nil {
-		return nil, fmt.Errorf("state %s (serial %d) has recorded no outputs: apply that stack (with this cdstack or later) first", path, snap.Meta.Serial)
 	}
 	return snap, nil
 }

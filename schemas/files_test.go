@@ -84,7 +84,7 @@ func TestStackOrComponentFile(t *testing.T) {
 		src  string
 		want []string // path: message, each; none: valid
 	}{
-		"stack file":                  {stack + "variables: {n: {default: 1}}\nbudget: {monthly: 10}\nmoved: [{from: a, to: b}]\nstacks: {p: {state: p.db}}\ncomponents: {api: {source: c.yaml, count: 2}}\ndata: {img: {kind: image, filter: {name: x}}}\n", nil},
+		"stack file":                  {stack + "variables: {n: {default: 1}}\nbudget: {monthly: 10}\nmoved: [{from: a, to: b}]\nstacks: {p: {state: p.db}}\ntenants: {app: {state: a.db}}\ncomponents: {api: {source: c.yaml, count: 2}}\ndata: {img: {kind: image, filter: {name: x}}}\n", nil},
 		"component without inputs":    {comp, nil},
 		"component with everything":   {comp + "inputs: {name: {type: string}}\ndata: {img: {kind: image, filter: {name: \"${input.name}\"}}}\noutputs: {id: \"${net.id}\"}\ncomponents: {db: {source: db.yaml, for_each: [a]}}\n", nil},
 		"stack file without region":   {"version: 1\nstack: s\nresources: {}\n", []string{`: missing required property "region"`}},
@@ -94,6 +94,7 @@ func TestStackOrComponentFile(t *testing.T) {
 		"component with variables":    {comp + "variables: {a: {}}\n", []string{`variables: variables belongs to a stack file (one with stack:); a component file has version, inputs, data, resources, outputs and components`}},
 		"component with moved":        {comp + "moved: [{from: a, to: b}]\n", []string{`moved: moved belongs to a stack file (one with stack:); a component file has version, inputs, data, resources, outputs and components`}},
 		"component with stacks":       {comp + "stacks: {p: {state: p.db}}\n", []string{`stacks: stacks belongs to a stack file (one with stack:); a component file has version, inputs, data, resources, outputs and components`}},
+		"component with tenants":      {comp + "tenants: {app: {state: a.db}}\n", []string{`tenants: tenants belongs to a stack file (one with stack:); a component file has version, inputs, data, resources, outputs and components`}},
 		"component without resources": {"version: 1\ninputs: {a: {}}\n", []string{`: missing required property "resources"`}},
 		"component with a bad input":  {comp + "inputs: {name: {type: text}}\n", []string{`inputs.name.type: "text" is not one of`}},
 	}

@@ -51,6 +51,7 @@ func (s *Stack) check(d *diag) {
 	s.checkComponentOutputs(d)
 	s.checkData(d)
 	s.checkStacks(d)
+	s.checkTenants(d)
 	s.checkMoved(d)
 	s.checkCycles(d)
 	s.checkUniqueNames(d)
@@ -363,7 +364,7 @@ func (b *docBuilder) root() any {
 	// schema sees a component file without it; a stack file without a name
 	// is reported here, and checked as a stack file all the same.
 	if b.s.component {
-		for _, k := range []string{"stack", "region", "budget", "variables", "moved", "stacks"} {
+		for _, k := range []string{"stack", "region", "budget", "variables", "moved", "stacks", "tenants"} {
 			delete(out, k)
 		}
 	} else if _, ok := out["stack"]; !ok {

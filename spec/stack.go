@@ -41,6 +41,10 @@ type Stack struct {
 	Data      map[string]*DataSource
 	DataOrder []string
 	Stacks    map[string]*StackRef
+	// Tenants are the other stacks that put resources in this stack's
+	// VDCs (tenants:, tenants.go): drift reports what their states record
+	// there as theirs, not as unmanaged.
+	Tenants map[string]*StackRef
 	// Moved are the moved: declarations in file order (moved.go).
 	Moved []*Move
 	// Components are the component uses by prefixed name (api, api.db);
@@ -189,7 +193,7 @@ func Parse(file string, data []byte, opts ...Option) (*Stack, error) {
 	d := &diag{}
 	sum := sha256.Sum256(data)
 	s := &Stack{File: file, Hash: hex.EncodeToString(sum[:]), Workspace: cfg.workspace, Variables: map[string]*Variable{}, Resources: map[string]*Resource{},
-		Data: map[string]*DataSource{}, Stacks: map[string]*StackRef{}, Components: map[string]*Component{}, Sources: map[string]string{}}
+		Data: map[string]*DataSource{}, Stacks: map[string]*StackRef{}, Tenants: map[string]*StackRef{}, Components: map[string]*Component{}, Sources: map[string]string{}}
 	s.root = parseYAML(file, data, d)
 	if s.root != nil {
 		if s.root.Kind != Map {
@@ -285,6 +289,7 @@ func (s *Stack) read(d *diag) {
 	}
 	s.readData(r.Get("data"))
 	s.readStacks(r.Get("stacks"))
+	s.readTenants(r.Get("tenants"))
 	s.readMoved(r.Get("moved"), d)
 	if outs := r.Get("outputs"); outs != nil && outs.Kind == Map {
 		for _, k := range outs.Keys {

@@ -49,6 +49,10 @@ func (s *Stack) checkStacks(d *diag) {
 		sr := s.Stacks[name]
 		if v := s.root.Get("stacks").Get(name).Get("state"); v != nil && (v.Tmpl != nil || v.TmplErr) {
 			d.errorf(v.Pos, "stacks."+name+".state", "a stack's state takes no references (${…}): it is read before anything is evaluated; write the path or URL")
+		} else if v != nil && v.Kind == String {
+			if msg := checkStateLocation(v.Str); msg != "" {
+				d.errorf(v.Pos, "stacks."+name+".state", "%s", msg)
+			}
 		}
 		if !used[name] {
 			d.warnf(sr.Pos, "stacks."+name, "stack %q is never read: no ${stack.%s.outputs.…} refers to it", name, name)

@@ -66,6 +66,7 @@ func PlanMarkdown(w io.Writer, p *planner.Document) {
 		fmt.Fprint(w, "\n#### Drift\n\n")
 		var body bytes.Buffer
 		DriftText(&body, p.Drift, Style{})
+		TenantsText(&body, p.Tenants, p.TenantResources, Style{})
 		fence := codeFence(body.String())
 		fmt.Fprintf(w, "%s\n%s%s\n", fence, body.String(), fence)
 	}
