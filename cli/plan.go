@@ -228,7 +228,8 @@ func graphCommand() *ucli.Command {
 		Flags: append(append(stackFlags(), stateFlags()...), &ucli.StringFlag{Name: "format", Value: "text", Usage: "text or dot"},
 			&ucli.BoolFlag{Name: "stacks", Usage: "draw which stacks read which (stacks: and what their states recorded), not the resources"}),
 		Action: func(c *ucli.Context) error {
-			s, err := mustStack(c)
+			// The graph is of the file's names: it needs no variable values.
+			s, err := stackOrProblems(c, true)
 			if err != nil {
 				return err
 			}
