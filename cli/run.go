@@ -136,13 +136,16 @@ type planOptions struct {
 	// drift, not an error; so is a resource no record owns that has the name
 	// of one the stack would create.
 	lenient bool
+	// owner says which other workspace's record holds a resource id
+	// (ownerInWorkspaces), or nil.
+	owner func(ctx context.Context, s *spec.Stack, id string) string
 }
 
 // optionsFrom reads --refresh, --target, --replace and --skip-preflight:
 // the plan is priced and checked.
 func optionsFrom(c *ucli.Context) planOptions {
 	return planOptions{refresh: c.Bool("refresh"), targets: c.StringSlice("target"), replace: c.StringSlice("replace"),
-		check: true, skipPreflight: c.Bool("skip-preflight"), price: true, warn: c.App.ErrWriter, open: openerOf(c)}
+		check: true, skipPreflight: c.Bool("skip-preflight"), price: true, warn: c.App.ErrWriter, open: openerOf(c), owner: workspaceOwner(c)}
 }
 
 // check checks p against what the cloud can deliver (unless
@@ -224,6 +227,9 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 		}
 	}
 	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd, TakenIsDrift: o.lenient})
+	if taken := (*planner.NameTakenError)(nil); errors.As(err, &taken) && o.owner != nil {
+		taken.Owner = o.owner(ctx, s, taken.ID)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -530,12 +530,19 @@ func planTags(in Input, work map[string]*planned) []*Change {
 // in its scope by a resource no record owns: creating it would make a twin.
 type NameTakenError struct {
 	Addr, Kind, Name, Scope, ID string
+	// Owner, when set, is the record of another workspace of the stack
+	// that owns the resource ("net of workspace default (.cdstack/s.db)"):
+	// importing it would give it two states.
+	Owner string
 }
 
 func (e *NameTakenError) Error() string {
 	where := ""
 	if e.Scope != "" {
 		where = " in " + e.Scope
+	}
+	if e.Owner != "" {
+		return fmt.Sprintf("%s: a %s named %q already exists%s (%s) and is %s; make its name differ per workspace with ${workspace} rather than import it", e.Addr, e.Kind, e.Name, where, e.ID, e.Owner)
 	}
 	return fmt.Sprintf("%s: a %s named %q already exists%s (%s) and no state record owns it; adopt it with: cdstack import %s %s", e.Addr, e.Kind, e.Name, where, e.ID, e.Addr, e.ID)
 }
