@@ -418,6 +418,9 @@ func runStateMv(c *ucli.Context) error {
 	if _, taken := snap.Resources[to]; taken {
 		return fmt.Errorf("%s is already in the state; remove it first", to)
 	}
+	if err := sameKindAt(c, toAddr.Name, to, r); err != nil {
+		return fmt.Errorf("state mv: %w", err)
+	}
 	moved := *r
 	moved.Addr, moved.UpdatedAt = to, time.Now().UTC()
 	if _, err := st.Commit(c.Context, state.Change{Put: []*state.Record{&moved}, Delete: []string{from}}); err != nil {
@@ -498,6 +501,9 @@ func runStateMigrate(c *ucli.Context) error {
 		return err
 	}
 	defer src.Close()
+	if sameState(src.Path(), c.String("to")) {
+		return fmt.Errorf("state migrate: %s is the state being migrated; name another file or etcd URL", c.String("to"))
+	}
 	dst, err := openBackend(c, c.String("to"))
 	if err != nil {
 		return err
