@@ -77,6 +77,7 @@ func Plan(in Input) (*Document, error) {
 	if len(s.Sources) > 0 {
 		p.Sources = s.Sources
 	}
+	p.Variables = VariableDigests(s)
 	if err := checkReplace(in); err != nil {
 		return nil, err
 	}
