@@ -129,6 +129,9 @@ func Plan(in Input) (*Document, error) {
 	}
 	if !in.Destroy {
 		wireBackends(in, work)
+		if err := templatesFirst(in, work); err != nil {
+			return nil, err
+		}
 		for _, c := range planTags(in, work) {
 			work[c.Addr] = &planned{change: c}
 			p.Changes = append(p.Changes, c)
@@ -454,7 +457,11 @@ func createFirst(c *Change, kind resources.Kind, desired resources.Inputs, old *
 		return nil // the new one's name is free
 	}
 	if f, ok := resources.FieldOf(kind, "name"); !ok || f.Update == "" {
-		return fmt.Errorf("a %s's name must be unique in its VDC and the API cannot rename one made under a temporary name; give the new one another name, or remove create_before_destroy", kind.Name())
+		where := " in its VDC"
+		if kind.Scope(old.Attrs) == "" {
+			where = "" // a template's: the account's
+		}
+		return fmt.Errorf("a %s's name must be unique%s and the API cannot rename one made under a temporary name; give the new one another name, or remove create_before_destroy", kind.Name(), where)
 	}
 	c.TempName = tempName(name)
 	return nil
