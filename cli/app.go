@@ -44,7 +44,10 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		ErrWriter:            stderr,
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,
-		Flags:                globalFlags(),
+		// Every list flag is repeated, never split on commas: a --var value
+		// (a password) or an address key may hold one.
+		DisableSliceFlagSeparator: true,
+		Flags:                     globalFlags(),
 		Commands: []*ucli.Command{
 			apiCommand(),
 			emulatorCommand(),
