@@ -19,6 +19,7 @@ import (
 	"github.com/cdstack/cdstack/cloud"
 	"github.com/cdstack/cdstack/executor"
 	"github.com/cdstack/cdstack/internal/suggest"
+	"github.com/cdstack/cdstack/planner"
 	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
@@ -421,9 +422,10 @@ func runStateMv(c *ucli.Context) error {
 	if err := sameKindAt(c, toAddr.Name, to, r); err != nil {
 		return fmt.Errorf("state mv: %w", err)
 	}
-	moved := *r
-	moved.Addr, moved.UpdatedAt = to, time.Now().UTC()
-	if _, err := st.Commit(c.Context, state.Change{Put: []*state.Record{&moved}, Delete: []string{from}}); err != nil {
+	// As moved: does it, in one commit: what depended on the old address
+	// depends on the new one (a destroy orders its deletes by them).
+	change := planner.MoveChange(snap, []*planner.Move{{From: r.Addr, To: to, Kind: r.Kind, ID: r.ID}}, time.Now().UTC())
+	if _, err := st.Commit(c.Context, change); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "Moved %s to %s.\n", from, to)
