@@ -787,7 +787,8 @@ func linkDeletes(p *Document, snap *state.Snapshot) {
 	}
 }
 
-// applyTargets keeps the targeted changes and what they depend on.
+// applyTargets keeps the targeted changes and what they depend on, and,
+// for a targeted delete, the deletes of what depends on it.
 func applyTargets(p *Document, targets []string) error {
 	keep := map[string]bool{}
 	var visit func(addr string)
@@ -814,6 +815,7 @@ func applyTargets(p *Document, targets []string) error {
 		for _, c := range p.Changes {
 			if c.Addr == t || c.Resource == t {
 				visit(c.Addr)
+				keepDependentDeletes(p, c, keep)
 				matched = true
 			}
 		}
@@ -829,6 +831,22 @@ func applyTargets(p *Document, targets []string) error {
 	}
 	p.Changes = kept
 	return nil
+}
+
+// keepDependentDeletes keeps, for a targeted delete, the deletes of what
+// depends on it (DelAfter, transitively): the cloud refuses to delete a
+// network with instances on it, a VDC with networks. What those depend on
+// is not kept: it is not targeted.
+func keepDependentDeletes(p *Document, c *Change, keep map[string]bool) {
+	if c.Action != Delete {
+		return
+	}
+	for _, d := range c.DelAfter {
+		if dc := p.Change(d); dc != nil && dc.Action == Delete && !keep[d] {
+			keep[d] = true
+			keepDependentDeletes(p, dc, keep)
+		}
+	}
 }
 
 // removedReason says why the record at addr left the stack: its key left
