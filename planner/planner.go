@@ -813,7 +813,8 @@ func applyTargets(p *Document, targets []string) error {
 		}
 		matched := false
 		for _, c := range p.Changes {
-			if c.Addr == t || c.Resource == t {
+			// A component use (api, api[1]) targets every resource of it.
+			if c.Addr == t || c.Resource == t || strings.HasPrefix(c.Addr, t+".") {
 				visit(c.Addr)
 				keepDependentDeletes(p, c, keep)
 				matched = true
