@@ -409,6 +409,9 @@ func runStateMv(c *ucli.Context) error {
 	defer st.Close()
 	r, err := snap.Get(from)
 	if err != nil {
+		if copies := copiesOf(snap, from); len(copies) > 0 {
+			return moveCopies(c, st, snap, from, to, copies)
+		}
 		return unknownAddress(from, st.Path(), snap)
 	}
 	toAddr, err := spec.ParseAddress(to)
