@@ -44,7 +44,10 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		ErrWriter:            stderr,
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,
-		Flags:                globalFlags(),
+		// Every list flag is repeated, never split on commas: a --var value
+		// (a password) or an address key may hold one.
+		DisableSliceFlagSeparator: true,
+		Flags:                     globalFlags(),
 		Commands: []*ucli.Command{
 			apiCommand(),
 			emulatorCommand(),
@@ -102,7 +105,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cdstack: %v\n", err)
 		return 1
 	}
-	ctx, stop := interruptContext(stderr, changesNothing[commandName(app, args)])
+	name := commandName(app, args)
+	ctx, stop := interruptContext(stderr, changesNothing[name], name == "emulator")
 	defer stop()
 	err := app.RunContext(ctx, permuteArgs(app, args))
 	if err == nil {
@@ -128,8 +132,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 var changesNothing = map[string]bool{"validate": true, "plan": true, "drift": true, "graph": true, "schema": true, "output": true, "show": true, "cost": true}
 
 // interruptContext cancels the returned context on the first SIGINT or
-// SIGTERM and exits on the second; with readOnly, the first exits at once.
-func interruptContext(stderr io.Writer, readOnly bool) (context.Context, func()) {
+// SIGTERM and exits on the second; with readOnly, the first exits at once;
+// a server (emulator serve) is stopped without the words about tasks.
+func interruptContext(stderr io.Writer, readOnly, server bool) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
@@ -146,6 +151,11 @@ func interruptContext(stderr io.Writer, readOnly bool) (context.Context, func())
 			if readOnly {
 				say("cdstack: interrupted; nothing was changed")
 				os.Exit(130)
+			}
+			if server {
+				// emulator serve: it says itself when it has stopped.
+				cancel()
+				break
 			}
 			say("cdstack: interrupt received; starting nothing more and no longer waiting on tasks: the journal keeps what is in flight for the next run (press Ctrl-C again to exit at once)")
 			cancel()

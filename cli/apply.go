@@ -79,6 +79,9 @@ func runApply(c *ucli.Context, destroy bool) error {
 		if err := sameSources(saved, s); err != nil {
 			return err
 		}
+		if err := planner.CheckVariables(saved, s); err != nil {
+			return err
+		}
 		// Refused before the lock, which would create a state that does
 		// not exist (a plan made for another workspace): a refused
 		// command writes nothing. Checked again under the lock.

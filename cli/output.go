@@ -51,12 +51,14 @@ func printOutputs(c *ucli.Context, s *spec.Stack, only string, asJSON bool) erro
 		if only != "" && o.Name != only {
 			continue
 		}
-		v, err := o.Value.Eval(s.Context(-1, attr))
-		if err != nil {
-			return err
-		}
-		if o.Sensitive || sensitiveRefs(s, o.Value) {
-			v = "(sensitive)"
+		// A sensitive output prints as (sensitive) whatever its value:
+		// it needs no value of the secret it shows.
+		var v any = "(sensitive)"
+		if !o.Sensitive && !sensitiveRefs(s, o.Value) {
+			var err error
+			if v, err = o.Value.Eval(s.Context(-1, attr)); err != nil {
+				return err
+			}
 		}
 		values[o.Name] = v
 		names = append(names, o.Name)

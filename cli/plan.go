@@ -190,7 +190,18 @@ func runDrift(c *ucli.Context) error {
 	var tmp *os.File
 	if file := c.String("output"); file != "" {
 		if tmp, err = os.CreateTemp(filepath.Dir(file), ".cdstack-drift-*"); err != nil {
-			return err
+			return fmt.Errorf("--output %s: %w", file, err)
+		}
+		// node_exporter reads it as a user of its own: readable by others,
+		// as a file the shell would create, or as the file it replaces.
+		mode := os.FileMode(0o644)
+		if info, err := os.Stat(file); err == nil {
+			mode = info.Mode().Perm()
+		}
+		if err := tmp.Chmod(mode); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return fmt.Errorf("--output %s: %w", file, err)
 		}
 		out = tmp
 	}
@@ -241,7 +252,8 @@ func graphCommand() *ucli.Command {
 		Flags: append(append(stackFlags(), stateFlags()...), &ucli.StringFlag{Name: "format", Value: "text", Usage: "text or dot"},
 			&ucli.BoolFlag{Name: "stacks", Usage: "draw which stacks read which (stacks: and what their states recorded), not the resources"}),
 		Action: func(c *ucli.Context) error {
-			s, err := mustStack(c)
+			// The graph is of the file's names: it needs no variable values.
+			s, err := stackOrProblems(c, true)
 			if err != nil {
 				return err
 			}

@@ -139,13 +139,16 @@ type planOptions struct {
 	// tenants (plan, drift): read the states of the stack's tenants
 	// (tenants:), so that what they made in its VDCs is theirs, not drift.
 	tenants bool
+	// owner says which other workspace's record holds a resource id
+	// (ownerInWorkspaces), or nil.
+	owner func(ctx context.Context, s *spec.Stack, id string) string
 }
 
 // optionsFrom reads --refresh, --target, --replace and --skip-preflight:
 // the plan is priced and checked.
 func optionsFrom(c *ucli.Context) planOptions {
 	return planOptions{refresh: c.Bool("refresh"), targets: c.StringSlice("target"), replace: c.StringSlice("replace"),
-		check: true, skipPreflight: c.Bool("skip-preflight"), price: true, warn: c.App.ErrWriter, open: openerOf(c)}
+		check: true, skipPreflight: c.Bool("skip-preflight"), price: true, warn: c.App.ErrWriter, open: openerOf(c), owner: workspaceOwner(c)}
 }
 
 // check checks p against what the cloud can deliver (unless
@@ -239,6 +242,9 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 		}
 	}
 	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd, TakenIsDrift: o.lenient, Tenants: tenants})
+	if taken := (*planner.NameTakenError)(nil); errors.As(err, &taken) && taken.Tenant == "" && o.owner != nil {
+		taken.Owner = o.owner(ctx, s, taken.ID)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

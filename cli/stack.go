@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -42,6 +43,9 @@ func workspace(c *ucli.Context) (string, error) {
 	return ws, nil
 }
 
+// varName is what a variable's name may look like, to echo in an error.
+var varName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]{0,63}$`)
+
 // loadStack finds and loads the stack named by -f with the --var and
 // --var-file values; with allowUnset, variables may have no value
 // (validate). The error is spec.Errors when the files have problems.
@@ -58,8 +62,12 @@ func loadStack(c *ucli.Context, allowUnset bool) (string, *spec.Stack, error) {
 	vars := map[string]string{}
 	for _, kv := range c.StringSlice(flagVar) {
 		name, value, ok := strings.Cut(kv, "=")
+		if !ok && !varName.MatchString(kv) {
+			// Likely a value where name=value belongs: it may be a secret.
+			return path, nil, errors.New(`--var: want name=value (this one has no "=")`)
+		}
 		if !ok || name == "" {
-			return path, nil, fmt.Errorf("--var %q: want name=value", strings.SplitN(kv, "=", 2)[0])
+			return path, nil, fmt.Errorf("--var %q: want name=value", name)
 		}
 		vars[name] = value
 	}

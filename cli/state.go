@@ -19,6 +19,7 @@ import (
 	"github.com/cdstack/cdstack/cloud"
 	"github.com/cdstack/cdstack/executor"
 	"github.com/cdstack/cdstack/internal/suggest"
+	"github.com/cdstack/cdstack/planner"
 	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
@@ -408,6 +409,9 @@ func runStateMv(c *ucli.Context) error {
 	defer st.Close()
 	r, err := snap.Get(from)
 	if err != nil {
+		if copies := copiesOf(snap, from); len(copies) > 0 {
+			return moveCopies(c, st, snap, from, to, copies)
+		}
 		return unknownAddress(from, st.Path(), snap)
 	}
 	toAddr, err := spec.ParseAddress(to)
@@ -418,9 +422,13 @@ func runStateMv(c *ucli.Context) error {
 	if _, taken := snap.Resources[to]; taken {
 		return fmt.Errorf("%s is already in the state; remove it first", to)
 	}
-	moved := *r
-	moved.Addr, moved.UpdatedAt = to, time.Now().UTC()
-	if _, err := st.Commit(c.Context, state.Change{Put: []*state.Record{&moved}, Delete: []string{from}}); err != nil {
+	if err := sameKindAt(c, toAddr.Name, to, r); err != nil {
+		return fmt.Errorf("state mv: %w", err)
+	}
+	// As moved: does it, in one commit: what depended on the old address
+	// depends on the new one (a destroy orders its deletes by them).
+	change := planner.MoveChange(snap, []*planner.Move{{From: r.Addr, To: to, Kind: r.Kind, ID: r.ID}}, time.Now().UTC())
+	if _, err := st.Commit(c.Context, change); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "Moved %s to %s.\n", from, to)
@@ -498,6 +506,9 @@ func runStateMigrate(c *ucli.Context) error {
 		return err
 	}
 	defer src.Close()
+	if sameState(src.Path(), c.String("to")) {
+		return fmt.Errorf("state migrate: %s is the state being migrated; name another file or etcd URL", c.String("to"))
+	}
 	dst, err := openBackend(c, c.String("to"))
 	if err != nil {
 		return err

@@ -133,12 +133,37 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 func ParseEndpoint(endpoint string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimRight(endpoint, "/"))
 	if err != nil {
+		if strings.Contains(endpoint, "@") {
+			// url's error quotes the whole text, credentials included.
+			return nil, fmt.Errorf("endpoint %q: not a URL", redactUserinfo(endpoint))
+		}
 		return nil, fmt.Errorf("endpoint %q: %w", endpoint, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("endpoint %q: want an http:// or https:// URL such as %s", endpoint, DefaultEndpoint)
+		return nil, fmt.Errorf("endpoint %q: want an http:// or https:// URL such as %s", u.Redacted(), DefaultEndpoint)
+	}
+	// The service path and the signed query are appended to it: a query or
+	// fragment would swallow them, and credentials would be printed
+	// wherever the endpoint is named (errors, api --dry-run).
+	switch {
+	case u.User != nil:
+		return nil, fmt.Errorf("endpoint %q: a user or password in the URL is not used by the API and would be shown in messages; requests are signed with CDS_SECRET_ID and CDS_SECRET_KEY", u.Redacted())
+	case u.RawQuery != "" || u.ForceQuery:
+		return nil, fmt.Errorf("endpoint %q: want the base URL without a query", endpoint)
+	case u.Fragment != "":
+		return nil, fmt.Errorf("endpoint %q: want the base URL without a fragment", endpoint)
 	}
 	return u, nil
+}
+
+// redactUserinfo hides what stands between "://" and the last "@" of s.
+func redactUserinfo(s string) string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	at := strings.LastIndex(rest, "@")
+	if !ok || at < 0 {
+		return s
+	}
+	return scheme + "://xxxxx" + rest[at:]
 }
 
 // Endpoint returns the base URL the client talks to.

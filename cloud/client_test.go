@@ -419,9 +419,23 @@ func TestParseEndpoint(t *testing.T) {
 			t.Errorf("ParseEndpoint(%q) accepted", bad)
 		}
 	}
-	for _, good := range []string{"http://127.0.0.1:8765", "https://cdsapi.capitalonline.net/"} {
+	for _, good := range []string{"http://127.0.0.1:8765", "https://cdsapi.capitalonline.net/", "https://gateway.example/cds"} {
 		if _, err := ParseEndpoint(good); err != nil {
 			t.Errorf("ParseEndpoint(%q): %v", good, err)
+		}
+	}
+	// The service path and the signed query are appended to the base URL:
+	// a query or fragment would swallow them, and credentials in it would
+	// be printed wherever the endpoint is named (errors, --dry-run).
+	for bad, want := range map[string]string{
+		"http://user:Secret-Pw@127.0.0.1:8765": "user:xxxxx@",
+		"http://user:Secret-Pw@127.0.0.1:x":    "xxxxx@",
+		"http://127.0.0.1:8765/?token=abc":     "query",
+		"http://127.0.0.1:8765#frag":           "fragment",
+	} {
+		_, err := ParseEndpoint(bad)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "Secret-Pw") {
+			t.Errorf("ParseEndpoint(%q) = %v, want an error saying %q without the password", bad, err, want)
 		}
 	}
 }

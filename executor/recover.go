@@ -249,6 +249,12 @@ func Outlook(ctx context.Context, c *cloud.Client, j *state.JournalEntry, live *
 		case !t.Status.Done():
 			return fmt.Sprintf("task %s is still running; it will be waited for and recorded", j.TaskID)
 		}
+		if j.Action == "delete" {
+			if kind != nil && live != nil && kind.Observe(live, j.ResourceID, nil) != nil {
+				return fmt.Sprintf("task %s finished but %s %s still exists: it stays in the state", j.TaskID, j.Kind, j.ResourceID)
+			}
+			return fmt.Sprintf("task %s finished: %s %s is gone; it will be removed from the state", j.TaskID, j.Kind, j.ResourceID)
+		}
 		return fmt.Sprintf("task %s finished; %s will be recorded as the cloud shows it", j.TaskID, j.Addr)
 	}
 	if kind == nil || live == nil {

@@ -241,6 +241,10 @@ type Document struct {
 	// Moves are the records moved: takes to new addresses, in the order
 	// apply makes them (in the state only, before any change).
 	Moves []*Move `json:"moves,omitempty"`
+	// Variables are digests of the values of the non-sensitive variables
+	// the plan was made with, by name (VariableDigests); apply of a saved
+	// plan refuses other values.
+	Variables map[string]string `json:"variables,omitempty"`
 }
 
 // FormatVersion of saved plans and --json output.

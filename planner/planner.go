@@ -81,6 +81,7 @@ func Plan(in Input) (*Document, error) {
 	if len(s.Sources) > 0 {
 		p.Sources = s.Sources
 	}
+	p.Variables = VariableDigests(s)
 	if err := checkReplace(in); err != nil {
 		return nil, err
 	}
@@ -133,6 +134,9 @@ func Plan(in Input) (*Document, error) {
 	if !in.Destroy {
 		wireBackends(in, work)
 		readdressBackends(in, work)
+		if err := templatesFirst(in, work); err != nil {
+			return nil, err
+		}
 		for _, c := range planTags(in, work) {
 			work[c.Addr] = &planned{change: c}
 			p.Changes = append(p.Changes, c)
@@ -463,7 +467,11 @@ func createFirst(c *Change, kind resources.Kind, desired resources.Inputs, old *
 		return nil // the new one's name is free
 	}
 	if f, ok := resources.FieldOf(kind, "name"); !ok || f.Update == "" {
-		return fmt.Errorf("a %s's name must be unique in its VDC and the API cannot rename one made under a temporary name; give the new one another name, or remove create_before_destroy", kind.Name())
+		where := " in its VDC"
+		if kind.Scope(old.Attrs) == "" {
+			where = "" // a template's: the account's
+		}
+		return fmt.Errorf("a %s's name must be unique%s and the API cannot rename one made under a temporary name; give the new one another name, or remove create_before_destroy", kind.Name(), where)
 	}
 	c.TempName = tempName(name)
 	return nil
@@ -542,6 +550,10 @@ type NameTakenError struct {
 	Addr, Kind, Name, Scope, ID string
 	// Tenant is the tenant (tenants:) whose state holds it, at TenantAddr.
 	Tenant, TenantAddr string
+	// Owner, when set, is the record of another workspace of the stack
+	// that owns the resource ("net of workspace default (.cdstack/s.db)"):
+	// importing it would give it two states.
+	Owner string
 }
 
 func (e *NameTakenError) Error() string {
@@ -551,6 +563,9 @@ func (e *NameTakenError) Error() string {
 	}
 	if e.Tenant != "" {
 		return fmt.Sprintf("%s: a %s named %q already exists%s (%s), managed by stack %s as %s; give this one another name", e.Addr, e.Kind, e.Name, where, e.ID, e.Tenant, e.TenantAddr)
+	}
+	if e.Owner != "" {
+		return fmt.Sprintf("%s: a %s named %q already exists%s (%s) and is %s; make its name differ per workspace with ${workspace} rather than import it", e.Addr, e.Kind, e.Name, where, e.ID, e.Owner)
 	}
 	return fmt.Sprintf("%s: a %s named %q already exists%s (%s) and no state record owns it; adopt it with: cdstack import %s %s", e.Addr, e.Kind, e.Name, where, e.ID, e.Addr, e.ID)
 }
@@ -805,9 +820,10 @@ func linkDeletes(p *Document, snap *state.Snapshot) {
 	}
 }
 
-// applyTargets keeps the targeted changes and what they depend on, and
-// the load balancer changes that keep listeners off a kept instance while
-// it is deleted (keepBackendsSafe).
+// applyTargets keeps the targeted changes and what they depend on; for a
+// targeted delete, the deletes of what depends on it; and the load
+// balancer changes that keep listeners off a kept instance while it is
+// deleted (keepBackendsSafe).
 func applyTargets(p *Document, snap *state.Snapshot, targets []string) error {
 	keep := map[string]string{} // address → the target that keeps it
 	var visit func(addr, target string)
@@ -832,8 +848,10 @@ func applyTargets(p *Document, snap *state.Snapshot, targets []string) error {
 		}
 		matched := false
 		for _, c := range p.Changes {
-			if c.Addr == t || c.Resource == t {
+			// A component use (api, api[1]) targets every resource of it.
+			if c.Addr == t || c.Resource == t || strings.HasPrefix(c.Addr, t+".") {
 				visit(c.Addr, t)
+				keepDependentDeletes(p, c, keep, t)
 				matched = true
 			}
 		}
@@ -856,6 +874,26 @@ func applyTargets(p *Document, snap *state.Snapshot, targets []string) error {
 	}
 	p.Changes = kept
 	return nil
+}
+
+// keepDependentDeletes keeps, for a targeted delete, the deletes of what
+// depends on it (DelAfter, transitively): the cloud refuses to delete a
+// network with instances on it, a VDC with networks. What those depend on
+// is not kept: it is not targeted. A load balancer that only sends to a
+// deleted instance is not deleted with it: it is kept, and the instance
+// unwired from it (unwireDestroyed).
+func keepDependentDeletes(p *Document, c *Change, keep map[string]string, target string) {
+	if c.Action != Delete {
+		return
+	}
+	for _, d := range c.DelAfter {
+		dc := p.Change(d)
+		if dc == nil || dc.Action != Delete || keep[d] != "" || dc.Kind == "load_balancer" && c.Kind == "instance" {
+			continue
+		}
+		keep[d] = target
+		keepDependentDeletes(p, dc, keep, target)
+	}
 }
 
 // removedReason says why the record at addr left the stack: its key left

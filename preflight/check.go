@@ -172,7 +172,7 @@ func (c *checker) instance(ch *planner.Change, region string, cat *cloud.Availab
 	if goods == nil {
 		return
 	}
-	if img := in.String("image"); changed("image") && spec.Known(in["image"]) && img != "" && !hasImage(goods.ImageGoods, img) {
+	if img := in.String("image"); changed("image") && spec.Known(in["image"]) && img != "" && !hasImage(goods.ImageGoods, img) && !c.templateIn(img, region) {
 		c.problem(ch, "image %s is not among the images of %s in %s", []string{"image"}, img, itype, region)
 	}
 	if changed("data_disks") {
@@ -211,6 +211,25 @@ func (c *checker) disk(ch *planner.Change, d resources.Inputs, goods []cloud.Dis
 		msg += fmt.Sprintf("; the nearest are %d and %d", below, below+step)
 	}
 	c.problem(ch, "%s", append(path, "size"), msg)
+}
+
+// templateIn reports whether the refresh listed id as a custom template
+// ready in region: the catalogue may be cached from before it was made
+// (a template the stack itself created at its last apply).
+func (c *checker) templateIn(id, region string) bool {
+	if c.live == nil {
+		return false
+	}
+	t := c.live.Templates[id]
+	if t == nil {
+		return false
+	}
+	for _, r := range t.Region {
+		if r.RegionID == region {
+			return strings.EqualFold(r.Status, "normal")
+		}
+	}
+	return false
 }
 
 func hasImage(g cloud.ImageGoods, id string) bool {

@@ -106,6 +106,20 @@ func TestCheck(t *testing.T) {
 		{name: "an image not among the type's", edit: func(w *world) {
 			w.change("web[1]").After["image"] = "Plan9_4"
 		}, want: []string{"stack.yaml:16:14: resources.web.properties.image: image Plan9_4 is not among the images of Standard in CN_Beijing_A"}},
+		// The catalogue may be cached from before a template existed: the
+		// refresh's own listing of templates, always fresh, counts too.
+		{name: "a custom template the refresh lists, ready in the region", edit: func(w *world) {
+			w.live.ListedTemplates = true
+			w.live.Templates["tpl-1"] = &cloud.Template{TemplateID: "tpl-1", Status: "normal",
+				Region: []cloud.TemplateRegion{{RegionID: "CN_Shanghai_A", Status: "normal"}, {RegionID: "CN_Beijing_A", Status: "normal"}}}
+			w.change("web[1]").After["image"] = "tpl-1"
+		}},
+		{name: "a custom template not yet in the region", edit: func(w *world) {
+			w.live.ListedTemplates = true
+			w.live.Templates["tpl-1"] = &cloud.Template{TemplateID: "tpl-1", Status: "normal",
+				Region: []cloud.TemplateRegion{{RegionID: "CN_Shanghai_A", Status: "normal"}, {RegionID: "CN_Beijing_A", Status: "syncing"}}}
+			w.change("web[1]").After["image"] = "tpl-1"
+		}, want: []string{"stack.yaml:16:14: resources.web.properties.image: image tpl-1 is not among the images of Standard in CN_Beijing_A"}},
 		{name: "an image known after apply is not checked", edit: func(w *world) {
 			w.change("web[1]").After["image"] = spec.Unknown{Ref: "${golden.id}"}
 		}},

@@ -130,6 +130,11 @@ func (k instanceKind) Observe(l *Live, id string, recorded *Recorded) *Observati
 		tags = append(tags, t.TagName)
 	}
 	attrs["tags"] = toAny(slices.Compact(sortedStrings(tags)))
+	if power == "" {
+		// A status that is no settled power state (a template being made
+		// from it, a reboot): busy, and its power is what was recorded.
+		delete(attrs, "power")
+	}
 	unobserved(k, attrs, recorded)
 	observeMembership(l, in, attrs, recorded)
 	return &Observation{ID: id, Busy: power == "" && !in.Failed(), Failed: in.Failed(), Attrs: attrs, Raw: in, Outputs: map[string]any{"id": id, "status": in.InstanceStatus,

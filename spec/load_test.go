@@ -48,6 +48,11 @@ func TestMalformedYAML(t *testing.T) {
 		"not a map":       {"- 1\n- 2\n", "s.yaml:1:1: a stack file is a map"},
 		"deep nesting":    {head + "resources: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n", "nesting deeper than 64 levels"},
 		"unclosed flow":   {head + "resources: {net: [1,\n", "s.yaml:4:1: invalid YAML"},
+		// yaml.v3 counts the lines of its parser's errors from 0: the
+		// line must be the one that opened what is left unclosed.
+		"unclosed flow sequence mid-file": {head + "a: 1\nb: [1,\nc: 2\n", "s.yaml:5:1: invalid YAML: did not find expected ',' or ']'"},
+		"unclosed flow mapping mid-file":  {head + "resources:\n  net:\n    kind: vdc\n    properties: {name: a\n  lan:\n    kind: vdc\n", "s.yaml:7:1: invalid YAML: did not find expected ',' or '}'"},
+		"key less indented":               {head + "resources:\n  net:\n    kind: vdc\n   properties: {name: a}\n", "s.yaml:5:1: invalid YAML: did not find expected key"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

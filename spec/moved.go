@@ -20,6 +20,8 @@ type Move struct {
 	FromAddr, ToAddr Address
 	Pos              Pos // of the entry
 	FromPos, ToPos   Pos
+	// Index is the entry's place in moved: as written (for messages).
+	Index int
 }
 
 // Whole reports whether the move renames a resource with all its copies.
@@ -58,7 +60,7 @@ func (s *Stack) readMoved(list *Value, d *diag) {
 		if fv == nil || tv == nil || fv.Kind != String || tv.Kind != String {
 			continue // the schema says what is missing
 		}
-		m := &Move{Pos: e.Pos, FromPos: fv.Pos, ToPos: tv.Pos}
+		m := &Move{Pos: e.Pos, FromPos: fv.Pos, ToPos: tv.Pos, Index: i}
 		var err error
 		if m.FromAddr, err = ParseAddress(fv.Str); err != nil {
 			d.errorf(fv.Pos, path+".from", "%v", err)
@@ -85,8 +87,8 @@ func (s *Stack) readMoved(list *Value, d *diag) {
 // checkMoved checks the moves against the resources once their copies are
 // known.
 func (s *Stack) checkMoved(d *diag) {
-	for i, m := range s.Moved {
-		path := fmt.Sprintf("moved[%d]", i)
+	for _, m := range s.Moved {
+		path := fmt.Sprintf("moved[%d]", m.Index)
 		target := s.Resources[m.ToAddr.Name]
 		switch {
 		case target == nil:

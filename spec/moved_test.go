@@ -46,6 +46,8 @@ func TestMovedErrors(t *testing.T) {
 		"source declared":  {"  - {from: 'web[\"a\"]', to: 'web[\"b\"]'}\n", `s.yaml:10:12: moved[0].from: moved: web["a"] is still an address of the stack`},
 		"resource kept":    {"  - {from: web, to: web2}\n", `moved: the stack has no resource "web2"`},
 		"missing from key": {"  - {to: web}\n", `s.yaml:10:5: moved[0]: missing required property "from"`},
+		// The path counts the entries as written, a refused one included.
+		"after a refused entry": {"  - {from: old, to: old}\n  - {from: old2, to: app}\n", `s.yaml:11:22: moved[1].to: moved: the stack has no resource "app"`},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

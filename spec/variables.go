@@ -166,7 +166,14 @@ func (v *Variable) convert(s, source string, d *diag) {
 		if v.Sensitive {
 			shown = "(sensitive)"
 		}
-		d.errorf(v.Pos, "variables."+v.Name, "%s gives %s, which is not %s", source, shown, withArticle(v.Type))
+		how := ""
+		switch v.Type {
+		case "list":
+			how = ` (write it as JSON, such as ["a", "b"], or in a --var-file)`
+		case "map":
+			how = ` (write it as JSON, such as {"a": 1}, or in a --var-file)`
+		}
+		d.errorf(v.Pos, "variables."+v.Name, "%s gives %s, which is not %s%s", source, shown, withArticle(v.Type), how)
 		return
 	}
 	v.Value, v.Source = val, source

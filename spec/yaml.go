@@ -8,6 +8,7 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -42,7 +43,7 @@ func parseYAML(file string, data []byte, d *diag) *Value {
 		if errors.Is(err, io.EOF) {
 			d.errorf(start, "", "the file is empty")
 		} else {
-			d.errorf(yamlErrorPos(file, err), "", "invalid YAML: %s", yamlMessage(err))
+			d.errorf(yamlErrorPos(file, data, err), "", "invalid YAML: %s", yamlMessage(err))
 		}
 		return nil
 	}
@@ -77,15 +78,44 @@ func binaryAt(file string, data []byte) (Pos, bool) {
 	return Pos{}, false
 }
 
-func yamlErrorPos(file string, err error) Pos {
+// yamlErrorPos is where err, from decoding data, puts the problem.
+func yamlErrorPos(file string, data []byte, err error) Pos {
 	p := Pos{File: file, Line: 1, Col: 1}
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
 		if m[2] != "" {
 			p.Col, _ = strconv.Atoi(m[2])
 		}
+		if parserProblem(yamlMessage(err)) {
+			// yaml.v3 counts the lines of its parser's errors from 0 (only
+			// its scanner's from 1): the line that opened what is left
+			// unclosed, or past the end when it is the end of the file.
+			p.Line++
+			lines := bytes.Count(data, []byte("\n"))
+			if len(data) > 0 && data[len(data)-1] != '\n' {
+				lines++
+			}
+			p.Line = max(min(p.Line, lines), 1)
+		}
 	}
 	return p
+}
+
+// parserProblems begin the messages of yaml.v3's parser, as opposed to its
+// scanner's.
+var parserProblems = []string{
+	"did not find expected <", "did not find expected node content", "did not find expected '-' indicator",
+	"did not find expected key", "did not find expected ',' or ", "found undefined tag handle",
+	"found duplicate %YAML directive", "found incompatible YAML document", "found duplicate %TAG directive",
+}
+
+func parserProblem(msg string) bool {
+	for _, p := range parserProblems {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 var yamlPrefix = regexp.MustCompile(`^yaml: (line \d+(, column \d+)?: )?`)
