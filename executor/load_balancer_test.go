@@ -21,7 +21,6 @@ import (
 	"github.com/cdstack/cdstack/cloud/emulator"
 	"github.com/cdstack/cdstack/executor"
 	"github.com/cdstack/cdstack/planner"
-	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
 )
@@ -120,29 +119,7 @@ func (f *fixture) lbApply(t *testing.T, src string, replace ...string) (*planner
 
 func (f *fixture) lbPlan(t *testing.T, src string, replace ...string) *planner.Document {
 	t.Helper()
-	s, err := spec.Parse("s.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, _ := f.store.Snapshot(context.Background())
-	scope := resources.Scope{ListLBs: true}
-	for _, r := range snap.Resources {
-		switch r.Kind {
-		case "vdc":
-			scope.VDCs = append(scope.VDCs, r.ID)
-		case "load_balancer":
-			scope.LBs = append(scope.LBs, r.ID)
-		}
-	}
-	live, err := resources.Refresh(context.Background(), f.client, scope)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Replace: replace})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return f.lbPlanIn(t, src, nil, replace)
 }
 
 // backendIPs are the addresses the load balancer's listeners send to, and

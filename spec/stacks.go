@@ -20,7 +20,11 @@ type StackRef struct {
 
 var refStack = regexp.MustCompile(`^stack\.([a-z][a-z0-9_]*)\.outputs\.([a-z][a-z0-9_]*)$`)
 
-func (s *Stack) readStacks(v *Value) {
+func (s *Stack) readStacks(v *Value) { readStackRefs(v, s.Stacks) }
+
+// readStackRefs reads a map of stack references ({state, workspace}), the
+// shape of stacks: and tenants: entries, into refs.
+func readStackRefs(v *Value, refs map[string]*StackRef) {
 	if v == nil || v.Kind != Map {
 		return
 	}
@@ -34,7 +38,7 @@ func (s *Stack) readStacks(v *Value) {
 				sr.Workspace = x.Str
 			}
 		}
-		s.Stacks[k.Name] = sr
+		refs[k.Name] = sr
 	}
 }
 

@@ -11,23 +11,7 @@ import (
 // stack's VDCs. An entry has the shape of a stacks: entry (a StackRef):
 // drift reads its state, without its lock, and reports what it records in
 // this stack's VDCs as that stack's, not as unmanaged.
-func (s *Stack) readTenants(v *Value) {
-	if v == nil || v.Kind != Map {
-		return
-	}
-	for _, k := range v.Keys {
-		t := &StackRef{Name: k.Name, Pos: k.Pos, StatePos: k.Pos}
-		if m := k.Value; m != nil && m.Kind == Map {
-			if x := m.Get("state"); x != nil && x.Kind == String {
-				t.State, t.StatePos = x.Str, x.Pos
-			}
-			if x := m.Get("workspace"); x != nil && x.Kind == String {
-				t.Workspace = x.Str
-			}
-		}
-		s.Tenants[k.Name] = t
-	}
-}
+func (s *Stack) readTenants(v *Value) { readStackRefs(v, s.Tenants) }
 
 // checkTenants checks the tenants: entries: a state written as a plain
 // path or etcd URL, and no entry naming this stack itself.
