@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -43,6 +45,11 @@ type Client struct {
 	backoff       Backoff
 	userAgent     string
 	giveUp        time.Duration
+	// answered: the API has answered this client once (anything but a
+	// transport failure). From then on, an API that cannot be reached is
+	// an outage, retried until giveUp; before, a wrong endpoint fails after
+	// maxRetries.
+	answered      atomic.Bool
 	tasks         taskLearning
 	instances     coalescer[*Instance]
 	listings      vdcListings
@@ -395,6 +402,9 @@ func (c *Client) Call(ctx context.Context, action string, params, out any) (*Res
 			first = time.Now()
 		}
 		resp, err := c.attempt(ctx, spec, params, first)
+		if te := (*TransportError)(nil); !errors.As(err, &te) {
+			c.answered.Store(true)
+		}
 		if err == nil {
 			resp.Sent = sent
 			if resp.TaskID != "" {
@@ -427,11 +437,17 @@ func (c *Client) Call(ctx context.Context, action string, params, out any) (*Res
 // request was not carried out.
 const throttleRetries = 10
 
-// retriesFor is how many retries err allows.
+// retriesFor is how many retries err allows: an API that answered before
+// and now cannot be reached is retried until the give-up time (an outage:
+// --outage-timeout), not only maxRetries times.
 func (c *Client) retriesFor(err error) int {
 	var ae *APIError
 	if errors.As(err, &ae) && ae.Throttled() && c.maxRetries > 0 {
 		return max(c.maxRetries, throttleRetries)
+	}
+	var te *TransportError
+	if errors.As(err, &te) && c.maxRetries > 0 && c.giveUp > 0 && c.answered.Load() {
+		return math.MaxInt
 	}
 	return c.maxRetries
 }

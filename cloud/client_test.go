@@ -527,3 +527,42 @@ func TestOutcomeUnknown(t *testing.T) {
 		}
 	}
 }
+
+// TestOutageRetriedUntilGiveUp: an API that answered once and then cannot
+// be reached (restarting) is retried until the give-up time, however many
+// attempts that takes; one that never answered (a wrong endpoint) fails
+// after the usual retries, quickly.
+func TestOutageRetriedUntilGiveUp(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		answered bool
+		want     int // requests the server sees: the first (if answered) and the last
+	}{
+		{"an outage after an answer", true, 2},
+		{"never answered", false, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rc, url := serve(t, ok(nil))
+			rt := &failFirstDial{inner: http.DefaultTransport}
+			c, _ := newTestClient(t, url, WithHTTPClient(&http.Client{Transport: rt}), WithGiveUpAfter(time.Hour))
+			if tc.answered {
+				if _, err := c.DescribeTask(context.Background(), "t"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rt.n.Store(12) // refused three times as often as maxRetries allows
+			_, err := c.DescribeTask(context.Background(), "t")
+			switch {
+			case tc.answered && err != nil:
+				t.Fatalf("after an outage of 12 refused dials: %v", err)
+			case !tc.answered && err == nil:
+				t.Fatal("a never-answered endpoint was retried past maxRetries")
+			case !tc.answered && rt.n.Load() != 12-5:
+				t.Errorf("%d dials refused before giving up, want 5 (1 + 4 retries)", 12-rt.n.Load())
+			}
+			if rc.count() != tc.want {
+				t.Errorf("server saw %d requests, want %d", rc.count(), tc.want)
+			}
+		})
+	}
+}

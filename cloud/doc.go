@@ -161,7 +161,11 @@
 //     the service refuses such a request before acting on it, so a retry
 //     cannot do anything twice, and without it a throttled apply never
 //     converges. Throttled requests get a larger budget of attempts
-//     (throttleRetries) than other faults, still bounded.
+//     (throttleRetries) than other faults, still bounded. A transport
+//     failure of an API that has answered this client before is an outage:
+//     retried until the give-up time (--outage-timeout), so an API that
+//     restarts mid-run is ridden out; one that never answered (a wrong
+//     endpoint) fails after the usual retries, at once.
 //   - net/http never repeats a request by itself (oneShot): every retry is a
 //     new attempt, signed with a fresh nonce. Any other failure of a write
 //     leaves its outcome unknown (OutcomeUnknown, SignatureNonceUsed among
