@@ -18,17 +18,7 @@ func TestRefreshListsEachProductOnce(t *testing.T) {
 	srv, url := emulated(t, emulator.Options{Seed: 7})
 	c := testClient(t, url, cloud.WithLimiter(cloud.NewLimiter(0, 1)))
 	ctx := context.Background()
-	wait := func(task string, err error) string {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		tk, err := c.WaitTask(ctx, task)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tk.ResourceID
-	}
+	wait := waiter(t, c)
 	vdc := wait(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "dbs"}))
 	lan := wait(c.CreatePrivateNetwork(ctx, cloud.CreatePrivateNetworkRequest{VdcID: vdc, Name: "lan", Address: "10.10.0.0", Mask: "16"}))
 	in := func(kind string, i int) Inputs {

@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"context"
 	"net/http/httptest"
 	"testing"
 
@@ -30,4 +31,20 @@ func testClient(t *testing.T, url string, opts ...cloud.Option) *cloud.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// waiter returns wait(task, err): it fails the test on err, waits for the
+// task through c and returns the id the task names.
+func waiter(t *testing.T, c *cloud.Client) func(task string, err error) string {
+	return func(task string, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		done, err := c.WaitTask(context.Background(), task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return done.ResourceID
+	}
 }

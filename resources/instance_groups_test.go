@@ -37,17 +37,7 @@ func TestInstanceGroupsBoundAtCreate(t *testing.T) {
 			c := testClient(t, url, cloud.WithClock(clk), cloud.WithRetries(0))
 			ctx := context.Background()
 			waitTask := func(ctx context.Context, task string) (*cloud.Task, error) { return c.WaitTask(ctx, task) }
-			wait := func(task string, err error) string {
-				t.Helper()
-				if err != nil {
-					t.Fatal(err)
-				}
-				done, err := c.WaitTask(ctx, task)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return done.ResourceID
-			}
+			wait := waiter(t, c)
 			vdc := wait(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "v"}))
 			npublics := 1
 			if tc.twoPublics {
@@ -134,17 +124,7 @@ func TestInstanceGroupsWrongNetworkFallsBack(t *testing.T) {
 	}
 	c, other := newClient(), newClient()
 	ctx := context.Background()
-	wait := func(task string, err error) string {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		done, err := c.WaitTask(ctx, task)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return done.ResourceID
-	}
+	wait := waiter(t, c)
 	vdc := wait(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "v"}))
 	old := wait(c.CreatePublicNetwork(ctx, cloud.CreatePublicNetworkRequest{VdcID: vdc, Name: "a", Type: "Bandwidth_BGP", BillingMethod: "Bandwidth", Qos: 5, IPNum: 4}))
 	if v, err := c.SharedVdc(ctx, vdc); err != nil || v == nil || len(v.PublicNetwork) != 1 {

@@ -72,17 +72,7 @@ func TestGroupDeleteForceOnlyForLeavingMembers(t *testing.T) {
 	_, url := emulated(t, emulator.Options{Clock: clk, TaskLatency: time.Minute, Seed: 4})
 	c := testClient(t, url, cloud.WithClock(clk), cloud.WithRetries(0))
 	ctx := context.Background()
-	wait := func(task string, err error) string {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		done, err := c.WaitTask(ctx, task)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return done.ResourceID
-	}
+	wait := waiter(t, c)
 	vdc := wait(c.CreateVdc(ctx, cloud.CreateVdcRequest{RegionID: "CN_Beijing_A", VdcName: "v"}))
 	lan := wait(c.CreatePrivateNetwork(ctx, cloud.CreatePrivateNetworkRequest{VdcID: vdc, Name: "lan", Address: "10.1.0.0", Mask: "16"}))
 	vm := wait(c.CreateInstance(ctx, cloud.CreateInstanceRequest{RegionID: "CN_Beijing_A", VdcID: vdc, InstanceName: "vm",
