@@ -63,9 +63,7 @@ func TestBackendReaddressedInOneApply(t *testing.T) {
 				t.Errorf("front unwires %q, want %q", c.Unwire, tc.moved)
 			}
 			f.applyPlan(t, src, p)
-			if faults := f.srv.BackendFaults(); len(faults) > 0 {
-				t.Errorf("a listener sent to an address no instance holds:\n%s", strings.Join(faults, "\n"))
-			}
+			f.noBackendFaults(t)
 			listeners, _ := f.backendIPs(t)
 			if want := f.wantListeners(t); !slices.Equal(want, listeners) {
 				t.Errorf("listeners after the apply: %q, want %q", listeners, want)
@@ -80,22 +78,13 @@ func TestBackendReaddressedInOneApply(t *testing.T) {
 				}
 				// The other copies move in the next apply.
 				f.lbApply(t, src)
-				if faults := f.srv.BackendFaults(); len(faults) > 0 {
-					t.Errorf("a listener sent to an address no instance holds:\n%s", strings.Join(faults, "\n"))
-				}
+				f.noBackendFaults(t)
 				listeners, _ := f.backendIPs(t)
 				if want := f.wantListeners(t); !slices.Equal(want, listeners) || !slices.Contains(listeners, "first 10.50.0.30") {
 					t.Errorf("listeners after the second apply: %q, want %q", listeners, want)
 				}
 			}
-			if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
-				for _, c := range p.Changes {
-					if c.Action != planner.NoOp {
-						t.Errorf("after the apply: %s %s %s", c.Addr, c.Action, c.Detail)
-					}
-				}
-				t.Errorf("after the apply: drift %+v", p.Drift)
-			}
+			f.settled(t, src, "the apply")
 		})
 	}
 }
@@ -142,15 +131,11 @@ func TestReaddressInterruptedConverges(t *testing.T) {
 		t.Errorf("front after the interruption: %s, unwires %q", c.Action, c.Unwire)
 	}
 	f.applyPlan(t, src, p)
-	if faults := f.srv.BackendFaults(); len(faults) > 0 {
-		t.Errorf("a listener sent to an address no instance holds:\n%s", strings.Join(faults, "\n"))
-	}
+	f.noBackendFaults(t)
 	if listeners, _ := f.backendIPs(t); !slices.Equal(listeners, []string{"first 10.50.0.20", "web 10.50.0.20"}) {
 		t.Errorf("listeners after the next apply: %q", listeners)
 	}
-	if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
-		t.Errorf("after the next apply: drift %+v, changes %v", p.Drift, p.Changes)
-	}
+	f.settled(t, src, "the next apply")
 }
 
 // TestReaddressOfATextAddressIsWarned: listeners that name an instance's
@@ -203,14 +188,10 @@ func TestReplaceAndReaddressInOneApply(t *testing.T) {
 		t.Fatalf("changes %q, want %q", got, want)
 	}
 	f.applyPlan(t, src, p)
-	if faults := f.srv.BackendFaults(); len(faults) > 0 {
-		t.Errorf("a listener sent to an address no instance holds:\n%s", strings.Join(faults, "\n"))
-	}
+	f.noBackendFaults(t)
 	listeners, _ := f.backendIPs(t)
 	if want := f.wantListeners(t); !slices.Equal(want, listeners) || !slices.Contains(listeners, "first 10.50.0.30") {
 		t.Errorf("listeners after the apply: %q, want %q", listeners, want)
 	}
-	if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
-		t.Errorf("after the apply: drift %+v, changes %v", p.Drift, p.Changes)
-	}
+	f.settled(t, src, "the apply")
 }

@@ -150,9 +150,7 @@ func TestTargetedBackendKeepsListenersSafe(t *testing.T) {
 					t.Errorf("front unwires %v, want only %s", c.Unwire, tc.only)
 				}
 			}
-			if faults := f.srv.BackendFaults(); len(faults) > 0 {
-				t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))
-			}
+			f.noBackendFaults(t)
 			listeners, _ := f.backendIPs(t)
 			want := f.wantListeners(t)
 			if tc.text {
@@ -161,14 +159,7 @@ func TestTargetedBackendKeepsListenersSafe(t *testing.T) {
 			if !slices.Equal(want, listeners) {
 				t.Errorf("listeners after the targeted apply: %q, want %q", listeners, want)
 			}
-			if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
-				for _, c := range p.Changes {
-					if c.Action != planner.NoOp {
-						t.Errorf("after the targeted apply: %s %s %s", c.Addr, c.Action, c.Detail)
-					}
-				}
-				t.Errorf("after the targeted apply: drift %+v", p.Drift)
-			}
+			f.settled(t, src, "the targeted apply")
 		})
 	}
 }
@@ -207,9 +198,7 @@ func TestTargetedDestroyKeepsListenersSafe(t *testing.T) {
 	if res.Changed != 1 || res.Destroyed != 1 {
 		t.Errorf("changed %d, destroyed %d; want 1 and 1", res.Changed, res.Destroyed)
 	}
-	if faults := f.srv.BackendFaults(); len(faults) > 0 {
-		t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))
-	}
+	f.noBackendFaults(t)
 	// "first" sent to web[0] only: it has no backend now.
 	if listeners, _ := f.backendIPs(t); !slices.Equal(f.wantListeners(t), listeners) || len(listeners) != 2 {
 		t.Errorf("listeners after the destroy: %q, want %q", listeners, f.wantListeners(t))
@@ -218,15 +207,11 @@ func TestTargetedDestroyKeepsListenersSafe(t *testing.T) {
 		t.Errorf("the next plan: drift %+v, web[0] %s, front %s", p.Drift, p.Change("web[0]").Action, p.Change("front").Action)
 	}
 	f.lbApply(t, src)
-	if faults := f.srv.BackendFaults(); len(faults) > 0 {
-		t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))
-	}
+	f.noBackendFaults(t)
 	if listeners, _ := f.backendIPs(t); !slices.Equal(f.wantListeners(t), listeners) {
 		t.Errorf("listeners after the next apply: %q, want %q", listeners, f.wantListeners(t))
 	}
-	if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
-		t.Errorf("after the next apply: drift %+v, changes %v", p.Drift, p.Changes)
-	}
+	f.settled(t, src, "the next apply")
 }
 
 // TestDeletedTextBackendIsWarned: an instance the plan deletes whose

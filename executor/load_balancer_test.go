@@ -179,9 +179,7 @@ func TestBackendReplacedWithoutWindow(t *testing.T) {
 			}
 
 			p, res := f.lbApply(t, src, "web[0]", "web[2]")
-			if faults := f.srv.BackendFaults(); len(faults) > 0 {
-				t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))
-			}
+			f.noBackendFaults(t)
 			if res.Replaced != 2 {
 				t.Errorf("replaced %d, want 2", res.Replaced)
 			}
@@ -207,22 +205,16 @@ func TestBackendReplacedWithoutWindow(t *testing.T) {
 			if diff := cmp.Diff(want, listeners); diff != "" {
 				t.Errorf("listeners after the replacement (-want +got)\n%s", diff)
 			}
-			if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
-				t.Errorf("after the replacement: drift %+v, changes %v", p.Drift, p.Changes)
-			}
+			f.settled(t, src, "the replacement")
 
 			// Fewer copies: the listeners let web[2] go before it is deleted.
 			src = strings.NewReplacer("COUNT", "2", "IPS", tc.ips, "CBD", tc.cbd).Replace(lbStack)
 			f.lbApply(t, src)
-			if faults := f.srv.BackendFaults(); len(faults) > 0 {
-				t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))
-			}
+			f.noBackendFaults(t)
 			if listeners, _ := f.backendIPs(t); len(listeners) != 3 {
 				t.Errorf("listeners with 2 copies: %q", listeners)
 			}
-			if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
-				t.Errorf("after lowering count: drift %+v, changes %v", p.Drift, p.Changes)
-			}
+			f.settled(t, src, "lowering count")
 		})
 	}
 }
@@ -275,15 +267,11 @@ func TestUnwireInterruptedConverges(t *testing.T) {
 				t.Fatalf("front after the interruption: %+v", c)
 			}
 			f.lbApply(t, src, replace...)
-			if faults := f.srv.BackendFaults(); len(faults) > 0 {
-				t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))
-			}
+			f.noBackendFaults(t)
 			if listeners, _ := f.backendIPs(t); !slices.Contains(listeners, "web 10.50.0.11") || !slices.Contains(listeners, "web 10.50.0.10") {
 				t.Errorf("listeners after the next apply: %q", listeners)
 			}
-			if p := f.lbPlan(t, src); len(p.Drift) > 0 || p.HasChanges() {
-				t.Errorf("after the next apply: drift %+v, changes %v", p.Drift, p.Changes)
-			}
+			f.settled(t, src, "the next apply")
 		})
 	}
 }
@@ -312,13 +300,34 @@ func TestUnwireResendsListenersWithAnotherUpdate(t *testing.T) {
 		t.Fatalf("front: %s, unwires %q, fields %q", c.Action, c.Unwire, fields)
 	}
 	f.applyPlan(t, src("4"), p)
-	if faults := f.srv.BackendFaults(); len(faults) > 0 {
-		t.Errorf("a listener sent to a deleted instance:\n%s", strings.Join(faults, "\n"))
-	}
+	f.noBackendFaults(t)
 	if listeners, _ := f.backendIPs(t); !slices.Equal(listeners, []string{"first 10.50.0.10"}) {
 		t.Errorf("listeners after the apply: %q", listeners)
 	}
-	if p := f.lbPlan(t, src("4")); len(p.Drift) > 0 || p.HasChanges() {
-		t.Errorf("after the apply: drift %+v, changes %v", p.Drift, p.Changes)
+	f.settled(t, src("4"), "the apply")
+}
+
+// noBackendFaults fails the test if a listener was sent to a deleted
+// instance or to an address no instance holds.
+func (f *fixture) noBackendFaults(t *testing.T) {
+	t.Helper()
+	if faults := f.srv.BackendFaults(); len(faults) > 0 {
+		t.Errorf("a listener sent to a deleted instance or an address no instance holds:\n%s", strings.Join(faults, "\n"))
 	}
+}
+
+// settled fails the test if a plan of src, after what happened (when),
+// shows drift or any change.
+func (f *fixture) settled(t *testing.T, src, when string) {
+	t.Helper()
+	p := f.lbPlan(t, src)
+	if len(p.Drift) == 0 && !p.HasChanges() {
+		return
+	}
+	for _, c := range p.Changes {
+		if c.Action != planner.NoOp {
+			t.Errorf("after %s: %s %s %s", when, c.Addr, c.Action, c.Detail)
+		}
+	}
+	t.Errorf("after %s: drift %+v", when, p.Drift)
 }
