@@ -1,8 +1,9 @@
 package spec
 
 import (
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 )
 
 // A StackRef is one entry of stacks: another stack whose outputs this one
@@ -66,12 +67,7 @@ func (s *Stack) checkStacks(d *diag) {
 
 // StackNames returns the names of the other stacks read, sorted.
 func (s *Stack) StackNames() []string {
-	out := make([]string, 0, len(s.Stacks))
-	for n := range s.Stacks {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(s.Stacks))
 }
 
 // OutputsRead returns, for the other stack name, the outputs this stack

@@ -2,8 +2,9 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -57,10 +58,5 @@ func checkStateLocation(loc string) string {
 
 // TenantNames returns the names of the tenants (tenants:), sorted.
 func (s *Stack) TenantNames() []string {
-	out := make([]string, 0, len(s.Tenants))
-	for n := range s.Tenants {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(s.Tenants))
 }

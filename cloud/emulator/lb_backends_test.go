@@ -18,15 +18,7 @@ func TestBackendFaults(t *testing.T) {
 	id := e.loadBalancer(f, "front")
 	a, b := e.instance(f, "web-0"), e.instance(f, "web-1")
 	ipA, ipB := e.describe(a).PrivateNetworkInterface[0].IP, e.describe(b).PrivateNetworkInterface[0].IP
-	set := func(ips ...string) {
-		t.Helper()
-		var bs []cloud.BackendServer
-		for _, ip := range ips {
-			bs = append(bs, cloud.BackendServer{IP: ip, Port: 80, Weight: "1", MaxConn: 10})
-		}
-		e.wait(c.ModifyLoadBalancerStrategys(ctx, cloud.ModifyLoadBalancerStrategysRequest{InstanceUUID: id,
-			HTTPListeners: []cloud.Listener{httpListener("web", 80, bs...)}}))
-	}
+	set := func(ips ...string) { t.Helper(); e.sendTo(id, ips...) }
 	set(ipA, ipB)
 	// Dropped first, then deleted: no fault.
 	set(ipB)
@@ -68,15 +60,7 @@ func TestBackendFaultsOnModifyIPAddress(t *testing.T) {
 	id := e.loadBalancer(f, "front")
 	a := e.instance(f, "web-0")
 	nic := e.describe(a).PrivateNetworkInterface[0]
-	set := func(ips ...string) {
-		t.Helper()
-		var bs []cloud.BackendServer
-		for _, ip := range ips {
-			bs = append(bs, cloud.BackendServer{IP: ip, Port: 80, Weight: "1", MaxConn: 10})
-		}
-		e.wait(c.ModifyLoadBalancerStrategys(ctx, cloud.ModifyLoadBalancerStrategysRequest{InstanceUUID: id,
-			HTTPListeners: []cloud.Listener{httpListener("web", 80, bs...)}}))
-	}
+	set := func(ips ...string) { t.Helper(); e.sendTo(id, ips...) }
 	move := func(to string) {
 		t.Helper()
 		e.wait(c.ModifyIPAddress(ctx, cloud.ModifyIPAddressRequest{InstanceID: a, InterfaceID: nic.InterfaceID, Address: to, Password: "Passw0rd!"}))
@@ -116,4 +100,15 @@ func nextIP(t *testing.T, ip string, n int) string {
 		b[3] += 2
 	}
 	return netip.AddrFrom4(b).String()
+}
+
+// sendTo sets load balancer id's one http listener "web" to send to ips.
+func (e *env) sendTo(id string, ips ...string) {
+	e.t.Helper()
+	var bs []cloud.BackendServer
+	for _, ip := range ips {
+		bs = append(bs, cloud.BackendServer{IP: ip, Port: 80, Weight: "1", MaxConn: 10})
+	}
+	e.wait(e.client.ModifyLoadBalancerStrategys(e.ctx, cloud.ModifyLoadBalancerStrategysRequest{InstanceUUID: id,
+		HTTPListeners: []cloud.Listener{httpListener("web", 80, bs...)}}))
 }
