@@ -212,6 +212,14 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 		if live, err = resources.Refresh(ctx, client, sc); err != nil {
 			return nil, nil, err
 		}
+		// A command without the lock may have read the state and the cloud
+		// while an apply changed both: what it changed in between is shown
+		// as in flight, not as drift or a name conflict.
+		later, err := st.Snapshot(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		snap, _ = state.InFlight(snap, later)
 	}
 	// Operations in flight in another process (or left by a killed one):
 	// shown as pending, with what settling them will likely do.

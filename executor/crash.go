@@ -17,8 +17,8 @@ import (
 // the record), settled (just before the record commit).
 //
 // CDSTACK_TEST_PAUSE=point:n:path instead holds the step there: it writes
-// path.paused and waits until path exists, so a test can look at an apply
-// in flight without racing it.
+// path.paused and waits until path exists (at most pauseLimit), so a test
+// can look at an apply in flight without racing it.
 var (
 	crashAt, crashN = parseCrash(os.Getenv("CDSTACK_TEST_CRASH"))
 	pauseAt, pauseN = parseCrash(os.Getenv("CDSTACK_TEST_PAUSE"))
@@ -52,8 +52,12 @@ func crashPoint(point string) {
 	}
 }
 
+// pauseLimit bounds a pause: a test that fails before it lets the step go
+// (its interrupt waits for the step) does not leave the apply held forever.
+const pauseLimit = 2 * time.Minute
+
 // pause holds the pauseN-th step that reaches pauseAt until the file
-// CDSTACK_TEST_PAUSE names exists.
+// CDSTACK_TEST_PAUSE names exists, or pauseLimit has passed.
 func pause() {
 	crashMu.Lock()
 	pauseSeen++
@@ -65,7 +69,7 @@ func pause() {
 	}
 	path := parts[2]
 	_ = os.WriteFile(path+".paused", nil, 0o600)
-	for {
+	for end := time.Now().Add(pauseLimit); time.Now().Before(end); {
 		if _, err := os.Stat(path); err == nil {
 			return
 		}

@@ -433,6 +433,10 @@ func replaceRequested(replace []string, addr string) bool {
 // what that is likely to do when a read-only command found it out.
 func settleFirst(c *Change, j *state.JournalEntry, outlook string) {
 	c.Action, c.Reason, c.Journal = Read, ReasonPendingJournal, j
+	if j.OpID == "" { // state.InFlight: begun and ended while the cloud was read
+		c.Detail = fmt.Sprintf("another cdstack process changed %s (%s) while the cloud was read; plan again to see it as it is now", c.Addr, j.Action)
+		return
+	}
 	task := ""
 	if j.TaskID != "" {
 		task = fmt.Sprintf(" (task %s)", j.TaskID)
