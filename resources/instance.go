@@ -562,7 +562,7 @@ func userData(secrets map[string]string) []string {
 }
 
 // UpdatedOutputs: ModifyIpAddress changes the addresses an instance
-// exports.
+// exports, and a disk added in place (data_disks) its disk_ids.
 func (instanceKind) UpdatedOutputs(fields []string) []string {
 	var out []string
 	for _, f := range fields {
@@ -571,6 +571,8 @@ func (instanceKind) UpdatedOutputs(fields []string) []string {
 			out = append(out, "private_ips", "interfaces")
 		case "public_ip":
 			out = append(out, "public_ip", "interfaces")
+		case "data_disks":
+			out = append(out, "disk_ids")
 		}
 	}
 	slices.Sort(out)

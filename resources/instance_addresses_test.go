@@ -35,11 +35,15 @@ func TestMovedAddresses(t *testing.T) {
 }
 
 // TestInstanceUpdatedOutputs: ModifyIpAddress changes the exported
-// addresses and interfaces; other updates change no output.
+// addresses and interfaces, a disk added in place the disk ids; other
+// updates change no output.
 func TestInstanceUpdatedOutputs(t *testing.T) {
 	k := instanceKind{}
 	if got := k.UpdatedOutputs([]string{"cpu", "private_ips", "public_ip"}); !cmp.Equal(got, []string{"interfaces", "private_ips", "public_ip"}) {
 		t.Errorf("private_ips and public_ip: %q", got)
+	}
+	if got := k.UpdatedOutputs([]string{"data_disks", "ram"}); !cmp.Equal(got, []string{"disk_ids"}) {
+		t.Errorf("data_disks: %q", got)
 	}
 	if got := k.UpdatedOutputs([]string{"cpu", "ram", "name"}); len(got) != 0 {
 		t.Errorf("cpu, ram, name: %q", got)
