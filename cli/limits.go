@@ -28,6 +28,9 @@ func checkGlobalFlags(c *ucli.Context) error {
 	if d := c.Duration(flagOutage); d < minOutageTimeout {
 		return fmt.Errorf("--%s %s: want at least %s", flagOutage, d, minOutageTimeout)
 	}
+	if d := c.Duration(flagCatalogTTL); d < 0 {
+		return fmt.Errorf("--%s %s: want 0 (never cached) or a positive duration", flagCatalogTTL, d)
+	}
 	if r := c.Float64(flagRateLimit); math.IsNaN(r) || math.IsInf(r, 0) || r < 0 || r > 0 && r < minRateLimit {
 		return fmt.Errorf("--%s %v: want 0 (no limit) or a rate of at least %v requests a second", flagRateLimit, r, minRateLimit)
 	}

@@ -101,8 +101,8 @@ func runValidate(c *ucli.Context) error {
 		fmt.Fprintln(c.App.ErrWriter, w.Error())
 	}
 	sm := report.Summary
-	fmt.Fprintf(c.App.Writer, "%s is valid: stack %s, %d resources (%d instances), %d variables, %d outputs\n",
-		path, sm.Stack, sm.Resources, sm.Instances, sm.Variables, sm.Outputs)
+	fmt.Fprintf(c.App.Writer, "%s is valid: stack %s, %s (%s), %s, %s\n", path, sm.Stack, counted(sm.Resources, "resource"),
+		counted(sm.Instances, "address"), counted(sm.Variables, "variable"), counted(sm.Outputs, "output"))
 	if len(report.Needs) > 0 {
 		fmt.Fprintln(c.App.Writer, "Checked without values; a plan needs:")
 		for _, n := range report.Needs {
@@ -146,4 +146,12 @@ func schemaCommand() *ucli.Command {
 			return err
 		},
 	}
+}
+
+// counted says "1 resource", "2 resources".
+func counted(n int, noun string) string {
+	if n != 1 {
+		noun += map[bool]string{true: "es", false: "s"}[strings.HasSuffix(noun, "s")]
+	}
+	return fmt.Sprintf("%d %s", n, noun)
 }
