@@ -223,7 +223,7 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 	}
 	// Operations in flight in another process (or left by a killed one):
 	// shown as pending, with what settling them will likely do.
-	pending := map[string]string{}
+	pending := map[string]planner.Outlook{}
 	for _, j := range snap.Journal {
 		if live != nil {
 			pending[j.Addr] = executor.Outlook(ctx, client, j, live)

@@ -9,6 +9,7 @@ import (
 	"github.com/cdstack/cdstack/cloud"
 	"github.com/cdstack/cdstack/cloud/emulator"
 	"github.com/cdstack/cdstack/executor"
+	"github.com/cdstack/cdstack/planner"
 	"github.com/cdstack/cdstack/state"
 )
 
@@ -42,15 +43,20 @@ func TestOutlookOfFinishedTasks(t *testing.T) {
 	tests := map[string]struct {
 		entry *state.JournalEntry
 		want  string
+		ends  string // where the record ends (planner.Ends…)
 	}{
-		"create":  {entry("create", created), "finished; net will be recorded as the cloud shows it"},
-		"delete":  {entry("delete", deleted), "finished: vdc " + task.ResourceID + " is gone; it will be removed from the state"},
-		"unknown": {entry("create", "no-such-task"), "cannot be read now"},
+		"create":  {entry("create", created), "finished; net will be recorded as the cloud shows it", planner.EndsRecorded},
+		"delete":  {entry("delete", deleted), "finished: vdc " + task.ResourceID + " is gone; it will be removed from the state", planner.EndsRemoved},
+		"unknown": {entry("create", "no-such-task"), "cannot be read now", ""},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			if got := executor.Outlook(ctx, c, tc.entry, nil); !strings.Contains(got, tc.want) {
-				t.Errorf("Outlook = %q, want it to say %q", got, tc.want)
+			got := executor.Outlook(ctx, c, tc.entry, nil)
+			if !strings.Contains(got.Text, tc.want) {
+				t.Errorf("Outlook = %q, want it to say %q", got.Text, tc.want)
+			}
+			if got.Ends != tc.ends || tc.ends == planner.EndsRecorded && got.ID != task.ResourceID {
+				t.Errorf("Outlook ends %q (%q), want %q", got.Ends, got.ID, tc.ends)
 			}
 		})
 	}

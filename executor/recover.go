@@ -233,32 +233,47 @@ func (e *Executor) forget(ctx context.Context, j *state.JournalEntry, outcome st
 
 // Outlook says, reading the cloud only, what settling j is likely to do:
 // what a read-only command shows for an operation another process (or an
-// interrupted run) left in the journal. live is the refresh the command
-// made; a task is asked once, never waited for.
-func Outlook(ctx context.Context, c *cloud.Client, j *state.JournalEntry, live *resources.Live) string {
+// interrupted run) left in the journal, and where it leaves the record
+// when the cloud already shows it. live is the refresh the command made; a
+// task is asked once, never waited for.
+func Outlook(ctx context.Context, c *cloud.Client, j *state.JournalEntry, live *resources.Live) planner.Outlook {
 	kind := resources.Registry[j.Kind]
+	says := func(format string, args ...any) planner.Outlook {
+		return planner.Outlook{Text: fmt.Sprintf(format, args...)}
+	}
+	// exists: live lists the resource.
+	exists := func(id string) bool { return kind != nil && live != nil && kind.Observe(live, id, nil) != nil }
+	removed := func(o planner.Outlook) planner.Outlook { o.Ends = planner.EndsRemoved; return o }
+	recorded := func(o planner.Outlook, id string) planner.Outlook {
+		if id != "" {
+			o.Ends, o.ID = planner.EndsRecorded, id
+		}
+		return o
+	}
 	if j.TaskID != "" {
 		t, err := c.DescribeTask(ctx, j.TaskID)
 		switch {
 		case err != nil:
-			return fmt.Sprintf("task %s cannot be read now (%v)", j.TaskID, err)
+			return says("task %s cannot be read now (%v)", j.TaskID, err)
 		case t.Status == cloud.TaskError && j.Action == "create" && j.ResourceID == "":
-			return fmt.Sprintf("task %s failed: nothing was created; it will be discarded", j.TaskID)
+			o := says("task %s failed: nothing was created; it will be discarded", j.TaskID)
+			o.Ends = planner.EndsDiscarded
+			return o
 		case t.Status == cloud.TaskError:
-			return fmt.Sprintf("task %s failed; %s will be read back", j.TaskID, j.Addr)
+			return says("task %s failed; %s will be read back", j.TaskID, j.Addr)
 		case !t.Status.Done():
-			return fmt.Sprintf("task %s is still running; it will be waited for and recorded", j.TaskID)
+			return says("task %s is still running; it will be waited for and recorded", j.TaskID)
 		}
 		if j.Action == "delete" {
-			if kind != nil && live != nil && kind.Observe(live, j.ResourceID, nil) != nil {
-				return fmt.Sprintf("task %s finished but %s %s still exists: it stays in the state", j.TaskID, j.Kind, j.ResourceID)
+			if live != nil && exists(j.ResourceID) {
+				return recorded(says("task %s finished but %s %s still exists: it stays in the state", j.TaskID, j.Kind, j.ResourceID), j.ResourceID)
 			}
-			return fmt.Sprintf("task %s finished: %s %s is gone; it will be removed from the state", j.TaskID, j.Kind, j.ResourceID)
+			return removed(says("task %s finished: %s %s is gone; it will be removed from the state", j.TaskID, j.Kind, j.ResourceID))
 		}
-		return fmt.Sprintf("task %s finished; %s will be recorded as the cloud shows it", j.TaskID, j.Addr)
+		return recorded(says("task %s finished; %s will be recorded as the cloud shows it", j.TaskID, j.Addr), settledID(j, t, kind, live))
 	}
 	if kind == nil || live == nil {
-		return "it will be settled by the next command that takes the lock"
+		return says("it will be settled by the next command that takes the lock")
 	}
 	switch j.Action {
 	case "create":
@@ -267,16 +282,33 @@ func Outlook(ctx context.Context, c *cloud.Client, j *state.JournalEntry, live *
 			id = kind.FindByName(live, resources.Inputs(j.Inputs))
 		}
 		if id == "" {
-			return fmt.Sprintf("no %s named %q exists yet: the call is in flight or never took effect", j.Kind, j.Marker)
+			return says("no %s named %q exists yet: the call is in flight or never took effect", j.Kind, j.Marker)
 		}
-		return fmt.Sprintf("%s %s exists: it will be adopted", j.Kind, id)
+		return recorded(says("%s %s exists: it will be adopted", j.Kind, id), id)
 	case "delete":
-		if kind.Observe(live, j.ResourceID, nil) != nil {
-			return fmt.Sprintf("%s %s still exists: it stays in the state unless the delete completes", j.Kind, j.ResourceID)
+		if exists(j.ResourceID) {
+			return recorded(says("%s %s still exists: it stays in the state unless the delete completes", j.Kind, j.ResourceID), j.ResourceID)
 		}
-		return fmt.Sprintf("%s %s is gone: it will be removed from the state", j.Kind, j.ResourceID)
+		return removed(says("%s %s is gone: it will be removed from the state", j.Kind, j.ResourceID))
 	}
-	return fmt.Sprintf("%s will be read back and recorded as the cloud shows it", j.Addr)
+	return says("%s will be read back and recorded as the cloud shows it", j.Addr)
+}
+
+// settledID is the resource a finished create or update leaves recorded:
+// the entry's, the task's, or (a create whose task named no resource) the
+// one live lists under the call's name; "" when none is known.
+func settledID(j *state.JournalEntry, t *cloud.Task, kind resources.Kind, live *resources.Live) string {
+	switch {
+	case j.ResourceID != "":
+		return j.ResourceID
+	case j.Action == "update":
+		return ""
+	case kind == nil || live == nil:
+		return ""
+	case t.ResourceID != "" && kind.Observe(live, t.ResourceID, nil) != nil:
+		return t.ResourceID
+	}
+	return kind.FindByName(live, resources.Inputs(j.Inputs))
 }
 
 // readiness stands in for the task of a resource found by name: it is

@@ -21,6 +21,9 @@ func detectDrift(in Input, work map[string]*planned) (items, hosted []*DriftItem
 	for _, j := range snap.Journal {
 		pending[j.Addr] = true
 	}
+	for addr := range in.settled {
+		pending[addr] = true // settled ahead: as the settling will record it
+	}
 	for _, addr := range snap.Addresses() {
 		rec := snap.Resources[addr]
 		if pending[addr] || rec.Missing || rec.Failed {

@@ -34,8 +34,9 @@ type Input struct {
 	Replace []string
 	// Pending says, by address, what settling a leftover journal entry is
 	// likely to do (executor.Outlook): a read-only command shows such an
-	// address as pending with it, instead of as drift or a name conflict.
-	Pending map[string]string
+	// address as pending with it, instead of as drift or a name conflict,
+	// and, where the cloud already shows the outcome, plans what follows.
+	Pending map[string]Outlook
 	// Reads are the stack's data sources and other stacks' outputs as read
 	// now (nil: the stack reads none).
 	Reads *Reads
@@ -47,6 +48,9 @@ type Input struct {
 	// (tenants:), with their states as read: what those record there is
 	// reported in Document.TenantResources, not as unmanaged drift.
 	Tenants []*Tenant
+
+	// settled are the pending entries planned as settled (settleAhead).
+	settled map[string]*state.JournalEntry
 }
 
 // A ProtectError lists protected resources the plan would replace or delete.
@@ -85,6 +89,8 @@ func Plan(in Input) (*Document, error) {
 	if err := checkReplace(in); err != nil {
 		return nil, err
 	}
+	snap, in.settled = settleAhead(snap, in.Pending)
+	in.Snapshot = snap
 	if !in.Destroy {
 		moves, moved, err := planMoves(s, snap)
 		if err != nil {
@@ -180,7 +186,7 @@ func Plan(in Input) (*Document, error) {
 			c.Detail = "already deleted outside cdstack; only the record is removed"
 		}
 		if j := pending[addr]; j != nil {
-			settleFirst(c, j, in.Pending[addr])
+			settleFirst(c, j, in.Pending[addr].Text)
 		}
 		p.Changes = append(p.Changes, c)
 	}
@@ -194,10 +200,11 @@ func Plan(in Input) (*Document, error) {
 	for addr, j := range pending {
 		if p.Change(addr) == nil {
 			c := &Change{Addr: addr, Resource: resourceName(addr), Kind: j.Kind}
-			settleFirst(c, j, in.Pending[addr])
+			settleFirst(c, j, in.Pending[addr].Text)
 			p.Changes = append(p.Changes, c)
 		}
 	}
+	showSettled(p, in.settled, in.Pending)
 
 	keepDependencies(p, snap)
 	linkDeletes(p, snap)
@@ -272,7 +279,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 		// process, or interrupted): it is settled before anything else is
 		// planned for it, so nothing else is shown, and it is not a name
 		// conflict or drift.
-		settleFirst(c, journal, in.Pending[addr])
+		settleFirst(c, journal, in.Pending[addr].Text)
 		return pl, nil
 	}
 	if rec == nil || rec.Missing {
@@ -433,18 +440,24 @@ func replaceRequested(replace []string, addr string) bool {
 // what that is likely to do when a read-only command found it out.
 func settleFirst(c *Change, j *state.JournalEntry, outlook string) {
 	c.Action, c.Reason, c.Journal = Read, ReasonPendingJournal, j
+	c.Detail = pendingText(c.Addr, j, outlook)
+}
+
+// pendingText says that j, pending on addr, is settled first, and what
+// that is likely to do.
+func pendingText(addr string, j *state.JournalEntry, outlook string) string {
 	if j.OpID == "" { // state.InFlight: begun and ended while the cloud was read
-		c.Detail = fmt.Sprintf("another cdstack process changed %s (%s) while the cloud was read; plan again to see it as it is now", c.Addr, j.Action)
-		return
+		return fmt.Sprintf("another cdstack process changed %s (%s) while the cloud was read; plan again to see it as it is now", addr, j.Action)
 	}
 	task := ""
 	if j.TaskID != "" {
 		task = fmt.Sprintf(" (task %s)", j.TaskID)
 	}
-	c.Detail = fmt.Sprintf("%s of %s is pending%s; the next apply settles it before anything else", j.APIAction, c.Addr, task)
+	text := fmt.Sprintf("%s of %s is pending%s; the next apply settles it before anything else", j.APIAction, addr, task)
 	if outlook != "" {
-		c.Detail += ": " + outlook
+		text += ": " + outlook
 	}
+	return text
 }
 
 // createFirst makes the replacement c create before it destroys, with a
