@@ -352,3 +352,40 @@ func TestInterruptStopsCleanly(t *testing.T) {
 	}
 	checkWorldMatchesState(t, srv, filepath.Join(dir, ".cdstack", "crash.db"))
 }
+
+// TestPlanShowsWhatFollowsASettledDelete: a targeted destroy killed after
+// its delete task finished leaves the delete pending; the plan a pull
+// request shows before the next apply says that apply creates the
+// instance again (the stack still has it), as the apply then does.
+func TestPlanShowsWhatFollowsASettledDelete(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test: skipped in -short mode")
+	}
+	t.Parallel()
+	srv, endpoint, dir := stackInCloud(t, emulator.Options{TaskLatency: 20 * time.Millisecond})
+	if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	out, err := runCdstack(t, dir, endpoint, []string{"CDSTACK_TEST_CRASH=waited:1"}, "destroy", "--target", "web[2]", "--auto-approve")
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || !ee.ProcessState.Sys().(syscall.WaitStatus).Signaled() {
+		t.Fatalf("destroy was not killed after its task: %v\n%s", err, out)
+	}
+	out, err = runCdstack(t, dir, endpoint, nil, "plan")
+	if err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	for _, want := range []string{"+ web[2] instance will be created", "DeleteInstance of web[2] is pending", "is gone; it will be removed from the state", "1 to add",
+		"cost: +¥58.40 a month"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan does not say %q:\n%s", want, out)
+		}
+	}
+	if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil || !strings.Contains(out, "1 added") {
+		t.Fatalf("apply: %v, want web[2] created again\n%s", err, out)
+	}
+	if out, err := runCdstack(t, dir, endpoint, nil, "drift"); err != nil {
+		t.Fatalf("drift after the apply: %v\n%s", err, out)
+	}
+	checkWorld(t, srv, filepath.Join(dir, ".cdstack", "crash.db"), "crash", "web-", 3)
+}

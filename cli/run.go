@@ -260,7 +260,7 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 		warnExpiring(o.warn, p, live, time.Now())
 	}
 	if o.check && o.refresh {
-		if err := check(ctx, s, p, snap, live, client, o); err != nil {
+		if err := check(ctx, s, p, planner.SettledAhead(snap, pending), live, client, o); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -69,6 +69,14 @@ func settleAhead(snap *state.Snapshot, pending map[string]Outlook) (*state.Snaps
 	return out, settled
 }
 
+// SettledAhead is the state a plan made with pending was planned from:
+// snap as it will be once the pending entries whose outcome the cloud
+// already shows are settled. Preflight and pricing look at it too.
+func SettledAhead(snap *state.Snapshot, pending map[string]Outlook) *state.Snapshot {
+	out, _ := settleAhead(snap, pending)
+	return out
+}
+
 // showSettled says, on each change of an address whose pending entry the
 // plan settled ahead, that the entry is settled first: a change that has
 // nothing else to do is the settling itself; any other keeps its action,
