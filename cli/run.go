@@ -250,8 +250,16 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 		}
 	}
 	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd, TakenIsDrift: o.lenient, Tenants: tenants})
-	if taken := (*planner.NameTakenError)(nil); errors.As(err, &taken) && taken.Tenant == "" && o.owner != nil {
-		taken.Owner = o.owner(ctx, s, taken.ID)
+	if taken := (*planner.NameTakenError)(nil); errors.As(err, &taken) && taken.Tenant == "" {
+		if !o.tenants && len(s.Tenants) > 0 && o.open != nil {
+			// A command that reads no tenant (apply) reads them now, only to
+			// word the refusal: a tenant's resource is not to be imported.
+			ts, _ := reads.Tenants(ctx, s, o.open)
+			taken.Tenant, taken.TenantAddr = planner.TenantOwning(ts, live, taken.ID)
+		}
+		if taken.Tenant == "" && o.owner != nil {
+			taken.Owner = o.owner(ctx, s, taken.ID)
+		}
 	}
 	if err != nil {
 		return nil, nil, err

@@ -601,7 +601,7 @@ func nameTaken(in Input, kind resources.Kind, addr string, desired resources.Inp
 		}
 	}
 	e := &NameTakenError{Addr: addr, Kind: kind.Name(), Name: desired.String("name"), Scope: kind.Scope(desired), ID: id}
-	e.Tenant, e.TenantAddr = tenantOf(tenantOwners(in.Tenants, in.Live), in.Tenants, id)
+	e.Tenant, e.TenantAddr = TenantOwning(in.Tenants, in.Live, id)
 	return e
 }
 

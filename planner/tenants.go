@@ -59,6 +59,12 @@ func tenantOf(owners []map[string]string, tenants []*Tenant, id string) (string,
 	return "", ""
 }
 
+// TenantOwning returns the tenant whose state holds id and its address
+// there ("" when none does).
+func TenantOwning(tenants []*Tenant, live *resources.Live, id string) (string, string) {
+	return tenantOf(tenantOwners(tenants, live), tenants, id)
+}
+
 // tenantOwners reads each tenant's ownership (nil for one not read).
 func tenantOwners(tenants []*Tenant, live *resources.Live) []map[string]string {
 	out := make([]map[string]string, len(tenants))
