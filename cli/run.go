@@ -74,6 +74,8 @@ func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 			sc.LBs = append(sc.LBs, r.ID)
 		case "certificate":
 			sc.ListCerts = true
+		case "dedicated_host":
+			sc.ListHosts = true
 		}
 		resources.DatabaseScope(&sc, r.Kind, r.ID, r.Inputs)
 	}
@@ -92,6 +94,8 @@ func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 			sc.ListLBs = true
 		case "certificate":
 			sc.ListCerts = true
+		case "dedicated_host":
+			sc.ListHosts = true
 		}
 	}
 	for r := range regions {

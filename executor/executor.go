@@ -933,7 +933,7 @@ func createAction(kind string) string {
 	return map[string]string{"vdc": "CreateVdc", "public_network": "CreatePublicNetwork", "private_network": "CreatePrivateNetwork",
 		"instance": "CreateInstance", "security_group": "CreateNSG", "template": "CreateTemplate", "tag": "CreateTag",
 		"mysql": "mysql/CreateDBInstance", "mysql_readonly": "mysql/CreateReadOnlyDBInstance", "redis": "redis/CreateDBInstance",
-		"mongodb": "mongodb/v1/CreateDBInstance"}[kind]
+		"mongodb": "mongodb/v1/CreateDBInstance", "dedicated_host": "AllocateDedicatedHosts"}[kind]
 }
 
 func deleteAction(kind string) string {

@@ -209,6 +209,9 @@ func Plan(in Input) (*Document, error) {
 	if err := checkDeletionProtection(p, snap); err != nil {
 		return nil, err
 	}
+	if err := checkUndeletable(p, snap, in.Live); err != nil {
+		return nil, err
+	}
 	sortChanges(p.Changes)
 	if in.Live != nil {
 		p.Drift, p.TenantResources = detectDrift(in, work)

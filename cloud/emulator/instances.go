@@ -322,6 +322,9 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 		}
 		amount = n
 	}
+	if e := s.placeOnHost(opts.dedicatedHost, region, cpu, ram, amount); e != nil {
+		return nil, "", e
+	}
 	if names, e := p.strings("LabelNames"); e != nil || len(names) > maxTagsPerInstance {
 		return nil, "", errorf(400, "InvalidParameter.TagCount", "At most %d LabelNames at once.", maxTagsPerInstance)
 	}
