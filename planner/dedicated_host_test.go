@@ -128,3 +128,39 @@ func TestDedicatedHostNeverDeleted(t *testing.T) {
 		})
 	}
 }
+
+// TestDedicatedHostDrift: a host renamed or released outside cdstack is
+// drift (modified, deleted); drift reports it, where a plan to apply is
+// refused (renamed) or only forgets the record (released).
+func TestDedicatedHostDrift(t *testing.T) {
+	s, err := spec.Parse("s.yaml", []byte(strings.NewReplacer("TYPE", "ded_standard", "MONTHS", "1", "PROTECT", "").Replace(hostStack)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := hostLive(true)
+	renamed.Hosts["h1"].HostName = "renamed-in-console"
+	if _, err := planner.Plan(planner.Input{Stack: s, Snapshot: hostState(), Live: renamed}); err == nil {
+		t.Error("a plan that replaces a renamed host was not refused")
+	}
+	for name, tc := range map[string]struct {
+		live  func() *resources.Live
+		class string
+	}{
+		"renamed":  {func() *resources.Live { return renamed }, "modified"},
+		"released": {func() *resources.Live { return hostLive(false) }, "deleted"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := planner.Plan(planner.Input{Stack: s, Snapshot: hostState(), Live: tc.live(), Report: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range p.Drift {
+				got = append(got, d.Addr+" "+string(d.Class))
+			}
+			if diff := cmp.Diff([]string{"dh " + tc.class}, got); diff != "" {
+				t.Errorf("drift (-want +got)\n%s", diff)
+			}
+		})
+	}
+}
