@@ -176,3 +176,13 @@ func (l *Live) addHosts(ctx context.Context, c *cloud.Client, regions []string) 
 	l.ListedHosts = true
 	return nil
 }
+
+// hostsNeeded lists the dedicated hosts at the entry point of the filter's
+// region (the stack's when it names none), unless the refresh did.
+func hostsNeeded(_ *Live, f Filter) Scope {
+	sc := Scope{ListHosts: true}
+	if f.Region != "" {
+		sc.Regions = []string{f.Region}
+	}
+	return sc
+}
