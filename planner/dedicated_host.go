@@ -42,6 +42,8 @@ func (e *UndeletableError) Error() string {
 			it.Addr, it.Kind, what, it.Why, it.Addr)
 		if it.Action == Replace {
 			line += ", and apply again to make a new one; or undo the change (or list the fields in ignore_changes) to keep it"
+		} else {
+			line += "; or set protect: true on it to keep it, in the cloud and in the state, while the rest goes"
 		}
 		lines = append(lines, line)
 	}

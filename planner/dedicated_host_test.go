@@ -87,6 +87,8 @@ func TestDedicatedHostNeverDeleted(t *testing.T) {
 			want: map[string]planner.Action{"dh": planner.Create}},
 		"protected and removed: kept": {removed: true, live: hostLive(true), protect: "protect: true,",
 			want: map[string]planner.Action{"dh": planner.NoOp, "net": planner.Create}},
+		"protected and destroyed: kept": {typ: "ded_standard", months: "1", destroy: true, live: hostLive(true), protect: "protect: true,",
+			want: map[string]planner.Action{"dh": planner.NoOp}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

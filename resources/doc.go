@@ -56,7 +56,8 @@
 // already gone from the listing is only forgotten). state rm is the
 // explicit way to let go: nothing is ever left behind silently, and no
 // delete is ever sent (Delete is a guard that calls nothing). A host let
-// go is adopted again with `cdstack import ADDR ID`.
+// go is adopted again with `cdstack import ADDR ID`; `protect: true` keeps
+// one through a destroy of the rest.
 //
 // What the API cannot show is kept from the state rather than observed:
 // instance passwords (compared as salted hashes) and a template's source
