@@ -319,3 +319,19 @@ func (s *Server) placeOnHost(id, region string, cpu, ram, amount int) *apiError 
 	}
 	return nil
 }
+
+// resizeOnHost checks ModifyInstanceSpec of an instance on a dedicated
+// host: the new size must fit beside the host's other instances.
+func (s *Server) resizeOnHost(in *Instance, cpu, ram int) *apiError {
+	h, ok := s.world.Hosts[in.DedicatedHostID]
+	if !ok {
+		return nil
+	}
+	_, usedCPU, usedRAM := s.world.hostUse(h.ID)
+	if usedCPU-in.CPU+cpu > h.CPU*h.Limit || usedRAM-in.RAM+ram > h.RAM {
+		return errorf(403, "DedicatedHost.InsufficientCapacity",
+			"Dedicated host %s has %d of %d vCPU (×%d) and %d of %d GB free; instance %s cannot grow to %d vCPU and %d GB.",
+			h.ID, h.CPU*h.Limit-usedCPU, h.CPU*h.Limit, h.Limit, h.RAM-usedRAM, h.RAM, in.ID, cpu, ram)
+	}
+	return nil
+}

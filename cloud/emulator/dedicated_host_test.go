@@ -149,7 +149,8 @@ func TestContractDescribeDedicatedHosts(t *testing.T) {
 // TestContractInstanceOnDedicatedHost: CreateInstance places an instance
 // on a host of its region with room for it, and the host's listing counts
 // it; an unknown host, one of another region, or one without room is
-// refused before anything is made. Deleting the instance frees the room.
+// refused before anything is made. Deleting the instance frees the room;
+// ModifyInstanceSpec may not grow one past it.
 func TestContractInstanceOnDedicatedHost(t *testing.T) {
 	e := newEnv(t, Options{})
 	c, ctx := e.client, e.ctx
@@ -182,9 +183,16 @@ func TestContractInstanceOnDedicatedHost(t *testing.T) {
 	_, err = create("four", host, 1, 1)
 	wantCode(t, err, 403, "DedicatedHost.InsufficientCapacity")
 	e.wait(c.DeleteInstance(ctx, cloud.DeleteInstanceRequest{InstanceIDs: []string{id}}))
-	e.wait(create("four", host, 16, 64))
+	four := e.wait(create("four", host, 16, 64))
 	if h := must(c.DedicatedHostByID(ctx, host)); h.VMNum != 3 || h.CPURate != "100%" {
 		t.Errorf("full host = %+v", h)
+	}
+	// A full host refuses an instance that grows, not one that shrinks.
+	_, err = c.ModifyInstanceSpec(ctx, cloud.ModifyInstanceSpecRequest{InstanceID: four, CPU: 32, RAM: 64})
+	wantCode(t, err, 403, "DedicatedHost.InsufficientCapacity")
+	e.wait(c.ModifyInstanceSpec(ctx, cloud.ModifyInstanceSpecRequest{InstanceID: four, CPU: 8, RAM: 32}))
+	if h := must(c.DedicatedHostByID(ctx, host)); h.CPURate != "83%" {
+		t.Errorf("after shrinking one: %+v", h)
 	}
 }
 

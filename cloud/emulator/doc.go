@@ -231,7 +231,8 @@
 // DedicatedHostId refuses an unknown host (400
 // InvalidDedicatedHostId.NotFound), one of another region (400
 // InvalidParameter.DedicatedHostId) and one without room for the
-// instances (403 DedicatedHost.InsufficientCapacity). DescribeInstances
+// instances (403 DedicatedHost.InsufficientCapacity), and
+// ModifyInstanceSpec refuses to grow an instance past its host's room. DescribeInstances
 // does not show the host (the documents list no such field). Nothing
 // releases a host, and hosts are not billed in the ledger.
 //

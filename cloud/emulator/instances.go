@@ -692,6 +692,9 @@ func (s *Server) modifyInstanceSpec(p params) (any, string, *apiError) {
 		}
 		itype = t
 	}
+	if e := s.resizeOnHost(in, cpu, ram); e != nil {
+		return nil, "", e
+	}
 	return nil, s.changeInstance("ModifyInstanceSpec", in, "", func() {
 		in.CPU, in.RAM, in.InstanceType = cpu, ram, itype
 		s.rebill(in)
