@@ -44,7 +44,8 @@ func gatherHosts(ctx context.Context, c *cloud.Client, p *planner.Document, snap
 
 // dedicatedHosts checks each host p allocates against its region's types
 // (the type on sale, its goods id, cpu and ram), and that the instances
-// the stack places on a host it declares fit it together: their vCPUs
+// the stack places on a host it declares are in its region and fit it
+// together: their vCPUs
 // within the host's times its limit, their RAM within its RAM (what the
 // emulator enforces; the cloud also counts instances from outside the
 // stack, which only CreateInstance sees).
@@ -111,8 +112,14 @@ func (c *checker) hostCapacity() {
 		}
 		u.cpu += in.Int("cpu")
 		u.ram += in.Int("ram")
-		if builds(ch) {
-			u.building = append(u.building, ch)
+		if !builds(ch) {
+			continue
+		}
+		u.building = append(u.building, ch)
+		h := c.values(host)
+		if r := regionOf(c.p, ch, c.snap, c.live); r != "" && spec.Known(h["region"]) && h.String("region") != r {
+			c.problem(ch, "dedicated host %s is in %s, and the instance in %s: CreateInstance places an instance only on a host of its region",
+				[]string{"dedicated_host"}, host.Addr, h.String("region"), r)
 		}
 	}
 	addrs := make([]string, 0, len(uses))

@@ -22,7 +22,7 @@ resources:
   net: {kind: vdc, properties: {name: hosts}}
   dh:
     kind: dedicated_host
-    properties: {name: dh, type: TYPE, goods_id: GOODS, cpu: 48, ram: 192, limit: LIMIT}
+    properties: {name: dh, type: TYPE, goods_id: GOODS, cpu: 48, ram: 192, limit: LIMIT, region: HOSTREGION}
   web:
     kind: instance
     count: COUNT
@@ -41,18 +41,25 @@ func TestDedicatedHostPreflight(t *testing.T) {
 		{VMTypeID: "ded_memory", GoodsID: 6196, CPU: 48, RAM: 384}}
 	tests := map[string]struct {
 		typ, goods, limit, count string
+		hostRegion               string
 		want                     []string
 	}{
-		"fits":               {"ded_standard", "6195", "1", "3", nil},
-		"unknown type":       {"ded_huge", "6195", "1", "1", []string{"stack.yaml:8: resources.dh.properties.type: dedicated host type ded_huge is not on sale in CN_Beijing_A (DescribeDedicatedHostTypes); on sale there: ded_standard (goods_id 6195, 48 vCPU, 192 GB), ded_memory (goods_id 6196, 48 vCPU, 384 GB)"}},
-		"another's goods id": {"ded_standard", "6196", "1", "1", []string{"stack.yaml:8: resources.dh.properties.goods_id: a ded_standard host in CN_Beijing_A has goods_id 6195, not 6196 (DescribeDedicatedHostTypes)"}},
-		"ram not the type's": {"ded_memory", "6196", "1", "1", []string{"stack.yaml:8: resources.dh.properties.ram: a ded_memory host in CN_Beijing_A has ram 384, not 192 (DescribeDedicatedHostTypes)"}},
-		"too many instances": {"ded_standard", "6195", "1", "4", []string{"stack.yaml:12: resources.web.properties.cpu: the stack's instances on dedicated host dh take 64 vCPU and 128 GB; it has 48 vCPU (48 × limit 1) and 192 GB"}},
-		"overcommitted":      {"ded_standard", "6195", "2", "4", nil},
+		"fits":               {"ded_standard", "6195", "1", "3", "", nil},
+		"unknown type":       {"ded_huge", "6195", "1", "1", "", []string{"stack.yaml:8: resources.dh.properties.type: dedicated host type ded_huge is not on sale in CN_Beijing_A (DescribeDedicatedHostTypes); on sale there: ded_standard (goods_id 6195, 48 vCPU, 192 GB), ded_memory (goods_id 6196, 48 vCPU, 384 GB)"}},
+		"another's goods id": {"ded_standard", "6196", "1", "1", "", []string{"stack.yaml:8: resources.dh.properties.goods_id: a ded_standard host in CN_Beijing_A has goods_id 6195, not 6196 (DescribeDedicatedHostTypes)"}},
+		"ram not the type's": {"ded_memory", "6196", "1", "1", "", []string{"stack.yaml:8: resources.dh.properties.ram: a ded_memory host in CN_Beijing_A has ram 384, not 192 (DescribeDedicatedHostTypes)"}},
+		"too many instances": {"ded_standard", "6195", "1", "4", "", []string{"stack.yaml:12: resources.web.properties.cpu: the stack's instances on dedicated host dh take 64 vCPU and 128 GB; it has 48 vCPU (48 × limit 1) and 192 GB"}},
+		"overcommitted":      {"ded_standard", "6195", "2", "4", "", nil},
+		"another region": {"ded_standard", "6195", "1", "1", "CN_Shanghai_A", []string{
+			"stack.yaml:13: resources.web.properties.dedicated_host: dedicated host dh is in CN_Shanghai_A, and the instance in CN_Beijing_A: CreateInstance places an instance only on a host of its region"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			src := strings.NewReplacer("TYPE", tc.typ, "GOODS", tc.goods, "LIMIT", tc.limit, "COUNT", tc.count).Replace(hostSrc)
+			region := tc.hostRegion
+			if region == "" {
+				region = "CN_Beijing_A"
+			}
+			src := strings.NewReplacer("TYPE", tc.typ, "GOODS", tc.goods, "LIMIT", tc.limit, "COUNT", tc.count, "HOSTREGION", region).Replace(hostSrc)
 			s, err := spec.Parse("stack.yaml", []byte(src))
 			if err != nil {
 				t.Fatal(err)
@@ -62,7 +69,7 @@ func TestDedicatedHostPreflight(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			facts := &preflight.Facts{HostTypes: map[string][]cloud.DedicatedHostType{"CN_Beijing_A": types}}
+			facts := &preflight.Facts{HostTypes: map[string][]cloud.DedicatedHostType{"CN_Beijing_A": types, "CN_Shanghai_A": types}}
 			var got []string
 			for _, e := range preflight.Check(s, p, snap, nil, facts) {
 				// The columns move with the values substituted.
@@ -78,7 +85,7 @@ func TestDedicatedHostPreflight(t *testing.T) {
 // TestDedicatedHostPreflightCountsWhatIsThere: the instances already on a
 // host (left as they are by the plan) count with the new ones.
 func TestDedicatedHostPreflightCountsWhatIsThere(t *testing.T) {
-	src := strings.NewReplacer("TYPE", "ded_standard", "GOODS", "6195", "LIMIT", "1", "COUNT", "4").Replace(hostSrc)
+	src := strings.NewReplacer("TYPE", "ded_standard", "GOODS", "6195", "LIMIT", "1", "COUNT", "4", "HOSTREGION", "CN_Beijing_A").Replace(hostSrc)
 	s, err := spec.Parse("stack.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)

@@ -41,7 +41,7 @@
 //   - dedicated hosts (dedicated_host.go): a host's type on sale in its
 //     region with the goods id, cpu and ram DescribeDedicatedHostTypes
 //     gives it (once a region, cached); the stack's instances on a host it
-//     declares fitting it together (vCPUs within cpu × limit, RAM within
+//     declares in the host's region and fitting it together (vCPUs within cpu × limit, RAM within
 //     ram), counting those the plan leaves as they are;
 //   - account: MasterTotalBalance + CreditLine − ToDeduct < 0 is arrears, an
 //     error when the plan buys anything; a balance below the plan's
