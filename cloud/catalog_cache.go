@@ -22,11 +22,10 @@ import (
 
 // cachedActions are the actions whose answers the catalogue cache keeps.
 var cachedActions = map[string]bool{
-	"DescribeAvailableResource":  true,
-	"DescribeInstanceType":       true,
-	"DescribeInstancePrice":      true,
-	"VDCBandwidthUnitPrice":      true,
-	"DescribeDedicatedHostTypes": true,
+	"DescribeAvailableResource": true,
+	"DescribeInstanceType":      true,
+	"DescribeInstancePrice":     true,
+	"VDCBandwidthUnitPrice":     true,
 }
 
 // DefaultCatalogTTL is how long a cached catalogue answer is used.

@@ -15,6 +15,10 @@ import (
 // official Terraform provider's: allocate with POST, the two reads with
 // GET. The API has no action that releases a host.
 
+// The host types are a catalogue: kept in the catalogue cache like the
+// others.
+func init() { cachedActions["DescribeDedicatedHostTypes"] = true }
+
 // AllocateDedicatedHostsRequest buys dedicated hosts (POST /ccs).
 // DedicatedHostType and DedicatedHostGoodId come from
 // DescribeDedicatedHostTypes (VmTypeId and GoodsId); DedicatedHostLimit is

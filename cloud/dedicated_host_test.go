@@ -1,8 +1,12 @@
 package cloud
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -87,5 +91,24 @@ func TestDedicatedHostPageForms(t *testing.T) {
 	}
 	if HostTypeOf(types, "ded_memory") != nil {
 		t.Error("HostTypeOf found a type that is not listed")
+	}
+}
+
+// TestDedicatedHostTypesCached: a region's host types are asked once and
+// then answered from the catalogue cache; another region is asked.
+func TestDedicatedHostTypesCached(t *testing.T) {
+	rc, url := serve(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 200, map[string]any{"Code": "Success", "Data": []map[string]any{{"VmTypeId": "ded_standard", "GoodsId": 6195, "Cpu": 48, "Ram": 192}}})
+	})
+	c, _ := newTestClient(t, url, WithCatalogCache(filepath.Join(t.TempDir(), "catalog.json"), time.Hour, false))
+	ctx := context.Background()
+	for _, region := range []string{"CN_Beijing_A", "CN_Beijing_A", "CN_Shanghai_A"} {
+		types, err := c.DescribeDedicatedHostTypes(ctx, DedicatedHostTypesRequest{RegionID: region})
+		if err != nil || len(types) != 1 || types[0].GoodsID != 6195 {
+			t.Fatalf("%s: %+v, %v", region, types, err)
+		}
+	}
+	if rc.count() != 2 {
+		t.Errorf("%d requests for two regions' types, one of them twice; want 2", rc.count())
 	}
 }
