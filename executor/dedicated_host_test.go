@@ -3,6 +3,7 @@ package executor_test
 import (
 	"context"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,8 @@ import (
 	"github.com/cdstack/cdstack/cloud"
 	"github.com/cdstack/cdstack/cloud/emulator"
 	"github.com/cdstack/cdstack/executor"
+	"github.com/cdstack/cdstack/planner"
+	"github.com/cdstack/cdstack/resources"
 	"github.com/cdstack/cdstack/spec"
 	"github.com/cdstack/cdstack/state"
 )
@@ -56,5 +59,45 @@ func TestRecoverDedicatedHost(t *testing.T) {
 	snap, _ := f.store.Snapshot(ctx)
 	if len(snap.Journal) != 0 || len(snap.Resources) != 1 || snap.Resources["made"] == nil || snap.Resources["made"].ID == "" {
 		t.Errorf("after recovery: %+v, %d entries", snap.Resources, len(snap.Journal))
+	}
+}
+
+// TestDestroyReleasedDedicatedHost: a host released in the console (gone
+// from the listing) is only forgotten by a destroy: no delete is sent,
+// the record goes, and nothing is left pending.
+func TestDestroyReleasedDedicatedHost(t *testing.T) {
+	f := newFixture(t, emulator.Options{})
+	ctx := context.Background()
+	rec := &state.Record{Addr: "dh", Kind: "dedicated_host", ID: "00000000-0000-4000-8000-000000000009", Region: "CN_Beijing_A",
+		Inputs: map[string]any{"name": "dh", "type": "ded_standard", "goods_id": int64(6195), "cpu": int64(48), "ram": int64(192),
+			"limit": int64(1), "prepaid_month": int64(1), "auto_renew": true, "region": "CN_Beijing_A"},
+		Outputs: map[string]any{"id": "00000000-0000-4000-8000-000000000009"}}
+	if _, err := f.store.Commit(ctx, state.Change{Put: []*state.Record{rec}}); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := spec.Parse("s.yaml", []byte("version: 1\nstack: t\nregion: CN_Beijing_A\nresources: {}\n"))
+	snap, _ := f.store.Snapshot(ctx)
+	live, err := resources.Refresh(ctx, f.client, resources.Scope{ListHosts: true, Regions: []string{"CN_Beijing_A"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Destroy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := p.Change("dh"); c == nil || c.Action != planner.Delete || !strings.Contains(c.Detail, "already deleted outside") {
+		t.Fatalf("dh: %+v", c)
+	}
+	f.srv.ResetCalls()
+	res, err := executor.New(f.client, f.store, s).Apply(ctx, p)
+	if err != nil || res.Err() != nil {
+		t.Fatalf("apply: %v, %v", err, res.Err())
+	}
+	if diff := cmp.Diff(map[string]int{"DescribeDedicatedHosts": 1}, f.srv.Calls()); diff != "" {
+		t.Errorf("calls (-want +got)\n%s", diff)
+	}
+	snap, _ = f.store.Snapshot(ctx)
+	if len(snap.Resources) != 0 || len(snap.Journal) != 0 {
+		t.Errorf("after the destroy: %d records, %d entries", len(snap.Resources), len(snap.Journal))
 	}
 }

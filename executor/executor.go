@@ -720,7 +720,7 @@ func changedNothing(j *state.JournalEntry, err error) bool {
 	var te *cloud.TransportError
 	var ue *cloud.UnreachableError
 	switch {
-	case errors.As(err, &tf):
+	case errors.As(err, &tf), errors.Is(err, resources.ErrCannotRelease):
 		return true
 	case j.TaskID != "", errors.As(err, &we), errors.As(err, &ue), cloud.OutcomeUnknown(err):
 		return false

@@ -129,10 +129,19 @@ func (dedicatedHostKind) Update(context.Context, *cloud.Client, string, *Observa
 // ErrCannotRelease is what Delete answers: the API has no release action.
 var ErrCannotRelease = fmt.Errorf("the API cannot release a dedicated host (it has no release action); release it in the console, then run cdstack state rm with its address")
 
-// Delete never calls the API (there is no action to call): the planner
-// refuses a plan that deletes a live host, so this is only a guard.
-func (dedicatedHostKind) Delete(context.Context, *cloud.Client, string, Inputs, Waiter) error {
-	return fmt.Errorf("dedicated host: %w", ErrCannotRelease)
+// Delete sends no delete (there is no action to send): it reads the host,
+// and one released in the console (gone from the listing) is only
+// forgotten. One that still exists is refused with ErrCannotRelease, a
+// guard: the planner refuses such a plan before anything runs.
+func (dedicatedHostKind) Delete(ctx context.Context, c *cloud.Client, id string, in Inputs, _ Waiter) error {
+	h, err := c.DedicatedHostByID(cloud.WithRegion(ctx, in.String("region")), id)
+	if err != nil {
+		return fmt.Errorf("dedicated host %s: %w", id, err)
+	}
+	if h == nil {
+		return nil
+	}
+	return fmt.Errorf("dedicated host %s: %w", id, ErrCannotRelease)
 }
 
 // Undeletable says why a plan must not delete or replace a live resource
