@@ -3,6 +3,7 @@ package resources
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/cdstack/cdstack/cloud"
 )
@@ -21,12 +22,16 @@ type dedicatedHostKind struct{}
 
 func (dedicatedHostKind) Name() string { return "dedicated_host" }
 
-// Fields: the listing shows the name, the type and the region; what was
+// Fields: the name is observed. The listing's HostType and Region are the
+// service's own text, whose form the SDK does not give (a type's id or
+// its name, a region's id or its name): a host's type and region never
+// change, so they are kept from the state rather than compared with that
+// text, which could otherwise read as a change no API can make. What was
 // bought (goods id, size, overcommit ratio, term, renewal) is kept from
-// the state. prepaid_month only matters at purchase.
+// the state too. prepaid_month only matters at purchase.
 func (dedicatedHostKind) Fields() []Field {
 	return []Field{
-		{Name: "name"}, {Name: "type"}, {Name: "region"},
+		{Name: "name"}, {Name: "type", Unobservable: true}, {Name: "region", Unobservable: true},
 		{Name: "goods_id", Unobservable: true},
 		{Name: "cpu", Unobservable: true}, {Name: "ram", Unobservable: true},
 		{Name: "limit", Unobservable: true},
@@ -62,9 +67,14 @@ func (k dedicatedHostKind) Observe(l *Live, id string, recorded *Recorded) *Obse
 	if !ok {
 		return nil
 	}
-	attrs := Inputs{"name": h.HostName, "region": h.Region}
+	// Without a record (a data source), the listing's type and region are
+	// the best there is.
+	attrs := Inputs{"name": h.HostName}
 	if h.HostType != "" {
 		attrs["type"] = h.HostType
+	}
+	if h.Region != "" {
+		attrs["region"] = h.Region
 	}
 	unobserved(k, attrs, recorded)
 	return &Observation{ID: id, Attrs: attrs, Raw: h, Outputs: map[string]any{"id": id, "status": h.Status,
@@ -91,11 +101,17 @@ func (dedicatedHostKind) Scope(Inputs) string { return "" }
 func (dedicatedHostKind) FindByName(l *Live, in Inputs) string {
 	for _, id := range keysOf(l.Hosts) {
 		h := l.Hosts[id]
-		if h.HostName == in.String("name") && (!in.Has("region") || h.Region == in.String("region")) {
+		if h.HostName == in.String("name") && sameRegion(h.Region, in.String("region")) {
 			return id
 		}
 	}
 	return ""
+}
+
+// sameRegion reports whether a listing's Region may be region: equal, or
+// not a region id at all (a display name, or nothing), which cannot tell.
+func sameRegion(listed, region string) bool {
+	return listed == region || region == "" || !strings.Contains(listed, "_")
 }
 
 // Create allocates one host (Amount 1, as the official provider asks);

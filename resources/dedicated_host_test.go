@@ -39,8 +39,9 @@ func TestDedicatedHostNormalize(t *testing.T) {
 	}
 }
 
-// TestDedicatedHostObserveAndDiff: the listing shows name, type and
-// region; the rest comes from the record, so an observed host equals its
+// TestDedicatedHostObserveAndDiff: the name comes from the listing; the
+// rest from the record (the listing's type and region are the service's
+// text, in a form the SDK does not give), so an observed host equals its
 // record and a change of any field but prepaid_month is a replacement,
 // with a reason. A host the listing lacks is gone; FindByName looks in the
 // host's region.
@@ -79,6 +80,20 @@ func TestDedicatedHostObserveAndDiff(t *testing.T) {
 	}
 	if got := k.FindByName(l, Inputs{"name": "dh", "region": "CN_Shanghai_A"}); got != "h2" {
 		t.Errorf("FindByName in CN_Shanghai_A = %q", got)
+	}
+	// A listing that names the type and the region in words reads as the
+	// record (a host's type and region never change), and is still found.
+	l.Hosts["h3"] = &cloud.DedicatedHost{HostID: "h3", HostName: "dh3", HostType: "标准型专有宿主机", Region: "北京1", Status: "running"}
+	rec3 := copyInputs(rec)
+	rec3["name"] = "dh3"
+	if diff := cmp.Diff(rec3, k.Observe(l, "h3", &Recorded{Inputs: rec3}).Attrs); diff != "" {
+		t.Errorf("a listing in words (-record +observed)\n%s", diff)
+	}
+	if got := k.FindByName(l, Inputs{"name": "dh3", "region": "CN_Beijing_A"}); got != "h3" {
+		t.Errorf("FindByName with a region in words = %q", got)
+	}
+	if got := k.FindByName(l, Inputs{"name": "dh", "region": "CN_Guangzhou_A"}); got != "" {
+		t.Errorf("FindByName in a region without it = %q", got)
 	}
 	if UndeletableReason(k) == "" || UndeletableReason(Registry["instance"]) != "" {
 		t.Error("only the dedicated host is undeletable")

@@ -41,8 +41,9 @@
 // delete waits for the updates that stop using it.
 //
 // Dedicated hosts (dedicated_host.go) come from one paged
-// DescribeDedicatedHosts per entry point; it shows a host's name, type and
-// region, and the rest of what was bought (goods id, cpu, ram, limit,
+// DescribeDedicatedHosts per entry point; a host's name is observed, and
+// the rest (type and region, which never change and which the listing
+// gives as text of a form the SDK does not say; goods id, cpu, ram, limit,
 // term, renewal) is kept from the state. AllocateDedicatedHosts answers the
 // id at once (no task); a run killed before the record was written finds
 // the host by name in its region. Nothing about a host changes in place
