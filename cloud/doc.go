@@ -103,7 +103,10 @@
 // DescribeDedicatedHosts answers Data {HostList, Total} (read too: a bare
 // list; every field null, text or a number; RegionId for Region); its
 // CpuRate and RamRate are text whose meaning the SDK does not give (the
-// emulator answers the share its instances take, "25%").
+// emulator answers the share its instances take, "25%"), and HostType and
+// Region text whose form it does not give (the emulator answers the
+// VmTypeId and the region id; resources keeps a host's type and region
+// from its record).
 // DescribeDedicatedHostTypes lists VmTypeId (what Allocate takes as
 // DedicatedHostType), GoodsId, Cpu and Ram; it is a catalogue, kept in the
 // catalogue cache. The API has no action that releases a host: the
