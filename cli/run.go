@@ -253,8 +253,7 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 			}
 		}
 	}
-	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd, TakenIsDrift: o.lenient, Tenants: tenants,
-		Report: o.lenient})
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd, TakenIsDrift: o.lenient, Tenants: tenants, Report: o.lenient})
 	if taken := (*planner.NameTakenError)(nil); errors.As(err, &taken) && taken.Tenant == "" && o.owner != nil {
 		taken.Owner = o.owner(ctx, s, taken.ID)
 	}
