@@ -74,6 +74,8 @@ func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 			sc.LBs = append(sc.LBs, r.ID)
 		case "certificate":
 			sc.ListCerts = true
+		case "dedicated_host":
+			sc.ListHosts = true
 		}
 		resources.DatabaseScope(&sc, r.Kind, r.ID, r.Inputs)
 	}
@@ -92,6 +94,8 @@ func refreshScope(s *spec.Stack, snap *state.Snapshot) resources.Scope {
 			sc.ListLBs = true
 		case "certificate":
 			sc.ListCerts = true
+		case "dedicated_host":
+			sc.ListHosts = true
 		}
 	}
 	for r := range regions {
@@ -249,7 +253,8 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 			}
 		}
 	}
-	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd, TakenIsDrift: o.lenient, Tenants: tenants})
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd, TakenIsDrift: o.lenient, Tenants: tenants,
+		Report: o.lenient})
 	if taken := (*planner.NameTakenError)(nil); errors.As(err, &taken) && taken.Tenant == "" {
 		if !o.tenants && len(s.Tenants) > 0 && o.open != nil {
 			// A command that reads no tenant (apply) reads them now, only to

@@ -178,6 +178,11 @@ var actions = func() map[string]ActionSpec {
 		// 其他公共接口 (other)
 		{"DescribeAvailableResource", ServiceCCS, get, true, false},
 		{"DescribeTask", ServiceCCS, get, true, false},
+		// 专有宿主机 (dedicated hosts): the official SDK only (dedicated_host.go);
+		// the ids come in the answer, no TaskId.
+		{"AllocateDedicatedHosts", ServiceCCS, post, false, false},
+		{"DescribeDedicatedHosts", ServiceCCS, get, true, false},
+		{"DescribeDedicatedHostTypes", ServiceCCS, get, true, false},
 	}
 	list = append(list, databaseActions()...)
 	m := make(map[string]ActionSpec, len(list))

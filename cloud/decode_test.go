@@ -263,9 +263,21 @@ func TestDecodeCurrentExamples(t *testing.T) {
 			return c.ModifyVdcName(ctx, ModifyVdcNameRequest{VdcID: vdc, VdcName: "p"})
 		}, ""},
 		"ModifyInstanceHostName": {func(c *Client) (any, error) { return c.ModifyInstanceHostName(ctx, ModifyInstanceHostNameRequest{}) }, ""},
-		"DeletePublicNetwork":    {func(c *Client) (any, error) { return c.DeletePublicNetwork(ctx, PublicNetworkRequest{}) }, ""},
-		"StartInstance":          {func(c *Client) (any, error) { return c.StartInstance(ctx, InstanceRequest{InstanceID: i1}) }, "60001"},
-		"StopInstances":          {func(c *Client) (any, error) { return c.StopInstances(ctx, InstancesRequest{InstanceIDs: []string{i1}}) }, "60002"},
+		"AllocateDedicatedHosts": {func(c *Client) (any, error) { return c.AllocateDedicatedHosts(ctx, AllocateDedicatedHostsRequest{}) },
+			[]string{"5c1d7f3a-2b4e-4c6d-8e9f-0a1b2c3d4e5f"}},
+		"DescribeDedicatedHosts": {func(c *Client) (any, error) {
+			return c.ListDedicatedHosts(ctx, DescribeDedicatedHostsRequest{}, 20)
+		}, []DedicatedHost{{HostID: "5c1d7f3a-2b4e-4c6d-8e9f-0a1b2c3d4e5f", HostName: "dh-1", HostType: "ded_standard", Region: "CN_Beijing_A",
+			Status: "running", BillMethod: "PrePaid", CPURate: "25%", RAMRate: "20%", Duration: 1, VMNum: 2,
+			StartBillTime: "2026-11-30 09:10:00", EndBillTime: "2027-01-01 00:00:00"}}},
+		"DescribeDedicatedHostTypes": {func(c *Client) (any, error) {
+			return c.DescribeDedicatedHostTypes(ctx, DedicatedHostTypesRequest{RegionID: "CN_Beijing_A"})
+		}, []DedicatedHostType{{VMTypeID: "ded_standard", VMTypeName: "standard dedicated host", VMTypeDescription: "48 vCPU, 192 GB",
+			VMFamilyID: "standard", VMSpecID: "ded_standard_c48m192", VMRuleName: "1:4", VMTypeSort: 1, BillSchemeID: "bs-ded-standard",
+			GoodsID: 6195, CPU: 48, RAM: 192}}},
+		"DeletePublicNetwork": {func(c *Client) (any, error) { return c.DeletePublicNetwork(ctx, PublicNetworkRequest{}) }, ""},
+		"StartInstance":       {func(c *Client) (any, error) { return c.StartInstance(ctx, InstanceRequest{InstanceID: i1}) }, "60001"},
+		"StopInstances":       {func(c *Client) (any, error) { return c.StopInstances(ctx, InstancesRequest{InstanceIDs: []string{i1}}) }, "60002"},
 		"StartInstances": {func(c *Client) (any, error) {
 			return c.StartInstances(ctx, InstancesRequest{InstanceIDs: []string{i1}})
 		}, "60003"},

@@ -90,6 +90,29 @@
 // it (SensitiveKey). Uploads, certificate deletes and renames answer at
 // once; the other changes answer a TaskId that is waited on with WaitTask.
 //
+// Dedicated hosts (专有宿主机; dedicated_host.go): no document describes
+// AllocateDedicatedHosts, DescribeDedicatedHosts or
+// DescribeDedicatedHostTypes (云主机概览.md only names DedicatedHostId at
+// CreateInstance and HostId at DescribeInstancePrice), so the official SDK
+// (instance/models.go, client.go) and the official Terraform provider are
+// the source: service path ccs, Allocate by POST, the two reads by GET (the
+// provider's UseCvmClient / UseCvmGetClient). AllocateDedicatedHosts
+// answers the new ids in Data ([]*string in the SDK) and no TaskId: the id
+// is known at once, nothing is waited on. The client also reads one id as
+// text, a list of {HostId} objects and an object holding such a list.
+// DescribeDedicatedHosts answers Data {HostList, Total} (read too: a bare
+// list; every field null, text or a number; RegionId for Region); its
+// CpuRate and RamRate are text whose meaning the SDK does not give (the
+// emulator answers the share its instances take, "25%"), and HostType and
+// Region text whose form it does not give (the emulator answers the
+// VmTypeId and the region id; resources keeps a host's type and region
+// from its record).
+// DescribeDedicatedHostTypes lists VmTypeId (what Allocate takes as
+// DedicatedHostType), GoodsId, Cpu and Ram; it is a catalogue, kept in the
+// catalogue cache. The API has no action that releases a host: the
+// provider's delete answers "unsupported", and cdstack refuses to plan one
+// (resources, planner).
+//
 // Security groups (首云OpenAPI(v1.2).md, 安全组相关): the documents say the old
 // *SecurityGroup* actions are disabled; nsg.go types the twelve that
 // replace them: CreateNSG, DeleteNSG (ForceDelete), ModifyNSGAttribute

@@ -720,7 +720,7 @@ func changedNothing(j *state.JournalEntry, err error) bool {
 	var te *cloud.TransportError
 	var ue *cloud.UnreachableError
 	switch {
-	case errors.As(err, &tf):
+	case errors.As(err, &tf), errors.Is(err, resources.ErrCannotRelease):
 		return true
 	case j.TaskID != "", errors.As(err, &we), errors.As(err, &ue), cloud.OutcomeUnknown(err):
 		return false
@@ -933,7 +933,7 @@ func createAction(kind string) string {
 	return map[string]string{"vdc": "CreateVdc", "public_network": "CreatePublicNetwork", "private_network": "CreatePrivateNetwork",
 		"instance": "CreateInstance", "security_group": "CreateNSG", "template": "CreateTemplate", "tag": "CreateTag",
 		"mysql": "mysql/CreateDBInstance", "mysql_readonly": "mysql/CreateReadOnlyDBInstance", "redis": "redis/CreateDBInstance",
-		"mongodb": "mongodb/v1/CreateDBInstance"}[kind]
+		"mongodb": "mongodb/v1/CreateDBInstance", "dedicated_host": "AllocateDedicatedHosts"}[kind]
 }
 
 func deleteAction(kind string) string {

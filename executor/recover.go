@@ -103,7 +103,8 @@ func (e *Executor) recoverOne(ctx context.Context, j *state.JournalEntry, listin
 		}
 		if id == "" {
 			scope := resources.Scope{VDCs: []string{j.Scope}, ListGroups: j.Kind == "security_group", ListTemplates: j.Kind == "template",
-				ListTags: j.Kind == "tag", ListLBs: j.Kind == "load_balancer", ListCerts: j.Kind == "certificate"}
+				ListTags: j.Kind == "tag", ListLBs: j.Kind == "load_balancer", ListCerts: j.Kind == "certificate",
+				ListHosts: j.Kind == "dedicated_host"}
 			resources.DatabaseScope(&scope, j.Kind, "", nil)
 			key := fmt.Sprint(scope)
 			live := listings[key]

@@ -44,6 +44,11 @@ type Input struct {
 	// one the stack would create (removed from the state with state rm) is
 	// reported as unmanaged drift instead of refused with a NameTakenError.
 	TakenIsDrift bool
+	// Report (drift) plans only to report: nothing will apply the plan, so
+	// the refusals that guard an apply against what the API cannot do (a
+	// dedicated host's delete: UndeletableError) are left out, and a host
+	// changed outside shows as drift instead of failing the command.
+	Report bool
 	// Tenants are the stacks that put resources in this stack's VDCs
 	// (tenants:), with their states as read: what those record there is
 	// reported in Document.TenantResources, not as unmanaged drift.
@@ -215,6 +220,11 @@ func Plan(in Input) (*Document, error) {
 	}
 	if err := checkDeletionProtection(p, snap); err != nil {
 		return nil, err
+	}
+	if !in.Report {
+		if err := checkUndeletable(p, snap, in.Live); err != nil {
+			return nil, err
+		}
 	}
 	sortChanges(p.Changes)
 	if in.Live != nil {

@@ -52,6 +52,7 @@ func Check(s *spec.Stack, p *planner.Document, snap *state.Snapshot, live *resou
 		c.publicAddresses()
 		c.privateAddresses()
 	}
+	c.dedicatedHosts()
 	c.account()
 	for _, u := range f.Unchecked {
 		c.errs = append(c.errs, &spec.Error{Pos: spec.Pos{File: s.File}, Path: "preflight", Warning: true, Msg: fmt.Sprintf(

@@ -8,6 +8,7 @@
 // DescribeInstanceType per distinct (region, instance type) it builds or
 // resizes, one catalogue call per database product and region it builds
 // in (DescribeAvailableDBConfig, DescribeSpecInfo), one
+// DescribeDedicatedHostTypes per region it allocates hosts in, one
 // DescribeAccountInfo. Addresses come from the refresh that
 // planned (each network's UnuseIpNum): no call per resource. Check is pure.
 //
@@ -37,6 +38,11 @@
 //     certificates only on http listeners; a load balancer with a public
 //     network takes 3 of its VDC's public addresses and one address of its
 //     private network, counted with the instances'.
+//   - dedicated hosts (dedicated_host.go): a host's type on sale in its
+//     region with the goods id, cpu and ram DescribeDedicatedHostTypes
+//     gives it (once a region, cached); the stack's instances on a host it
+//     declares in the host's region and fitting it together (vCPUs within cpu × limit, RAM within
+//     ram), counting those the plan leaves as they are;
 //   - account: MasterTotalBalance + CreditLine − ToDeduct < 0 is arrears, an
 //     error when the plan buys anything; a balance below the plan's
 //     estimated first month is a warning.

@@ -32,6 +32,9 @@ type Facts struct {
 	// Unchecked are the reads the cloud refused (a sub-account without the
 	// permission): their checks are skipped, and reported as warnings.
 	Unchecked []Unchecked
+	// HostTypes are the dedicated host types on sale, by region
+	// (DescribeDedicatedHostTypes; dedicated_host.go).
+	HostTypes map[string][]cloud.DedicatedHostType
 }
 
 // An Unchecked is a read the cloud refused: Action, the permission it
@@ -128,6 +131,9 @@ func Gather(ctx context.Context, c *cloud.Client, p *planner.Document, snap *sta
 		f.Sizes[k] = list
 	}
 	if err := gatherLBs(ctx, c, p, snap, live, f); err != nil {
+		return nil, err
+	}
+	if err := gatherHosts(ctx, c, p, snap, live, f); err != nil {
 		return nil, err
 	}
 	if buys {

@@ -169,7 +169,8 @@ func (pr *pricer) change(ctx context.Context, ch *planner.Change, before float64
 func priced(kind string) bool { return kind == "instance" || kind == "public_network" }
 
 // unpriced says why a kind that costs money has no price here: the
-// database documents give no action that quotes one.
+// database documents give no action that quotes one, nor does the SDK for
+// a dedicated host.
 func unpriced(kind string) string {
 	switch kind {
 	case "mysql", "mysql_readonly":
@@ -178,6 +179,8 @@ func unpriced(kind string) string {
 		return "the Redis API has no price action"
 	case "mongodb":
 		return "the MongoDB API has no price action"
+	case "dedicated_host":
+		return "the API has no price action for a dedicated host (DescribeInstancePrice's HostId prices the instances on one)"
 	}
 	return ""
 }

@@ -54,6 +54,7 @@ var DataKinds = map[string]DataKind{
 	"mysql_readonly":  managedData("mysql_readonly", productNeeded("mysql"), func(l *Live) []string { return keysOf(l.Replicas) }),
 	"redis":           managedData("redis", productNeeded("redis"), databasesOf("redis")),
 	"mongodb":         managedData("mongodb", productNeeded("mongodb"), databasesOf("mongodb")),
+	"dedicated_host":  managedData("dedicated_host", hostsNeeded, func(l *Live) []string { return keysOf(l.Hosts) }),
 }
 
 // productNeeded lists a database product: one DescribeDBInstances, shared

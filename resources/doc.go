@@ -40,6 +40,26 @@
 // before the one it replaces is deleted (CreatesFirst), and the old one's
 // delete waits for the updates that stop using it.
 //
+// Dedicated hosts (dedicated_host.go) come from one paged
+// DescribeDedicatedHosts per entry point; a host's name is observed, and
+// the rest (type and region, which never change and which the listing
+// gives as text of a form the SDK does not say; goods id, cpu, ram, limit,
+// term, renewal) is kept from the state. AllocateDedicatedHosts answers the
+// id at once (no task); a run killed before the record was written finds
+// the host by name in its region. Nothing about a host changes in place
+// (prepaid_month only matters at purchase and is recorded), and the API
+// has no action that releases one. The choice: a dedicated host is an
+// UndeletableKind. The planner refuses, before anything changes, every
+// plan that would delete or replace a host that still exists, whatever
+// asks for it (a changed field, --replace, removal from the stack,
+// destroy, a smaller count), naming the address, why, and the way out:
+// release the host in the console, then `cdstack state rm ADDR` (a host
+// already gone from the listing is only forgotten). state rm is the
+// explicit way to let go: nothing is ever left behind silently, and no
+// delete is ever sent (Delete is a guard that calls nothing). A host let
+// go is adopted again with `cdstack import ADDR ID`; `protect: true` keeps
+// one through a destroy of the rest.
+//
 // What the API cannot show is kept from the state rather than observed:
 // instance passwords (compared as salted hashes) and a template's source
 // instance and power_on flag. Instance security group membership is

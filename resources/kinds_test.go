@@ -23,6 +23,8 @@ func TestFieldRules(t *testing.T) {
 		"load_balancer": {"vdc": "v", "name": "lb", "region": "CN_Beijing_A", "cpu": int64(2), "ram": int64(4), "network": "p1",
 			"public_network": "w1", "public_segment": "s1", "listeners": []any{}, "custom_config": map[string]any{"maxconn": "100"}},
 		"certificate": {"name": "c", "certificate": "-----BEGIN CERTIFICATE-----\n"},
+		"dedicated_host": {"name": "dh", "type": "ded_standard", "region": "CN_Beijing_A", "goods_id": int64(6195), "cpu": int64(48),
+			"ram": int64(192), "limit": int64(1), "prepaid_month": int64(1), "auto_renew": true},
 		"mysql": {"vdc": "v", "network": "p1", "name": "db", "region": "CN_Beijing_A", "version": "8.0", "architecture": "ha", "cpu": int64(2),
 			"ram": int64(4), "disk_type": "ssd_disk", "disk_size": int64(200), "port": int64(3306), "time_zone": "+08:00",
 			"backup": map[string]any{"window": "02:00-03:00", "weekdays": []any{int64(0)}, "enabled": true}, "parameters": map[string]any{},
@@ -47,6 +49,7 @@ func TestFieldRules(t *testing.T) {
 		"parameters": map[string]any{"max_connections": "3000"}, "source": "s2",
 		"accounts":   []any{map[string]any{"name": "app", "type": "Normal", "privileges": []any{}}},
 		"public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB b@c", "deletion_protection": true, "dedicated_host": "h2",
+		"goods_id": int64(6196), "limit": int64(2),
 	}
 	for _, name := range Names() {
 		k := Registry[name]

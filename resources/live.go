@@ -39,6 +39,9 @@ type Live struct {
 	// Catalogs are the regions' catalogues (DescribeAvailableResource),
 	// listed for image data sources.
 	Catalogs map[string]*cloud.AvailableResource
+	// Hosts are the dedicated hosts (dedicated_host.go).
+	Hosts       map[string]*cloud.DedicatedHost
+	ListedHosts bool
 }
 
 // LivePublic is a public network and its VDC.
@@ -85,6 +88,9 @@ type Scope struct {
 	DBAccounts, DBParameters []string
 	// Catalogs are the regions whose catalogue is read (image lookups).
 	Catalogs []string
+	// ListHosts lists the dedicated hosts (one paged
+	// DescribeDedicatedHosts per entry point of Regions).
+	ListHosts bool
 }
 
 // NewLive returns an empty view.
@@ -94,7 +100,7 @@ func NewLive() *Live {
 		Tags: map[string]*cloud.Tag{}, ListedInstances: map[string]bool{},
 		LBs: map[string]*LiveLB{}, Certs: map[string]*cloud.Certificate{},
 		Databases: map[string]*LiveDatabase{}, Replicas: map[string]*LiveReplica{}, ListedProducts: map[string]bool{},
-		Catalogs: map[string]*cloud.AvailableResource{}}
+		Catalogs: map[string]*cloud.AvailableResource{}, Hosts: map[string]*cloud.DedicatedHost{}}
 }
 
 // Refresh makes the batched calls for sc.
@@ -179,6 +185,11 @@ func (l *Live) extend(ctx context.Context, c *cloud.Client, sc Scope) error {
 	}
 	if err := l.addLBs(ctx, c, sc); err != nil {
 		return err
+	}
+	if sc.ListHosts && !l.ListedHosts {
+		if err := l.addHosts(ctx, c, sc.Regions); err != nil {
+			return err
+		}
 	}
 	for _, region := range sortedStrings(sc.Catalogs) {
 		if _, ok := l.Catalogs[region]; ok || region == "" {
@@ -355,6 +366,14 @@ func ReadBack(ctx context.Context, c *cloud.Client, kind Kind, id string, record
 	case "mysql", "mysql_readonly", "redis", "mongodb":
 		if err := l.readBackDatabase(ctx, c, kind.Name(), id, recorded); err != nil {
 			return nil, err
+		}
+	case "dedicated_host":
+		h, err := c.DedicatedHostByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if h != nil {
+			l.Hosts[id] = h
 		}
 	case "template":
 		name := ""

@@ -46,6 +46,7 @@ var DataFilters = map[string][]string{
 	"mysql_readonly":  {"id", "name", "name_prefix"},
 	"redis":           {"id", "name", "name_prefix", "vdc"},
 	"mongodb":         {"id", "name", "name_prefix", "vdc"},
+	"dedicated_host":  {"id", "name", "name_prefix", "region"},
 }
 
 // dataOnlyExports are the attributes of the kinds that are read but never

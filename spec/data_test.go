@@ -18,7 +18,7 @@ func TestDataAndStacksChecks(t *testing.T) {
 	}{
 		"valid": {head + vars + "data:\n  net: {kind: vdc, filter: {name: shared}}\n  img: {kind: image, filter: {name_prefix: Centos_7}}\nresources:\n" + vm, nil},
 		"unknown kind": {head + vars + "data:\n  net: {kind: vdcs, filter: {name: shared}}\n  img: {kind: image, filter: {name_prefix: Centos_7}}\nresources:\n" + vm,
-			[]string{`s.yaml:7:15: data.net.kind: a data source cannot read kind "vdcs"; it reads certificate, image, instance, load_balancer, mongodb, mysql, mysql_readonly, private_network, public_network, redis, security_group, template, vdc; did you mean "vdc"?`}},
+			[]string{`s.yaml:7:15: data.net.kind: a data source cannot read kind "vdcs"; it reads certificate, dedicated_host, image, instance, load_balancer, mongodb, mysql, mysql_readonly, private_network, public_network, redis, security_group, template, vdc; did you mean "vdc"?`}},
 		"filter the kind cannot answer": {head + vars + "data:\n  net: {kind: vdc, filter: {vdc: x}}\n  img: {kind: image, filter: {name_prefix: Centos_7, tags: [a]}}\nresources:\n" + vm,
 			[]string{`s.yaml:7:29: data.net.filter.vdc: a vdc lookup cannot filter by vdc; it filters by id, name, name_prefix, region`,
 				`s.yaml:8:54: data.img.filter.tags: a image lookup cannot filter by tags; it filters by id, name, name_prefix, region`}},

@@ -146,7 +146,7 @@ func TestSemanticChecks(t *testing.T) {
 		"missing property": {head + "resources:\n  a: {kind: vdc, properties: {}}\n",
 			nil, []string{`s.yaml:5:30: resources.a.properties: missing required property "name"`}},
 		"unknown kind": {head + "resources:\n  a: {kind: vm, properties: {}}\n",
-			nil, []string{`s.yaml:5:13: resources.a.kind: "vm" is not one of ["vdc" "public_network" "private_network" "instance" "security_group" "template" "load_balancer" "certificate" "mysql" "mysql_readonly" "redis" "mongodb"]`}},
+			nil, []string{`s.yaml:5:13: resources.a.kind: "vm" is not one of ["vdc" "public_network" "private_network" "instance" "security_group" "template" "load_balancer" "certificate" "dedicated_host" "mysql" "mysql_readonly" "redis" "mongodb"]`}},
 		"bad address": {head + "resources:\n  Web: {kind: vdc, properties: {name: a}}\n",
 			nil, []string{`s.yaml:5:3: resources.Web: name "Web" must start with a lower-case letter and hold only a-z, 0-9 and _`}},
 		"qos step": {head + "resources:\n  n: {kind: vdc, properties: {name: a}}\n  w: {kind: public_network, properties: {vdc: \"${n.id}\", name: w, bandwidth_type: Bandwidth_BGP, qos: 12, ip_count: 4}}\n",

@@ -212,6 +212,30 @@
 // The private key is kept, because DescribeCACertificate answers it (as
 // PirvateKey).
 //
+// Dedicated hosts (dedicated_host.go): the official SDK's three actions
+// under /ccs/ (AllocateDedicatedHosts by POST, DescribeDedicatedHosts and
+// DescribeDedicatedHostTypes by GET); no document describes them, so the
+// choices are the emulator's. The catalogue: ded_standard (48 vCPU, 192 GB,
+// goods 6195) and ded_memory (48, 384, 6196) everywhere, ded_compute (96,
+// 192, 6197) where the G2 instance types are sold. Allocate refuses an
+// unknown region, a type not on sale there, another type's goods id, cpu or
+// ram, a name that is not an instance name, a limit (overcommit ratio)
+// outside 1–4, PrepaidMonth outside 0–36 (as the stack schema bounds an
+// instance's), AutoRenew other than 0/1, Amount outside 1–99 (several get
+// -1, -2, … names) and an account in arrears; it answers the ids in Data
+// with no task, the hosts running at once. The listing filters by HostId
+// and by a part of HostName (an unknown id lists nothing), pages, and
+// answers VmNum and CpuRate/RamRate as the share the instances on the host
+// take ("25%"; vCPUs against cpu × limit), BillMethod PrePaid, Duration the
+// months bought and EndBillTime the end of the term. CreateInstance with a
+// DedicatedHostId refuses an unknown host (400
+// InvalidDedicatedHostId.NotFound), one of another region (400
+// InvalidParameter.DedicatedHostId) and one without room for the
+// instances (403 DedicatedHost.InsufficientCapacity), and
+// ModifyInstanceSpec refuses to grow an instance past its host's room. DescribeInstances
+// does not show the host (the documents list no such field). Nothing
+// releases a host, and hosts are not billed in the ledger.
+//
 // Persistence: with a Store, one bbolt bucket per kind and one key per
 // entity; each request writes only what it touched, in one transaction.
 // Instance passwords are kept as salted hashes. Used nonces are kept too,

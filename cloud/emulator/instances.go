@@ -322,6 +322,9 @@ func (s *Server) createInstance(p params) (any, string, *apiError) {
 		}
 		amount = n
 	}
+	if e := s.placeOnHost(opts.dedicatedHost, region, cpu, ram, amount); e != nil {
+		return nil, "", e
+	}
 	if names, e := p.strings("LabelNames"); e != nil || len(names) > maxTagsPerInstance {
 		return nil, "", errorf(400, "InvalidParameter.TagCount", "At most %d LabelNames at once.", maxTagsPerInstance)
 	}
@@ -688,6 +691,9 @@ func (s *Server) modifyInstanceSpec(p params) (any, string, *apiError) {
 			return nil, "", errorf(400, "InvalidInstanceType.ValueUnauthorized", "The specified InstanceType %q is not authorized.", t)
 		}
 		itype = t
+	}
+	if e := s.resizeOnHost(in, cpu, ram); e != nil {
+		return nil, "", e
 	}
 	return nil, s.changeInstance("ModifyInstanceSpec", in, "", func() {
 		in.CPU, in.RAM, in.InstanceType = cpu, ram, itype

@@ -68,6 +68,10 @@ var routes = func() map[string]route {
 	add(svcBilling, get, "DescribeBill", "DescribeBillInfo", "DescribeAccountInfo")
 	add(svcCCSProduct, get, "GetMetering")
 	add(svcCCS, get, "DescribeAvailableResource", "DescribeTask")
+	// 专有宿主机 (dedicated hosts): the official SDK's three actions, with
+	// the official provider's methods (no document describes them).
+	add(svcCCS, post, "AllocateDedicatedHosts")
+	add(svcCCS, get, "DescribeDedicatedHosts", "DescribeDedicatedHostTypes")
 	addDatabaseRoutes(m)
 	// 负载均衡 (load balancers and certificates): 负载均衡概览.md.
 	add(svcLB, get, "DescribeZones", "DescribeLoadBalancersSpec", "DescribeLoadBalancers", "DescribeLoadBalancersModifySpec",

@@ -192,11 +192,8 @@ func (e *sdkEnv) describeInstance(id string) *instance.DescribeReturnInfo {
 // sdkNotServed are the SDK methods whose actions the emulator does not
 // serve, with why.
 var sdkNotServed = map[string]string{
-	"instance.GetIpInfoBySegment":         "GetIpInfoBySegment is not a cdstack concern (the emulator answers InvalidAction.NotFound)",
-	"instance.ChangeVmDelProtection":      "ModifyInstanceAttribute (deletion protection): cdstack's protect is its own",
-	"instance.AllocateDedicatedHosts":     "dedicated hosts are not modelled",
-	"instance.DescribeDedicatedHosts":     "dedicated hosts are not modelled",
-	"instance.DescribeDedicatedHostTypes": "dedicated hosts are not modelled",
+	"instance.GetIpInfoBySegment":    "GetIpInfoBySegment is not a cdstack concern (the emulator answers InvalidAction.NotFound)",
+	"instance.ChangeVmDelProtection": "ModifyInstanceAttribute (deletion protection): cdstack's protect is its own",
 }
 
 // TestOfficialSDKConformance drives the emulator with the official SDK in
@@ -454,6 +451,7 @@ func TestOfficialSDKConformance(t *testing.T) {
 	if got := *e.describeInstance(id).InstanceName; got != "sdk-web-1" {
 		t.Errorf("after ModifyInstanceName: %s", got)
 	}
+	e.dedicatedHosts()
 	host := instance.NewModifyInstanceHostNameRequest()
 	host.InstanceId, host.HostName, host.Password = str(id), str("sdk-host"), str("Passw0rd!")
 	e.do("instance.ModifyInstanceHostName", func() error {

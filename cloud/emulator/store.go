@@ -55,6 +55,7 @@ func buckets(w *World) []bucket {
 		bucketOf("database", w.Databases),
 		bucketOf("task", w.Tasks), bucketOf("tag", w.Tags), bucketOf("ledger", w.Ledger), bucketOf("nonce", w.Nonces),
 		bucketOf("lb", w.LBs), bucketOf("cert", w.Certs),
+		bucketOf("dhost", w.Hosts),
 	}
 }
 

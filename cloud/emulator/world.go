@@ -34,6 +34,9 @@ type World struct {
 	LBs   map[string]*LoadBalancer
 	Certs map[string]*Certificate
 
+	// Hosts are the dedicated hosts (dedicated_host.go).
+	Hosts map[string]*DedicatedHost
+
 	// backendFaults and releasedBy watch listeners (lb_backends.go).
 	backendFaults []string
 	releasedBy    map[string]string // vdc id|ip → the instance that held it (deleted, or moved off by ModifyIpAddress)
@@ -308,7 +311,7 @@ func newWorld(seed uint64) *World {
 		VDCs: map[string]*VDC{}, Publics: map[string]*PublicNet{}, Privates: map[string]*PrivateNet{},
 		Instances: map[string]*Instance{}, Groups: map[string]*SecGroup{}, Templates: map[string]*Template{},
 		Databases: map[string]*Database{}, Tasks: map[string]*Task{}, Tags: map[string]*Tag{}, Ledger: map[string]*LedgerEntry{}, Nonces: map[string]*UsedNonce{},
-		LBs: map[string]*LoadBalancer{}, Certs: map[string]*Certificate{},
+		LBs: map[string]*LoadBalancer{}, Certs: map[string]*Certificate{}, Hosts: map[string]*DedicatedHost{},
 		pending: map[string]*Task{}, dirty: map[string]map[string]bool{},
 		rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 	}
@@ -367,7 +370,8 @@ func (w *World) idInUse(id string) bool {
 	_, f := w.Templates[id]
 	_, g := w.Tasks[id]
 	_, h := w.Ledger[id]
-	return a || b || c || d || e || f || g || h
+	_, i := w.Hosts[id]
+	return a || b || c || d || e || f || g || h || i
 }
 
 func (w *World) randomID() string {
