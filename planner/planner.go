@@ -45,9 +45,10 @@ type Input struct {
 	// reported as unmanaged drift instead of refused with a NameTakenError.
 	TakenIsDrift bool
 	// Report (drift) plans only to report: nothing will apply the plan, so
-	// the refusals that guard an apply against what the API cannot do (a
-	// dedicated host's delete: UndeletableError) are left out, and a host
-	// changed outside shows as drift instead of failing the command.
+	// the refusals that guard an apply (a dedicated host's delete:
+	// UndeletableError; protect; deletion_protection) are left out, and a
+	// resource changed outside shows as drift instead of failing the
+	// command.
 	Report bool
 	// Tenants are the stacks that put resources in this stack's VDCs
 	// (tenants:), with their states as read: what those record there is
@@ -138,7 +139,7 @@ func Plan(in Input) (*Document, error) {
 			}
 		}
 	}
-	if len(protectErrs) > 0 {
+	if len(protectErrs) > 0 && !in.Report {
 		sort.Strings(protectErrs)
 		return nil, &ProtectError{Addrs: protectErrs}
 	}
@@ -218,10 +219,10 @@ func Plan(in Input) (*Document, error) {
 			return nil, err
 		}
 	}
-	if err := checkDeletionProtection(p, snap); err != nil {
-		return nil, err
-	}
 	if !in.Report {
+		if err := checkDeletionProtection(p, snap); err != nil {
+			return nil, err
+		}
 		if err := checkUndeletable(p, snap, in.Live); err != nil {
 			return nil, err
 		}
