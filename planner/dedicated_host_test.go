@@ -127,6 +127,9 @@ func TestDedicatedHostNeverDeleted(t *testing.T) {
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("actions (-want +got)\n%s", diff)
 			}
+			if c := p.Change("dh"); c.Action == planner.Update && c.Detail != "only the record changes: nothing is sent to the cloud" {
+				t.Errorf("an update of recorded-only fields says %q", c.Detail)
+			}
 		})
 	}
 }

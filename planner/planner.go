@@ -404,6 +404,9 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 			}
 		}
 		c.Detail = "in place: " + strings.Join(actions, ", ")
+		if len(actions) == 0 {
+			c.Detail = "only the record changes: nothing is sent to the cloud"
+		}
 		c.After, c.Hidden = redact(desired, secrets, sens) // what preflight and pricing look at
 	default:
 		c.Action = NoOp
