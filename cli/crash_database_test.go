@@ -3,10 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"net/http/httptest"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -43,17 +40,8 @@ func TestCrashDuringDatabaseCreateConverges(t *testing.T) {
 	for _, point := range []string{"journaled:5", "called:3", "waited:3", "settled:3"} {
 		t.Run(point, func(t *testing.T) {
 			t.Parallel()
-			srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: 20 * time.Millisecond})
-			if err != nil {
-				t.Fatal(err)
-			}
-			hs := httptest.NewServer(srv)
-			t.Cleanup(hs.Close)
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(databaseCrashStack), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			out, err := runCdstack(t, dir, hs.URL, []string{"CDSTACK_TEST_CRASH=" + point}, "apply", "--auto-approve")
+			srv, endpoint, dir := cloudWithStack(t, emulator.Options{TaskLatency: 20 * time.Millisecond}, databaseCrashStack)
+			out, err := runCdstack(t, dir, endpoint, []string{"CDSTACK_TEST_CRASH=" + point}, "apply", "--auto-approve")
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || !ee.ProcessState.Sys().(syscall.WaitStatus).Signaled() {
 				t.Fatalf("apply was not killed at %s: %v\n%s", point, err, out)
@@ -69,13 +57,13 @@ func TestCrashDuringDatabaseCreateConverges(t *testing.T) {
 					t.Fatalf("after the crash at %s: %d databases, %d networks; want %d and 1", point, len(w.Databases), len(w.Privates), want)
 				}
 			})
-			if out, err := runCdstack(t, dir, hs.URL, nil, "apply", "--auto-approve"); err != nil {
+			if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil {
 				t.Fatalf("apply after the crash: %v\n%s", err, out)
 			}
-			if out, err := runCdstack(t, dir, hs.URL, nil, "plan", "--detailed-exitcode"); err != nil {
+			if out, err := runCdstack(t, dir, endpoint, nil, "plan", "--detailed-exitcode"); err != nil {
 				t.Fatalf("plan after recovery shows changes: %v\n%s", err, out)
 			}
-			if out, err := runCdstack(t, dir, hs.URL, nil, "drift"); err != nil {
+			if out, err := runCdstack(t, dir, endpoint, nil, "drift"); err != nil {
 				t.Fatalf("drift after recovery: %v\n%s", err, out)
 			}
 			srv.View(func(w *emulator.World) {
@@ -87,7 +75,7 @@ func TestCrashDuringDatabaseCreateConverges(t *testing.T) {
 					t.Errorf("cloud holds databases %v, %d VDCs, %d networks; want one of each", names, len(w.VDCs), len(w.Privates))
 				}
 			})
-			if out, err := runCdstack(t, dir, hs.URL, nil, "destroy", "--auto-approve"); err != nil {
+			if out, err := runCdstack(t, dir, endpoint, nil, "destroy", "--auto-approve"); err != nil {
 				t.Fatalf("destroy: %v\n%s", err, out)
 			}
 			srv.View(func(w *emulator.World) {
@@ -133,26 +121,17 @@ func TestDatabaseFaultsConverge(t *testing.T) {
 		t.Skip("fault test: skipped in -short mode")
 	}
 	t.Parallel()
-	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: 10 * time.Millisecond,
-		FaultRate: 0.05, TaskFailureRate: 0.15, Seed: 23})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(databaseFaultStack), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	srv, endpoint, dir := cloudWithStack(t, emulator.Options{TaskLatency: 10 * time.Millisecond, FaultRate: 0.05, TaskFailureRate: 0.15, Seed: 23},
+		databaseFaultStack)
 	converged := false
 	for attempt := 1; attempt <= 10 && !converged; attempt++ {
-		out, err := runCdstack(t, dir, hs.URL, nil, "apply", "--auto-approve")
+		out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve")
 		t.Logf("apply %d: %v", attempt, err)
 		if err != nil && !strings.Contains(out, "step(s) failed") && !strings.Contains(out, "ServiceUnavailable") && !strings.Contains(out, "task ") {
 			t.Fatalf("apply %d failed without saying which step: %v\n%s", attempt, err, out)
 		}
 		if err == nil {
-			_, perr := runCdstack(t, dir, hs.URL, nil, "plan", "--detailed-exitcode")
+			_, perr := runCdstack(t, dir, endpoint, nil, "plan", "--detailed-exitcode")
 			converged = perr == nil
 		}
 	}
@@ -160,8 +139,9 @@ func TestDatabaseFaultsConverge(t *testing.T) {
 		t.Fatal("apply did not converge in 10 runs")
 	}
 	var drift string
+	var err error
 	for range 5 { // drift's own reads may meet an injected 503
-		if drift, err = runCdstack(t, dir, hs.URL, nil, "drift"); err == nil || !strings.Contains(drift, "ServiceUnavailable") {
+		if drift, err = runCdstack(t, dir, endpoint, nil, "drift"); err == nil || !strings.Contains(drift, "ServiceUnavailable") {
 			break
 		}
 	}
@@ -181,7 +161,7 @@ func TestDatabaseFaultsConverge(t *testing.T) {
 	})
 	destroyed := false
 	for attempt := 1; attempt <= 10 && !destroyed; attempt++ {
-		out, err := runCdstack(t, dir, hs.URL, nil, "destroy", "--auto-approve")
+		out, err := runCdstack(t, dir, endpoint, nil, "destroy", "--auto-approve")
 		t.Logf("destroy %d: %v", attempt, err)
 		destroyed = err == nil && strings.Contains(out, "Destroy complete!")
 	}

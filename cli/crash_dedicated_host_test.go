@@ -3,10 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"net/http/httptest"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"syscall"
 	"testing"
@@ -44,23 +41,14 @@ func TestCrashDedicatedHostConverges(t *testing.T) {
 	for _, point := range []string{"journaled:1", "settled:1", "journaled:3", "settled:3"} {
 		t.Run(point, func(t *testing.T) {
 			t.Parallel()
-			srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{testKey: testSecret}, TaskLatency: 20 * time.Millisecond})
-			if err != nil {
-				t.Fatal(err)
-			}
-			hs := httptest.NewServer(srv)
-			t.Cleanup(hs.Close)
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(hostCrashStack), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			out, err := runCdstack(t, dir, hs.URL, []string{"CDSTACK_TEST_CRASH=" + point}, "apply", "--auto-approve", "--parallelism", "1")
+			srv, endpoint, dir := cloudWithStack(t, emulator.Options{TaskLatency: 20 * time.Millisecond}, hostCrashStack)
+			out, err := runCdstack(t, dir, endpoint, []string{"CDSTACK_TEST_CRASH=" + point}, "apply", "--auto-approve", "--parallelism", "1")
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || !ee.ProcessState.Sys().(syscall.WaitStatus).Signaled() {
 				t.Fatalf("apply was not killed at %s: %v\n%s", point, err, out)
 			}
 			for _, args := range [][]string{{"apply", "--auto-approve"}, {"drift"}, {"plan", "--detailed-exitcode"}} {
-				if out, err := runCdstack(t, dir, hs.URL, nil, args...); err != nil {
+				if out, err := runCdstack(t, dir, endpoint, nil, args...); err != nil {
 					t.Fatalf("%s after the crash: %v\n%s", args[0], err, out)
 				}
 			}

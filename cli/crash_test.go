@@ -87,6 +87,14 @@ const testKey, testSecret = "crash-key", "crash-secret"
 // fresh directory: the setup of every test here.
 func stackInCloud(t *testing.T, opts emulator.Options) (*emulator.Server, string, string) {
 	t.Helper()
+	return cloudWithStack(t, opts, crashStack)
+}
+
+// cloudWithStack starts an emulator with opts (and the tests' access key)
+// and writes stack to stack.yaml in a fresh directory; it returns the
+// emulator, its endpoint and the directory.
+func cloudWithStack(t *testing.T, opts emulator.Options, stack string) (*emulator.Server, string, string) {
+	t.Helper()
 	opts.AccessKeys = map[string]string{testKey: testSecret}
 	srv, err := emulator.New(opts)
 	if err != nil {
@@ -95,7 +103,7 @@ func stackInCloud(t *testing.T, opts emulator.Options) (*emulator.Server, string
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(crashStack), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(stack), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return srv, hs.URL, dir

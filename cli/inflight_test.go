@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"maps"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,24 +36,14 @@ func (r *firstRead) Snapshot(ctx context.Context) (*state.Snapshot, error) {
 // name conflict or a deleted one. Without the second read (control) each
 // case is the drift the reader must not report.
 func TestReaderBesideApply(t *testing.T) {
-	srv, err := emulator.New(emulator.Options{AccessKeys: map[string]string{testKey: testSecret}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	dir := t.TempDir()
-	stack := `version: 1
+	_, endpoint, dir := cloudWithStack(t, emulator.Options{}, `version: 1
 stack: beside
 region: CN_Beijing_A
 resources:
   net: {kind: vdc, properties: {name: beside}}
   lan: {kind: private_network, properties: {vdc: "${net.id}", name: lan, address: 10.6.0.0, mask: 16}}
-`
-	if err := os.WriteFile(filepath.Join(dir, "stack.yaml"), []byte(stack), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := runCdstack(t, dir, hs.URL, nil, "apply", "--auto-approve"); err != nil {
+`)
+	if out, err := runCdstack(t, dir, endpoint, nil, "apply", "--auto-approve"); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
 	ctx := context.Background()
@@ -68,7 +56,7 @@ resources:
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := cloud.New(hs.URL, cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret})
+	client, err := cloud.New(endpoint, cloud.Credentials{AccessKeyID: testKey, AccessKeySecret: testSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
