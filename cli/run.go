@@ -253,8 +253,7 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 			}
 		}
 	}
-	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd, TakenIsDrift: o.lenient, Tenants: tenants,
-		Report: o.lenient})
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, Pending: pending, Reads: rd, Report: o.lenient, Tenants: tenants})
 	if taken := (*planner.NameTakenError)(nil); errors.As(err, &taken) && taken.Tenant == "" {
 		if !o.tenants && len(s.Tenants) > 0 && o.open != nil {
 			// A command that reads no tenant (apply) reads them now, only to

@@ -122,7 +122,7 @@ func Drift(in Input) []*DriftItem {
 }
 
 // takenDrift reports, as unmanaged, the resources no record owns that have
-// the name of one the stack would create (TakenIsDrift), except those the
+// the name of one the stack would create (Report), except those the
 // drift found already.
 func takenDrift(found []*DriftItem, work map[string]*planned) []*DriftItem {
 	seen := map[string]bool{}

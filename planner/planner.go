@@ -40,15 +40,13 @@ type Input struct {
 	// Reads are the stack's data sources and other stacks' outputs as read
 	// now (nil: the stack reads none).
 	Reads *Reads
-	// TakenIsDrift (drift): a resource no record owns that has the name of
-	// one the stack would create (removed from the state with state rm) is
-	// reported as unmanaged drift instead of refused with a NameTakenError.
-	TakenIsDrift bool
 	// Report (drift) plans only to report: nothing will apply the plan, so
 	// the refusals that guard an apply (a dedicated host's delete:
 	// UndeletableError; protect; deletion_protection) are left out, and a
 	// resource changed outside shows as drift instead of failing the
-	// command.
+	// command. A resource no record owns that has the name of one the
+	// stack would create (removed from the state with state rm) is
+	// reported as unmanaged drift instead of refused with a NameTakenError.
 	Report bool
 	// Tenants are the stacks that put resources in this stack's VDCs
 	// (tenants:), with their states as read: what those record there is
@@ -75,7 +73,7 @@ type planned struct {
 	resource *spec.Resource
 	obs      *resources.Observation // what the cloud (or the record) has now; nil for a create
 	// taken is the resource no record owns that has this one's name
-	// (TakenIsDrift).
+	// (Report).
 	taken *NameTakenError
 }
 
@@ -300,7 +298,7 @@ func planAddress(in Input, kind resources.Kind, r *spec.Resource, inst spec.Inst
 		}
 		c.After, c.Hidden = redact(desired, secrets, s.SensitiveProperties(r))
 		if err := nameTaken(in, kind, addr, desired); err != nil {
-			if !in.TakenIsDrift {
+			if !in.Report {
 				return nil, err
 			}
 			pl.taken = err

@@ -71,7 +71,7 @@ func TestTenantDrift(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Tenants: tc.tenants, TakenIsDrift: true})
+			p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Tenants: tc.tenants, Report: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,7 +114,7 @@ func TestTenantNameTaken(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("plan: %v\nwant %s", err, want)
 	}
-	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Tenants: []*planner.Tenant{app}, TakenIsDrift: true})
+	p, err := planner.Plan(planner.Input{Stack: s, Snapshot: snap, Live: live, Tenants: []*planner.Tenant{app}, Report: true})
 	if err != nil {
 		t.Fatal(err)
 	}
