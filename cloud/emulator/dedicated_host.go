@@ -94,12 +94,9 @@ type hostTypeView struct {
 }
 
 func (s *Server) describeDedicatedHostTypes(p params) (any, string, *apiError) {
-	region, e := p.need("RegionId")
+	region, e := regionParam(p)
 	if e != nil {
 		return nil, "", e
-	}
-	if Regions[region] == "" {
-		return nil, "", errMalformed("InvalidRegionId.Malformed", "RegionId")
 	}
 	out := []hostTypeView{}
 	for _, t := range hostTypes {
@@ -130,12 +127,9 @@ func hostParam(p params, name string) (int, *apiError) {
 // -1, -2, … appended. The answer is the new ids, with no task.
 func (s *Server) allocateDedicatedHosts(p params) (any, string, *apiError) {
 	w := s.world
-	region, e := p.need("RegionId")
+	region, e := regionParam(p)
 	if e != nil {
 		return nil, "", e
-	}
-	if Regions[region] == "" {
-		return nil, "", errMalformed("InvalidRegionId.Malformed", "RegionId")
 	}
 	typeID, e := p.need("DedicatedHostType")
 	if e != nil {

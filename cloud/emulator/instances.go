@@ -226,12 +226,9 @@ type ipPlan struct {
 
 func (s *Server) createInstance(p params) (any, string, *apiError) {
 	w := s.world
-	region, e := p.need("RegionId")
+	region, e := regionParam(p)
 	if e != nil {
 		return nil, "", e
-	}
-	if Regions[region] == "" {
-		return nil, "", errMalformed("InvalidRegionId.Malformed", "RegionId")
 	}
 	v, e := s.idleVdc(p, "InvalidVdcId.Malformed")
 	if e != nil {

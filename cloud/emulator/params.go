@@ -132,6 +132,18 @@ func (p params) str(name string) string {
 	}
 }
 
+// regionParam reads a RegionId the catalogue knows.
+func regionParam(p params) (string, *apiError) {
+	region, e := p.need("RegionId")
+	if e != nil {
+		return "", e
+	}
+	if Regions[region] == "" {
+		return "", errMalformed("InvalidRegionId.Malformed", "RegionId")
+	}
+	return region, nil
+}
+
 // need returns name as text or the documented missing-parameter error.
 func (p params) need(name string) (string, *apiError) {
 	if !p.has(name) {

@@ -16,18 +16,6 @@ func init() {
 	register("DescribePrivateIp", (*Server).describePrivateIP)
 }
 
-// regionParam reads a RegionId the catalogue knows.
-func regionParam(p params) (string, *apiError) {
-	region, e := p.need("RegionId")
-	if e != nil {
-		return "", e
-	}
-	if Regions[region] == "" {
-		return "", errMalformed("InvalidRegionId.Malformed", "RegionId")
-	}
-	return region, nil
-}
-
 // describeInstanceType lists the sizes CreateInstance accepts for a type
 // in a region (none where the type is not sold).
 func (s *Server) describeInstanceType(p params) (any, string, *apiError) {

@@ -20,12 +20,9 @@ func (s *Server) templateInRegion(p params) (*Template, string, *apiError) {
 	if e != nil {
 		return nil, "", e
 	}
-	region, e := p.need("RegionId")
+	region, e := regionParam(p)
 	if e != nil {
 		return nil, "", e
-	}
-	if Regions[region] == "" {
-		return nil, "", errMalformed("InvalidRegionId.Malformed", "RegionId")
 	}
 	return t, region, nil
 }

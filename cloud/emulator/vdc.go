@@ -131,12 +131,9 @@ func (s *Server) publicOf(pn *PublicNet) publicNetView {
 
 func (s *Server) createVdc(p params) (any, string, *apiError) {
 	w := s.world
-	region, e := p.need("RegionId")
+	region, e := regionParam(p)
 	if e != nil {
 		return nil, "", e
-	}
-	if Regions[region] == "" {
-		return nil, "", errMalformed("InvalidRegionId.Malformed", "RegionId")
 	}
 	if len(w.VDCs) >= s.opts.MaxVDCs {
 		return nil, "", errorf(400, "QuotaExceed.Vdc", "The maximum number of Vdc (%d) is exceeded.", s.opts.MaxVDCs)
