@@ -124,7 +124,7 @@ func runApply(c *ucli.Context, destroy bool) error {
 		// same stack file): they are not asked for again.
 		o := optionsFrom(c)
 		o.targets, o.replace, o.price = saved.Targets, saved.Replace, false
-		fresh, _, err := makePlan(c.Context, s, st, client, o)
+		fresh, err := makePlan(c.Context, s, st, client, o)
 		if err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func runApply(c *ucli.Context, destroy bool) error {
 	} else {
 		o := optionsFrom(c)
 		o.destroy = destroy
-		if p, _, err = makePlan(c.Context, s, st, client, o); err != nil {
+		if p, err = makePlan(c.Context, s, st, client, o); err != nil {
 			return err
 		}
 	}

@@ -80,8 +80,8 @@ resources:
 		}), "old", planner.DriftDeleted},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, o := range []planOptions{{refresh: true, lenient: true}, {refresh: true}} {
-				p, _, err := makePlan(ctx, s, &firstRead{Reader: st, first: tc.first}, client, o)
+			for _, o := range []planOptions{{refresh: true, lenient: true, unlocked: true}, {refresh: true, unlocked: true}} {
+				p, err := makePlan(ctx, s, &firstRead{Reader: st, first: tc.first}, client, o)
 				if err != nil {
 					t.Fatalf("lenient %v: %v", o.lenient, err)
 				}
@@ -94,7 +94,7 @@ resources:
 				}
 			}
 			// Control: planned from the first read alone.
-			p, _, err := makePlan(ctx, s, &firstRead{Reader: frozen{tc.first}, first: tc.first}, client, planOptions{refresh: true, lenient: true})
+			p, err := makePlan(ctx, s, &firstRead{Reader: frozen{tc.first}, first: tc.first}, client, planOptions{refresh: true, lenient: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -112,8 +112,8 @@ func runPlan(c *ucli.Context) error {
 	}
 	defer closeCloud()
 	o := optionsFrom(c)
-	o.tenants = true
-	p, _, err := makePlan(c.Context, s, st, client, o)
+	o.tenants, o.unlocked = true, true
+	p, err := makePlan(c.Context, s, st, client, o)
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func runDrift(c *ucli.Context) error {
 		return err
 	}
 	defer closeCloud()
-	p, _, err := makePlan(c.Context, s, st, client, planOptions{refresh: true, warn: c.App.ErrWriter, open: openerOf(c), lenient: true, tenants: true})
+	p, err := makePlan(c.Context, s, st, client, planOptions{refresh: true, warn: c.App.ErrWriter, open: openerOf(c), lenient: true, tenants: true, unlocked: true})
 	if err != nil {
 		return err
 	}

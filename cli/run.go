@@ -143,6 +143,9 @@ type planOptions struct {
 	// tenants (plan, drift): read the states of the stack's tenants
 	// (tenants:), so that what they made in its VDCs is theirs, not drift.
 	tenants bool
+	// unlocked (plan, drift): the command holds no lock, so an apply may
+	// commit while it reads; the state is read again after the cloud.
+	unlocked bool
 	// owner says which other workspace's record holds a resource id
 	// (ownerInWorkspaces), or nil.
 	owner func(ctx context.Context, s *spec.Stack, id string) string
@@ -200,10 +203,10 @@ func check(ctx context.Context, s *spec.Stack, p *planner.Document, snap *state.
 }
 
 // makePlan refreshes and plans.
-func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud.Client, o planOptions) (*planner.Document, *state.Snapshot, error) {
+func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud.Client, o planOptions) (*planner.Document, error) {
 	snap, err := st.Snapshot(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var live *resources.Live
 	if o.refresh {
@@ -214,16 +217,18 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 			sc.Groups, sc.ListGroups = nil, true
 		}
 		if live, err = resources.Refresh(ctx, client, sc); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		// A command without the lock may have read the state and the cloud
-		// while an apply changed both: what it changed in between is shown
-		// as in flight, not as drift or a name conflict.
-		later, err := st.Snapshot(ctx)
-		if err != nil {
-			return nil, nil, err
+		if o.unlocked {
+			// An apply may have changed the state and the cloud while they
+			// were read: what it changed in between is shown as in flight,
+			// not as drift or a name conflict.
+			later, err := st.Snapshot(ctx)
+			if err != nil {
+				return nil, err
+			}
+			snap, _ = state.InFlight(snap, later)
 		}
-		snap, _ = state.InFlight(snap, later)
 	}
 	// Operations in flight in another process (or left by a killed one):
 	// shown as pending, with what settling them will likely do.
@@ -238,7 +243,7 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 	var rd *planner.Reads
 	if !o.destroy {
 		if rd, err = resolveReads(ctx, s, snap, live, client, o); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	// The states of the stacks that put resources in this one's VDCs: one
@@ -266,17 +271,17 @@ func makePlan(ctx context.Context, s *spec.Stack, st state.Reader, client *cloud
 		}
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if !o.destroy {
 		warnExpiring(o.warn, p, live, time.Now())
 	}
 	if o.check && o.refresh {
 		if err := check(ctx, s, p, planner.SettledAhead(snap, pending), live, client, o); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	return p, snap, nil
+	return p, nil
 }
 
 // style colours output written to a terminal, unless --no-color or
