@@ -266,7 +266,7 @@ func Outlook(ctx context.Context, c *cloud.Client, j *state.JournalEntry, live *
 			return says("task %s is still running; it will be waited for and recorded", j.TaskID)
 		}
 		if j.Action == "delete" {
-			if live != nil && exists(j.ResourceID) {
+			if exists(j.ResourceID) {
 				return recorded(says("task %s finished but %s %s still exists: it stays in the state", j.TaskID, j.Kind, j.ResourceID), j.ResourceID)
 			}
 			return removed(says("task %s finished: %s %s is gone; it will be removed from the state", j.TaskID, j.Kind, j.ResourceID))

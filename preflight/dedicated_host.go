@@ -3,7 +3,8 @@ package preflight
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/cdstack/cdstack/cloud"
@@ -122,12 +123,7 @@ func (c *checker) hostCapacity() {
 				[]string{"dedicated_host"}, host.Addr, h.String("region"), r)
 		}
 	}
-	addrs := make([]string, 0, len(uses))
-	for a := range uses {
-		addrs = append(addrs, a)
-	}
-	sort.Strings(addrs)
-	for _, a := range addrs {
+	for _, a := range slices.Sorted(maps.Keys(uses)) {
 		u := uses[a]
 		h := c.values(u.host)
 		if !spec.Known(h["cpu"]) || !spec.Known(h["ram"]) || !spec.Known(h["limit"]) || len(u.building) == 0 {
